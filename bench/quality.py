@@ -1,0 +1,295 @@
+"""Quality benchmarks of the skill normaliser and extractor.
+
+    .venv/bin/python -m bench.quality            # JSON of run()
+    .venv/bin/python -m bench.quality --sample   # 50 ITviec postings for a hand check
+
+Reads ../shared/data when present (never shipped, never read by tests):
+- ``eval/viski_synonym_pairs_val.tsv``: two terms are predicted synonyms when the
+  normaliser sends both to the same known skill; precision/recall/F1 against the
+  labels, plus the plain ``token_set_ratio >= 80`` baseline on folded text.
+- ``jobs/itviec_2025-11.csv``: for each posting, the employer's own tags that the
+  taxonomy knows (the tag normalises to a skill) and whether extraction from the
+  requirements text finds that skill: micro recall over all such tags.
+``normalize_cohort_s`` needs no data: 1,500 learners x 8 messy terms generated
+deterministically, a fresh (cold) Normalizer per run, median of 5 runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from matchhub.matching.extract import Extractor
+from matchhub.matching.normalize import Normalizer, term_tokens
+from matchhub.matching.taxonomy import load_taxonomy
+from matchhub.matching.text import fold, tokens
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+VISKI_VAL = DATA / "eval" / "viski_synonym_pairs_val.tsv"
+VISKI_TRAIN = DATA / "eval" / "viski_synonym_pairs_train.tsv"
+ITVIEC = DATA / "jobs" / "itviec_2025-11.csv"
+
+
+def read_pairs(path: Path) -> list[tuple[str, str, int]]:
+    """(term_a, term_b, label) rows of a ViSki pairs file."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter="\t")
+        next(reader)
+        return [(a, b, int(lab)) for a, b, lab in reader]
+
+
+def prf(pred: list[bool], gold: list[int]) -> dict[str, float]:
+    """Precision, recall and F1 of boolean predictions against 0/1 labels."""
+    tp = sum(1 for p, g in zip(pred, gold, strict=True) if p and g)
+    fp = sum(1 for p, g in zip(pred, gold, strict=True) if p and not g)
+    fn = sum(1 for p, g in zip(pred, gold, strict=True) if not p and g)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def viski_scores(path: Path, normalizer: Normalizer) -> dict[str, float]:
+    """Normaliser and fuzzy-baseline scores on one pairs file."""
+    pairs = read_pairs(path)
+    gold = [lab for _, _, lab in pairs]
+    pred = []
+    for a, b, _ in pairs:
+        sa = normalizer.normalize(a).skill_id
+        pred.append(sa is not None and sa == normalizer.normalize(b).skill_id)
+    base = [
+        fuzz.token_set_ratio(fold(a), fold(b), processor=default_process) >= 80
+        for a, b, _ in pairs
+    ]
+    ours = prf(pred, gold)
+    return {
+        "f1": ours["f1"],
+        "precision": ours["precision"],
+        "recall": ours["recall"],
+        "baseline_f1": prf(base, gold)["f1"],
+    }
+
+
+def parse_tags(raw: str) -> list[str]:
+    """ITviec ``array_skills``: a Python list literal, sometimes unquoted."""
+    raw = raw.strip()
+    try:
+        value = ast.literal_eval(raw)
+        if isinstance(value, list):
+            return [str(v).strip() for v in value if str(v).strip()]
+    except (ValueError, SyntaxError):
+        pass
+    return [t.strip() for t in raw.strip("[]").split(",") if t.strip()]
+
+
+def read_itviec(path: Path) -> list[dict[str, str]]:
+    """Rows of the ITviec postings file."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _mentions_tag(folded_text: str, tag: str) -> bool:
+    """Whether the tag's own words occur in the folded text as whole words."""
+    key = " ".join(term_tokens(tag))
+    if not key:
+        return False
+    return re.search(r"(?<![\w+#])" + re.escape(key) + r"(?![\w+#])", folded_text) is not None
+
+
+def itviec_scores(rows: list[dict[str, str]], extractor: Extractor) -> dict[str, float]:
+    """Tag recall of extraction, and skills per posting.
+
+    ``recall``: extraction from the requirements text, over every employer tag the
+    taxonomy knows. ``recall_with_title``: the same over title + requirements.
+    ``recall_mentioned``: only the tags whose own words occur in the requirements
+    text (folded, whole words) — the ones extraction can possibly find there.
+    """
+    normalizer = extractor.normalizer
+    hit = total = hit_t = hit_m = total_m = 0
+    n_skills = []
+    for row in rows:
+        text = row.get("exp_skills") or ""
+        title = row.get("job_names") or ""
+        found = {m.skill_id for m in extractor.extract(text)}
+        found_t = found | {m.skill_id for m in extractor.extract(title)}
+        n_skills.append(len(found))
+        folded = " ".join(tokens(fold(text)))
+        for tag in dict.fromkeys(parse_tags(row["array_skills"])):
+            sid = normalizer.normalize(tag).skill_id
+            if sid is None:
+                continue
+            total += 1
+            hit += sid in found
+            hit_t += sid in found_t
+            if _mentions_tag(folded, tag):
+                total_m += 1
+                hit_m += sid in found
+    return {
+        "recall": hit / total if total else 0.0,
+        "recall_with_title": hit_t / total if total else 0.0,
+        "recall_mentioned": hit_m / total_m if total_m else 0.0,
+        "mean_skills": statistics.fmean(n_skills) if n_skills else 0.0,
+        "tags_known": total,
+        "tags_mentioned": total_m,
+    }
+
+
+# ---------------------------------------------------------------- cohort generator
+_BASE_TERMS = (
+    "Python", "Java", "JavaScript", "PHP", "C#", "C++", "SQL", "MySQL", "HTML", "CSS",
+    "ReactJS", "Node.js", "Spring Boot", "Docker", "Git", "Linux", "Excel", "Word",
+    "PowerPoint", "tiếng Anh", "làm việc nhóm", "giao tiếp", "kiểm thử phần mềm",
+    "giải quyết vấn đề", "Photoshop", "AutoCAD", "SQL Server", "Laravel", "Angular",
+    "Vue.js", "Android", "Flutter", "AWS", "Kubernetes", "PostgreSQL", "MongoDB",
+    "tin học văn phòng", "quản lý thời gian", "thuyết trình", "mạng máy tính",
+    "cơ sở dữ liệu", "lập trình hướng đối tượng", "Machine Learning", "Power BI",
+    "tư duy logic", "an toàn thông tin", "Figma", "Scrum", "C", ".NET", "ASP.NET",
+    "TypeScript", "Django", "Kotlin", "Swift", "tiếng Nhật", "Selenium", "Jira",
+)
+_PREFIXES = ("", "", "", "lập trình ", "ngôn ngữ ", "kỹ năng ", "sử dụng ", "kiến thức về ",
+             "thành thạo ", "có kinh nghiệm ")
+_SUFFIXES = ("", "", "", " cơ bản", " tốt", " 2019", " 5", " 3.8", " ,", ".", " (nâng cao)")
+
+
+def _strip_accents(text: str) -> str:
+    return fold(text) if any(ord(c) > 127 for c in text) else text
+
+
+def _typo(term: str, rng: random.Random) -> str:
+    if len(term) < 6:
+        return term
+    i = rng.randrange(1, len(term) - 2)
+    if term[i].isalpha() and term[i + 1].isalpha():
+        return term[:i] + term[i + 1] + term[i] + term[i + 2 :]
+    return term
+
+
+def cohort_pairs(
+    n_learners: int = 1500, per_learner: int = 8, seed: int = 7
+) -> list[tuple[str, str]]:
+    """Deterministic ``(messy term, clean base term)`` pairs, as learners type
+    skills into a profile: Vietnamese prefixes, versions and punctuation, upper or
+    lower case, lost accents, and a letter swap in 8 % of them."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n_learners):
+        for term in rng.sample(_BASE_TERMS, per_learner):
+            t = rng.choice(_PREFIXES) + term + rng.choice(_SUFFIXES)
+            r = rng.random()
+            if r < 0.2:
+                t = t.lower()
+            elif r < 0.3:
+                t = t.upper()
+            if rng.random() < 0.2:
+                t = _strip_accents(t)
+            if rng.random() < 0.08:
+                t = _typo(t, rng)
+            out.append((t, term))
+    return out
+
+
+def cohort_terms(n_learners: int = 1500, per_learner: int = 8, seed: int = 7) -> list[str]:
+    """The messy terms of :func:`cohort_pairs`."""
+    return [t for t, _ in cohort_pairs(n_learners, per_learner, seed)]
+
+
+def cohort_seconds(runs: int = 5) -> float:
+    """Median wall time to build a fresh Normalizer and normalise the cohort.
+
+    Cold: a new normaliser (empty cache) and a cleared token cache on every run;
+    only the taxonomy file is already loaded.
+    """
+    taxonomy = load_taxonomy()
+    terms = cohort_terms()
+    times = []
+    for _ in range(runs):
+        term_tokens.cache_clear()
+        t0 = time.perf_counter()
+        Normalizer(taxonomy).normalize_many(terms)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def cohort_quality() -> dict[str, float]:
+    """Share of cohort terms sent to the skill of their clean base term, and share
+    sent to a different skill (a wrong merge)."""
+    normalizer = Normalizer(load_taxonomy())
+    pairs = cohort_pairs()
+    right = wrong = 0
+    for term, base in pairs:
+        want = normalizer.normalize(base).skill_id
+        got = normalizer.normalize(term).skill_id
+        right += got == want
+        wrong += got is not None and got != want
+    return {"accuracy": right / len(pairs), "wrong": wrong / len(pairs)}
+
+
+def run() -> dict:
+    """All quality figures as a flat dict (``None`` where the data is absent)."""
+    result: dict[str, float | int | None] = {
+        "viski_val_f1": None,
+        "viski_val_precision": None,
+        "viski_val_recall": None,
+        "viski_val_f1_baseline_fuzzy": None,
+        "itviec_tag_recall": None,
+        "itviec_tag_recall_with_title": None,
+        "itviec_tag_recall_mentioned": None,
+        "itviec_mean_skills_per_posting": None,
+        "taxonomy_skills": len(load_taxonomy()),
+        "normalize_cohort_s": round(cohort_seconds(), 4),
+    }
+    quality = cohort_quality()
+    result["normalize_cohort_accuracy"] = round(quality["accuracy"], 4)
+    result["normalize_cohort_wrong_share"] = round(quality["wrong"], 4)
+    normalizer = Normalizer(load_taxonomy())
+    if VISKI_VAL.exists():
+        s = viski_scores(VISKI_VAL, normalizer)
+        result.update(
+            viski_val_f1=round(s["f1"], 4),
+            viski_val_precision=round(s["precision"], 4),
+            viski_val_recall=round(s["recall"], 4),
+            viski_val_f1_baseline_fuzzy=round(s["baseline_f1"], 4),
+        )
+    else:
+        print(f"note: {VISKI_VAL} not found; viski keys are null", file=sys.stderr)
+    if ITVIEC.exists():
+        s = itviec_scores(read_itviec(ITVIEC), Extractor(normalizer))
+        result.update(
+            itviec_tag_recall=round(s["recall"], 4),
+            itviec_tag_recall_with_title=round(s["recall_with_title"], 4),
+            itviec_tag_recall_mentioned=round(s["recall_mentioned"], 4),
+            itviec_mean_skills_per_posting=round(s["mean_skills"], 2),
+        )
+    else:
+        print(f"note: {ITVIEC} not found; itviec keys are null", file=sys.stderr)
+    return result
+
+
+def sample_postings(n: int = 50, seed: int = 7) -> None:
+    """Print the skills extracted from ``n`` random postings, for a hand check."""
+    rows = read_itviec(ITVIEC)
+    rng = random.Random(seed)
+    extractor = Extractor.default()
+    for row in rng.sample(rows, n):
+        text = row.get("exp_skills") or ""
+        print("=" * 100)
+        print(row.get("job_names") or row.get("\ufeffjob_names"), "| tags:", row["array_skills"])
+        print(text)
+        print("->", [(m.text, m.skill_id) for m in extractor.extract(text)])
+
+
+if __name__ == "__main__":
+    if "--sample" in sys.argv:
+        sample_postings()
+    else:
+        print(json.dumps(run(), indent=2))

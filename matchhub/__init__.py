@@ -1,0 +1,83 @@
+"""MatchHub: a province's bridge between its training institutions and its enterprises."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from matchhub.config import Config, config_from_env
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` is a config class, a mapping of overrides on top of the
+    environment's config (tests), or ``None`` for the environment's config.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    if isinstance(config, dict):
+        app.config.from_object(config_from_env())
+        app.config.update(config)
+    else:
+        app.config.from_object(config or config_from_env())
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+
+    from matchhub import errors, i18n, security
+
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from matchhub import models  # noqa: F401  (every model must be known to the metadata)
+    from matchhub.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from matchhub.services import accounts
+
+    login_manager.user_loader(accounts.load_user_for_session)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+
+
+def register_blueprints(app: Flask) -> None:
+    from matchhub.admin import bp as admin_bp
+    from matchhub.auth import bp as auth_bp
+    from matchhub.college import bp as college_bp
+    from matchhub.enterprise import bp as enterprise_bp
+    from matchhub.learner import bp as learner_bp
+    from matchhub.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(enterprise_bp, url_prefix="/enterprise")
+    app.register_blueprint(college_bp, url_prefix="/college")
+    app.register_blueprint(learner_bp, url_prefix="/learner")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_commands(app: Flask) -> None:
+    from matchhub.commands import admin, match, skills
+
+    admin.register(app)
+    app.cli.add_command(skills.skills_cli)
+    app.cli.add_command(match.match_cli)
+
+
+def _migrations_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "migrations"

@@ -1,0 +1,87 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchhub.admin import bp
+from matchhub.admin.forms import RejectForm, VerifyForm
+from matchhub.models import OrgKind, VerificationState
+from matchhub.services import ServiceError, orgs, stats
+
+
+def _organization(org_id: int):
+    org = orgs.get_organization(org_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+@bp.route("/")
+def dashboard():
+    return render_template(
+        "admin/dashboard.html",
+        overview=stats.overview(),
+        pending=orgs.pending_organizations(),
+        top_skills=stats.top_demanded_skills(10),
+    )
+
+
+@bp.route("/organizations")
+def organization_list():
+    kind = request.args.get("kind")
+    state = request.args.get("state")
+    kind_enum = OrgKind(kind) if kind in {k.value for k in OrgKind} else None
+    state_enum = VerificationState(state) if state in {s.value for s in VerificationState} else None
+    return render_template(
+        "admin/organization_list.html",
+        organizations=orgs.list_organizations(kind_enum, state_enum),
+        kind=kind_enum,
+        state=state_enum,
+        kinds=list(OrgKind),
+        states=list(VerificationState),
+    )
+
+
+@bp.route("/organizations/<int:org_id>")
+def organization_detail(org_id: int):
+    org = _organization(org_id)
+    return render_template(
+        "admin/organization_detail.html",
+        org=org,
+        verify_form=VerifyForm(),
+        reject_form=RejectForm(),
+        open_orders=orgs.count_open_orders(org),
+    )
+
+
+@bp.route("/organizations/<int:org_id>/verify", methods=["POST"])
+def organization_verify(org_id: int):
+    org = _organization(org_id)
+    if VerifyForm().validate_on_submit():
+        try:
+            orgs.verify_organization(org, current_user)
+        except ServiceError as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(_("%(name)s is verified.", name=org.name), "success")
+    return redirect(url_for("admin.organization_detail", org_id=org.id))
+
+
+@bp.route("/organizations/<int:org_id>/reject", methods=["POST"])
+def organization_reject(org_id: int):
+    org = _organization(org_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            orgs.reject_organization(org, current_user, form.reason.data)
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(_("%(name)s is rejected.", name=org.name), "warning")
+            return redirect(url_for("admin.dashboard"))
+    return render_template(
+        "admin/organization_detail.html",
+        org=org,
+        verify_form=VerifyForm(),
+        reject_form=form,
+        open_orders=orgs.count_open_orders(org),
+    ), 400

@@ -1,0 +1,170 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from matchhub.auth import bp
+from matchhub.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from matchhub.extensions import limiter
+from matchhub.forms import choices
+from matchhub.i18n import select_locale
+from matchhub.models import Role
+from matchhub.services import ServiceError, accounts, localities, orgs
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+def _account_key() -> str:
+    # Throttle per account too, so a botnet spread over many addresses cannot hammer one user.
+    return "account:" + accounts.normalize_email(request.form.get("email", ""))
+
+
+def home_for(user) -> str:
+    """The dashboard a user lands on after logging in."""
+    return url_for(f"{user.role.value}.dashboard")
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash(_("Wrong email or password, or the account is not active."), "danger")
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    accounts.record_logout(current_user)
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = RegisterForm()
+    form.locality.choices = choices(localities.choices())
+    form.sector.choices = choices([("", _("— choose —")), *orgs.sector_choices()])
+    if form.validate_on_submit():
+        data = accounts.Registration(
+            role=Role(form.role.data),
+            email=form.email.data,
+            password=form.password.data,
+            full_name=form.full_name.data,
+            organization_name=form.organization_name.data,
+            tax_code=(form.tax_code.data or "").replace("-", "") or None,
+            locality=form.locality.data,
+            sector=form.sector.data or None,
+            locale=select_locale(),
+        )
+        try:
+            user = accounts.register(data)
+        except ServiceError as exc:
+            _field_error(form, exc)
+        else:
+            login_user(user)
+            if user.role is Role.LEARNER:
+                flash(
+                    _("Your account is ready. Complete your profile to see matching openings."),
+                    "success",
+                )
+            else:
+                flash(
+                    _(
+                        "Your organisation is registered and waits for verification by the "
+                        "province office. "
+                        "You can prepare drafts meanwhile."
+                    ),
+                    "info",
+                )
+            return redirect(home_for(user))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password_change():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except ServiceError as exc:
+            _field_error(form, exc)
+        else:
+            # The session version changed: log in again on this device only.
+            login_user(user)
+            flash(_("Your password has been changed."), "success")
+            return redirect(home_for(user))
+    return render_template("auth/password_change.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        found = accounts.request_password_reset(form.email.data)
+        if found is not None:
+            user, token = found
+            link = url_for("auth.reset_password", token=token, _external=True)
+            # No mail server in development: the link goes to the log.
+            current_app.logger.warning("Password reset link for %s: %s", user.email, link)
+        # Same answer either way, so the form does not reveal who has an account.
+        flash(_("If an account exists for this email, a reset link has been sent."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except ServiceError as exc:
+            _field_error(form, exc)
+        else:
+            flash(_("Your password has been reset. Log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+def _field_error(form, exc: ServiceError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        flash(exc.message, "danger")

@@ -1,0 +1,255 @@
+"""``flask match …``: rank learners and orders from JSON-lines files.
+
+    flask --app wsgi match rank --orders orders.jsonl --learners learners.jsonl \\
+        [--k 10] [--for learners|orders]
+
+Orders are ``{"id", "title", "description", "required": [terms], "nice": [terms],
+"locality"}`` (optional: ``"kind"`` job|internship|training, ``"remote"``,
+``"headcount"``); learners are ``{"id", "text", "skills": [terms], "locality"}``
+(optional ``"preferred_localities"``), and a learner without ``"skills"`` gets the
+skills extracted from its text. A term is free text normalised to the taxonomy and
+may carry a level, ``"python:4"`` (default level 3). Terms that match no skill are
+left out and counted on stderr.
+
+``--for learners`` (default) prints one line per learner,
+``{"learner_id", "results": [{"order_id", "score", "qualifies", "matched", "missing"}]}``,
+best order first; ``--for orders`` prints one line per order,
+``{"order_id", "results": [{"learner_id", ...}]}``. ``matched`` lists the required
+skills the learner holds (``learner_level`` below ``required_level`` means partial
+credit) and ``missing`` those it lacks, each ``{"skill_id", "required_level",
+"learner_level"}``. Output streams line by line; a bad input line is reported on
+stderr with its file and line number and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from matchhub.matching.extract import Extractor
+from matchhub.matching.index import MatchIndex
+from matchhub.matching.normalize import Normalizer
+from matchhub.matching.types import (
+    DEFAULT_LEVEL,
+    MAX_LEVEL,
+    MIN_LEVEL,
+    LearnerProfile,
+    MatchResult,
+    OrderProfile,
+    SkillReq,
+)
+
+match_cli = AppGroup("match", help="Rank learners for orders and orders for learners.")
+
+
+class BadLine(ValueError):
+    """An input line that cannot become a profile; the message says why."""
+
+
+class _Terms:
+    """Free-text terms to (skill id, level), with a cache: cohorts repeat their terms."""
+
+    def __init__(self) -> None:
+        self._normalizer = Normalizer.default()
+        self._extractor = None
+        self._cache: dict[str, str | None] = {}
+        self.unknown = 0
+
+    def skill(self, term: str) -> str | None:
+        if term not in self._cache:
+            self._cache[term] = self._normalizer.normalize(term).skill_id
+        return self._cache[term]
+
+    def parse(self, raw: Any) -> tuple[str, int] | None:
+        """``"python:4"`` -> ("python", 4); None for a term matching no skill."""
+        if not isinstance(raw, str):
+            raise BadLine(f"a skill term must be a string, got {raw!r}")
+        term, level = raw, DEFAULT_LEVEL
+        head, sep, tail = raw.rpartition(":")
+        if sep and tail.strip().isdigit():
+            term, level = head, int(tail.strip())
+            if not MIN_LEVEL <= level <= MAX_LEVEL:
+                raise BadLine(f"level {level} in {raw!r} is not {MIN_LEVEL}..{MAX_LEVEL}")
+        term = term.strip()
+        if not term:
+            raise BadLine(f"empty skill term {raw!r}")
+        skill_id = self.skill(term)
+        if skill_id is None:
+            self.unknown += 1
+            return None
+        return skill_id, level
+
+    def parse_list(self, raw: Any, field: str) -> list[tuple[str, int]]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            raise BadLine(f'"{field}" must be a list of terms')
+        return [p for p in (self.parse(t) for t in raw) if p is not None]
+
+    def extract(self, text: str) -> list[tuple[str, int]]:
+        if self._extractor is None:
+            self._extractor = Extractor.default()
+        return [(m.skill_id, DEFAULT_LEVEL) for m in self._extractor.extract(text)]
+
+
+def _get_id(obj: dict) -> str | int:
+    item_id = obj.get("id")
+    if isinstance(item_id, bool) or not isinstance(item_id, str | int) or item_id == "":
+        raise BadLine('"id" must be a non-empty string or an integer')
+    return item_id
+
+
+def _text(obj: dict, *fields: str) -> str:
+    parts = []
+    for field in fields:
+        value = obj.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise BadLine(f'"{field}" must be a string')
+        parts.append(value)
+    return "\n".join(parts)
+
+
+def _locality(obj: dict, field: str = "locality") -> str | None:
+    value = obj.get(field)
+    if value is not None and not isinstance(value, str):
+        raise BadLine(f'"{field}" must be a string')
+    return value
+
+
+def _flag(obj: dict, field: str) -> bool:
+    value = obj.get(field, False)
+    if not isinstance(value, bool):
+        raise BadLine(f'"{field}" must be true or false')
+    return value
+
+
+def _order(obj: dict, terms: _Terms) -> OrderProfile:
+    required = terms.parse_list(obj.get("required"), "required")
+    nice = terms.parse_list(obj.get("nice"), "nice")
+    try:
+        return OrderProfile(
+            id=_get_id(obj),
+            kind=obj.get("kind", "job"),
+            required=tuple(SkillReq(s, lv) for s, lv in required),
+            nice=tuple(SkillReq(s, lv) for s, lv in nice),
+            text=_text(obj, "title", "description"),
+            locality=_locality(obj),
+            remote=_flag(obj, "remote"),
+            headcount=obj.get("headcount", 1),
+        )
+    except (TypeError, ValueError) as exc:
+        raise BadLine(str(exc)) from None
+
+
+def _learner(obj: dict, terms: _Terms) -> LearnerProfile:
+    text = _text(obj, "text")
+    raw_skills = obj.get("skills")
+    skills = terms.extract(text) if raw_skills is None else terms.parse_list(raw_skills, "skills")
+    prefs = obj.get("preferred_localities", [])
+    if not isinstance(prefs, list) or not all(isinstance(p, str) for p in prefs):
+        raise BadLine('"preferred_localities" must be a list of strings')
+    try:
+        return LearnerProfile(
+            id=_get_id(obj),
+            skills=tuple(skills),
+            text=text,
+            locality=_locality(obj),
+            preferred_localities=tuple(prefs),
+        )
+    except (TypeError, ValueError) as exc:
+        raise BadLine(str(exc)) from None
+
+
+def _read(path: str, build: Callable[[dict], Any]) -> Iterator[Any]:
+    """Profiles from a JSON-lines file; bad lines reported on stderr and skipped."""
+    seen: set = set()
+    with open(path, encoding="utf-8") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                try:
+                    obj = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    raise BadLine(f"not JSON ({exc.msg})") from None
+                if not isinstance(obj, dict):
+                    raise BadLine("not a JSON object")
+                profile = build(obj)
+                if profile.id in seen:
+                    raise BadLine(f"duplicate id {profile.id!r}")
+            except BadLine as exc:
+                click.echo(f"{path}:{lineno}: skipped: {exc}", err=True)
+                continue
+            seen.add(profile.id)
+            yield profile
+
+
+def _skills(result: MatchResult) -> dict[str, list[dict]]:
+    def as_json(items) -> list[dict]:
+        return [
+            {
+                "skill_id": m.skill_id,
+                "required_level": m.required_level,
+                "learner_level": m.learner_level,
+            }
+            for m in items
+        ]
+
+    return {"matched": as_json(result.matched + result.partial), "missing": as_json(result.missing)}
+
+
+@match_cli.command("rank")
+@click.option(
+    "--orders", "orders_path", required=True, type=click.Path(exists=True, dir_okay=False)
+)
+@click.option(
+    "--learners", "learners_path", required=True, type=click.Path(exists=True, dir_okay=False)
+)
+@click.option(
+    "--k", default=10, show_default=True, type=click.IntRange(min=1), help="Results per line."
+)
+@click.option(
+    "--for",
+    "for_",
+    type=click.Choice(["learners", "orders"]),
+    default="learners",
+    show_default=True,
+    help="One output line per learner (its best orders) or per order (its best learners).",
+)
+def rank_command(orders_path: str, learners_path: str, k: int, for_: str) -> None:
+    """Rank orders for every learner (or learners for every order), as JSON lines."""
+    terms = _Terms()
+    orders = list(_read(orders_path, lambda obj: _order(obj, terms)))
+    learners = list(_read(learners_path, lambda obj: _learner(obj, terms)))
+    if terms.unknown:
+        click.echo(f"{terms.unknown} skill terms matched no skill and were left out", err=True)
+    index = MatchIndex(learners, orders)
+    if for_ == "learners":
+        for learner in learners:
+            results = [
+                {"order_id": r.order_id, "score": r.score, "qualifies": r.qualifies, **_skills(r)}
+                for r in index.rank_orders(learner.id, k=k)
+            ]
+            click.echo(_dumps({"learner_id": learner.id, "results": results}))
+    else:
+        for order in orders:
+            results = [
+                {
+                    "learner_id": r.learner_id,
+                    "score": r.score,
+                    "qualifies": r.qualifies,
+                    **_skills(r),
+                }
+                for r in index.rank_learners(order.id, k=k)
+            ]
+            click.echo(_dumps({"order_id": order.id, "results": results}))
+
+
+def _dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False)

@@ -1,0 +1,105 @@
+"""Settings, read from the environment.
+
+``DATABASE_URL`` picks the database (``postgres://`` is accepted and rewritten
+for psycopg 3); unset means SQLite in ``instance/``. The production config
+refuses to start without a real ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import ClassVar
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused by the production config
+
+
+def database_url(raw: str | None) -> str:
+    """Return a SQLAlchemy URL for ``raw``; SQLite in ``instance/`` when unset."""
+    if not raw:
+        return f"sqlite:///{INSTANCE_DIR / 'matchhub.sqlite'}"
+    # Heroku-style and plain libpq URLs name no driver; we ship psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Development defaults; every value can be overridden from the environment."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024))
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Login throttling: per client address and per account, both per minute.
+    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds
+    LOCALITIES_FILE = os.environ.get("LOCALITIES_FILE")  # default: matchhub/data/localities.json
+    DEMO_ALLOWED = True
+
+
+class TestConfig(Config):
+    """The test suite: ``TEST_DATABASE_URL`` or a throwaway SQLite file."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105 - the suite's own key, never deployed
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("TEST_DATABASE_URL") or "sqlite:///:memory:"
+    )
+    RATELIMIT_STORAGE_URI = "memory://"
+    SERVER_NAME = None
+
+
+class ProdConfig(Config):
+    """Production: secure cookies, a real secret, no demo data."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    DEMO_ALLOWED = False
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without a real secret; take it from the environment as it is now."""
+        secret = os.environ.get("SECRET_KEY", "")
+        if len(secret) < 16 or secret == DEV_SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+        cls.SECRET_KEY = secret
+
+
+def config_from_env() -> type[Config]:
+    """Pick the config class named by ``MATCHHUB_ENV`` (development | production)."""
+    name = os.environ.get("MATCHHUB_ENV", "development").lower()
+    if name == "production":
+        ProdConfig.check()
+        return ProdConfig
+    return Config

@@ -1,0 +1,46 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from matchhub.forms import Form
+
+SKILLS_HELP = _l(
+    "One skill per line or separated by commas; add a level from 1 to 5 after a colon, "
+    "e.g. “Python:4”. Terms the taxonomy does not know are kept and flagged."
+)
+
+
+class OrderForm(Form):
+    kind = SelectField(_l("Kind"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    required_skills = TextAreaField(
+        _l("Required skills"), validators=[DataRequired(), Length(max=2000)]
+    )
+    nice_skills = TextAreaField(
+        _l("Nice-to-have skills"), validators=[Optional(), Length(max=2000)]
+    )
+    headcount = IntegerField(
+        _l("Number of positions"), default=1, validators=[DataRequired(), NumberRange(1, 500)]
+    )
+    locality = SelectField(_l("Locality"), validators=[DataRequired()])
+    remote = BooleanField(_l("Remote work possible"))
+    salary_min = IntegerField(
+        _l("Lowest monthly pay (VND)"), validators=[Optional(), NumberRange(0, 1_000_000_000)]
+    )
+    salary_max = IntegerField(
+        _l("Highest monthly pay (VND)"), validators=[Optional(), NumberRange(0, 1_000_000_000)]
+    )
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    deadline = DateField(_l("Application deadline"), validators=[Optional()])
+
+
+class ActionForm(Form):
+    """A button that changes an order (publish, close, cancel): only the CSRF token."""

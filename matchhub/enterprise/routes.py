@@ -1,0 +1,156 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchhub.enterprise import bp
+from matchhub.enterprise.forms import SKILLS_HELP, ActionForm, OrderForm
+from matchhub.forms import choices
+from matchhub.labels import label
+from matchhub.models import OrderKind, OrderStatus
+from matchhub.security import require
+from matchhub.services import ServiceError, localities, orders
+
+
+def _own_order(order_id: int):
+    """The order when it belongs to the user's organisation; 404 otherwise (one shared check)."""
+    order = orders.get_order(order_id)
+    if order is None:
+        abort(404)
+    require(current_user.role, organization=order.organization)
+    return order
+
+
+def _order_form(order=None) -> OrderForm:
+    form = OrderForm(obj=order)
+    form.kind.choices = choices((k.value, label(k)) for k in OrderKind)
+    form.locality.choices = choices(localities.choices())
+    if order is not None and not form.is_submitted():
+        form.kind.data = order.kind.value
+        form.required_skills.data = _terms(order.required_skills)
+        form.nice_skills.data = _terms(order.nice_skills)
+    return form
+
+
+def _terms(skills) -> str:
+    return "\n".join(f"{s.skill.name_en if s.skill else s.term}:{s.level}" for s in skills)
+
+
+def _input(form: OrderForm) -> orders.OrderInput:
+    return orders.OrderInput(
+        kind=OrderKind(form.kind.data),
+        title=form.title.data,
+        description=form.description.data or "",
+        headcount=form.headcount.data,
+        locality=form.locality.data,
+        remote=form.remote.data,
+        salary_min=form.salary_min.data,
+        salary_max=form.salary_max.data,
+        start_date=form.start_date.data,
+        deadline=form.deadline.data,
+        required=orders.parse_skill_terms(form.required_skills.data),
+        nice=orders.parse_skill_terms(form.nice_skills.data or ""),
+    )
+
+
+def _field_error(form, exc: ServiceError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        flash(exc.message, "danger")
+
+
+@bp.route("/")
+def dashboard():
+    org = current_user.organization
+    open_orders = orders.orders_of(org, OrderStatus.OPEN)
+    return render_template(
+        "enterprise/dashboard.html",
+        org=org,
+        counts=orders.status_counts(org),
+        open_orders=open_orders,
+        pipelines=orders.pipeline_counts([o.id for o in open_orders]),
+        recent=orders.recent_applications(org),
+    )
+
+
+@bp.route("/orders")
+def order_list():
+    org = current_user.organization
+    all_orders = orders.orders_of(org)
+    return render_template(
+        "enterprise/order_list.html",
+        org=org,
+        orders=all_orders,
+        pipelines=orders.pipeline_counts([o.id for o in all_orders]),
+    )
+
+
+@bp.route("/orders/new", methods=["GET", "POST"])
+def order_create():
+    form = _order_form()
+    if form.validate_on_submit():
+        try:
+            order = orders.save_order(current_user.organization, current_user, _input(form))
+        except ServiceError as exc:
+            _field_error(form, exc)
+        else:
+            flash(_("The order is saved as a draft."), "success")
+            return redirect(url_for("enterprise.order_detail", order_id=order.id))
+    return render_template(
+        "enterprise/order_form.html", form=form, order=None, skills_help=SKILLS_HELP
+    )
+
+
+@bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
+def order_edit(order_id: int):
+    order = _own_order(order_id)
+    form = _order_form(order)
+    if form.validate_on_submit():
+        try:
+            orders.save_order(order.organization, current_user, _input(form), order=order)
+        except ServiceError as exc:
+            _field_error(form, exc)
+        else:
+            flash(_("The order is saved."), "success")
+            return redirect(url_for("enterprise.order_detail", order_id=order.id))
+    return render_template(
+        "enterprise/order_form.html", form=form, order=order, skills_help=SKILLS_HELP
+    )
+
+
+@bp.route("/orders/<int:order_id>")
+def order_detail(order_id: int):
+    order = _own_order(order_id)
+    return render_template(
+        "enterprise/order_detail.html",
+        order=order,
+        applications=orders.applications_for(order),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/orders/<int:order_id>/publish", methods=["POST"])
+def order_publish(order_id: int):
+    order = _own_order(order_id)
+    if ActionForm().validate_on_submit():
+        try:
+            orders.publish_order(order, current_user)
+        except ServiceError as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(_("The order is open to learners."), "success")
+    return redirect(url_for("enterprise.order_detail", order_id=order.id))
+
+
+@bp.route("/orders/<int:order_id>/<any(closed, filled, cancelled):status>", methods=["POST"])
+def order_status_change(order_id: int, status: str):
+    order = _own_order(order_id)
+    if ActionForm().validate_on_submit():
+        try:
+            orders.change_order_status(order, current_user, OrderStatus(status))
+        except ServiceError as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(_("The order is now: %(status)s.", status=label(order.status)), "success")
+    return redirect(url_for("enterprise.order_detail", order_id=order.id))

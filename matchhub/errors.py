@@ -1,0 +1,61 @@
+"""Error pages, in the visitor's language."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Access denied"), _l("You do not have permission to open this page.")),
+    404: (
+        _l("Page not found"),
+        _l("The page you asked for does not exist or is not yours to see."),
+    ),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("File too large"), _l("The upload is larger than the allowed size.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Too many requests in a short time. Wait a minute and try again."),
+    ),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. The team has been told.")),
+    503: (
+        _l("Service unavailable"),
+        _l("The service is temporarily unavailable. Try again shortly."),
+    ),
+}
+
+
+def _render(code: int, detail: str | None = None):
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(401)
+    def unauthorized(error):
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render(
+            400,
+            str(
+                _l(
+                    "The form expired or was not sent from this site. "
+                    "Reload the page and try again."
+                )
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return _render(error.code)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return _render(500)

@@ -1,0 +1,81 @@
+"""Helpers shared by every blueprint's forms.
+
+WTForms ships no Vietnamese catalog, so its built-in validation messages are
+listed here for extraction into MatchHub's own catalog, and every form takes
+its translations from Flask-Babel (see :class:`Form`).
+"""
+
+from collections.abc import Iterable
+
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice
+
+
+class _BabelTranslations:
+    """WTForms' translation interface, answered by MatchHub's catalog."""
+
+    def gettext(self, string: str) -> str:
+        return gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """The base of every MatchHub form: CSRF from Flask-WTF, messages in the user's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _BabelTranslations()
+
+
+# WTForms' own messages: listed so that `make catalog` extracts them. Never displayed from here.
+WTFORMS_MESSAGES = (
+    _l("Field must be equal to %(other_name)s."),
+    _ln(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        1,
+    ),
+    _ln(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        1,
+    ),
+    _ln(
+        "Field must be exactly %(max)d character long.",
+        "Field must be exactly %(max)d characters long.",
+        1,
+    ),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Date must be at least %(min)s."),
+    _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."),
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Invalid email address."),
+    _l("Invalid URL."),
+    _l("Invalid value, must be one of: %(values)s."),
+    _l("Not a valid choice."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+)
+
+
+def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select options."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]
+
+
+def strip(value: str | None) -> str | None:
+    """Field filter: drop the spaces people paste around emails and codes."""
+    return value.strip() if isinstance(value, str) else value

@@ -1,0 +1,99 @@
+"""Languages: Vietnamese by default, English on request; Vietnam's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, g, request
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    ngettext,
+)
+from flask_login import current_user
+
+from matchhub.extensions import babel
+
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The user's saved choice, else the language cookie, else Vietnamese.
+
+    The browser's Accept-Language is deliberately ignored: the platform is
+    Vietnamese unless somebody asks for English.
+    """
+    languages = current_app.config["LANGUAGES"]
+    forced = getattr(g, "forced_locale", None)
+    if forced in languages:
+        return forced
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in languages:
+        return cookie
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def _fmt_date(value: date | datetime | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, format)
+    return format_date(value, format)
+
+
+def _fmt_number(value: float | int | None, format: str | None = None) -> str:
+    return "" if value is None else format_decimal(value, format=format)
+
+
+def _fmt_percent(value: float | None) -> str:
+    return "" if value is None else format_percent(value, format="#,##0%")
+
+
+def _fmt_vnd(value: int | None) -> str:
+    return "" if value is None else f"{format_decimal(value)} ₫"
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters.update(
+        date=_fmt_date, number=_fmt_number, percent=_fmt_percent, vnd=_fmt_vnd
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    from matchhub.labels import badge, label
+    from matchhub.services.localities import name_of
+    from matchhub.services.orgs import sector_name
+
+    # Globals, not a context processor: imported macros see globals only.
+    app.jinja_env.globals.update(
+        label=label,
+        badge=badge,
+        locality_name=name_of,
+        sector_name=sector_name,
+        skill_name=skill_name,
+        ngettext=ngettext,
+    )
+
+    @app.context_processor
+    def _language():
+        return {"current_lang": current_lang(), "languages": app.config["LANGUAGES"]}
+
+
+def current_lang() -> str:
+    """The language of the current request, as a plain code ("vi" or "en")."""
+    locale = get_locale()
+    return locale.language if locale is not None else "vi"
+
+
+def skill_name(skill) -> str:
+    """A skill's name in the current language (empty for ``None``)."""
+    return skill.name(current_lang()) if skill is not None else ""

@@ -1,0 +1,14 @@
+from flask import Blueprint
+
+from matchhub.models import Role
+from matchhub.security import require
+
+bp = Blueprint("learner", __name__)
+
+
+@bp.before_request
+def _only_learners():
+    require(Role.LEARNER)
+
+
+from matchhub.learner import routes  # noqa: E402, F401

@@ -1,0 +1,238 @@
+"""Find skill mentions in free text (CVs, order descriptions; Vietnamese or English).
+
+The text is folded character by character (keeping a map back to the original
+offsets), cut into tokens, and scanned left to right for the longest token n-gram
+that is a taxonomy alias. Prose is harder than a skills list, so three guards
+apply on top of the normaliser's alias index:
+
+* aliases that are ordinary words in prose ("go", "swift", "excel", "spring",
+  "teams", one- and two-letter names such as "c", "r", "ai", "ba") only count when
+  the original is capitalised ("Go", "Excel", "BA"); bare letters ("C", "R")
+  also need list context (``C/C++``, ``R, Python``, ``ngôn ngữ C``);
+* one-syllable Vietnamese aliases ("mạng", "nhúng") and a few generic words are
+  never matched in prose: folded, they collide with common words ("mang lại");
+* ``net`` alone is .NET only as ``.NET``.
+
+Every mention's ``start``/``end`` index into the caller's original string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from matchhub.matching.normalize import Normalizer, term_tokens
+from matchhub.matching.text import fold_with_offsets, token_spans, tokens
+
+__all__ = ["Extractor", "Mention"]
+
+#: Aliases that are everyday words in English or Vietnamese prose: they need a
+#: capital letter in the original ("Go", "Excel", "Spring").
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_CASE_WORDS = _words(
+    """
+    go rust swift ruby dart spring express flask unity shell excel word access office
+    teams hive pig spark sketch compose ant chef puppet lean logic router elastic apollo
+    jest mocha chai karma room nest next node ember backbone knockout liquid pandas torch
+    lit polymer babel yarn vite gin phoenix rails tableau window windows safari slide
+    slides zoom notion basecamp blender maya spine animate premiere canva cypress
+    postman insomnia robot cucumber behave apex elixir julia pascal delphi play phaser
+    godot cocos struts swing glue lambda hosting sprint backlog solid clean typing
+    """
+)
+
+#: Short aliases that are unambiguous in prose even in lower case.
+_SAFE_SHORT = _words(
+    """
+    php sql css git aws api gcp erp crm seo ios vue jsp k8s dax etl elt uml oop xml json
+    html ssis ssrs ssas jwt sso mvc mvp tdd bdd ddd dbt rpa llm nlp iot vba abap mfc wpf
+    wcf orm ado npm dns vpn lan wan tcp udp ccna ccnp mqtt rtos seo sem cms lms gis
+    scss sass less yii svn tfs jmeter kafka redis nginx iis elk sre ux ui
+    """
+)
+
+#: Aliases never matched in prose: folded, they are common words or too vague.
+_PROSE_BLOCK = _words(
+    """
+    net anh mang it do os hoc toan nhung ta ps mos cli cmd n1 n2 n3 n4 n5 3d ui ux po pm
+    eda sas rest lambda swing play gin elastic office window teams zoom notion access word
+    internet email logic design graphics sprint backlog reporting dashboard dashboards
+    compliance pipeline container containers hosting router console terminal flash robot
+    deadline mentor leader management payment debug sales saas paas iaas startup solid lean
+    research slide slides vs bug bugs programmer regression xray driving cvs admin
+    marketing math optimization production warehouse yarn dynamic resilience velocity
+    storage emr
+    """
+) | {
+    # multi-word aliases that are either vague in prose or join two skills that a
+    # text names separately ("HTML/CSS", "Agile/Scrum", "C/C++")
+    "c c++", "agile scrum", "html css", "aws cloud", "word excel", "excel word", "e mail",
+    "tin hoc", "may tinh", "vi tinh", "thiet ke", "ung xu", "lang nghe", "quan ly nhom",
+    "lam nhom", "trach nhiem", "ke hoach", "hoc hoi", "nghien cuu", "ban hang", "y te",
+    "trinh bay", "thuyet phuc", "dam phan", "ngoai giao", "phoi hop", "hop tac", "cong tac",
+    "thich nghi", "kien nhan", "dong cam", "thau hieu", "cam ket", "vi xu ly", "dien tu",
+    "phan cung", "xac suat", "danh may", "basic computer", "hoach dinh", "ai illustrator",
+    "kanban board", "clean code", "quan ly cong viec", "task management", "phan tich",
+    "tuyen dung", "nhan su", "tu dong hoa", "xay dung", "dao tao", "kinh doanh",
+    "truyen thong", "thiet ke xay dung", "thiet ke kien truc", "performance tuning",
+    # generic job titles: every posting names one, none of them is a requirement
+    "lap trinh vien", "software engineer", "software developer", "ky su phan mem",
+}
+
+#: Tokens right before a bare one-letter name that make it a language ("ngôn ngữ C").
+_LETTER_LEADS = frozenset({"ngu", "trinh", "language", "languages", "in", "with", "and", "or"})
+_LIST_PUNCT = set(",/();&|:+")
+_JOINERS = frozenset({"", ".", "-", "/", "_", "'"})
+_TRAILING_DIGITS_RE = re.compile(r"^([a-z][a-z+#]*?[a-z+#])\d+(?:\.\d+)*$")
+
+
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _toneless(text: str) -> str:
+    """Lower-case tokens with Vietnamese tone marks removed but vowel letters kept
+    ("Thư Ký" -> "thư ky", "hoà"/"hòa" -> "hoa"), so tone-placement variants agree
+    while different words that merely fold alike ("thủ kỷ") do not."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    kept = "".join(c for c in decomposed if c not in _TONE_MARKS)
+    return " ".join(tokens(unicodedata.normalize("NFC", kept)))
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of a skill in a text: ``text[start:end]`` is ``text``."""
+
+    skill_id: str
+    start: int
+    end: int
+    text: str
+
+
+class Extractor:
+    """Finds :class:`Mention` s of one normaliser's taxonomy in free text.
+
+    ``extract`` is O(n * k) for n tokens and k the longest alias in tokens (a dict
+    lookup per n-gram); no fuzzy matching happens in prose, where a near-miss is
+    far more often a different word than a typo.
+    """
+
+    def __init__(self, normalizer: Normalizer):
+        """Build the prose index from the normaliser's taxonomy."""
+        self.normalizer = normalizer
+        index: dict[str, str] = {}
+        surfaces: dict[str, set[str]] = {}
+        for skill in normalizer.taxonomy:
+            for label in skill.labels():
+                toks = term_tokens(label)
+                if not toks:
+                    continue
+                key = " ".join(toks)
+                if key in _PROSE_BLOCK:
+                    continue
+                # a one-syllable Vietnamese alias folds onto everyday words
+                if len(toks) == 1 and not label.isascii():
+                    continue
+                index.setdefault(key, skill.id)
+                if not label.isascii():
+                    surfaces.setdefault(key, set()).add(_toneless(label))
+        self._index = index
+        # Vietnamese aliases, with tone marks dropped but vowel letters kept: an
+        # accented text must spell them ("thư ký", not "tuân thủ kỷ luật")
+        self._surfaces = {k: frozenset(v) for k, v in surfaces.items()}
+        # ".NET" is the one alias that a leading dot distinguishes from a word
+        self._dotnet = normalizer.lookup("net")
+        self._max_n = max((k.count(" ") + 1 for k in index), default=1)
+
+    @classmethod
+    def default(cls) -> Extractor:
+        """The shared extractor over the shipped taxonomy (built once)."""
+        return _default_extractor()
+
+    def extract(self, text: str) -> list[Mention]:
+        """All skill mentions in ``text``, in order of appearance, one per occurrence."""
+        if not text:
+            return []
+        folded, offsets = fold_with_offsets(text)
+        toks = token_spans(folded)
+        words = [t for t, _, _ in toks]
+        # n-grams may run over spaces, dots, hyphens and slashes ("Node.js",
+        # "CI/CD") but not over list or sentence punctuation ("AWS (EC2")
+        joins = [
+            folded[toks[k][2] : toks[k + 1][1]].strip() in _JOINERS for k in range(len(toks) - 1)
+        ]
+        out: list[Mention] = []
+        i, n = 0, len(toks)
+        while i < n:
+            match = self._match_at(text, folded, offsets, toks, words, joins, i)
+            if match is None:
+                i += 1
+                continue
+            sid, j = match
+            fs = toks[i][1]
+            if sid == self._dotnet and folded[fs - 1 : fs] == ".":
+                fs -= 1  # keep the dot of ".NET"
+            start = offsets[fs]
+            end = offsets[toks[j - 1][2] - 1] + 1
+            out.append(Mention(sid, start, end, text[start:end]))
+            i = j
+        return out
+
+    def _match_at(self, text, folded, offsets, toks, words, joins, i):
+        """Longest alias starting at token ``i``: ``(skill_id, end token)`` or None."""
+        n = len(toks)
+        limit = 1
+        while limit < self._max_n and i + limit < n and joins[i + limit - 1]:
+            limit += 1
+        for size in range(limit, 0, -1):
+            key = " ".join(words[i : i + size])
+            sid = self._index.get(key)
+            if sid is None and size == 1:
+                m = _TRAILING_DIGITS_RE.match(key)  # "php7", "html5", "angular2"
+                if m:
+                    key = m.group(1)
+                    sid = self._index.get(key)
+            if sid is None and size == 1 and key == "net" and self._dotnet:
+                fs = toks[i][1]
+                if folded[fs - 1 : fs] == "." and not folded[fs - 2 : fs - 1].isalnum():
+                    return self._dotnet, i + 1
+            if sid is None:
+                continue
+            if size == 1 and not self._single_ok(key, text, folded, offsets, toks, words, i):
+                continue
+            if key in self._surfaces:
+                span = text[offsets[toks[i][1]] : offsets[toks[i + size - 1][2] - 1] + 1]
+                if not span.isascii() and _toneless(span) not in self._surfaces[key]:
+                    continue
+            return sid, i + size
+        return None
+
+    def _single_ok(self, key, text, folded, offsets, toks, words, i) -> bool:
+        """Guards for a one-token alias in prose."""
+        _, fs, fe = toks[i]
+        original = text[offsets[fs] : offsets[fe - 1] + 1]
+        ambiguous = key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)
+        if ambiguous and original == original.lower():
+            return False
+        if len(key) == 1:
+            before = folded[:fs].rstrip()[-1:]
+            after = folded[fe:].lstrip()[:1]
+            listed = before in _LIST_PUNCT or after in _LIST_PUNCT
+            led = i > 0 and words[i - 1] in _LETTER_LEADS
+            # "C." / "R." ends a sentence as often as it ends a list
+            if not (listed or led) or folded[fe : fe + 1] in {"'", "-"}:
+                return False
+        if key == "go":
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if nxt in {"to", "live", "ahead", "through", "beyond", "back", "out"}:
+                return False
+        return True
+
+
+@lru_cache(maxsize=1)
+def _default_extractor() -> Extractor:
+    return Extractor(Normalizer.default())

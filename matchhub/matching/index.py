@@ -1,0 +1,1053 @@
+"""The serving index: every learner and order in column-access sparse form.
+
+Ranking learners for an order touches only the columns of the order's skills and
+text tokens (CSC slices of a learner x skill level matrix and a learner x token
+TF matrix), so a query costs O(learners holding those skills + learners sharing
+those tokens) numpy work rather than O(learners x skills) Python work. Ranking
+orders for a learner works the same way over order x skill requirement matrices.
+
+Writes are patches, not rebuilds. Each side keeps a large *base* block and a small
+*delta* block: an upsert marks the old row dead in the base (an alive mask) and puts
+the profile in the delta; a removal marks it dead. The delta is rebuilt lazily at the
+next query (O(delta size)) and folded into the base once it outgrows
+``max(1024, base / 32)`` rows (O(base nnz), vectorised, no re-tokenising). Document
+frequencies (skill rarity over learners, token IDF over learners and orders) are
+exact integer counts kept up to date on every write, and everything derived from
+them (IDF vectors, TF-IDF norms, per-order weight sums) is recomputed lazily once
+per change, so a patched index ranks exactly like one built from scratch.
+
+Not thread-safe for writes: the web app builds or patches one index per worker.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from matchhub.matching.rank import (
+    SCORE_DECIMALS,
+    TEXT_FEATURES,
+    Weights,
+    explain_pair,
+    id_sort_key,
+    learner_levels,
+    locality_key,
+    order_skills,
+    smooth_idf,
+    text_matrix,
+)
+from matchhub.matching.types import LearnerProfile, MatchResult, OrderProfile
+
+__all__ = ["MatchIndex", "OrderScores"]
+
+# Below this many tied candidates a Python sort by id is cheaper than the global rank.
+_SMALL_SORT = 4096
+# Scores are rounded to 1e-10; bounds get this much room so pruning never drops a tie.
+_BOUND_SLACK = 1e-9
+_EMPTY_I = np.zeros(0, dtype=np.int64)
+_EMPTY_F = np.zeros(0, dtype=np.float64)
+
+
+class _Csc:
+    """A column-access sparse matrix with one or more parallel value arrays."""
+
+    __slots__ = ("cols_of_nnz", "indptr", "n_cols", "rows", "vals")
+
+    def __init__(
+        self,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        vals: tuple[np.ndarray, ...],
+        n_rows: int,
+        n_cols: int,
+    ):
+        self.n_cols = n_cols
+        if not len(cols):
+            self.rows = np.zeros(0, dtype=np.int32)
+            self.cols_of_nnz = _EMPTY_I
+            self.vals = tuple(v[:0] for v in vals)
+            self.indptr = np.zeros(n_cols + 1, dtype=np.int64)
+            return
+        # Entries arrive row-major; scipy's COO -> CSC conversion is a stable counting
+        # sort (O(nnz)), so converting a permutation gives the column order with rows
+        # ascending within each column.
+        perm = sparse.coo_matrix(
+            (np.arange(len(cols), dtype=np.float64), (rows, cols)), shape=(n_rows, n_cols)
+        ).tocsc()
+        order = perm.data.astype(np.int64)
+        self.rows = perm.indices.astype(np.int32)
+        self.indptr = perm.indptr.astype(np.int64)
+        self.vals = tuple(v[order] for v in vals)
+        self.cols_of_nnz = np.asarray(cols, dtype=np.int64)[order]
+
+    def column(self, col: int) -> tuple[int, int]:
+        """The nnz range [lo, hi) of column ``col`` (empty past the last column)."""
+        if col >= self.n_cols:
+            return 0, 0
+        return int(self.indptr[col]), int(self.indptr[col + 1])
+
+    def gather(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (into rows/vals) of every nnz in ``cols`` (all < n_cols), column by
+        column, and how many each column has."""
+        return _gather(self.indptr, cols)
+
+    def coo(self, keep: np.ndarray, new_row: np.ndarray, row_offset: int):
+        """Entries of the rows where ``keep``, renumbered by ``new_row`` plus ``row_offset``."""
+        mask = keep[self.rows]
+        return (
+            new_row[self.rows[mask]] + row_offset,
+            self.cols_of_nnz[mask],
+            tuple(v[mask] for v in self.vals),
+        )
+
+
+def _gather(indptr: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lo = indptr[idx]
+    lengths = indptr[idx + 1] - lo
+    total = int(lengths.sum())
+    if total == 0:
+        return _EMPTY_I, lengths
+    # One arange for all slices, shifted per slice to its start: no Python loop.
+    starts = np.repeat(lo - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return np.arange(total, dtype=np.int64) + starts, lengths
+
+
+class _Csr:
+    """Row access to a block's text: sorted feature ids and TF of each row."""
+
+    __slots__ = ("feats", "indptr", "tf")
+
+    def __init__(self, rows: np.ndarray, cols: np.ndarray, tf: np.ndarray, n_rows: int):
+        if not len(cols):
+            self.indptr = np.zeros(n_rows + 1, dtype=np.int64)
+            self.feats = _EMPTY_I
+            self.tf = tf[:0]
+            return
+        # Stable counting sort by row (scipy's COO -> CSR) of a permutation; entries
+        # arrive sorted by column within each row, so features stay ascending.
+        perm = sparse.coo_matrix(
+            (np.arange(len(cols), dtype=np.float64), (rows, cols)), shape=(n_rows, TEXT_FEATURES)
+        ).tocsr()
+        order = perm.data.astype(np.int64)
+        self.indptr = perm.indptr.astype(np.int64)
+        self.feats = np.asarray(cols, dtype=np.int64)[order]
+        self.tf = tf[order]
+
+    def gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of every entry of ``rows``, row by row, and how many each row has."""
+        return _gather(self.indptr, rows)
+
+
+@dataclass(slots=True)
+class _Doc:
+    """A profile's text as hashed feature ids and sub-linear term frequencies."""
+
+    feats: np.ndarray
+    tf: np.ndarray
+
+
+def _doc_of(text: str) -> _Doc:
+    matrix = text_matrix([text])
+    return _Doc(matrix.indices.astype(np.int64), matrix.data.astype(np.float32))
+
+
+class _DocStore:
+    """Texts of one side as sub-linear TF rows: one CSR for the bulk build, and a
+    dict for profiles upserted since (so a build keeps no per-profile objects)."""
+
+    def __init__(self, texts: list[str], ids: list) -> None:
+        matrix = text_matrix(texts)
+        self.indptr = matrix.indptr.astype(np.int64)
+        self.feats = matrix.indices.astype(np.int64)
+        self.tf = matrix.data.astype(np.float32)
+        self.bulk_row = {i: r for r, i in enumerate(ids)}
+        self.patched: dict = {}
+
+    def get(self, item_id) -> _Doc:
+        doc = self.patched.get(item_id)
+        if doc is not None:
+            return doc
+        r = self.bulk_row[item_id]
+        lo, hi = self.indptr[r], self.indptr[r + 1]
+        return _Doc(self.feats[lo:hi], self.tf[lo:hi])
+
+    def put(self, item_id, doc: _Doc) -> None:
+        self.bulk_row.pop(item_id, None)
+        self.patched[item_id] = doc
+
+    def pop(self, item_id) -> _Doc:
+        doc = self.get(item_id)
+        self.patched.pop(item_id, None)
+        self.bulk_row.pop(item_id, None)
+        return doc
+
+
+class _Block:
+    """Rows of one side (learners or orders) in column-access form, plus an alive mask."""
+
+    def __init__(self, ids: list, n_skill_cols: int, n_loc: int, coo: dict):
+        n = len(ids)
+        self.ids = ids
+        self.id_array = np.empty(n, dtype=object)
+        self.id_array[:] = ids
+        self.alive = np.ones(n, dtype=bool)
+        self.n = n
+        self.skills = _Csc(*coo["skills"], n, n_skill_cols)
+        self.nice = _Csc(*coo["nice"], n, n_skill_cols) if "nice" in coo else None
+        self.text = _Csc(*coo["text"], n, TEXT_FEATURES)
+        t_rows, t_cols, (t_tf,) = coo["text"]
+        self.text_csr = _Csr(t_rows, t_cols, t_tf, n)
+        self.pref = _Csc(*coo["pref"], n, n_loc) if "pref" in coo else None
+        self.loc = coo["loc"]
+        self.remote = coo.get("remote")
+        self.n_req = coo.get("n_req")
+        self._norm_version = -1
+        self.norms = _EMPTY_F
+        self._den_version = -1
+        self.den = _EMPTY_F
+        self.nice_den = _EMPTY_F
+
+    def text_norms(self, idf: np.ndarray, version: int) -> np.ndarray:
+        """TF-IDF norm of every row, recomputed only when the IDF changed."""
+        if self._norm_version != version:
+            t = self.text
+            w = t.vals[0] * idf[t.cols_of_nnz]
+            self.norms = np.sqrt(np.bincount(t.rows, weights=w * w, minlength=self.n))
+            self._norm_version = version
+        return self.norms
+
+    def skill_dens(self, idf: np.ndarray, version: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per-order sums of required and nice skill weights x rarity (orders only)."""
+        if self._den_version != version:
+            self.den = _weighted_row_sums(self.skills, idf, self.n)
+            self.nice_den = _weighted_row_sums(self.nice, idf, self.n)
+            self._den_version = version
+        return self.den, self.nice_den
+
+    def keep_coo(self, row_offset: int) -> tuple[list, dict]:
+        """Alive rows' ids and entries, renumbered from ``row_offset``."""
+        new_row = np.cumsum(self.alive) - 1
+        ids = [i for i, a in zip(self.ids, self.alive, strict=True) if a]
+        coo = {
+            "skills": self.skills.coo(self.alive, new_row, row_offset),
+            "text": self.text.coo(self.alive, new_row, row_offset),
+            "loc": self.loc[self.alive],
+        }
+        if self.nice is not None:
+            coo["nice"] = self.nice.coo(self.alive, new_row, row_offset)
+        if self.pref is not None:
+            coo["pref"] = self.pref.coo(self.alive, new_row, row_offset)
+        if self.remote is not None:
+            coo["remote"] = self.remote[self.alive]
+            coo["n_req"] = self.n_req[self.alive]
+        return ids, coo
+
+
+def _weighted_row_sums(csc: _Csc | None, idf: np.ndarray, n: int) -> np.ndarray:
+    if csc is None or not len(csc.rows):
+        return np.zeros(n)
+    return np.bincount(csc.rows, weights=csc.vals[1] * idf[csc.cols_of_nnz], minlength=n)
+
+
+def _concat_coo(parts: list[tuple]) -> tuple:
+    rows = np.concatenate([p[0] for p in parts]) if parts else _EMPTY_I
+    cols = np.concatenate([p[1] for p in parts]) if parts else _EMPTY_I
+    n_vals = len(parts[0][2]) if parts else 0
+    vals = tuple(np.concatenate([p[2][j] for p in parts]) for j in range(n_vals))
+    return rows, cols, vals
+
+
+@dataclass(frozen=True, slots=True)
+class OrderScores:
+    """Every eligible order's score for one learner, arrays aligned with ``ids`` (id order)."""
+
+    ids: np.ndarray
+    score: np.ndarray
+    qualifies: np.ndarray
+
+
+class _Side:
+    """One side of the index (learners or orders): base + delta blocks and id lookup."""
+
+    def __init__(self) -> None:
+        self.base: _Block | None = None
+        self.delta: _Block | None = None
+        self.delta_profiles: dict = {}
+        self.delta_dirty = False
+        self.profiles: dict = {}
+        self.docs = _DocStore([], [])
+        self.base_row: dict = {}
+        self._rank_cache: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def position_of(self, ids: Iterable) -> np.ndarray:
+        """Global positions (base rows then delta rows) of the ids present."""
+        out = []
+        nb = self.base.n
+        delta_pos = self.delta_pos
+        for i in ids:
+            row = self.base_row.get(i)
+            if row is not None and self.base.alive[row]:
+                out.append(row)
+            else:
+                p = delta_pos.get(i)
+                if p is not None:
+                    out.append(nb + p)
+        return np.asarray(out, dtype=np.int64)
+
+    @property
+    def delta_pos(self) -> dict:
+        return {i: p for p, i in enumerate(self.delta.ids)} if self.delta else {}
+
+    def id_rank(self) -> np.ndarray:
+        """Rank of each global position's id in id order (cached until rows change)."""
+        if self._rank_cache is None:
+            ids = list(self.base.ids) + list(self.delta.ids)
+            order = sorted(range(len(ids)), key=lambda p: id_sort_key(ids[p]))
+            rank = np.empty(len(ids), dtype=np.int64)
+            rank[order] = np.arange(len(ids))
+            self._rank_cache = rank
+        return self._rank_cache
+
+    def id_at(self, pos: int):
+        nb = self.base.n
+        return self.base.ids[pos] if pos < nb else self.delta.ids[pos - nb]
+
+    def alive_mask(self) -> np.ndarray:
+        return np.concatenate((self.base.alive, self.delta.alive))
+
+
+class MatchIndex:
+    """Learners and orders ready for ranking, with incremental updates.
+
+    Build once with ``MatchIndex(learners, orders)`` (O(total size); ~100k learners
+    and 20k orders in a few seconds), then keep it current with
+    :meth:`upsert_learner`, :meth:`remove_learner`, :meth:`upsert_order` and
+    :meth:`remove_order` (O(profile size) each, plus lazy O(delta) work at the next
+    query). Ids must be unique per side; an upsert of a known id replaces it.
+    ``compact_at`` is the least delta size that is folded into the base.
+    """
+
+    def __init__(
+        self,
+        learners: Iterable[LearnerProfile] = (),
+        orders: Iterable[OrderProfile] = (),
+        weights: Weights | None = None,
+        *,
+        compact_at: int = 1024,
+    ) -> None:
+        self.weights = weights or Weights()
+        self.compact_at = compact_at
+        self._skill_col: dict[str, int] = {}
+        self._loc_code: dict[str, int] = {}
+        self._skill_df = np.zeros(0, dtype=np.int64)
+        self._text_df = np.zeros(TEXT_FEATURES, dtype=np.int64)
+        self._n_docs = 0
+        self._skill_version = 0
+        self._text_version = 0
+        self._skill_idf_cache: tuple[int, np.ndarray] | None = None
+        self._text_idf_cache: tuple[int, np.ndarray] | None = None
+        self._learners = _Side()
+        self._orders = _Side()
+        self._bulk_learners(list(learners))
+        self._bulk_orders(list(orders))
+
+    # ----------------------------------------------------------------- vocabularies
+
+    def _skill(self, skill_id: str) -> int:
+        col = self._skill_col.get(skill_id)
+        if col is None:
+            col = self._skill_col[skill_id] = len(self._skill_col)
+            self._skill_df = np.append(self._skill_df, 0)
+        return col
+
+    def _loc(self, locality: str | None) -> int:
+        key = locality_key(locality)
+        if key is None:
+            return -1
+        code = self._loc_code.get(key)
+        if code is None:
+            code = self._loc_code[key] = len(self._loc_code)
+        return code
+
+    # ----------------------------------------------------------------- building
+
+    def _cols_of(self, skill_ids: list[str]) -> np.ndarray:
+        # New skills get columns in sorted order so a build does not depend on hashing.
+        for skill_id in sorted(set(skill_ids).difference(self._skill_col)):
+            self._skill(skill_id)
+        return np.fromiter(
+            map(self._skill_col.__getitem__, skill_ids), dtype=np.int64, count=len(skill_ids)
+        )
+
+    def _learner_coo(self, profiles: list[LearnerProfile], docs: tuple) -> dict:
+        n = len(profiles)
+        counts = np.fromiter((len(lp.skills) for lp in profiles), dtype=np.int64, count=n)
+        skill_ids = [s for lp in profiles for s, _ in lp.skills]
+        levels = np.fromiter(
+            (lv for lp in profiles for _, lv in lp.skills), dtype=np.float64, count=len(skill_ids)
+        )
+        rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+        cols = self._cols_of(skill_ids)
+        # A skill listed twice keeps its highest level (as learner_levels() does);
+        # sorting by (row, col, -level) also makes the entries row-major.
+        key = rows * max(len(self._skill_col), 1) + cols
+        order = np.lexsort((-levels, key))
+        key = key[order]
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        order = order[first]
+        loc = np.fromiter((self._loc(lp.locality) for lp in profiles), dtype=np.int64, count=n)
+        p_rows, p_cols = [], []
+        for r, lp in enumerate(profiles):
+            if lp.preferred_localities:
+                codes = {self._loc(p) for p in lp.preferred_localities} - {-1, int(loc[r])}
+                for code in sorted(codes):
+                    p_rows.append(r)
+                    p_cols.append(code)
+        return {
+            "skills": (rows[order], cols[order], (levels[order],)),
+            "pref": (np.asarray(p_rows, dtype=np.int64), np.asarray(p_cols, dtype=np.int64), ()),
+            "text": docs,
+            "loc": loc,
+        }
+
+    def _order_coo(self, profiles: list[OrderProfile], docs: tuple) -> dict:
+        req = ([], [], [], [])
+        nice = ([], [], [], [])
+        n = len(profiles)
+        loc = np.empty(n, dtype=np.int64)
+        remote = np.zeros(n, dtype=bool)
+        n_req = np.zeros(n, dtype=np.int64)
+        for r, op in enumerate(profiles):
+            required, nice_reqs = order_skills(op)
+            n_req[r] = len(required)
+            for target, reqs in ((req, required), (nice, nice_reqs)):
+                for sr in reqs:
+                    target[0].append(r)
+                    target[1].append(self._skill(sr.skill_id))
+                    target[2].append(sr.level)
+                    target[3].append(sr.weight)
+            loc[r] = self._loc(op.locality)
+            remote[r] = op.remote
+
+        def pack(t):
+            return (
+                np.asarray(t[0], dtype=np.int64),
+                np.asarray(t[1], dtype=np.int64),
+                (np.asarray(t[2], dtype=np.float64), np.asarray(t[3], dtype=np.float64)),
+            )
+
+        return {
+            "skills": pack(req),
+            "nice": pack(nice),
+            "text": docs,
+            "loc": loc,
+            "remote": remote,
+            "n_req": n_req,
+        }
+
+    def _bulk_learners(self, profiles: list[LearnerProfile]) -> None:
+        side = self._learners
+        side.profiles = {lp.id: lp for lp in profiles}
+        profiles = list(side.profiles.values())
+        ids = list(side.profiles)
+        side.docs = _DocStore([lp.text for lp in profiles], ids)
+        coo = self._learner_coo(profiles, _store_coo(side.docs))
+        # Counted in bulk (one bincount) rather than per profile as patches do.
+        self._skill_df += np.bincount(coo["skills"][1], minlength=len(self._skill_col))
+        self._skill_version += 1
+        self._count_docs_bulk(coo["text"][1], len(profiles))
+        side.base = _Block(ids, len(self._skill_col), len(self._loc_code), coo)
+        side.base_row = {i: r for r, i in enumerate(ids)}
+        side.delta = self._block_for(side, [], learners=True)
+
+    def _bulk_orders(self, profiles: list[OrderProfile]) -> None:
+        side = self._orders
+        side.profiles = {op.id: op for op in profiles}
+        profiles = list(side.profiles.values())
+        ids = list(side.profiles)
+        side.docs = _DocStore([op.text for op in profiles], ids)
+        coo = self._order_coo(profiles, _store_coo(side.docs))
+        self._count_docs_bulk(coo["text"][1], len(profiles))
+        side.base = _Block(ids, len(self._skill_col), len(self._loc_code), coo)
+        side.base_row = {i: r for r, i in enumerate(ids)}
+        side.delta = self._block_for(side, [], learners=False)
+
+    def _block_for(self, side: _Side, ids: list, *, learners: bool) -> _Block:
+        profiles = [side.profiles[i] for i in ids]
+        docs = _docs_coo([side.docs.get(i) for i in ids])
+        coo = self._learner_coo(profiles, docs) if learners else self._order_coo(profiles, docs)
+        return _Block(ids, len(self._skill_col), len(self._loc_code), coo)
+
+    def _count_learner(self, lp: LearnerProfile, doc: _Doc, sign: int) -> None:
+        for skill_id in learner_levels(lp):
+            self._skill_df[self._skill(skill_id)] += sign
+        self._skill_version += 1
+        self._count_doc(doc, sign)
+
+    def _count_docs_bulk(self, feats: np.ndarray, n_docs: int) -> None:
+        self._text_df += np.bincount(feats, minlength=TEXT_FEATURES)
+        self._n_docs += n_docs
+        self._text_version += 1
+
+    def _count_doc(self, doc: _Doc, sign: int) -> None:
+        self._text_df[doc.feats] += sign
+        self._n_docs += sign
+        self._text_version += 1
+
+    # ----------------------------------------------------------------- patching
+
+    def _upsert(self, side: _Side, profile, *, learners: bool) -> None:
+        if profile.id in side.profiles:
+            self._remove(side, profile.id, learners=learners)
+        doc = _doc_of(profile.text)
+        side.profiles[profile.id] = profile
+        side.docs.put(profile.id, doc)
+        if learners:
+            self._count_learner(profile, doc, +1)
+        else:
+            self._count_doc(doc, +1)
+        side.delta_profiles[profile.id] = profile
+        side.delta_dirty = True
+        side._rank_cache = None
+
+    def _remove(self, side: _Side, item_id, *, learners: bool) -> bool:
+        profile = side.profiles.pop(item_id, None)
+        if profile is None:
+            return False
+        doc = side.docs.pop(item_id)
+        if learners:
+            self._count_learner(profile, doc, -1)
+        else:
+            self._count_doc(doc, -1)
+        if side.delta_profiles.pop(item_id, None) is not None:
+            side.delta_dirty = True
+        else:
+            side.base.alive[side.base_row[item_id]] = False
+        side._rank_cache = None
+        return True
+
+    def upsert_learner(self, learner: LearnerProfile) -> None:
+        """Add ``learner`` or replace the learner with its id. O(profile) now, O(delta) later."""
+        self._upsert(self._learners, learner, learners=True)
+
+    def remove_learner(self, learner_id) -> bool:
+        """Drop a learner; True if it was there. O(profile)."""
+        return self._remove(self._learners, learner_id, learners=True)
+
+    def upsert_order(self, order: OrderProfile) -> None:
+        """Add ``order`` or replace the order with its id. O(profile) now, O(delta) later."""
+        self._upsert(self._orders, order, learners=False)
+
+    def remove_order(self, order_id) -> bool:
+        """Drop an order; True if it was there. O(profile)."""
+        return self._remove(self._orders, order_id, learners=False)
+
+    def _fresh(self, side: _Side, *, learners: bool) -> _Side:
+        """Bring the delta block (and, when it outgrew its bound, the base) up to date."""
+        if not side.delta_dirty:
+            return side
+        base = side.base
+        if len(side.delta_profiles) > max(self.compact_at, base.n // 32):
+            ids0, coo0 = base.keep_coo(0)
+            fresh = self._block_for(side, list(side.delta_profiles), learners=learners)
+            ids1, coo1 = fresh.keep_coo(len(ids0))
+            merged = {}
+            for key in coo0:
+                if key in ("loc", "remote", "n_req"):
+                    merged[key] = np.concatenate((coo0[key], coo1[key]))
+                else:
+                    merged[key] = _concat_coo([coo0[key], coo1[key]])
+            ids = ids0 + ids1
+            side.base = _Block(ids, len(self._skill_col), len(self._loc_code), merged)
+            side.base_row = {i: r for r, i in enumerate(ids)}
+            side.delta_profiles = {}
+        side.delta = self._block_for(side, list(side.delta_profiles), learners=learners)
+        side.delta_dirty = False
+        side._rank_cache = None
+        return side
+
+    # ----------------------------------------------------------------- statistics
+
+    @property
+    def n_learners(self) -> int:
+        """Number of learners in the index."""
+        return len(self._learners)
+
+    @property
+    def n_orders(self) -> int:
+        """Number of orders in the index."""
+        return len(self._orders)
+
+    def learner(self, learner_id) -> LearnerProfile:
+        """The stored profile of a learner; KeyError when absent."""
+        return self._learners.profiles[learner_id]
+
+    def order(self, order_id) -> OrderProfile:
+        """The stored profile of an order; KeyError when absent."""
+        return self._orders.profiles[order_id]
+
+    def learner_ids(self) -> tuple:
+        """Every learner id, in id order."""
+        return tuple(sorted(self._learners.profiles, key=id_sort_key))
+
+    def order_ids(self) -> tuple:
+        """Every order id, in id order."""
+        return tuple(sorted(self._orders.profiles, key=id_sort_key))
+
+    def skill_idf(self, skill_id: str) -> float:
+        """Rarity of ``skill_id`` among the learners: ``ln((1+N)/(1+df)) + 1``."""
+        col = self._skill_col.get(skill_id)
+        df = int(self._skill_df[col]) if col is not None else 0
+        return float(smooth_idf(df, len(self._learners)))
+
+    def skill_supply(self) -> dict[str, int]:
+        """Number of learners holding each skill (skills held by nobody omitted)."""
+        return {s: int(self._skill_df[c]) for s, c in self._skill_col.items() if self._skill_df[c]}
+
+    def _skill_idf_array(self) -> np.ndarray:
+        cache = self._skill_idf_cache
+        if cache is None or cache[0] != self._skill_version or len(cache[1]) != len(self._skill_df):
+            # Same math.log path as skill_idf() so both agree to the last bit.
+            n = len(self._learners)
+            arr = np.array([smooth_idf(int(d), n) for d in self._skill_df], dtype=np.float64)
+            cache = self._skill_idf_cache = (self._skill_version, arr)
+        return cache[1]
+
+    def _text_idf_array(self) -> np.ndarray:
+        cache = self._text_idf_cache
+        if cache is None or cache[0] != self._text_version:
+            cache = self._text_idf_cache = (
+                self._text_version,
+                smooth_idf(self._text_df, self._n_docs),
+            )
+        return cache[1]
+
+    def _text_idf(self, feature: int) -> float:
+        return float(self._text_idf_array()[feature])
+
+    # ----------------------------------------------------------------- scoring
+
+    def _query_doc(self, side: _Side, profile) -> _Doc:
+        if side.profiles.get(profile.id) is profile:
+            return side.docs.get(profile.id)
+        return _doc_of(profile.text)
+
+    def _text_rows(self, block: _Block, doc: _Doc, rows: np.ndarray | None) -> np.ndarray:
+        """TF-IDF cosine of ``doc`` with the block's ``rows`` (all rows when None).
+
+        Both paths add a row's terms in ascending feature order, so a row scores the
+        same bits whichever path computed it (pruned or not).
+        """
+        idf = self._text_idf_array()
+        norms = block.text_norms(idf, self._text_version)
+        n_out = block.n if rows is None else len(rows)
+        out = np.zeros(n_out)
+        if not len(doc.feats) or not n_out:
+            return out
+        q = doc.tf * idf[doc.feats]
+        qnorm = math.sqrt(float(np.dot(q, q)))
+        if qnorm == 0.0:
+            return out
+        coef_q = q * idf[doc.feats]
+        if rows is None or 4 * len(rows) > block.n:
+            t = block.text
+            pos, lengths = t.gather(doc.feats)
+            if not len(pos):
+                return out
+            coef = np.repeat(coef_q, lengths)
+            dot = np.bincount(t.rows[pos], weights=t.vals[0][pos] * coef, minlength=block.n)
+            if rows is not None:
+                dot = dot[rows]
+        else:
+            pos, lengths = block.text_csr.gather(rows)
+            feats = block.text_csr.feats[pos]
+            where = np.searchsorted(doc.feats, feats)
+            where[where == len(doc.feats)] = 0
+            hit = doc.feats[where] == feats
+            local = np.repeat(np.arange(len(rows)), lengths)[hit]
+            dot = np.bincount(
+                local, weights=block.text_csr.tf[pos][hit] * coef_q[where[hit]], minlength=len(rows)
+            )
+        rn = norms if rows is None else norms[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sim = np.where(rn > 0, dot / (rn * qnorm), 0.0)
+        return np.minimum(sim, 1.0)
+
+    def _learner_parts(self, order: OrderProfile, block: _Block):
+        """Skill and locality parts of every row of a learner block for ``order``.
+
+        Returns ``(skill, loc, all_met)``: ``skill = w.required * coverage + w.nice *
+        nice_coverage`` and ``loc = w.locality * fit``, so the score is
+        ``(skill + w.text * text + loc) / w.total``, added in the same order as
+        :func:`~matchhub.matching.rank.explain_pair` does.
+        """
+        w = self.weights
+        n = block.n
+        if n == 0:
+            return _EMPTY_F, _EMPTY_F, np.zeros(0, dtype=bool)
+        required, nice = order_skills(order)
+        num = np.zeros(n)
+        met = np.zeros(n, dtype=np.int64)
+        den = 0.0
+        for req in required:
+            a = req.weight * self.skill_idf(req.skill_id)
+            den += a
+            col = self._skill_col.get(req.skill_id)
+            if col is None:
+                continue
+            lo, hi = block.skills.column(col)
+            rows = block.skills.rows[lo:hi]
+            gap = np.maximum(req.level - block.skills.vals[0][lo:hi], 0)
+            credit = np.minimum(np.maximum(1.0 - w.level_step * gap, 0.0), 1.0)
+            num[rows] += a * credit
+            met[rows] += gap <= w.qualify_gap
+        coverage = num / den if den > 0 else np.ones(n)
+        nice_num = np.zeros(n)
+        nice_den = 0.0
+        for req in nice:
+            a = req.weight * self.skill_idf(req.skill_id)
+            nice_den += a
+            col = self._skill_col.get(req.skill_id)
+            if col is None:
+                continue
+            lo, hi = block.skills.column(col)
+            rows = block.skills.rows[lo:hi]
+            gap = np.maximum(req.level - block.skills.vals[0][lo:hi], 0)
+            nice_num[rows] += a * np.minimum(np.maximum(1.0 - w.level_step * gap, 0.0), 1.0)
+        nice_cov = nice_num / nice_den if nice_den > 0 else np.zeros(n)
+        skill = w.required * coverage + w.nice * nice_cov
+        loc = w.locality * self._learner_locality(order, block)
+        return skill, loc, met == len(required)
+
+    def _learner_locality(self, order: OrderProfile, block: _Block) -> np.ndarray:
+        w = self.weights
+        if order.remote:
+            return np.full(block.n, w.locality_same)
+        key = locality_key(order.locality)
+        if key is None:
+            return np.full(block.n, w.locality_unknown)
+        code = self._loc_code.get(key, -2)
+        loc = np.where(block.loc == -1, w.locality_unknown, w.locality_other)
+        loc[block.loc == code] = w.locality_same
+        if code >= 0:
+            lo, hi = block.pref.column(code)
+            rows = block.pref.rows[lo:hi]
+            loc[rows] = np.where(block.loc[rows] == -1, w.locality_unknown, w.locality_preferred)
+        return loc
+
+    def _order_parts(self, learner: LearnerProfile, block: _Block):
+        """Skill and locality parts of every row of an order block for ``learner``
+        (same shape as :meth:`_learner_parts`)."""
+        w = self.weights
+        n = block.n
+        if n == 0:
+            return _EMPTY_F, _EMPTY_F, np.zeros(0, dtype=bool)
+        idf = self._skill_idf_array()
+        den, nice_den = block.skill_dens(idf, self._skill_version)
+        num = np.zeros(n)
+        nice_num = np.zeros(n)
+        met = np.zeros(n, dtype=np.int64)
+        for skill_id, level in learner_levels(learner).items():
+            col = self._skill_col.get(skill_id)
+            if col is None:
+                continue
+            a_idf = idf[col]
+            for csc, acc, count in ((block.skills, num, True), (block.nice, nice_num, False)):
+                lo, hi = csc.column(col)
+                if lo == hi:
+                    continue
+                rows = csc.rows[lo:hi]
+                gap = np.maximum(csc.vals[0][lo:hi] - level, 0)
+                credit = np.minimum(np.maximum(1.0 - w.level_step * gap, 0.0), 1.0)
+                acc[rows] += (csc.vals[1][lo:hi] * a_idf) * credit
+                if count:
+                    met[rows] += gap <= w.qualify_gap
+        with np.errstate(divide="ignore", invalid="ignore"):
+            coverage = np.where(den > 0, num / den, 1.0)
+            nice_cov = np.where(nice_den > 0, nice_num / nice_den, 0.0)
+        skill = w.required * coverage + w.nice * nice_cov
+        loc = w.locality * self._order_locality(learner, block)
+        return skill, loc, met == block.n_req
+
+    def _order_locality(self, learner: LearnerProfile, block: _Block) -> np.ndarray:
+        w = self.weights
+        key = locality_key(learner.locality)
+        if key is None:
+            loc = np.full(block.n, w.locality_unknown)
+        else:
+            code = self._loc_code.get(key, -2)
+            loc = np.where(block.loc == -1, w.locality_unknown, w.locality_other)
+            loc[block.loc == code] = w.locality_same
+            prefs = {
+                self._loc_code.get(locality_key(p) or "", -2) for p in learner.preferred_localities
+            }
+            prefs -= {-2, code}
+            if prefs:
+                mask = np.isin(block.loc, np.fromiter(prefs, dtype=np.int64))
+                loc[mask] = w.locality_preferred
+        loc[block.remote] = w.locality_same
+        return loc
+
+    # ----------------------------------------------------------------- queries
+
+    def _resolve(self, side: _Side, item, cls, what: str):
+        if isinstance(item, cls):
+            return item
+        try:
+            return side.profiles[item]
+        except KeyError:
+            raise KeyError(f"unknown {what} id {item!r}") from None
+
+    def _eligible(self, side: _Side, candidates: Collection | None) -> np.ndarray:
+        ok = side.alive_mask()
+        if candidates is not None:
+            allowed = np.zeros(len(ok), dtype=bool)
+            allowed[side.position_of(candidates)] = True
+            ok &= allowed
+        return ok
+
+    def _score(
+        self, side: _Side, query, doc: _Doc, *, learners: bool, candidates, qualified_only, limit
+    ):
+        """Scores of the rows that can make the best ``limit`` (all eligible rows when None).
+
+        Skill and locality parts are computed for every row (cheap column slices);
+        the text part only for rows whose upper bound (text = 1) reaches the
+        ``limit``-th best lower bound (text = 0), which yields the exact top
+        ``limit``. Returns (positions, score, text, qualifies), unsorted.
+        """
+        w = self.weights
+        blocks = (side.base, side.delta)
+        part = self._learner_parts if learners else self._order_parts
+        parts = [part(query, b) for b in blocks]
+        skill = np.concatenate([p[0] for p in parts])
+        loc = np.concatenate([p[1] for p in parts])
+        all_met = np.concatenate([p[2] for p in parts])
+        ok = self._eligible(side, candidates)
+        lower = (skill + loc) / w.total
+        reach = w.text / w.total + _BOUND_SLACK
+        if qualified_only:
+            ok &= all_met & (lower + reach >= w.qualify_score)
+        pos = np.flatnonzero(ok)
+        if limit is not None and limit < len(pos):
+            lb = lower[pos]
+            if qualified_only:
+                lb = np.where(lb >= w.qualify_score, lb, -np.inf)
+            theta = -np.partition(-lb, limit - 1)[limit - 1]
+            if np.isfinite(theta):
+                pos = pos[lower[pos] + reach >= theta]
+        nb = side.base.n
+        cut = np.searchsorted(pos, nb)
+        text = np.concatenate(
+            (
+                self._text_rows(side.base, doc, pos[:cut]),
+                self._text_rows(side.delta, doc, pos[cut:] - nb),
+            )
+        )
+        score = np.round((skill[pos] + w.text * text + loc[pos]) / w.total, SCORE_DECIMALS)
+        qualifies = all_met[pos] & (score >= w.qualify_score)
+        if qualified_only:
+            pos, score, text, qualifies = (
+                pos[qualifies],
+                score[qualifies],
+                text[qualifies],
+                qualifies[qualifies],
+            )
+        return pos, score, text, qualifies
+
+    def _order_by(
+        self, side: _Side, pos: np.ndarray, score: np.ndarray, limit: int | None
+    ) -> np.ndarray:
+        """Indices into ``pos`` of the best ``limit`` (all when None): score desc, then id."""
+        idx = np.arange(len(pos))
+        if limit is not None and limit < len(idx):
+            if limit <= 0:
+                return _EMPTY_I
+            kth = -np.partition(-score, limit - 1)[limit - 1]
+            idx = idx[score >= kth]
+        s = score[idx]
+        if len(idx) <= _SMALL_SORT:
+            ids = [side.id_at(int(p)) for p in pos[idx]]
+            order = sorted(range(len(idx)), key=lambda j: (-s[j], id_sort_key(ids[j])))
+            idx = idx[np.asarray(order, dtype=np.int64)]
+        else:
+            idx = idx[np.lexsort((side.id_rank()[pos[idx]], -s))]
+        return idx if limit is None else idx[:limit]
+
+    def _ranked(self, query, *, learners: bool, candidates, qualified_only, limit):
+        side = self._fresh(self._learners if learners else self._orders, learners=learners)
+        other = self._orders if learners else self._learners
+        doc = self._query_doc(other, query)
+        pos, score, text, qualifies = self._score(
+            side,
+            query,
+            doc,
+            learners=learners,
+            candidates=candidates,
+            qualified_only=qualified_only,
+            limit=limit,
+        )
+        idx = self._order_by(side, pos, score, limit)
+        return side, pos[idx], score[idx], text[idx], qualifies[idx]
+
+    def rank_learners(
+        self,
+        order: OrderProfile | str | int,
+        k: int = 20,
+        candidates: Collection | None = None,
+        *,
+        offset: int = 0,
+        qualified_only: bool = False,
+    ) -> tuple[MatchResult, ...]:
+        """The best learners for an order (an indexed id or any OrderProfile).
+
+        Results ``offset`` .. ``offset + k`` by descending score, ties by learner id.
+        ``candidates`` restricts the answer to those learner ids (visibility,
+        consent, filters): no other learner is ever returned. ``qualified_only``
+        keeps learners who qualify. O(learners holding the order's skills) numpy
+        work, plus text scoring of the learners that can still make the cut, plus
+        O(k) explanations.
+        """
+        order = self._resolve(self._orders, order, OrderProfile, "order")
+        side, pos, _, text, _ = self._ranked(
+            order,
+            learners=True,
+            candidates=candidates,
+            qualified_only=qualified_only,
+            limit=max(offset + k, 0),
+        )
+        return tuple(
+            self._explain(order, side.profiles[side.id_at(int(p))], float(t))
+            for p, t in zip(pos[offset:], text[offset:], strict=True)
+        )
+
+    def rank_orders(
+        self,
+        learner: LearnerProfile | str | int,
+        k: int = 20,
+        candidates: Collection | None = None,
+        *,
+        offset: int = 0,
+        qualified_only: bool = False,
+    ) -> tuple[MatchResult, ...]:
+        """The best orders for a learner (an indexed id or any LearnerProfile).
+
+        Same contract as :meth:`rank_learners` with the sides swapped; ``candidates``
+        restricts to those order ids (e.g. open orders the learner may see).
+        O(orders needing the learner's skills) + pruned text scoring + O(k).
+        """
+        learner = self._resolve(self._learners, learner, LearnerProfile, "learner")
+        side, pos, _, text, _ = self._ranked(
+            learner,
+            learners=False,
+            candidates=candidates,
+            qualified_only=qualified_only,
+            limit=max(offset + k, 0),
+        )
+        return tuple(
+            self._explain(side.profiles[side.id_at(int(p))], learner, float(t))
+            for p, t in zip(pos[offset:], text[offset:], strict=True)
+        )
+
+    def ranked_learner_ids(
+        self, order, candidates: Collection | None = None, *, qualified_only: bool = False
+    ) -> tuple:
+        """Every eligible learner id for ``order``, best first: for pagination and counts.
+
+        O(n log n) in the eligible learners; cheap next to explaining them.
+        """
+        order = self._resolve(self._orders, order, OrderProfile, "order")
+        side, pos, *_ = self._ranked(
+            order, learners=True, candidates=candidates, qualified_only=qualified_only, limit=None
+        )
+        return tuple(side.id_at(int(p)) for p in pos)
+
+    def ranked_order_ids(
+        self, learner, candidates: Collection | None = None, *, qualified_only: bool = False
+    ) -> tuple:
+        """Every eligible order id for ``learner``, best first: for pagination and counts."""
+        learner = self._resolve(self._learners, learner, LearnerProfile, "learner")
+        side, pos, *_ = self._ranked(
+            learner,
+            learners=False,
+            candidates=candidates,
+            qualified_only=qualified_only,
+            limit=None,
+        )
+        return tuple(side.id_at(int(p)) for p in pos)
+
+    def order_scores(self, learner, candidates: Collection | None = None) -> OrderScores:
+        """Every eligible order's score and qualify data for ``learner``, in id order.
+
+        Used by next-skill advice. O(orders).
+        """
+        learner = self._resolve(self._learners, learner, LearnerProfile, "learner")
+        side, pos, score, _, qualifies = self._ranked(
+            learner, learners=False, candidates=candidates, qualified_only=False, limit=None
+        )
+        ids = np.empty(len(pos), dtype=object)
+        ids[:] = [side.id_at(int(p)) for p in pos]
+        order = sorted(range(len(pos)), key=lambda j: id_sort_key(ids[j]))
+        return OrderScores(ids[order], score[order], qualifies[order])
+
+    def explain(self, order, learner) -> MatchResult:
+        """Score and explanation of one pair (ids in the index or profiles). O(pair size)."""
+        order = self._resolve(self._orders, order, OrderProfile, "order")
+        learner = self._resolve(self._learners, learner, LearnerProfile, "learner")
+        sim = _cosine(
+            self._query_doc(self._orders, order),
+            self._query_doc(self._learners, learner),
+            self._text_idf_array(),
+        )
+        return self._explain(order, learner, sim)
+
+    def _explain(
+        self, order: OrderProfile, learner: LearnerProfile, text_sim: float
+    ) -> MatchResult:
+        return explain_pair(
+            order, learner, skill_idf=self.skill_idf, text_sim=text_sim, weights=self.weights
+        )
+
+
+def _cosine(a: _Doc, b: _Doc, idf: np.ndarray) -> float:
+    """TF-IDF cosine computed the way the block scorer does (same float operations)."""
+    if not len(a.feats) or not len(b.feats):
+        return 0.0
+    qa = a.tf * idf[a.feats]
+    qb = b.tf * idf[b.feats]
+    na = math.sqrt(float(np.dot(qa, qa)))
+    nb_sq = np.bincount(np.zeros(len(qb), dtype=np.int64), weights=qb * qb, minlength=1)[0]
+    nb = math.sqrt(float(nb_sq))
+    if na == 0.0 or nb == 0.0:
+        return 0.0
+    common, ia, ib = np.intersect1d(a.feats, b.feats, assume_unique=True, return_indices=True)
+    if not len(common):
+        return 0.0
+    weights = b.tf[ib] * (qa[ia] * idf[common])
+    dot = float(
+        np.bincount(np.zeros(len(weights), dtype=np.int64), weights=weights, minlength=1)[0]
+    )
+    return min(dot / (nb * na), 1.0)
+
+
+def _docs_coo(docs: list[_Doc]) -> tuple:
+    if not docs:
+        return _EMPTY_I, _EMPTY_I, (np.zeros(0, dtype=np.float32),)
+    lengths = np.fromiter((len(d.feats) for d in docs), dtype=np.int64, count=len(docs))
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    cols = np.concatenate([d.feats for d in docs]).astype(np.int64)
+    tf = np.concatenate([d.tf for d in docs]).astype(np.float32)
+    return rows, cols, (tf,)
+
+
+def _store_coo(store: _DocStore) -> tuple:
+    rows = np.repeat(np.arange(len(store.indptr) - 1, dtype=np.int64), np.diff(store.indptr))
+    return rows, store.feats, (store.tf,)

@@ -1,0 +1,184 @@
+"""The skill taxonomy: an immutable, bilingual set of skills with their aliases.
+
+The shipped taxonomy lives in ``matchhub/data/skills.json`` (built by
+``scripts/build_taxonomy.py``); the web app can also build one from database rows
+with :meth:`Taxonomy.from_records`, so admin-added aliases take part in matching.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_PATH",
+    "Skill",
+    "Taxonomy",
+    "TaxonomyError",
+    "load_taxonomy",
+]
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "skills.json"
+
+#: The fixed set of categories a skill may belong to.
+CATEGORIES: tuple[str, ...] = (
+    "programming-language",
+    "framework-library",
+    "database",
+    "cloud-devops",
+    "tool",
+    "testing",
+    "data-ai",
+    "networking-security",
+    "design",
+    "methodology",
+    "office",
+    "domain",
+    "transversal",
+    "language",
+)
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+
+
+class TaxonomyError(ValueError):
+    """A taxonomy record is malformed (bad id, unknown category, duplicate id)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    """One skill: a stable ASCII slug id, English and Vietnamese names, a category,
+    optional ESCO URI and O*NET technology reference, and its aliases (any language,
+    any case; matching folds them)."""
+
+    id: str
+    name_en: str
+    name_vi: str
+    category: str
+    esco_uri: str | None = None
+    onet: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    def labels(self) -> tuple[str, ...]:
+        """All surface forms of the skill: both names, then the aliases, de-duplicated
+        in order."""
+        seen: dict[str, None] = {}
+        for label in (self.name_en, self.name_vi, *self.aliases):
+            if label and label not in seen:
+                seen[label] = None
+        return tuple(seen)
+
+    def to_record(self) -> dict[str, Any]:
+        """The skill as a JSON-able dict with exactly the dataclass fields."""
+        return {
+            "id": self.id,
+            "name_en": self.name_en,
+            "name_vi": self.name_vi,
+            "category": self.category,
+            "esco_uri": self.esco_uri,
+            "onet": self.onet,
+            "aliases": list(self.aliases),
+        }
+
+
+def _skill_from_record(rec: Mapping[str, Any]) -> Skill:
+    try:
+        sid = str(rec["id"])
+        name_en = str(rec["name_en"])
+    except KeyError as exc:
+        raise TaxonomyError(f"skill record lacks {exc.args[0]!r}: {dict(rec)!r}") from None
+    if not _ID_RE.match(sid):
+        raise TaxonomyError(f"bad skill id {sid!r}: use a lowercase ASCII slug")
+    category = str(rec.get("category") or "")
+    if category not in CATEGORIES:
+        raise TaxonomyError(f"skill {sid!r}: unknown category {category!r}")
+    aliases = rec.get("aliases") or ()
+    if isinstance(aliases, str):
+        raise TaxonomyError(f"skill {sid!r}: aliases must be a list, not a string")
+    return Skill(
+        id=sid,
+        name_en=name_en,
+        name_vi=str(rec.get("name_vi") or name_en),
+        category=category,
+        esco_uri=rec.get("esco_uri") or None,
+        onet=rec.get("onet") or None,
+        aliases=tuple(dict.fromkeys(str(a) for a in aliases if str(a).strip())),
+    )
+
+
+class Taxonomy:
+    """An immutable collection of :class:`Skill`, looked up by id in O(1).
+
+    Iteration order is the order of the records it was built from.
+    """
+
+    __slots__ = ("_by_id", "_skills")
+
+    def __init__(self, skills: Iterable[Skill]):
+        """Build from skills; raises :class:`TaxonomyError` on a duplicate id."""
+        ordered = tuple(skills)
+        by_id: dict[str, Skill] = {}
+        for skill in ordered:
+            if skill.id in by_id:
+                raise TaxonomyError(f"duplicate skill id {skill.id!r}")
+            by_id[skill.id] = skill
+        object.__setattr__(self, "_skills", ordered)
+        object.__setattr__(self, "_by_id", by_id)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Taxonomy is immutable")
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Taxonomy:
+        """Build from dicts with the :class:`Skill` fields (``esco_uri``, ``onet``,
+        ``aliases`` and ``name_vi`` optional). O(n)."""
+        return cls(_skill_from_record(r) for r in records)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The taxonomy as a list of JSON-able dicts (inverse of ``from_records``)."""
+        return [s.to_record() for s in self._skills]
+
+    @property
+    def skills(self) -> tuple[Skill, ...]:
+        """All skills, in order."""
+        return self._skills
+
+    def get(self, skill_id: str) -> Skill | None:
+        """The skill with this id, or ``None``. O(1)."""
+        return self._by_id.get(skill_id)
+
+    def __len__(self) -> int:
+        return len(self._skills)
+
+    def __iter__(self) -> Iterator[Skill]:
+        return iter(self._skills)
+
+    def __contains__(self, skill_id: object) -> bool:
+        return skill_id in self._by_id
+
+    def __repr__(self) -> str:
+        return f"Taxonomy({len(self._skills)} skills)"
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path) -> Taxonomy:
+    with path.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    records = data["skills"] if isinstance(data, dict) else data
+    return Taxonomy.from_records(records)
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Load a taxonomy JSON file (default: the shipped ``matchhub/data/skills.json``).
+
+    The file is either a list of skill records or ``{"skills": [...], ...}``. Loaded
+    once per path and cached; the returned object is immutable, so sharing is safe.
+    """
+    resolved = Path(path).resolve() if path is not None else DEFAULT_PATH
+    return _load(resolved)

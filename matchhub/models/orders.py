@@ -1,0 +1,159 @@
+"""Enterprises' skill orders and the applications to them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matchhub.extensions import db
+from matchhub.models._types import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from matchhub.models.accounts import User
+    from matchhub.models.learners import Learner
+    from matchhub.models.orgs import Organization
+    from matchhub.models.skills import Skill
+
+
+class OrderKind(enum.StrEnum):
+    JOB = "job"
+    INTERNSHIP = "internship"
+    TRAINING = "training"
+
+
+class OrderStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    FILLED = "filled"
+    CANCELLED = "cancelled"
+
+
+class ApplicationStatus(enum.StrEnum):
+    SHORTLISTED = "shortlisted"
+    INVITED = "invited"
+    APPLIED = "applied"
+    INTERVIEW = "interview"
+    OFFER = "offer"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        sa.CheckConstraint("headcount BETWEEN 1 AND 500", name="headcount_range"),
+        sa.Index("ix_orders_status_kind", "status", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    kind: Mapped[OrderKind] = mapped_column(enum_column(OrderKind))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    headcount: Mapped[int] = mapped_column(default=1)
+    locality: Mapped[str | None] = mapped_column(sa.String(40))
+    remote: Mapped[bool] = mapped_column(default=False)
+    salary_min: Mapped[int | None] = mapped_column(sa.BigInteger)  # VND per month
+    salary_max: Mapped[int | None] = mapped_column(sa.BigInteger)
+    start_date: Mapped[date | None]
+    deadline: Mapped[date | None]
+    status: Mapped[OrderStatus] = mapped_column(enum_column(OrderStatus), default=OrderStatus.DRAFT)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organization: Mapped[Organization] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    skills: Mapped[list[OrderSkill]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderSkill.id"
+    )
+    applications: Mapped[list[Application]] = relationship(
+        back_populates="order", cascade="all, delete-orphan"
+    )
+
+    @property
+    def required_skills(self) -> list[OrderSkill]:
+        return [s for s in self.skills if s.required]
+
+    @property
+    def nice_skills(self) -> list[OrderSkill]:
+        return [s for s in self.skills if not s.required]
+
+
+class OrderSkill(db.Model):
+    """A skill an order asks for; ``skill_id`` is null for a term the taxonomy does not know."""
+
+    __tablename__ = "order_skills"
+    __table_args__ = (
+        sa.CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),
+        sa.CheckConstraint("weight > 0 AND weight <= 5", name="weight_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    skill_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("skills.id", ondelete="SET NULL"), index=True
+    )
+    term: Mapped[str] = mapped_column(sa.String(160))
+    required: Mapped[bool] = mapped_column(default=True)
+    level: Mapped[int] = mapped_column(default=3)
+    weight: Mapped[float] = mapped_column(default=1.0)
+
+    order: Mapped[Order] = relationship(back_populates="skills")
+    skill: Mapped[Skill | None] = relationship()
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (sa.UniqueConstraint("order_id", "learner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    learner_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus), index=True)
+    message: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="applications")
+    learner: Mapped[Learner] = relationship()
+    events: Mapped[list[ApplicationEvent]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationEvent.id"
+    )
+
+
+class ApplicationEvent(db.Model):
+    """One step of an application's history: who moved it, from where to where, and why."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[ApplicationStatus | None] = mapped_column(enum_column(ApplicationStatus))
+    to_status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,259 @@
+"""Accounts: registration, login, passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from matchhub.extensions import db
+from matchhub.models import (
+    Learner,
+    Membership,
+    Organization,
+    OrgKind,
+    OrgRole,
+    Role,
+    User,
+    VerificationState,
+    Visibility,
+    utcnow,
+)
+from matchhub.services import ServiceError, audit
+
+MIN_PASSWORD_LENGTH = 10
+_COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    return frozenset(_COMMON_PASSWORDS.read_text(encoding="utf-8").split())
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` is refused, translated, or ``None`` when it is acceptable."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    if password.lower() in _common_passwords():
+        return _("This password is among the most common ones. Choose another.")
+    return None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def load_user_for_session(user_id: str) -> User | None:
+    """Flask-Login's loader: ``id:version``; a bumped version ends old sessions."""
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        uid, version = int(raw_id), int(raw_version)
+    except ValueError:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+@dataclass(frozen=True)
+class Registration:
+    role: Role
+    email: str
+    password: str
+    full_name: str
+    organization_name: str | None = None
+    tax_code: str | None = None
+    locality: str | None = None
+    sector: str | None = None
+    locale: str | None = None
+
+
+def register(data: Registration) -> User:
+    """Create a user; an enterprise or college user also creates their (pending) organisation."""
+    if data.role is Role.ADMIN:
+        raise ServiceError(_("This kind of account cannot be registered."))
+    problem = password_problem(data.password)
+    if problem:
+        raise ServiceError(problem, field="password")
+    email = normalize_email(data.email)
+    if get_user_by_email(email) is not None:
+        raise ServiceError(_("An account with this email already exists."), field="email")
+
+    user = User(
+        email=email,
+        password_hash=hash_password(data.password),
+        full_name=data.full_name.strip(),
+        role=data.role,
+        locale=data.locale,
+    )
+    db.session.add(user)
+    org = None
+    if data.role in (Role.ENTERPRISE, Role.COLLEGE):
+        org = Organization(
+            kind=OrgKind(data.role.value),
+            name=(data.organization_name or "").strip(),
+            tax_code=(data.tax_code or None),
+            locality=data.locality or "",
+            sector=data.sector,
+            state=VerificationState.PENDING,
+        )
+        db.session.add(org)
+        db.session.add(Membership(user=user, organization=org, org_role=OrgRole.OWNER))
+    elif data.role is Role.LEARNER:
+        db.session.add(
+            Learner(
+                user=user,
+                full_name=user.full_name,
+                email=email,
+                locality=data.locality,
+                visibility=Visibility.HIDDEN,  # nothing is shown before the learner consents
+            )
+        )
+    db.session.flush()
+    audit.record("account.register", actor=user, organization_id=org.id if org else None, obj=user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user when ``email``/``password`` match an active account; every attempt is audited."""
+    user = get_user_by_email(email)
+    ok = user is not None and check_password_hash(user.password_hash, password)
+    if not ok:
+        # Hash anyway so that timing does not reveal whether the email exists.
+        if user is None:
+            check_password_hash(_dummy_hash(), password)
+        audit.record("auth.login_failed", actor=user, email=normalize_email(email)[:254])
+        db.session.commit()
+        return None
+    if not user.active or _organization_suspended(user):
+        audit.record("auth.login_refused", actor=user)
+        db.session.commit()
+        return None
+    user.last_login_at = utcnow()
+    audit.record("auth.login", actor=user)
+    db.session.commit()
+    return user
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash("not-a-real-password-at-all")
+
+
+def _organization_suspended(user: User) -> bool:
+    org = user.organization
+    return org is not None and org.state is VerificationState.SUSPENDED
+
+
+def record_logout(user: User) -> None:
+    audit.record("auth.logout", actor=user)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password after checking the current one; other sessions end."""
+    if not check_password_hash(user.password_hash, current):
+        raise ServiceError(_("The current password is wrong."), field="current_password")
+    problem = password_problem(new)
+    if problem:
+        raise ServiceError(problem, field="new_password")
+    _set_password(user, new)
+    audit.record("account.password_changed", actor=user, obj=user)
+    db.session.commit()
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.session_version += 1
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale in current_app.config["LANGUAGES"]:
+        user.locale = locale
+        db.session.commit()
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def password_reset_token(user: User) -> str:
+    """A signed token, valid for an hour and only until the password changes."""
+    return _reset_serializer().dumps({"uid": user.id, "v": user.session_version})
+
+
+def request_password_reset(email: str) -> tuple[User, str] | None:
+    """The user and a reset token when the email is known (the caller sends the link)."""
+    user = get_user_by_email(email)
+    if user is None or not user.active:
+        return None
+    audit.record("account.password_reset_requested", actor=user, obj=user)
+    db.session.commit()
+    return user, password_reset_token(user)
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password from a reset token; the token dies with the change."""
+    try:
+        data = _reset_serializer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+        )
+    except SignatureExpired as exc:
+        raise ServiceError(_("This reset link has expired. Ask for a new one.")) from exc
+    except BadSignature as exc:
+        raise ServiceError(_("This reset link is not valid.")) from exc
+    user = db.session.get(User, data.get("uid"))
+    if user is None or user.session_version != data.get("v"):
+        raise ServiceError(_("This reset link has already been used."))
+    problem = password_problem(new)
+    if problem:
+        raise ServiceError(problem, field="password")
+    _set_password(user, new)
+    audit.record("account.password_reset", actor=user, obj=user)
+    db.session.commit()
+    return user
+
+
+def create_admin(email: str, full_name: str, password: str) -> User:
+    """Create a province-office (admin) account; the CLI's way in, since nobody may register one.
+
+    Refuses a weak password and an email already in use (``ServiceError``).
+    """
+    problem = password_problem(password)
+    if problem:
+        raise ServiceError(problem, field="password")
+    email = normalize_email(email)
+    if not email or "@" not in email:
+        raise ServiceError(_("Enter a valid email address."), field="email")
+    if get_user_by_email(email) is not None:
+        raise ServiceError(_("An account with this email already exists."), field="email")
+    if not full_name.strip():
+        raise ServiceError(_("Enter a name."), field="full_name")
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        full_name=full_name.strip(),
+        role=Role.ADMIN,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.admin_created", actor=user, obj=user)
+    db.session.commit()
+    return user

@@ -1,0 +1,72 @@
+"""The matching engine as the web app uses it: built from the database, cached per process.
+
+Each worker keeps one normaliser. It is rebuilt when the taxonomy in the
+database changes (a new skill or alias), detected by a cheap fingerprint
+query, so no worker keeps normalising with a stale taxonomy.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+import sqlalchemy as sa
+from flask import current_app
+
+from matchhub.extensions import db
+from matchhub.matching.normalize import Normalized, Normalizer
+from matchhub.matching.taxonomy import Taxonomy
+from matchhub.models import Skill, SkillAlias
+
+_lock = threading.Lock()
+
+
+def _fingerprint() -> tuple:
+    return tuple(
+        db.session.execute(
+            sa.select(
+                sa.func.count(SkillAlias.id), sa.func.max(SkillAlias.id), sa.func.count(Skill.id)
+            )
+            .select_from(Skill)
+            .outerjoin(SkillAlias, SkillAlias.skill_id == Skill.id)
+        ).one()
+    )
+
+
+def database_taxonomy() -> Taxonomy:
+    """The taxonomy as stored: shipped skills plus whatever the province office added."""
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for skill_id, term in db.session.execute(sa.select(SkillAlias.skill_id, SkillAlias.term)):
+        aliases[skill_id].append(term)
+    skills = db.session.scalars(
+        sa.select(Skill).where(Skill.merged_into_id.is_(None)).order_by(Skill.id)
+    )
+    return Taxonomy.from_records(
+        {
+            "id": s.slug,
+            "name_en": s.name_en,
+            "name_vi": s.name_vi,
+            "category": s.category,
+            "esco_uri": s.esco_uri,
+            "onet": s.onet,
+            "aliases": aliases.get(s.id, []),
+        }
+        for s in skills
+    )
+
+
+def normalizer() -> Normalizer:
+    """This worker's normaliser over the database taxonomy, rebuilt when the taxonomy changes."""
+    state = current_app.extensions.setdefault("matchhub.engine", {})
+    fingerprint = _fingerprint()
+    if state.get("fingerprint") != fingerprint:
+        with _lock:
+            if state.get("fingerprint") != fingerprint:
+                state["normalizer"] = Normalizer(database_taxonomy())
+                state["fingerprint"] = fingerprint
+    return state["normalizer"]
+
+
+def normalize_terms(terms: list[str]) -> list[Normalized]:
+    """Normalise free-text skill terms; unknown ones come back with ``skill_id=None``."""
+    return normalizer().normalize_many(terms)

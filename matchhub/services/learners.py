@@ -1,0 +1,109 @@
+"""Learners as their college and they themselves see them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from matchhub.extensions import db
+from matchhub.models import (
+    Application,
+    Learner,
+    LearnerSkill,
+    Order,
+    Organization,
+    Programme,
+    ProgrammeSkill,
+    User,
+)
+
+
+def learner_of_user(user: User) -> Learner | None:
+    return db.session.scalar(
+        sa.select(Learner)
+        .where(Learner.user_id == user.id)
+        .options(
+            selectinload(Learner.skills).selectinload(LearnerSkill.skill),
+            selectinload(Learner.programme),
+            selectinload(Learner.college),
+        )
+    )
+
+
+def applications_of(learner: Learner) -> list[Application]:
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.learner_id == learner.id)
+            .options(selectinload(Application.order).selectinload(Order.organization))
+            .order_by(Application.updated_at.desc(), Application.id.desc())
+        )
+    )
+
+
+def programmes_of(college: Organization) -> list[Programme]:
+    return list(
+        db.session.scalars(
+            sa.select(Programme)
+            .where(Programme.organization_id == college.id)
+            .options(selectinload(Programme.skills).selectinload(ProgrammeSkill.skill))
+            .order_by(Programme.name)
+        )
+    )
+
+
+def learner_counts_by_programme(college: Organization) -> dict[int | None, int]:
+    rows = db.session.execute(
+        sa.select(Learner.programme_id, sa.func.count(Learner.id))
+        .where(Learner.college_id == college.id)
+        .group_by(Learner.programme_id)
+    )
+    return dict(rows.all())
+
+
+def learners_of(
+    college: Organization,
+    *,
+    search: str | None = None,
+    programme_id: int | None = None,
+    graduation_year: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+):
+    """A college's own learners (never another college's), filtered and paginated."""
+    query = (
+        sa.select(Learner)
+        .where(Learner.college_id == college.id)
+        .options(selectinload(Learner.programme))
+        .order_by(Learner.full_name, Learner.id)
+    )
+    if search:
+        like = f"%{search.strip()}%"
+        query = query.where(sa.or_(Learner.full_name.ilike(like), Learner.student_code.ilike(like)))
+    if programme_id:
+        query = query.where(Learner.programme_id == programme_id)
+    if graduation_year:
+        query = query.where(Learner.graduation_year == graduation_year)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def graduation_years(college: Organization) -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(Learner.graduation_year)
+            .where(Learner.college_id == college.id, Learner.graduation_year.is_not(None))
+            .distinct()
+            .order_by(Learner.graduation_year.desc())
+        )
+    )
+
+
+def get_learner(learner_id: int) -> Learner | None:
+    return db.session.scalar(
+        sa.select(Learner)
+        .where(Learner.id == learner_id)
+        .options(
+            selectinload(Learner.skills).selectinload(LearnerSkill.skill),
+            selectinload(Learner.programme),
+        )
+    )

@@ -1,0 +1,283 @@
+"""Orders as enterprises, learners and the public see them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from matchhub.extensions import db
+from matchhub.models import (
+    Application,
+    ApplicationStatus,
+    Order,
+    OrderKind,
+    OrderSkill,
+    OrderStatus,
+    Organization,
+    User,
+    VerificationState,
+    utcnow,
+)
+from matchhub.services import ServiceError, audit, engine
+from matchhub.services.skills import skill_ids_by_slug
+
+
+def get_order(order_id: int) -> Order | None:
+    """The order with its skills and organisation; the caller checks ownership."""
+    return db.session.scalar(
+        sa.select(Order)
+        .where(Order.id == order_id)
+        .options(
+            selectinload(Order.skills).selectinload(OrderSkill.skill),
+            selectinload(Order.organization),
+        )
+    )
+
+
+def orders_of(org: Organization, status: OrderStatus | None = None) -> list[Order]:
+    """An organisation's orders, newest first, with their skills loaded."""
+    query = (
+        sa.select(Order)
+        .where(Order.organization_id == org.id)
+        .options(selectinload(Order.skills).selectinload(OrderSkill.skill))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    )
+    if status is not None:
+        query = query.where(Order.status == status)
+    return list(db.session.scalars(query))
+
+
+def status_counts(org: Organization) -> dict[OrderStatus, int]:
+    rows = db.session.execute(
+        sa.select(Order.status, sa.func.count(Order.id))
+        .where(Order.organization_id == org.id)
+        .group_by(Order.status)
+    )
+    counts = dict.fromkeys(OrderStatus, 0)
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def pipeline_counts(order_ids: list[int]) -> dict[int, Counter]:
+    """Per order, how many applications sit in each stage."""
+    result: dict[int, Counter] = {oid: Counter() for oid in order_ids}
+    if not order_ids:
+        return result
+    rows = db.session.execute(
+        sa.select(Application.order_id, Application.status, sa.func.count(Application.id))
+        .where(Application.order_id.in_(order_ids))
+        .group_by(Application.order_id, Application.status)
+    )
+    for order_id, status, n in rows:
+        result[order_id][status] = n
+    return result
+
+
+def recent_applications(org: Organization, limit: int = 10) -> list[Application]:
+    """The newest applications learners sent to ``org``'s orders."""
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .join(Order)
+            .where(
+                Order.organization_id == org.id,
+                Application.status == ApplicationStatus.APPLIED,
+            )
+            .options(selectinload(Application.learner), selectinload(Application.order))
+            .order_by(Application.created_at.desc(), Application.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def applications_for(order: Order) -> list[Application]:
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.order_id == order.id)
+            .options(selectinload(Application.learner))
+            .order_by(Application.updated_at.desc(), Application.id)
+        )
+    )
+
+
+def public_open_orders(
+    kind: OrderKind | None = None, locality: str | None = None, page: int = 1, per_page: int = 20
+):
+    """Open orders of verified organisations, newest first, paginated."""
+    query = (
+        sa.select(Order)
+        .join(Organization)
+        .where(Order.status == OrderStatus.OPEN, Organization.state == VerificationState.VERIFIED)
+        .options(
+            selectinload(Order.organization),
+            selectinload(Order.skills).selectinload(OrderSkill.skill),
+        )
+        .order_by(Order.published_at.desc(), Order.id.desc())
+    )
+    if kind is not None:
+        query = query.where(Order.kind == kind)
+    if locality:
+        query = query.where(Order.locality == locality)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+# --- Writing orders ---
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    """What an enterprise fills in for an order; skills are free-text terms with a level."""
+
+    kind: OrderKind
+    title: str
+    description: str
+    headcount: int
+    locality: str | None
+    remote: bool
+    salary_min: int | None
+    salary_max: int | None
+    start_date: date | None
+    deadline: date | None
+    required: list[tuple[str, int]]
+    nice: list[tuple[str, int]]
+
+
+_LEVEL = re.compile(r"^(?P<term>.+?)\s*(?:[:(]\s*(?P<level>[1-5])\s*(?:/\s*5)?\s*\)?)$")
+
+
+def parse_skill_terms(text: str) -> list[tuple[str, int]]:
+    """Split free text into (term, level) pairs: one per line or comma, "python:4" or "SQL (2)".
+
+    Items without a level get level 3; blank items and repeats are dropped.
+    """
+    pairs: dict[str, tuple[str, int]] = {}
+    for raw in re.split(r"[\n,;]+", text or ""):
+        item = raw.strip()
+        if not item:
+            continue
+        match = _LEVEL.match(item)
+        term, level = (match["term"], int(match["level"])) if match else (item, 3)
+        term = term.strip()[:160]
+        pairs.setdefault(term.casefold(), (term, level))
+    return list(pairs.values())
+
+
+def today_in_vietnam() -> date:
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+def _validate(data: OrderInput) -> None:
+    if not data.required:
+        raise ServiceError(_("Name at least one required skill."), field="required_skills")
+    if not 1 <= data.headcount <= 500:
+        raise ServiceError(
+            _("The number of positions must be between 1 and 500."), field="headcount"
+        )
+    if data.deadline is not None and data.deadline < today_in_vietnam():
+        raise ServiceError(_("The deadline cannot be in the past."), field="deadline")
+    if data.start_date and data.deadline and data.start_date < data.deadline:
+        raise ServiceError(
+            _("The start date cannot come before the application deadline."), field="start_date"
+        )
+    if (
+        data.salary_min is not None
+        and data.salary_max is not None
+        and data.salary_min > data.salary_max
+    ):
+        raise ServiceError(_("The lowest pay is above the highest."), field="salary_min")
+
+
+def _order_skills(data: OrderInput) -> list[OrderSkill]:
+    """Normalise every term; unknown terms are kept (with no skill) for the province office."""
+    terms = [t for t, _ in data.required] + [t for t, _ in data.nice]
+    normalized = engine.normalize_terms(terms)
+    ids = skill_ids_by_slug()
+    rows: list[OrderSkill] = []
+    seen: set[int | str] = set()
+    levels = [lv for _, lv in data.required] + [lv for _, lv in data.nice]
+    for i, (term, norm, level) in enumerate(zip(terms, normalized, levels, strict=True)):
+        skill_id = ids.get(norm.skill_id) if norm.skill_id else None
+        key = skill_id if skill_id is not None else term.casefold()
+        if key in seen:  # the same skill twice: the first (required) mention wins
+            continue
+        seen.add(key)
+        rows.append(
+            OrderSkill(skill_id=skill_id, term=term, required=i < len(data.required), level=level)
+        )
+    return rows
+
+
+def save_order(
+    org: Organization, user: User, data: OrderInput, order: Order | None = None
+) -> Order:
+    """Create a draft order, or update ``order``; an order already closed cannot change."""
+    _validate(data)
+    if order is not None and order.status not in (OrderStatus.DRAFT, OrderStatus.OPEN):
+        raise ServiceError(_("A closed, filled or cancelled order cannot be edited."))
+    created = order is None
+    if created:
+        order = Order(organization_id=org.id, created_by_id=user.id, status=OrderStatus.DRAFT)
+        db.session.add(order)
+    order.kind = data.kind
+    order.title = data.title.strip()
+    order.description = data.description.strip()
+    order.headcount = data.headcount
+    order.locality = data.locality
+    order.remote = data.remote
+    order.salary_min = data.salary_min
+    order.salary_max = data.salary_max
+    order.start_date = data.start_date
+    order.deadline = data.deadline
+    order.skills = _order_skills(data)
+    db.session.flush()
+    audit.record(
+        "order.created" if created else "order.updated",
+        actor=user,
+        organization_id=org.id,
+        obj=order,
+    )
+    db.session.commit()
+    return order
+
+
+def publish_order(order: Order, user: User) -> None:
+    """Open a draft to learners; only a verified organisation may publish."""
+    if not order.organization.is_verified:
+        raise ServiceError(
+            _("Your organisation must be verified by the province office before it can publish.")
+        )
+    if order.status is not OrderStatus.DRAFT:
+        raise ServiceError(_("Only a draft can be published."))
+    if order.deadline is not None and order.deadline < today_in_vietnam():
+        raise ServiceError(_("The deadline has passed: change it before publishing."))
+    order.status = OrderStatus.OPEN
+    order.published_at = utcnow()
+    audit.record("order.published", actor=user, organization_id=order.organization_id, obj=order)
+    db.session.commit()
+
+
+_TRANSITIONS = {
+    OrderStatus.CLOSED: {OrderStatus.OPEN},
+    OrderStatus.FILLED: {OrderStatus.OPEN, OrderStatus.CLOSED},
+    OrderStatus.CANCELLED: {OrderStatus.DRAFT, OrderStatus.OPEN},
+}
+
+
+def change_order_status(order: Order, user: User, status: OrderStatus) -> None:
+    """Close, mark filled or cancel an order, when its current status allows it."""
+    if order.status not in _TRANSITIONS.get(status, set()):
+        raise ServiceError(_("This order cannot change to that status now."))
+    order.status = status
+    order.closed_at = utcnow()
+    audit.record(
+        f"order.{status.value}", actor=user, organization_id=order.organization_id, obj=order
+    )
+    db.session.commit()

@@ -1,0 +1,74 @@
+"""Province-wide figures for the public home page and the province dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from matchhub.extensions import db
+from matchhub.models import (
+    Learner,
+    Order,
+    OrderSkill,
+    OrderStatus,
+    Organization,
+    OrgKind,
+    Skill,
+    VerificationState,
+)
+
+
+@dataclass(frozen=True)
+class Overview:
+    enterprises: int
+    colleges: int
+    learners: int
+    open_orders: int
+    open_seats: int
+    pending_organizations: int
+
+
+def overview() -> Overview:
+    """Counts of verified organisations, learners, open orders and the seats they offer."""
+
+    def count(stmt) -> int:
+        return db.session.scalar(stmt) or 0
+
+    verified = Organization.state == VerificationState.VERIFIED
+    open_orders = (
+        sa.select(Order).join(Organization).where(Order.status == OrderStatus.OPEN, verified)
+    )
+    return Overview(
+        enterprises=count(
+            sa.select(sa.func.count()).where(Organization.kind == OrgKind.ENTERPRISE, verified)
+        ),
+        colleges=count(
+            sa.select(sa.func.count()).where(Organization.kind == OrgKind.COLLEGE, verified)
+        ),
+        learners=count(sa.select(sa.func.count(Learner.id))),
+        open_orders=count(sa.select(sa.func.count()).select_from(open_orders.subquery())),
+        open_seats=count(
+            sa.select(sa.func.coalesce(sa.func.sum(Order.headcount), 0))
+            .join(Organization)
+            .where(Order.status == OrderStatus.OPEN, verified)
+        ),
+        pending_organizations=count(
+            sa.select(sa.func.count()).where(Organization.state == VerificationState.PENDING)
+        ),
+    )
+
+
+def top_demanded_skills(limit: int = 10) -> list[tuple[Skill, int]]:
+    """Skills required by the most open orders, weighted by headcount."""
+    weight = sa.func.sum(Order.headcount).label("weight")
+    rows = db.session.execute(
+        sa.select(Skill, weight)
+        .join(OrderSkill, OrderSkill.skill_id == Skill.id)
+        .join(Order, Order.id == OrderSkill.order_id)
+        .where(Order.status == OrderStatus.OPEN, OrderSkill.required.is_(True))
+        .group_by(Skill.id)
+        .order_by(weight.desc(), Skill.slug)
+        .limit(limit)
+    )
+    return [(skill, int(w)) for skill, w in rows]

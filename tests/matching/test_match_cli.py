@@ -1,0 +1,131 @@
+"""``flask match rank`` on small JSON-lines files."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from matchhub.commands.match import match_cli
+
+
+@pytest.fixture
+def run(tmp_path):
+    app = Flask("t")
+    app.cli.add_command(match_cli)
+
+    def invoke(orders, learners, *args):
+        o = tmp_path / "orders.jsonl"
+        lr = tmp_path / "learners.jsonl"
+        o.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in orders), "utf-8")
+        lr.write_text(
+            "\n".join(x if isinstance(x, str) else json.dumps(x) for x in learners), "utf-8"
+        )
+        runner = CliRunner()
+        result = runner.invoke(
+            app.cli, ["match", "rank", "--orders", str(o), "--learners", str(lr), *args]
+        )
+        lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+        return result, lines
+
+    return invoke
+
+
+ORDERS = [
+    {
+        "id": "web",
+        "title": "Lập trình viên Python",
+        "description": "Phát triển web với Django",
+        "required": ["python:4", "sql"],
+        "nice": ["git"],
+        "locality": "Nam Định",
+    },
+    {"id": "data", "title": "Data analyst", "required": ["excel", "sql:2"], "locality": "Hà Nội"},
+]
+LEARNERS = [
+    {
+        "id": 1,
+        "text": "Python developer",
+        "skills": ["Python:4", "SQL", "git"],
+        "locality": "Nam Định",
+    },
+    {
+        "id": 2,
+        "text": "Tôi biết Excel và SQL",
+        "skills": ["excel:3", "sql:2"],
+        "locality": "Hà Nội",
+    },
+]
+
+
+def test_rank_for_learners_by_default(run):
+    result, lines = run(ORDERS, LEARNERS, "--k", "2")
+    assert result.exit_code == 0, result.output
+    assert [line["learner_id"] for line in lines] == [1, 2]
+    first = lines[0]["results"]
+    assert [r["order_id"] for r in first] == ["web", "data"]
+    assert first[0]["qualifies"] is True
+    assert {m["skill_id"] for m in first[0]["matched"]} == {"python", "sql"}
+    assert first[0]["missing"] == []
+    assert 0 <= first[1]["score"] <= first[0]["score"] <= 1
+    data = lines[1]["results"][0]
+    assert data["order_id"] == "data" and data["qualifies"] is True
+
+
+def test_rank_for_orders(run):
+    result, lines = run(ORDERS, LEARNERS, "--for", "orders", "--k", "1")
+    assert result.exit_code == 0, result.output
+    assert [(line["order_id"], [r["learner_id"] for r in line["results"]]) for line in lines] == [
+        ("web", [1]),
+        ("data", [2]),
+    ]
+    missing = {m["skill_id"]: m for m in lines[0]["results"][0]["missing"]}
+    assert missing == {}
+
+
+def test_levels_show_partial_matches(run):
+    learners = [{"id": "a", "text": "", "skills": ["python:2", "sql"]}]
+    result, lines = run(ORDERS[:1], learners)
+    assert result.exit_code == 0, result.output
+    matched = {m["skill_id"]: m for m in lines[0]["results"][0]["matched"]}
+    assert matched["python"] == {"skill_id": "python", "required_level": 4, "learner_level": 2}
+    assert lines[0]["results"][0]["qualifies"] is False
+
+
+def test_skills_are_extracted_from_text_when_absent(run):
+    learners = [
+        {"id": "t", "text": "Thành thạo Python và SQL, dùng Git hằng ngày", "locality": "Nam Định"}
+    ]
+    result, lines = run(ORDERS[:1], learners)
+    assert result.exit_code == 0, result.output
+    held = {m["skill_id"] for m in lines[0]["results"][0]["matched"]}
+    assert {"python", "sql"} <= held
+
+
+def test_bad_lines_are_reported_and_skipped(run):
+    learners = [
+        "{not json",
+        json.dumps([1, 2]),
+        json.dumps({"id": 5, "skills": ["python:9"]}),
+        json.dumps({"text": "no id"}),
+        json.dumps({"id": 6, "skills": "python"}),
+        *map(json.dumps, LEARNERS),
+        json.dumps(LEARNERS[0]),
+    ]
+    orders = [*map(json.dumps, ORDERS), json.dumps({"id": "x", "kind": "gig"}), ""]
+    result, lines = run(orders, learners)
+    assert result.exit_code == 0, result.output
+    assert [line["learner_id"] for line in lines] == [1, 2]
+    err = result.stderr
+    for lineno in (1, 2, 3, 4, 5, 8):
+        assert f"learners.jsonl:{lineno}: skipped" in err
+    assert "orders.jsonl:3: skipped" in err
+    assert "duplicate id 1" in err
+
+
+def test_unknown_terms_are_left_out_and_counted(run):
+    learners = [{"id": 1, "text": "", "skills": ["python", "qwzxv-unheard-of"]}]
+    result, lines = run(ORDERS[:1], learners)
+    assert result.exit_code == 0, result.output
+    assert "1 skill terms matched no skill" in result.stderr
+    assert len(lines) == 1

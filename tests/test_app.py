@@ -1,0 +1,117 @@
+"""The app factory, configuration, health and security headers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from matchhub import create_app
+from matchhub.config import ProdConfig, TestConfig, database_url
+
+
+def test_testing_config(app):
+    assert app.testing
+    assert not create_app().testing
+
+
+def test_database_url_defaults_to_sqlite_in_instance():
+    assert database_url(None).startswith("sqlite:///")
+    assert database_url(None).endswith("instance/matchhub.sqlite")
+
+
+@pytest.mark.parametrize("raw", ["postgres://u@h/db", "postgresql://u@h/db"])
+def test_database_url_accepts_plain_postgres_urls(raw):
+    assert database_url(raw) == "postgresql+psycopg://u@h/db"
+
+
+def test_production_refuses_to_start_without_secret(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("MATCHHUB_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+@pytest.mark.parametrize("secret", ["", "short", "dev-only-not-secret"])
+def test_production_refuses_weak_secrets(monkeypatch, secret):
+    monkeypatch.setenv("SECRET_KEY", secret)
+    monkeypatch.setenv("MATCHHUB_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_a_secret_set_before_import(tmp_path):
+    # The environment of a real deployment is set before Python starts.
+    code = (
+        "from matchhub import create_app; app = create_app(); "
+        "assert app.config['SECRET_KEY'] == 'a-real-secret-of-some-length'; print('ok')"
+    )
+    env = {
+        **os.environ,
+        "MATCHHUB_ENV": "production",
+        "SECRET_KEY": "a-real-secret-of-some-length",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_production_config_has_secure_cookies(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("MATCHHUB_ENV", "production")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["DEMO_ALLOWED"] is False
+    assert ProdConfig.DEMO_ALLOWED is False
+
+
+def test_healthz_reports_database_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_unreachable_database():
+    class Broken(TestConfig):
+        SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+        SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"connect_args": {"connect_timeout": 1}}
+
+    response = create_app(Broken).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "error"}
+
+
+def test_security_headers_on_every_response(client):
+    for url in ("/", "/auth/login", "/no-such-page", "/healthz"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_no_inline_script_or_style_in_pages(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "<script>" not in html and "style=" not in html
+    assert '<script src="/static/' in html
+
+
+def test_static_assets_are_local(client):
+    html = client.get("/auth/login").get_data(as_text=True)
+    assert "//cdn" not in html and "https://" not in html.split("<footer")[0]
+    with client.get("/static/vendor/bootstrap-5.3.9/bootstrap.min.css") as response:
+        assert response.status_code == 200

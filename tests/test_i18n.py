@@ -1,0 +1,120 @@
+"""Vietnamese by default, English on request, and a complete Vietnamese catalog."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from conftest import csrf_token
+from factories import make_user
+
+from matchhub.extensions import db
+from matchhub.models import Role
+
+CATALOG = (
+    Path(__file__).resolve().parents[1]
+    / "matchhub"
+    / "translations"
+    / "vi"
+    / "LC_MESSAGES"
+    / "messages.po"
+)
+
+
+def test_home_is_vietnamese_by_default_even_for_english_browsers(client):
+    html = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="vi">' in html
+    assert "Đăng nhập" in html
+
+
+def test_switching_to_english_persists_in_a_cookie(client):
+    token = csrf_token(client, "/")
+    response = client.post("/language/en", data={"csrf_token": token, "next": "/auth/login"})
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/login"
+    cookie = response.headers["Set-Cookie"]
+    assert "lang=en" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Log in" in html
+    token = csrf_token(client, "/")
+    client.post("/language/vi", data={"csrf_token": token})
+    assert '<html lang="vi">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_needs_csrf_and_a_known_language(client):
+    assert client.post("/language/en").status_code == 400
+    token = csrf_token(client, "/")
+    assert client.post("/language/fr", data={"csrf_token": token}).status_code == 404
+
+
+def test_logged_in_users_choice_is_saved_on_the_account(app, client, ctx, login):
+    user = make_user(Role.ADMIN, email="admin@example.vn")
+    login(user.email)
+    token = csrf_token(client, "/admin/")
+    client.post("/language/en", data={"csrf_token": token})
+    db.session.refresh(user)
+    assert user.locale == "en"
+    fresh = app.test_client()  # a new browser without the cookie
+    from conftest import submit
+
+    submit(fresh, "/auth/login", {"email": user.email, "password": "correct-horse-battery"})
+    assert '<html lang="en">' in fresh.get("/admin/").get_data(as_text=True)
+
+
+def test_external_next_is_not_followed(client):
+    token = csrf_token(client, "/")
+    response = client.post("/language/en", data={"csrf_token": token, "next": "//evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_vietnamese_catalog_is_complete():
+    with CATALOG.open("rb") as f:
+        catalog = read_po(f, locale="vi")
+    missing = [
+        m.id for m in catalog if m.id and not (m.string if not m.pluralizable else all(m.string))
+    ]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not missing, f"untranslated: {missing[:10]}"
+    assert not fuzzy, f"fuzzy: {fuzzy[:10]}"
+    assert len(catalog) > 100
+
+
+def test_placeholders_survive_translation():
+    with CATALOG.open("rb") as f:
+        catalog = read_po(f, locale="vi")
+    pattern = re.compile(r"%\(\w+\)[sd]")
+    for m in catalog:
+        if not m.id:
+            continue
+        source = m.id if isinstance(m.id, str) else m.id[0]
+        target = m.string if isinstance(m.string, str) else m.string[0]
+        assert set(pattern.findall(source)) == set(pattern.findall(target)), source
+
+
+def test_dates_and_numbers_follow_the_locale(app):
+    from flask_babel import force_locale
+
+    from matchhub.i18n import _fmt_date, _fmt_number
+
+    with app.test_request_context():
+        with force_locale("vi"):
+            assert _fmt_number(1500000) == "1.500.000"
+            assert "2026" in _fmt_date(date(2026, 11, 26))
+            vi = _fmt_date(date(2026, 11, 26))
+        with force_locale("en"):
+            assert _fmt_number(1500000) == "1,500,000"
+            assert _fmt_date(date(2026, 11, 26)) == "Nov 26, 2026"
+        assert vi != "Nov 26, 2026"
+
+
+def test_timezone_is_vietnam(app):
+    assert app.config["BABEL_DEFAULT_TIMEZONE"] == "Asia/Ho_Chi_Minh"
+
+
+def test_builtin_validation_messages_are_translated(client):
+    token = csrf_token(client, "/auth/login")
+    html = client.post(
+        "/auth/login", data={"email": "not-an-email", "password": "", "csrf_token": token}
+    ).get_data(as_text=True)
+    assert "This field is required." not in html and "Invalid email address." not in html
+    assert "Trường này là bắt buộc." in html
+    assert "Địa chỉ email không hợp lệ." in html
