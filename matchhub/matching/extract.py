@@ -146,7 +146,9 @@ class Extractor:
         self._surfaces = {k: frozenset(v) for k, v in surfaces.items()}
         # ".NET" is the one alias that a leading dot distinguishes from a word
         self._dotnet = normalizer.lookup("net")
-        self._max_n = max((k.count(" ") + 1 for k in index), default=1)
+        self._prefixes = frozenset(
+            " ".join(k.split()[:j]) for k in index for j in range(2, k.count(" ") + 2)
+        )
 
     @classmethod
     def default(cls) -> Extractor:
@@ -185,8 +187,14 @@ class Extractor:
     def _match_at(self, text, folded, offsets, toks, words, joins, i):
         """Longest alias starting at token ``i``: ``(skill_id, end token)`` or None."""
         n = len(toks)
+        # grow the n-gram only while it is the start of some alias (one set lookup
+        # per token instead of one dict lookup per possible length)
         limit = 1
-        while limit < self._max_n and i + limit < n and joins[i + limit - 1]:
+        key = words[i]
+        while i + limit < n and joins[i + limit - 1]:
+            key = key + " " + words[i + limit]
+            if key not in self._prefixes:
+                break
             limit += 1
         for size in range(limit, 0, -1):
             key = " ".join(words[i : i + size])

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -288,18 +289,18 @@ class _Side:
 
     def position_of(self, ids: Iterable) -> np.ndarray:
         """Global positions (base rows then delta rows) of the ids present."""
-        out = []
-        nb = self.base.n
-        delta_pos = self.delta_pos
-        for i in ids:
-            row = self.base_row.get(i)
-            if row is not None and self.base.alive[row]:
-                out.append(row)
-            else:
-                p = delta_pos.get(i)
-                if p is not None:
-                    out.append(nb + p)
-        return np.asarray(out, dtype=np.int64)
+        ids = ids if isinstance(ids, list | tuple) else list(ids)
+        # dict.get through map() keeps the per-id cost in C: candidates can be 100k ids.
+        rows = np.fromiter(map(self.base_row.get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
+        found = rows >= 0
+        found[found] = self.base.alive[rows[found]]
+        out = [rows[found]]
+        if self.delta.n and not found.all():
+            nb = self.base.n
+            delta_pos = self.delta_pos
+            rest = [delta_pos.get(ids[j]) for j in np.flatnonzero(~found)]
+            out.append(np.asarray([nb + p for p in rest if p is not None], dtype=np.int64))
+        return np.concatenate(out)
 
     @property
     def delta_pos(self) -> dict:
@@ -647,7 +648,6 @@ class MatchIndex:
         same bits whichever path computed it (pruned or not).
         """
         idf = self._text_idf_array()
-        norms = block.text_norms(idf, self._text_version)
         n_out = block.n if rows is None else len(rows)
         out = np.zeros(n_out)
         if not len(doc.feats) or not n_out:
@@ -658,6 +658,7 @@ class MatchIndex:
             return out
         coef_q = q * idf[doc.feats]
         if rows is None or 4 * len(rows) > block.n:
+            rn = block.text_norms(idf, self._text_version)
             t = block.text
             pos, lengths = t.gather(doc.feats)
             if not len(pos):
@@ -666,17 +667,20 @@ class MatchIndex:
             dot = np.bincount(t.rows[pos], weights=t.vals[0][pos] * coef, minlength=block.n)
             if rows is not None:
                 dot = dot[rows]
+                rn = rn[rows]
         else:
             pos, lengths = block.text_csr.gather(rows)
             feats = block.text_csr.feats[pos]
+            tf = block.text_csr.tf[pos]
+            local = np.repeat(np.arange(len(rows)), lengths)
+            # Norms of just these rows, summed in the same (feature) order as the
+            # cached full norms, so no refresh of every row is needed after a patch.
+            w = tf * idf[feats]
+            rn = np.sqrt(np.bincount(local, weights=w * w, minlength=len(rows)))
             where = np.searchsorted(doc.feats, feats)
             where[where == len(doc.feats)] = 0
             hit = doc.feats[where] == feats
-            local = np.repeat(np.arange(len(rows)), lengths)[hit]
-            dot = np.bincount(
-                local, weights=block.text_csr.tf[pos][hit] * coef_q[where[hit]], minlength=len(rows)
-            )
-        rn = norms if rows is None else norms[rows]
+            dot = np.bincount(local[hit], weights=tf[hit] * coef_q[where[hit]], minlength=len(rows))
         with np.errstate(divide="ignore", invalid="ignore"):
             sim = np.where(rn > 0, dot / (rn * qnorm), 0.0)
         return np.minimum(sim, 1.0)

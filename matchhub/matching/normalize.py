@@ -119,12 +119,30 @@ def _strip_versions(toks: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _strip_one(text: str, affixes: tuple[str, ...], at_start: bool) -> str | None:
-    for a in affixes:
-        if at_start and text.startswith(a + " "):
-            return text[len(a) + 1 :]
-        if not at_start and text.endswith(" " + a):
-            return text[: -len(a) - 1]
+def _by_edge_token(affixes: tuple[str, ...], first: bool) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Affixes as token tuples, grouped by their first (or last) token, longest first."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for affix in affixes:
+        toks = tuple(affix.split())
+        grouped.setdefault(toks[0] if first else toks[-1], []).append(toks)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in grouped.items()}
+
+
+_PREFIX_INDEX = _by_edge_token(_PREFIXES, first=True)
+_SUFFIX_INDEX = _by_edge_token(_SUFFIXES, first=False)
+
+
+def _strip_prefix(toks: tuple[str, ...]) -> tuple[str, ...] | None:
+    for affix in _PREFIX_INDEX.get(toks[0], ()):
+        if len(toks) > len(affix) and toks[: len(affix)] == affix:
+            return toks[len(affix) :]
+    return None
+
+
+def _strip_suffix(toks: tuple[str, ...]) -> tuple[str, ...] | None:
+    for affix in _SUFFIX_INDEX.get(toks[-1], ()):
+        if len(toks) > len(affix) and toks[-len(affix) :] == affix:
+            return toks[: -len(affix)]
     return None
 
 
@@ -134,22 +152,23 @@ def _filler_variants(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
     Ordered by how much was stripped (fewest first), so the caller, which looks
     each form up in turn, lets a filler that belongs to a real alias ("sql
     server", "core java") match before it is stripped. Never strips to nothing.
+    O(k^2) for k filler phrases at the ends, each found by one dict lookup.
     """
-    heads = [" ".join(toks)]
-    while (nxt := _strip_one(heads[-1], _PREFIXES, True)) is not None:
+    heads = [toks]
+    while (nxt := _strip_prefix(heads[-1])) is not None:
         heads.append(nxt)
-    staged: list[tuple[int, int, str]] = []
+    staged: list[tuple[int, int, tuple[str, ...]]] = []
     for i, head in enumerate(heads):
-        text, j = head, 0
+        form, j = head, 0
         while True:
             if i or j:
-                staged.append((i + j, i, text))
-            nxt = _strip_one(text, _SUFFIXES, False)
+                staged.append((i + j, i, form))
+            nxt = _strip_suffix(form)
             if nxt is None:
                 break
-            text, j = nxt, j + 1
+            form, j = nxt, j + 1
     staged.sort(key=lambda t: (t[0], t[1]))
-    return [tuple(text.split()) for _, _, text in staged]
+    return [form for _, _, form in staged]
 
 
 _VOWELS_RE = re.compile(r"[aeiouy]")

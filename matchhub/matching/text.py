@@ -15,7 +15,6 @@ from functools import lru_cache
 __all__ = ["fold", "fold_char", "fold_with_offsets", "token_spans", "tokens"]
 
 _SPACE_RE = re.compile(r"\s+")
-_ASCII_SPACES = {c: " " for c in range(128) if chr(c).isspace()}
 _EXTRA = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l"}
 
 
@@ -48,10 +47,34 @@ def fold(text: str) -> str:
     ``"lap trinh"``. O(n) in the length of the text.
     """
     text = unicodedata.normalize("NFC", text)
-    if text.isascii():
-        return _SPACE_RE.sub(" ", text.lower()).strip()
-    folded = "".join(fold_char(ch) for ch in text)
+    folded = text.lower() if text.isascii() else _fold_one_to_one(text)
+    if folded is None:
+        folded = "".join(fold_char(ch) for ch in text)
     return _SPACE_RE.sub(" ", folded).strip()
+
+
+def _build_tables() -> tuple[dict[int, str], dict[int, None]]:
+    table: dict[int, str] = {}
+    for cp in range(0x3000):
+        folded = fold_char(chr(cp))
+        if len(folded) == 1:
+            table[cp] = folded
+    return table, dict.fromkeys(table)
+
+
+# Every character below U+3000 that folds to exactly one character (all of
+# Vietnamese, precomposed; Latin; punctuation): a text made only of these folds by
+# one str.translate with its offsets intact. ``_ONE_TO_ONE_DEL`` deletes them, to
+# test that in one pass too.
+_ONE_TO_ONE, _ONE_TO_ONE_DEL = _build_tables()
+
+
+def _fold_one_to_one(text: str) -> str | None:
+    """``text`` folded character for character, or None if some character folds to
+    zero or several characters (combining marks, "ß", CJK is left to the slow path)."""
+    if text.translate(_ONE_TO_ONE_DEL):
+        return None
+    return text.translate(_ONE_TO_ONE)
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -64,8 +87,9 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     keeps its place), and the text is *not* renormalised, so offsets stay valid for
     the caller's string whatever its normal form. O(n).
     """
-    if text.isascii():
-        return text.lower().translate(_ASCII_SPACES), [*range(len(text)), len(text)]
+    fast = _fold_one_to_one(text)
+    if fast is not None:
+        return fast, [*range(len(text)), len(text)]
     parts: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
