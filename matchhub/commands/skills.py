@@ -26,7 +26,7 @@ def _dumps(obj: object) -> str:
 
 
 @skills_cli.command("normalize")
-@click.argument("file", type=click.File("r", encoding="utf-8", lazy=False), default="-")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig", lazy=False), default="-")
 def normalize_command(file) -> None:
     """Map each line of FILE (a term; "-" = stdin) to a skill, one JSON line each."""
     normalizer = Normalizer.default()
@@ -51,7 +51,7 @@ def normalize_command(file) -> None:
 
 
 @skills_cli.command("extract")
-@click.argument("file", type=click.File("r", encoding="utf-8", lazy=False), default="-")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig", lazy=False), default="-")
 def extract_command(file) -> None:
     """Extract skills from each JSON line ``{"id", "text"}`` of FILE ("-" = stdin)."""
     extractor = Extractor.default()

@@ -52,7 +52,7 @@ _SAFE_SHORT = _words(
     php sql css git aws api gcp erp crm seo ios vue jsp k8s dax etl elt uml oop xml json
     html ssis ssrs ssas jwt sso mvc mvp tdd bdd ddd dbt rpa llm nlp iot vba abap mfc wpf
     wcf orm ado npm dns vpn lan wan tcp udp ccna ccnp mqtt rtos seo sem cms lms gis
-    scss sass less yii svn tfs jmeter kafka redis nginx iis elk sre ux ui
+    scss sass less yii svn tfs jmeter kafka redis nginx iis elk sre ux ui c# c++ f# js
     """
 )
 

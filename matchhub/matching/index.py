@@ -824,9 +824,13 @@ class MatchIndex:
         """Scores of the rows that can make the best ``limit`` (all eligible rows when None).
 
         Skill and locality parts are computed for every row (cheap column slices);
-        the text part only for rows whose upper bound (text = 1) reaches the
-        ``limit``-th best lower bound (text = 0), which yields the exact top
-        ``limit``. Returns (positions, score, text, qualifies), unsorted.
+        the text part only for rows that can still make the cut. A row's score lies
+        between its lower bound (text similarity 0) and upper bound (similarity 1).
+        First, rows whose upper bound is below the ``limit``-th best lower bound are
+        dropped; then the text of the ``2 * limit`` rows with the best lower bounds is
+        scored, and rows whose upper bound is below the ``limit``-th best of those
+        exact scores are dropped too. What is left holds the exact top ``limit``.
+        Returns (positions, score, text, qualifies), unsorted.
         """
         w = self.weights
         blocks = (side.base, side.delta)
@@ -841,23 +845,46 @@ class MatchIndex:
         if qualified_only:
             ok &= all_met & (lower + reach >= w.qualify_score)
         pos = np.flatnonzero(ok)
-        if limit is not None and limit < len(pos):
+
+        def exact(rows: np.ndarray):
+            cut = np.searchsorted(rows, side.base.n)
+            text = np.concatenate(
+                (
+                    self._text_rows(side.base, doc, rows[:cut]),
+                    self._text_rows(side.delta, doc, rows[cut:] - side.base.n),
+                )
+            )
+            score = np.round((skill[rows] + w.text * text + loc[rows]) / w.total, SCORE_DECIMALS)
+            return text, score, all_met[rows] & (score >= w.qualify_score)
+
+        def kth(values: np.ndarray) -> float:
+            return float(-np.partition(-values, limit - 1)[limit - 1])
+
+        if limit is None or limit >= len(pos) or limit <= 0:
+            text, score, qualifies = exact(pos)
+        else:
             lb = lower[pos]
             if qualified_only:
                 lb = np.where(lb >= w.qualify_score, lb, -np.inf)
-            theta = -np.partition(-lb, limit - 1)[limit - 1]
+            theta = kth(lb)
             if np.isfinite(theta):
                 pos = pos[lower[pos] + reach >= theta]
-        nb = side.base.n
-        cut = np.searchsorted(pos, nb)
-        text = np.concatenate(
-            (
-                self._text_rows(side.base, doc, pos[:cut]),
-                self._text_rows(side.delta, doc, pos[cut:] - nb),
-            )
-        )
-        score = np.round((skill[pos] + w.text * text + loc[pos]) / w.total, SCORE_DECIMALS)
-        qualifies = all_met[pos] & (score >= w.qualify_score)
+            first = 2 * limit
+            if len(pos) <= 4 * first:
+                text, score, qualifies = exact(pos)
+            else:
+                head = np.zeros(len(pos), dtype=bool)
+                head[np.argpartition(-lower[pos], first)[:first]] = True
+                t0, s0, q0 = exact(pos[head])
+                got = s0[q0] if qualified_only else s0
+                theta = kth(got) if len(got) >= limit else -np.inf
+                tail = pos[~head]
+                tail = tail[lower[tail] + reach >= theta]
+                t1, s1, q1 = exact(tail)
+                pos = np.concatenate((pos[head], tail))
+                text = np.concatenate((t0, t1))
+                score = np.concatenate((s0, s1))
+                qualifies = np.concatenate((q0, q1))
         if qualified_only:
             pos, score, text, qualifies = (
                 pos[qualifies],

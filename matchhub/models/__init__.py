@@ -20,10 +20,20 @@ from matchhub.models.orders import (
     OrderSkill,
     OrderStatus,
 )
+from matchhub.models.notifications import Notification
 from matchhub.models.orgs import Organization, OrgKind, VerificationState
+from matchhub.models.rounds import (
+    AllocationRound,
+    RoundChoice,
+    RoundOrder,
+    RoundRanking,
+    RoundResult,
+    RoundStatus,
+)
 from matchhub.models.skills import Skill, SkillAlias
 
 __all__ = [
+    "AllocationRound",
     "Application",
     "ApplicationEvent",
     "ApplicationStatus",
@@ -31,6 +41,7 @@ __all__ = [
     "Learner",
     "LearnerSkill",
     "Membership",
+    "Notification",
     "Order",
     "OrderKind",
     "OrderSkill",
@@ -42,6 +53,11 @@ __all__ = [
     "ProgrammeLevel",
     "ProgrammeSkill",
     "Role",
+    "RoundChoice",
+    "RoundOrder",
+    "RoundRanking",
+    "RoundResult",
+    "RoundStatus",
     "Skill",
     "SkillAlias",
     "User",

@@ -124,3 +124,7 @@ def test_vietnamese_aliases_must_be_spelt_with_their_vowels(ex):
 
 def test_generic_job_words_are_not_skills(ex):
     assert ids(ex, "Tuyển lập trình viên, môi trường production, xây dựng sản phẩm") == []
+
+
+def test_symbol_names_count_in_lower_case(ex):
+    assert ids(ex, "lập trình c#, c++ và js") == ["csharp", "cpp", "javascript"]

@@ -139,10 +139,20 @@ def test_qualified_only_keeps_exactly_the_qualified():
 def test_pruned_top_k_equals_the_full_ranking():
     learners, orders = world(seed=4, n_learners=2000, n_orders=15)
     index = MatchIndex(learners, orders)
+    visible = [lp.id for lp in learners if lp.id % 3]
     for o in orders:
         full = index.ranked_learner_ids(o.id)
+        qualified = index.ranked_learner_ids(o.id, qualified_only=True)
+        shown = index.ranked_learner_ids(o.id, candidates=visible)
         for k in (1, 7, 30):
             assert [r.learner_id for r in index.rank_learners(o.id, k=k)] == list(full[:k])
+            got = index.rank_learners(o.id, k=k, qualified_only=True)
+            assert [r.learner_id for r in got] == list(qualified[:k])
+            got = index.rank_learners(o.id, k=k, candidates=visible)
+            assert [r.learner_id for r in got] == list(shown[:k])
+    for lid in range(0, 2000, 250):
+        full = index.ranked_order_ids(lid)
+        assert [r.order_id for r in index.rank_orders(lid, k=3)] == list(full[:3])
 
 
 def test_a_profile_outside_the_index_can_be_ranked():

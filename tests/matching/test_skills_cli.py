@@ -73,3 +73,10 @@ def test_extract_streams_many_lines(runner):
     out = result.stdout.splitlines()
     assert len(out) == 2000
     assert json.loads(out[-1])["id"] == 1999
+
+
+def test_normalize_accepts_a_file_with_a_byte_order_mark(runner, tmp_path):
+    path = tmp_path / "excel-export.txt"
+    path.write_bytes("\ufeffTiếng Anh\n".encode())
+    result = runner.invoke(args=["skills", "normalize", str(path)])
+    assert json.loads(result.output)["skill_id"] == "english"
