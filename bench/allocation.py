@@ -72,9 +72,7 @@ def make_instance(
     ranked_learners = learners[ranked].tolist()
 
     learner_prefs = dict(enumerate(choices.tolist()))
-    order_prefs = {
-        j: ranked_learners[bounds[j] : bounds[j + 1]] for j in range(n_orders)
-    }
+    order_prefs = {j: ranked_learners[bounds[j] : bounds[j + 1]] for j in range(n_orders)}
     caps = {j: int(c) for j, c in enumerate(capacities)}
     return learner_prefs, order_prefs, caps
 

@@ -16,7 +16,13 @@ taxonomy): 100,000 learners and 20,000 orders. Generating it is not timed.
 - ``rank_learners_100k_candidates_p50_ms``: the same with ``candidates`` = a fixed
   half of the learners (the web app's visibility filter).
 - ``upsert_learner_p50_ms`` and ``rank_learners_after_upsert_p50_ms``: one patch,
-  then the next query, which pays the lazy refresh of TF-IDF norms.
+  then the next query, which pays the lazy refresh of the IDF vectors and the delta
+  block; ``index_compact_100k_s``: then ``compact()``, folding the patches into the
+  base (what a query does by itself every ~sqrt(100k) writes).
+- ``next_skill_20k_p50_ms``: ``advice.next_skills(index, learner_id, programmes, k=2)``
+  over the 20,000 orders and 30 synthetic programmes, 100 learners.
+- ``curriculum_gaps_20k_30_programmes_s``: ``gaps.curriculum_gaps`` of 30 programmes
+  against the 20,000 orders (demand built once per call), median of 3.
 - Baselines for the same top-20: ``rank_learners_100k_baseline_tfidf_p50_ms`` is a
   plain scikit-learn ``TfidfVectorizer`` cosine over all learners' texts (sparse
   matrix-vector product + argpartition, text only, no skills), and
@@ -164,6 +170,22 @@ def run() -> dict:
         after.extend(_timed(lambda o: index.rank_learners(o, k=K), [oid]))
     out["upsert_learner_p50_ms"] = statistics.median(upserts)
     out["rank_learners_after_upsert_p50_ms"] = statistics.median(after)
+    t = time.perf_counter()
+    index.compact()
+    out["index_compact_100k_s"] = time.perf_counter() - t
+
+    from matchhub.matching.advice import next_skills
+    from matchhub.matching.gaps import curriculum_gaps
+
+    programmes = synth.programmes(30)
+    samples = _timed(lambda lid: next_skills(index, lid, programmes, k=2), learner_ids[:100])
+    out["next_skill_20k_p50_ms"] = _percentiles(samples)[0]
+    gaps = []
+    for _ in range(3):
+        t = time.perf_counter()
+        curriculum_gaps(programmes, orders, synth.TODAY)
+        gaps.append(time.perf_counter() - t)
+    out["curriculum_gaps_20k_30_programmes_s"] = statistics.median(gaps)
 
     out["rank_learners_100k_baseline_tfidf_p50_ms"] = _percentiles(
         _baseline_tfidf(learners, orders, order_ids[:100])
@@ -171,7 +193,13 @@ def run() -> dict:
     out["rank_learners_100k_baseline_python_p50_ms"] = _percentiles(
         _baseline_python(learners, orders, order_ids[:3], index)
     )[0]
-    return out
+    return {key: _rounded(key, value) for key, value in out.items()}
+
+
+def _rounded(key: str, value: float) -> float:
+    if key.endswith("_ms") or key.endswith("_mb"):
+        return round(value, 2)
+    return round(value, 3)
 
 
 if __name__ == "__main__":

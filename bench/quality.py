@@ -1,12 +1,16 @@
 """Quality benchmarks of the skill normaliser and extractor.
 
     .venv/bin/python -m bench.quality            # JSON of run()
-    .venv/bin/python -m bench.quality --sample   # 50 ITviec postings for a hand check
+    .venv/bin/python -m bench.quality --sample [SEED]   # 50 postings, for a hand check
 
 Reads ../shared/data when present (never shipped, never read by tests):
 - ``eval/viski_synonym_pairs_val.tsv``: two terms are predicted synonyms when the
   normaliser sends both to the same known skill; precision/recall/F1 against the
   labels, plus the plain ``token_set_ratio >= 80`` baseline on folded text.
+- ``eval/viski_synonym_pairs_train.tsv``: the development protocol. The train
+  pairs are split into two cluster-disjoint folds (:func:`train_folds`); rules
+  are developed on the first and the second is only measured (``viski_heldout_*``),
+  also with the fold's own terms removed from the aliases (``_cold_``).
 - ``jobs/itviec_2025-11.csv``: for each posting, the employer's own tags that the
   taxonomy knows (the tag normalises to a skill) and whether extraction from the
   requirements text finds that skill: micro recall over all such tags.
@@ -24,6 +28,7 @@ import re
 import statistics
 import sys
 import time
+import zlib
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -31,7 +36,7 @@ from rapidfuzz.utils import default_process
 
 from matchhub.matching.extract import Extractor
 from matchhub.matching.normalize import Normalizer, term_tokens
-from matchhub.matching.taxonomy import load_taxonomy
+from matchhub.matching.taxonomy import Taxonomy, load_taxonomy
 from matchhub.matching.text import fold, tokens
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -63,21 +68,83 @@ def viski_scores(path: Path, normalizer: Normalizer) -> dict[str, float]:
     """Normaliser and fuzzy-baseline scores on one pairs file."""
     pairs = read_pairs(path)
     gold = [lab for _, _, lab in pairs]
-    pred = []
-    for a, b, _ in pairs:
-        sa = normalizer.normalize(a).skill_id
-        pred.append(sa is not None and sa == normalizer.normalize(b).skill_id)
     base = [
-        fuzz.token_set_ratio(fold(a), fold(b), processor=default_process) >= 80
-        for a, b, _ in pairs
+        fuzz.token_set_ratio(fold(a), fold(b), processor=default_process) >= 80 for a, b, _ in pairs
     ]
-    ours = prf(pred, gold)
+    ours = pair_scores(pairs, normalizer)
     return {
         "f1": ours["f1"],
         "precision": ours["precision"],
         "recall": ours["recall"],
         "baseline_f1": prf(base, gold)["f1"],
     }
+
+
+def train_folds(
+    pairs: list[tuple[str, str, int]],
+) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
+    """Split ViSki pairs into two cluster-disjoint folds (development, held-out).
+
+    Terms linked by a synonym pair form one cluster (a connected component of the
+    synonym graph); a cluster goes to fold ``crc32(its root) % 2``, so no cluster
+    is in both folds, as val shares few clusters with train. Pairs whose terms
+    fall in different folds are dropped. Deterministic for a given file: the
+    union-find roots follow the file's order. O(n α(n)).
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, lab in pairs:
+        find(a)
+        find(b)
+        if lab:
+            parent[find(a)] = find(b)
+    dev: list[tuple[str, str, int]] = []
+    held: list[tuple[str, str, int]] = []
+    for pair in pairs:
+        fa = zlib.crc32(find(pair[0]).encode()) % 2
+        if fa == zlib.crc32(find(pair[1]).encode()) % 2:
+            (dev if fa == 0 else held).append(pair)
+    return dev, held
+
+
+def without_terms(taxonomy: Taxonomy, pairs: list[tuple[str, str, int]]) -> Taxonomy:
+    """The taxonomy minus every alias that is, token for token, a term of ``pairs``
+    (names stay): a "cold" taxonomy that has never seen those terms, the way
+    val's terms were never seen. Aliases the project would have written anyway
+    ("seo", "ms word") go too, so the cold figure is a pessimistic bound."""
+    terms = {" ".join(term_tokens(t)) for a, b, _ in pairs for t in (a, b)}
+    records = taxonomy.to_records()
+    for rec in records:
+        rec["aliases"] = [a for a in rec["aliases"] if " ".join(term_tokens(a)) not in terms]
+    return Taxonomy.from_records(records)
+
+
+def pair_scores(pairs: list[tuple[str, str, int]], normalizer: Normalizer) -> dict[str, float]:
+    """Precision, recall and F1 of "both terms normalise to the same known skill"."""
+    pred = []
+    for a, b, _ in pairs:
+        sa = normalizer.normalize(a).skill_id
+        pred.append(sa is not None and sa == normalizer.normalize(b).skill_id)
+    return prf(pred, [lab for _, _, lab in pairs])
+
+
+def heldout_scores(path: Path, taxonomy: Taxonomy) -> dict[str, float]:
+    """Scores on the held-out fold of the train file (see :func:`train_folds`):
+    with the shipped taxonomy (``warm``) and with its aliases that are terms of
+    that fold removed (``cold``, see :func:`without_terms`)."""
+    _, held = train_folds(read_pairs(path))
+    warm = pair_scores(held, Normalizer(taxonomy))
+    cold = pair_scores(held, Normalizer(without_terms(taxonomy, held)))
+    out = {f"warm_{k}": v for k, v in warm.items()}
+    out.update({f"cold_{k}": v for k, v in cold.items()})
+    out["pairs"] = len(held)
+    return out
 
 
 def parse_tags(raw: str) -> list[str]:
@@ -146,18 +213,77 @@ def itviec_scores(rows: list[dict[str, str]], extractor: Extractor) -> dict[str,
 
 # ---------------------------------------------------------------- cohort generator
 _BASE_TERMS = (
-    "Python", "Java", "JavaScript", "PHP", "C#", "C++", "SQL", "MySQL", "HTML", "CSS",
-    "ReactJS", "Node.js", "Spring Boot", "Docker", "Git", "Linux", "Excel", "Word",
-    "PowerPoint", "tiếng Anh", "làm việc nhóm", "giao tiếp", "kiểm thử phần mềm",
-    "giải quyết vấn đề", "Photoshop", "AutoCAD", "SQL Server", "Laravel", "Angular",
-    "Vue.js", "Android", "Flutter", "AWS", "Kubernetes", "PostgreSQL", "MongoDB",
-    "tin học văn phòng", "quản lý thời gian", "thuyết trình", "mạng máy tính",
-    "cơ sở dữ liệu", "lập trình hướng đối tượng", "Machine Learning", "Power BI",
-    "tư duy logic", "an toàn thông tin", "Figma", "Scrum", "C", ".NET", "ASP.NET",
-    "TypeScript", "Django", "Kotlin", "Swift", "tiếng Nhật", "Selenium", "Jira",
+    "Python",
+    "Java",
+    "JavaScript",
+    "PHP",
+    "C#",
+    "C++",
+    "SQL",
+    "MySQL",
+    "HTML",
+    "CSS",
+    "ReactJS",
+    "Node.js",
+    "Spring Boot",
+    "Docker",
+    "Git",
+    "Linux",
+    "Excel",
+    "Word",
+    "PowerPoint",
+    "tiếng Anh",
+    "làm việc nhóm",
+    "giao tiếp",
+    "kiểm thử phần mềm",
+    "giải quyết vấn đề",
+    "Photoshop",
+    "AutoCAD",
+    "SQL Server",
+    "Laravel",
+    "Angular",
+    "Vue.js",
+    "Android",
+    "Flutter",
+    "AWS",
+    "Kubernetes",
+    "PostgreSQL",
+    "MongoDB",
+    "tin học văn phòng",
+    "quản lý thời gian",
+    "thuyết trình",
+    "mạng máy tính",
+    "cơ sở dữ liệu",
+    "lập trình hướng đối tượng",
+    "Machine Learning",
+    "Power BI",
+    "tư duy logic",
+    "an toàn thông tin",
+    "Figma",
+    "Scrum",
+    "C",
+    ".NET",
+    "ASP.NET",
+    "TypeScript",
+    "Django",
+    "Kotlin",
+    "Swift",
+    "tiếng Nhật",
+    "Selenium",
+    "Jira",
 )
-_PREFIXES = ("", "", "", "lập trình ", "ngôn ngữ ", "kỹ năng ", "sử dụng ", "kiến thức về ",
-             "thành thạo ", "có kinh nghiệm ")
+_PREFIXES = (
+    "",
+    "",
+    "",
+    "lập trình ",
+    "ngôn ngữ ",
+    "kỹ năng ",
+    "sử dụng ",
+    "kiến thức về ",
+    "thành thạo ",
+    "có kinh nghiệm ",
+)
 _SUFFIXES = ("", "", "", " cơ bản", " tốt", " 2019", " 5", " 3.8", " ,", ".", " (nâng cao)")
 
 
@@ -241,6 +367,12 @@ def run() -> dict:
         "viski_val_precision": None,
         "viski_val_recall": None,
         "viski_val_f1_baseline_fuzzy": None,
+        "viski_heldout_f1": None,
+        "viski_heldout_precision": None,
+        "viski_heldout_recall": None,
+        "viski_heldout_cold_f1": None,
+        "viski_heldout_cold_precision": None,
+        "viski_heldout_cold_recall": None,
         "itviec_tag_recall": None,
         "itviec_tag_recall_with_title": None,
         "itviec_tag_recall_mentioned": None,
@@ -262,6 +394,19 @@ def run() -> dict:
         )
     else:
         print(f"note: {VISKI_VAL} not found; viski keys are null", file=sys.stderr)
+    if VISKI_TRAIN.exists():
+        h = heldout_scores(VISKI_TRAIN, load_taxonomy())
+        result.update(
+            {f"viski_heldout_{k}": round(h[f"warm_{k}"], 4) for k in ("f1", "precision", "recall")}
+        )
+        result.update(
+            {
+                f"viski_heldout_cold_{k}": round(h[f"cold_{k}"], 4)
+                for k in ("f1", "precision", "recall")
+            }
+        )
+    else:
+        print(f"note: {VISKI_TRAIN} not found; held-out keys are null", file=sys.stderr)
     if ITVIEC.exists():
         s = itviec_scores(read_itviec(ITVIEC), Extractor(normalizer))
         result.update(
@@ -290,6 +435,7 @@ def sample_postings(n: int = 50, seed: int = 7) -> None:
 
 if __name__ == "__main__":
     if "--sample" in sys.argv:
-        sample_postings()
+        args = sys.argv[sys.argv.index("--sample") + 1 :]
+        sample_postings(seed=int(args[0]) if args else 7)
     else:
         print(json.dumps(run(), indent=2))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from matchhub.config import Config, config_from_env
+
+if TYPE_CHECKING:  # Flask is imported by create_app, so `import matchhub.matching` stays web-free
+    from flask import Flask
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -17,6 +18,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     ``config`` is a config class, a mapping of overrides on top of the
     environment's config (tests), or ``None`` for the environment's config.
     """
+    from flask import Flask
+
     app = Flask(__name__, instance_relative_config=True)
     if isinstance(config, dict):
         app.config.from_object(config_from_env())
@@ -72,9 +75,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from matchhub.commands import admin, match, skills
+    from matchhub.commands import admin, imports, match, skills
 
     admin.register(app)
+    imports.register(app)
     app.cli.add_command(skills.skills_cli)
     app.cli.add_command(match.match_cli)
 

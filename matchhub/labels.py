@@ -8,11 +8,13 @@ from flask_babel import lazy_gettext as _l
 
 from matchhub.models import (
     ApplicationStatus,
+    OfferStatus,
     OrderKind,
     OrderStatus,
     OrgKind,
     ProgrammeLevel,
     Role,
+    RoundStatus,
     VerificationState,
     Visibility,
 )
@@ -53,6 +55,13 @@ _LABELS: list[tuple[enum.Enum, object]] = [
     (Visibility.HIDDEN, _l("Hidden")),
     (Visibility.ENTERPRISES, _l("Verified enterprises only")),
     (Visibility.VERIFIED, _l("All verified users")),
+    (OfferStatus.PENDING, _l("Awaiting decision")),
+    (OfferStatus.ACCEPTED, _l("Accepted")),
+    (OfferStatus.DECLINED, _l("Declined")),
+    (RoundStatus.DRAFT, _l("Draft")),
+    (RoundStatus.OPEN, _l("Open for ranking")),
+    (RoundStatus.CLOSED, _l("Ranking closed")),
+    (RoundStatus.PUBLISHED, _l("Published")),
 ]
 
 # Bootstrap colour of each state badge.
@@ -70,6 +79,13 @@ _BADGES: list[tuple[enum.Enum, str]] = [
     (ApplicationStatus.REJECTED, "danger"),
     (ApplicationStatus.WITHDRAWN, "secondary"),
     (ApplicationStatus.OFFER, "primary"),
+    (OfferStatus.PENDING, "warning"),
+    (OfferStatus.ACCEPTED, "success"),
+    (OfferStatus.DECLINED, "secondary"),
+    (RoundStatus.DRAFT, "secondary"),
+    (RoundStatus.OPEN, "success"),
+    (RoundStatus.CLOSED, "warning"),
+    (RoundStatus.PUBLISHED, "primary"),
 ]
 
 

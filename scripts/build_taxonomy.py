@@ -6,11 +6,12 @@
 
 The curated list (``scripts/taxonomy_curated.txt``) is the source of truth for ids,
 names, categories and aliases. ESCO (ICT, digital and transversal skills) and O*NET
-technology skills only add *references*: the ESCO concept URI and the O*NET
-technology example whose label equals one of the skill's names or aliases (after
-folding; ESCO's "(computer programming)" qualifiers and O*NET's vendor prefixes and
-trailing acronyms are ignored), or the label named in ``ESCO_OVERRIDES`` /
-``ONET_OVERRIDES`` below. Without the data directory the build still runs and
+technology skills only add *references*: the ESCO concept whose preferred label
+equals one of the skill's names or aliases (then its English name against alt
+labels), and the O*NET technology example whose name equals the skill's English
+name — after folding, ignoring ESCO's "(computer programming)" qualifiers and
+O*NET's vendor prefixes and initial-letter acronyms — or the label named in
+``ESCO_OVERRIDES`` / ``ONET_OVERRIDES`` below. Without the data directory the build still runs and
 keeps no references, so the output never depends on anything but these files.
 
 The build is deterministic (same inputs, same bytes) and fails when two skills
@@ -28,8 +29,11 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# run as a plain script from any directory: the engine's folding must be the same
+# one the normaliser uses, so import it from the checkout
 sys.path.insert(0, str(ROOT))
 
+from matchhub.matching.normalize import Normalizer  # noqa: E402
 from matchhub.matching.taxonomy import CATEGORIES, Taxonomy  # noqa: E402
 from matchhub.matching.text import fold  # noqa: E402
 
@@ -166,8 +170,19 @@ _MAX_ALTS = 15
 _ESCO_PREFIX = "http://data.europa.eu/esco/"
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
 _ONET_PREFIXES = (
-    "microsoft ", "oracle ", "apache ", "google ", "adobe ", "ibm ", "amazon ", "atlassian ",
-    "the mathworks ", "autodesk ", "apple ", "red hat ", "sap ",
+    "microsoft ",
+    "oracle ",
+    "apache ",
+    "google ",
+    "adobe ",
+    "ibm ",
+    "amazon ",
+    "atlassian ",
+    "the mathworks ",
+    "autodesk ",
+    "apple ",
+    "red hat ",
+    "sap ",
 )
 
 
@@ -243,7 +258,8 @@ def _esco_labels(data: Path) -> tuple[dict[str, str], dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 alt_labels = [
-                    a.strip() for a in re.split(r"\n|\s\|\s", row.get("altLabels") or "")
+                    a.strip()
+                    for a in re.split(r"\n|\s\|\s", row.get("altLabels") or "")
                     if a.strip()
                 ]
                 add(row["conceptUri"], row["preferredLabel"].strip(), alt_labels)
@@ -256,7 +272,7 @@ def _onet_keys(example: str) -> list[str]:
     keys = [key]
     for prefix in _ONET_PREFIXES:
         if key.startswith(prefix):
-            keys.append(key[len(prefix):])
+            keys.append(key[len(prefix) :])
     words = key.split()
     # "Structured query language SQL", "Amazon Web Services AWS software": a trailing
     # acronym counts only when it spells the initials of the words before it
@@ -323,9 +339,375 @@ def attach_references(records: list[dict], data: Path) -> tuple[int, int]:
     return n_esco, n_onet
 
 
+# ---------------------------------------------------------------- imported breadth
+IMPORTED = Path(__file__).resolve().parent / "taxonomy_imported.txt"
+
+#: O*NET commodity titles -> category of the skills imported under them; anything
+#: else is a "tool".
+_COMMODITY_CATEGORY = {
+    "Data base management system software": "database",
+    "Data base user interface and query software": "database",
+    "Development environment software": "framework-library",
+    "Object or component oriented development software": "programming-language",
+    "Web platform development software": "framework-library",
+    "Program testing software": "testing",
+    "Analytical or scientific software": "data-ai",
+    "Business intelligence and data analysis software": "data-ai",
+    "Graphics or photo imaging software": "design",
+    "Video creation and editing software": "design",
+    "Computer aided design CAD software": "design",
+    "Web page creation and editing software": "design",
+    "Desktop publishing software": "design",
+    "Word processing software": "office",
+    "Spreadsheet software": "office",
+    "Office suite software": "office",
+    "Presentation software": "office",
+    "Electronic mail software": "office",
+    "Calendar and scheduling software": "office",
+    "Network security and virtual private network VPN equipment software": "networking-security",
+    "Network monitoring software": "networking-security",
+    "Network connectivity terminal emulation software": "networking-security",
+    "Transaction security and virus protection software": "networking-security",
+    "Configuration management software": "cloud-devops",
+    "Cloud-based data access and sharing software": "cloud-devops",
+    "Enterprise resource planning ERP software": "domain",
+    "Accounting software": "domain",
+    "Human resources software": "domain",
+    "Medical software": "domain",
+    "Customer relationship management CRM software": "domain",
+    "Project management software": "methodology",
+}
+
+#: Single-word product names that are everyday English words: as an alias they would
+#: turn ordinary text into a product ("zoom in", "square", "seesaw"). Read off the
+#: O*NET and ESCO single-word names by hand; the automatic test is the word list
+#: built by :func:`common_words`, which misses these.
+_EVERYDAY = frozenset(
+    {
+        "dig",
+        "route",
+        "sand",
+        "scheme",
+        "algae",
+        "analyze",
+        "reduce",
+        "tanks",
+        "prince",
+        "harvest",
+        "square",
+        "zoom",
+        "slack",
+        "loom",
+        "blink",
+        "seesaw",
+        "tadpoles",
+        "chef",
+        "penultimate",
+        "compass",
+        "google",
+        "facebook",
+        "linkedin",
+        "twitter",
+        "instagram",
+        "pinterest",
+        "tiktok",
+        "youtube",
+        "whatsapp",
+        "skype",
+        "facetime",
+        "eko",
+        "canu",
+        "geometrix",
+        "blackdog",
+        "coeus",
+        "alcestis",
+        "kismet",
+        "bloomz",
+        "planstone",
+        "quicken",
+        "absorb",
+        "blogger",
+        "audition",
+        "scratch",
+        "rage",
+        "shiva",
+        "frostbite",
+        "storyline",
+        "sentinel",
+    }
+)
+
+#: Words that mark an O*NET example as a kind of software rather than a product.
+_GENERIC_TAIL = frozenset({"software", "systems", "system", "program", "programs", "tools"})
+
+_WORD_RE = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def common_words(data: Path) -> frozenset[str]:
+    """Ordinary English words: every all-lowercase word in the ESCO descriptions and
+    labels and the O*NET occupation descriptions and commodity titles. A product
+    name is written capitalised there ("Photoshop"), an ordinary word is not."""
+    texts: list[str] = []
+    tax = data / "taxonomy"
+    ict = tax / "esco_ict_skills.json"
+    if ict.exists():
+        for item in json.loads(ict.read_text(encoding="utf-8")):
+            texts += [item.get("description") or "", item["label"], *(item.get("altLabel") or ())]
+    for name in ("esco_digital_skills_en.csv", "esco_transversal_skills_en.csv"):
+        path = tax / name
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    texts += [row["description"], row["preferredLabel"], row["altLabels"]]
+    occ = tax / "onet_occupation_data.tsv"
+    if occ.exists():
+        with occ.open(encoding="utf-8", newline="") as fh:
+            texts += [row["Description"] for row in csv.DictReader(fh, delimiter="\t")]
+    tech = tax / "onet_technology_skills.tsv"
+    if tech.exists():
+        with tech.open(encoding="utf-8", newline="") as fh:
+            texts += list({row["Commodity Title"] for row in csv.DictReader(fh, delimiter="\t")})
+    return frozenset(w for text in texts for w in _WORD_RE.findall(text)) | _EVERYDAY
+
+
+def _slug(name: str) -> str:
+    slug = _SLUG_RE.sub("-", fold(name).replace("+", "p").replace("#", "sharp"))
+    return slug.strip("-")[:60].strip("-")
+
+
+def _named(words: list[str], common: frozenset[str]) -> bool:
+    """Whether a folded label names something (a product, a technology): at least one
+    word that is not an ordinary English word."""
+    return any(w not in common and not w.isdigit() for w in words)
+
+
+def _onet_candidates(data: Path, common: frozenset[str]) -> list[dict]:
+    """Distinct O*NET technology examples as skill records with generated aliases."""
+    path = data / "taxonomy" / "onet_technology_skills.tsv"
+    if not path.exists():
+        return []
+    counts: Counter[str] = Counter()
+    titles: dict[str, Counter[str]] = {}
+    wanted: set[str] = set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            counts[row["Example"]] += 1
+            if row["Hot Technology"] == "Y" or row["In Demand"] == "Y":
+                wanted.add(row["Example"])
+            titles.setdefault(row["Example"], Counter())[row["Commodity Title"]] += 1
+    # a vendor is a capitalised first word, not an ordinary word, that starts at
+    # least three distinct multi-word examples ("Microsoft", "Autodesk", "IBM")
+    firsts = Counter(e.split()[0] for e in counts if len(e.split()) > 1)
+    vendors = {w for w, n in firsts.items() if n >= 3 and fold(w) not in common and w[0].isupper()}
+    out = []
+    for example, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if example not in wanted or "|" in example or ";" in example:
+            continue
+        words = fold(example).split()
+        core = [w for w in words if w not in _GENERIC_TAIL]
+        if not core or not _named(core, common):
+            continue  # "Flowcharting software": a kind of software, not a product
+        aliases: list[str] = []
+        raw = example.split()
+        if len(raw) > 1 and raw[0] in vendors:
+            rest = " ".join(raw[1:])
+            if len(raw) == 2 and _named(fold(rest).split(), common) and len(fold(rest)) >= 4:
+                aliases.append(rest)
+        if len(raw) > 1 and raw[-1] == "software" and _named(words[:-1], common):
+            # "Alteryx software" is written "Alteryx"
+            aliases.append(" ".join(raw[:-1]))
+        keys = _onet_keys(example)
+        for key in keys[1:]:
+            # a trailing acronym of 4+ letters: three ("PMS") more often stand for
+            # something else in prose ("PMs", project managers)
+            if " " not in key and len(key) >= 4 and key not in common:
+                aliases.append(key)
+        title = titles[example].most_common(1)[0][0]
+        out.append(
+            {
+                "name_en": example,
+                "category": _COMMODITY_CATEGORY.get(title, "tool"),
+                "aliases": aliases,
+                "weight": n,
+            }
+        )
+    return out
+
+
+def _esco_candidates(data: Path, common: frozenset[str]) -> list[dict]:
+    """ESCO ICT and digital *knowledge* concepts (technologies, methods) as records;
+    skill/competence concepts are verb phrases ("develop terminology databases")
+    that no CV writes."""
+    tax = data / "taxonomy"
+    items: dict[str, tuple[str, list[str], str]] = {}
+    path = tax / "esco_digital_skills_en.csv"
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["skillType"] != "knowledge":
+                    continue
+                alts = [a.strip() for a in re.split(r"\n|\s\|\s", row["altLabels"] or "")]
+                items[row["conceptUri"]] = (
+                    row["preferredLabel"].strip(),
+                    [a for a in alts if a],
+                    row.get("broaderConceptPT") or "",
+                )
+    ict = tax / "esco_ict_skills.json"
+    if ict.exists():
+        for item in json.loads(ict.read_text(encoding="utf-8")):
+            if item.get("skillType") == "knowledge" and item["uri"] not in items:
+                items[item["uri"]] = (item["label"], list(item.get("altLabel") or ()), "")
+    out = []
+    for uri, (label, alts, broader) in sorted(items.items(), key=lambda kv: kv[1][0]):
+        if not uri.startswith(_ESCO_PREFIX):
+            continue
+        name = _PAREN_RE.sub("", label).strip()
+        words = fold(name).split()
+        # catch-all concepts ("computer programming" lists dozens of languages)
+        if not words or len(words) > 4 or len(alts) > _MAX_ALTS or "|" in label or ";" in label:
+            continue
+        aliases = []
+        for alt in alts:
+            alt = _PAREN_RE.sub("", alt).strip()
+            alt_words = fold(alt).split()
+            # short alt labels ("CPC", "PDM") and article phrases ("a computer")
+            # stand for other things in prose
+            if (
+                len(fold(alt)) >= 4
+                and 0 < len(alt_words) <= 4
+                and ";" not in alt
+                and "|" not in alt
+                and alt_words[0] not in {"a", "an", "the"}
+                and (len(alt_words) > 1 or _named(alt_words, common))
+            ):
+                aliases.append(alt)
+        b = broader.lower()
+        category = (
+            "programming-language"
+            if "computer programming" in b
+            else "database"
+            if "database" in b
+            else "testing"
+            if "testing" in b
+            else "networking-security"
+            if "network" in b or "security" in b
+            else "methodology"
+            if "methodolog" in b or "project management" in b
+            else "tool"
+            if _named(words, common)
+            else "domain"
+        )
+        if len(words) == 1 and not _named(words, common):
+            continue
+        out.append(
+            {
+                "name_en": label if name == label else name,
+                "category": category,
+                "aliases": aliases,
+                "esco": uri,
+                "weight": 0,
+            }
+        )
+    return out
+
+
+def import_records(curated: list[dict], data: Path) -> list[dict]:
+    """Skills from O*NET technology examples and ESCO knowledge concepts that the
+    curated list does not already cover, with generated aliases.
+
+    A candidate is skipped when the curated normaliser already maps its name or
+    one of its generated aliases (vendor-free name, acronym) exactly (after
+    fillers and versions, score >= 0.95), when one of its words is a curated
+    alias, or when a curated skill already refers to it: it is a curated skill's
+    variant or edition. An alias is dropped when a curated skill or another
+    candidate owns it (ambiguous). Deterministic: O*NET by frequency then name,
+    ESCO by label.
+    """
+    common = common_words(data)
+    normalizer = Normalizer(Taxonomy.from_records(curated))
+    owner: dict[str, str] = {}
+    for rec in curated:
+        for label in (rec["name_en"], rec["name_vi"], *rec["aliases"]):
+            owner[fold(label)] = rec["id"]
+    ids = {rec["id"] for rec in curated}
+    referenced = {v for v in ONET_OVERRIDES.values() if v} | {rec["name_en"] for rec in curated}
+    picked: list[dict] = []
+    claims: Counter[str] = Counter()
+    for cand in [*_onet_candidates(data, common), *_esco_candidates(data, common)]:
+        name = cand["name_en"]
+        # the name or a vendor-free alias is a curated skill's variant ("Oracle
+        # Solaris" / "Solaris" -> Unix): the curated grouping stands
+        if (
+            any(
+                (hit := normalizer.normalize(label)).skill_id and hit.score >= 0.95
+                for label in (name, *cand["aliases"])
+            )
+            or any(fold(label) in owner for label in cand["aliases"])
+            or any(
+                # one word of it is a curated skill ("Jenkins CI", "Hypertext markup
+                # language HTML", "Autodesk AutoCAD Civil 3D"): a variant or an edition
+                len(w) >= 3 and owner.get(w)
+                for w in fold(name).split()
+            )
+            or name in referenced
+        ):
+            continue
+        key = fold(name)
+        if key in owner:
+            continue
+        sid = _slug(name)
+        if not sid or sid in ids:
+            continue
+        ids.add(sid)
+        owner[key] = sid
+        firsts: dict[str, str] = {}
+        for alias in cand["aliases"]:
+            firsts.setdefault(fold(alias), alias)  # "Acrobat" / "acrobat": one alias
+        labels = [a for k, a in firsts.items() if k != key]
+        picked.append({"id": sid, "name_en": name, "category": cand["category"], "labels": labels})
+        for label in dict.fromkeys(fold(a) for a in labels):
+            claims[label] += 1
+    out = []
+    for rec in picked:
+        aliases = [
+            a
+            for a in dict.fromkeys(rec["labels"])
+            if fold(a) not in owner
+            and claims[fold(a)] == 1
+            and normalizer.normalize(a).score < 0.95
+        ]
+        out.append(
+            {
+                "id": rec["id"],
+                "category": rec["category"],
+                "name_en": rec["name_en"],
+                "aliases": aliases,
+            }
+        )
+    return out
+
+
+def write_imported(records: list[dict], path: Path = IMPORTED) -> None:
+    """Write imported records in the curated line format."""
+    lines = [
+        "# Skills imported from O*NET technology examples and ESCO knowledge concepts by",
+        "# `scripts/build_taxonomy.py --import` (do not edit by hand: edit the curated list,",
+        "# which wins over this file, or the rules in the script, and re-import).",
+        "# Names: O*NET 28.0 (USDOL/ETA) and ESCO (c) European Union, both CC BY 4.0.",
+    ]
+    for rec in records:
+        lines.append(
+            f"{rec['id']} | {rec['category']} | {rec['name_en']} | | {'; '.join(rec['aliases'])}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def build(data: Path) -> dict:
     """Return the JSON document for ``skills.json``."""
     records = parse_curated(CURATED.read_text(encoding="utf-8"))
+    if IMPORTED.exists():
+        records += parse_curated(IMPORTED.read_text(encoding="utf-8"))
     problems = check_conflicts(records)
     if problems:
         raise SystemExit("alias conflicts:\n  " + "\n  ".join(problems))
@@ -335,8 +717,12 @@ def build(data: Path) -> dict:
         "name": "MatchHub skill taxonomy",
         "attribution": (
             "Skill ids, names, Vietnamese names, categories and aliases: MatchHub "
-            "contributors. ESCO references: ESCO classification, (c) European Union, "
-            "https://esco.ec.europa.eu, CC BY 4.0. O*NET references: O*NET 28.0 "
+            "contributors, except the names and generated aliases of skills imported "
+            "from O*NET technology examples and ESCO knowledge concepts (see "
+            "scripts/taxonomy_imported.txt). ESCO references and imported ESCO "
+            "names: ESCO classification, (c) European Union, "
+            "https://esco.ec.europa.eu, CC BY 4.0. O*NET references and imported "
+            "O*NET names: O*NET 28.0 "
             "Database, U.S. Department of Labor, Employment and Training "
             "Administration (USDOL/ETA), CC BY 4.0; modified by MatchHub. USDOL/ETA has "
             "not approved, endorsed or tested these modifications. O*NET is a trademark "
@@ -351,10 +737,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--import",
+        dest="do_import",
+        action="store_true",
+        help=f"regenerate {IMPORTED.name} from O*NET/ESCO in --data before building",
+    )
     args = parser.parse_args(argv)
     if not args.data.exists():
-        print(f"note: {args.data} not found; building without ESCO/O*NET references",
-              file=sys.stderr)
+        if args.do_import:
+            raise SystemExit(f"--import needs {args.data}")
+        print(
+            f"note: {args.data} not found; building without ESCO/O*NET references", file=sys.stderr
+        )
+    if args.do_import:
+        imported = import_records(parse_curated(CURATED.read_text(encoding="utf-8")), args.data)
+        write_imported(imported)
+        print(f"{len(imported)} imported skills -> {IMPORTED}")
     doc = build(args.data)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
@@ -363,8 +762,10 @@ def main(argv: list[str] | None = None) -> int:
     n_alias = sum(len(s["aliases"]) for s in skills)
     n_esco = sum(s["esco_uri"] is not None for s in skills)
     n_onet = sum(s["onet"] is not None for s in skills)
-    print(f"{len(skills)} skills, {n_alias} aliases, {n_esco} with ESCO, {n_onet} with O*NET "
-          f"-> {args.out}")
+    print(
+        f"{len(skills)} skills, {n_alias} aliases, {n_esco} with ESCO, {n_onet} with O*NET "
+        f"-> {args.out}"
+    )
     return 0
 
 

@@ -125,3 +125,108 @@ def make_learner(college: Organization | None = None, skills=(("python", 3),), *
     db.session.add(learner)
     db.session.commit()
     return learner
+
+
+def make_programme(college: Organization, code: str = "CNTT", skills=(("python", 3),), **kw):
+    """A programme of ``college`` teaching ``skills`` ((slug, level) pairs) directly."""
+    from matchhub.models import Programme, ProgrammeLevel, ProgrammeSkill
+
+    programme = Programme(
+        organization=college,
+        code=code,
+        name=kw.pop("name", f"Chương trình {code}"),
+        level=kw.pop("level", ProgrammeLevel.COLLEGE),
+        field=kw.pop("field", "Công nghệ thông tin"),
+        yearly_intake=kw.pop("yearly_intake", 100),
+        **kw,
+    )
+    for slug, level in skills:
+        programme.skills.append(ProgrammeSkill(skill=skill(slug), level=level))
+    db.session.add(programme)
+    db.session.commit()
+    return programme
+
+
+# --- Learner files for the college import ---
+
+COHORT_HEADERS_VI = [
+    "Mã sinh viên",
+    "Họ và tên",
+    "Ngày sinh",
+    "Email",
+    "Số điện thoại",
+    "Chương trình đào tạo",
+    "Năm tốt nghiệp",
+    "Điểm trung bình",
+    "Kỹ năng",
+]
+COHORT_HEADERS_EN = [
+    "Student code",
+    "Full name",
+    "Date of birth",
+    "Email",
+    "Phone",
+    "Programme",
+    "Graduation year",
+    "GPA",
+    "Skills",
+]
+_COHORT_SKILLS = ("Python:4, SQL", "Java:3, Git", "JavaScript, HTML:4, CSS", "Excel:3, tiếng Anh")
+
+
+def cohort_rows(n: int, programme: str = "CNTT", prefix: str = "SV") -> list[list[object]]:
+    """``n`` valid learner rows (codes ``<prefix>00001``…) in the template's column order."""
+    return [
+        [
+            f"{prefix}{i:05d}",
+            f"Nguyễn Văn {i}",
+            f"{1 + i % 28:02d}/{1 + i % 12:02d}/2004",
+            f"{prefix.lower()}{i}@example.vn",
+            f"09{i:08d}",
+            programme,
+            2026,
+            f"{2 + (i % 20) / 10:.2f}",
+            _COHORT_SKILLS[i % len(_COHORT_SKILLS)],
+        ]
+        for i in range(1, n + 1)
+    ]
+
+
+def cohort_csv(rows, headers=COHORT_HEADERS_VI, delimiter=",", bom=False) -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+def cohort_xlsx(rows, headers=COHORT_HEADERS_VI, path=None) -> bytes:
+    """An XLSX workbook of ``rows``; also written to ``path`` when given."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Sinh viên")
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    data = out.getvalue()
+    if path is not None:
+        path.write_bytes(data)
+    return data
+
+
+def make_round(admin: User, orders, *, capacity: int | None = None, name: str = "Đợt thực tập"):
+    """An open allocation round over ``orders`` (seats: ``capacity`` or each order's headcount)."""
+    from matchhub.services import rounds
+
+    seats = {o.id: capacity if capacity is not None else o.headcount for o in orders}
+    rnd = rounds.create_round(admin, name, utcnow() + timedelta(days=7), seats)
+    rounds.open_round(rnd, admin)
+    return rnd

@@ -1,3 +1,5 @@
+"""The province office: verification, province dashboard, rounds, taxonomy, audit log, users."""
+
 from flask import Blueprint
 
 from matchhub.models import Role
@@ -11,4 +13,4 @@ def _only_admins():
     require(Role.ADMIN)
 
 
-from matchhub.admin import routes  # noqa: E402, F401
+from matchhub.admin import audit, dashboard, rounds, routes, taxonomy, users  # noqa: E402, F401

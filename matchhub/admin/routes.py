@@ -1,11 +1,18 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from matchhub.admin import bp
-from matchhub.admin.forms import RejectForm, VerifyForm
+from matchhub.admin.forms import RejectForm, SuspendForm, VerifyForm
 from matchhub.models import OrgKind, VerificationState
 from matchhub.services import ServiceError, orgs, stats
+
+
+@bp.app_template_global()
+def valid_tax_code(value: str | None) -> bool:
+    """Template check for the tax-code warning badge (``None`` is not valid)."""
+    return bool(value) and orgs.valid_tax_code(value)
 
 
 def _organization(org_id: int):
@@ -49,6 +56,7 @@ def organization_detail(org_id: int):
         org=org,
         verify_form=VerifyForm(),
         reject_form=RejectForm(),
+        suspend_form=SuspendForm(),
         open_orders=orgs.count_open_orders(org),
     )
 
@@ -83,5 +91,36 @@ def organization_reject(org_id: int):
         org=org,
         verify_form=VerifyForm(),
         reject_form=form,
+        suspend_form=SuspendForm(),
+        open_orders=orgs.count_open_orders(org),
+    ), 400
+
+
+@bp.route("/organizations/<int:org_id>/suspend", methods=["POST"])
+def organization_suspend(org_id: int):
+    org = _organization(org_id)
+    form = SuspendForm()
+    if form.validate_on_submit():
+        try:
+            closed = orgs.suspend_organization(org, current_user, form.reason.data)
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(
+                ngettext(
+                    "%(name)s is suspended; %(num)d open order was closed.",
+                    "%(name)s is suspended; %(num)d open orders were closed.",
+                    closed,
+                    name=org.name,
+                ),
+                "warning",
+            )
+            return redirect(url_for("admin.organization_detail", org_id=org.id))
+    return render_template(
+        "admin/organization_detail.html",
+        org=org,
+        verify_form=VerifyForm(),
+        reject_form=RejectForm(),
+        suspend_form=form,
         open_orders=orgs.count_open_orders(org),
     ), 400

@@ -11,4 +11,14 @@ def _only_colleges():
     require(Role.COLLEGE)
 
 
-from matchhub.college import routes  # noqa: E402, F401
+from matchhub import notification_views  # noqa: E402
+from matchhub.college import (  # noqa: E402, F401
+    demand,
+    imports,
+    offers,
+    outcomes,
+    programmes,
+    routes,
+)
+
+notification_views.register(bp)

@@ -169,7 +169,7 @@ def _learner(obj: dict, terms: _Terms) -> LearnerProfile:
 def _read(path: str, build: Callable[[dict], Any]) -> Iterator[Any]:
     """Profiles from a JSON-lines file; bad lines reported on stderr and skipped."""
     seen: set = set()
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:  # tolerate a BOM from spreadsheet exports
         for lineno, raw in enumerate(fh, 1):
             if not raw.strip():
                 continue
@@ -206,10 +206,18 @@ def _skills(result: MatchResult) -> dict[str, list[dict]]:
 
 @match_cli.command("rank")
 @click.option(
-    "--orders", "orders_path", required=True, type=click.Path(exists=True, dir_okay=False)
+    "--orders",
+    "orders_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help='JSON lines: {"id", "title", "description", "required", "nice", "locality"}.',
 )
 @click.option(
-    "--learners", "learners_path", required=True, type=click.Path(exists=True, dir_okay=False)
+    "--learners",
+    "learners_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help='JSON lines: {"id", "text", "skills", "locality"}; terms may read "python:4".',
 )
 @click.option(
     "--k", default=10, show_default=True, type=click.IntRange(min=1), help="Results per line."

@@ -2,6 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -9,17 +11,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from matchhub.forms import Form
+from matchhub.forms import Form, strip
 
 SKILLS_HELP = _l(
     "One skill per line or separated by commas; add a level from 1 to 5 after a colon, "
-    "e.g. “Python:4”. Terms the taxonomy does not know are kept and flagged."
+    "e.g. “Python:4”, and, if a skill matters more than the others, a weight up to 5 "
+    "after a star, e.g. “Python:4*2”. Terms the taxonomy does not know are kept and flagged."
 )
 
 
 class OrderForm(Form):
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     required_skills = TextAreaField(
         _l("Required skills"), validators=[DataRequired(), Length(max=2000)]
@@ -44,3 +47,34 @@ class OrderForm(Form):
 
 class ActionForm(Form):
     """A button that changes an order (publish, close, cancel): only the CSRF token."""
+
+
+class CandidateFilterForm(Form):
+    """Filters of the candidates page (GET: no CSRF token, nothing is written)."""
+
+    class Meta:
+        csrf = False
+
+    locality = SelectField(_l("Locality"), validators=[Optional()])
+    graduation_year = IntegerField(
+        _l("Graduation year"), validators=[Optional(), NumberRange(1990, 2100)]
+    )
+    programme = SelectField(_l("Programme"), validators=[Optional()])
+    min_score = DecimalField(
+        _l("Lowest match (%)"), places=0, validators=[Optional(), NumberRange(0, 100)]
+    )
+
+
+class ShortlistForm(Form):
+    """Shortlist (or shortlist and invite) one ranked learner."""
+
+    invite = HiddenField()
+
+
+class MoveForm(Form):
+    to_status = SelectField(_l("Move to"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class NoteForm(Form):
+    note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=2000)])

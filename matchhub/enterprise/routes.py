@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,10 +8,10 @@ from matchhub.forms import choices
 from matchhub.labels import label
 from matchhub.models import OrderKind, OrderStatus
 from matchhub.security import require
-from matchhub.services import ServiceError, localities, orders
+from matchhub.services import ServiceError, applications, localities, orders, profiles
 
 
-def _own_order(order_id: int):
+def own_order(order_id: int):
     """The order when it belongs to the user's organisation; 404 otherwise (one shared check)."""
     order = orders.get_order(order_id)
     if order is None:
@@ -32,7 +32,12 @@ def _order_form(order=None) -> OrderForm:
 
 
 def _terms(skills) -> str:
-    return "\n".join(f"{s.skill.name_en if s.skill else s.term}:{s.level}" for s in skills)
+    """Skills back as the free text the form takes, weights kept ("Python:4*2")."""
+    return "\n".join(
+        f"{s.skill.name_en if s.skill else s.term}:{s.level}"
+        + (f"*{s.weight:g}" if s.weight != 1 else "")
+        for s in skills
+    )
 
 
 def _input(form: OrderForm) -> orders.OrderInput:
@@ -47,8 +52,8 @@ def _input(form: OrderForm) -> orders.OrderInput:
         salary_max=form.salary_max.data,
         start_date=form.start_date.data,
         deadline=form.deadline.data,
-        required=orders.parse_skill_terms(form.required_skills.data),
-        nice=orders.parse_skill_terms(form.nice_skills.data or ""),
+        required=orders.parse_skill_specs(form.required_skills.data),
+        nice=orders.parse_skill_specs(form.nice_skills.data or ""),
     )
 
 
@@ -72,6 +77,13 @@ def dashboard():
         pipelines=orders.pipeline_counts([o.id for o in open_orders]),
         recent=orders.recent_applications(org),
     )
+
+
+@bp.route("/skills/suggest")
+def skills_suggest():
+    """Skill picker suggestions as JSON: ``{"query": q, "skills": [...]}``."""
+    query = request.args.get("q", "")
+    return jsonify(query=query, skills=profiles.suggest_skills(query))
 
 
 @bp.route("/orders")
@@ -104,7 +116,7 @@ def order_create():
 
 @bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
 def order_edit(order_id: int):
-    order = _own_order(order_id)
+    order = own_order(order_id)
     form = _order_form(order)
     if form.validate_on_submit():
         try:
@@ -121,18 +133,30 @@ def order_edit(order_id: int):
 
 @bp.route("/orders/<int:order_id>")
 def order_detail(order_id: int):
-    order = _own_order(order_id)
+    order = own_order(order_id)
+    apps = [a for a in applications.pipeline(order) if applications.shown_in_pipeline(a)]
     return render_template(
         "enterprise/order_detail.html",
         order=order,
-        applications=orders.applications_for(order),
+        applications=apps,
+        stage_counts=applications.stage_counts(apps),
         action_form=ActionForm(),
     )
 
 
+@bp.route("/orders/<int:order_id>/duplicate", methods=["POST"])
+def order_duplicate(order_id: int):
+    order = own_order(order_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    copy = orders.duplicate_order(order, current_user)
+    flash(_("A copy of the order is saved as a draft: check it before publishing."), "success")
+    return redirect(url_for("enterprise.order_edit", order_id=copy.id))
+
+
 @bp.route("/orders/<int:order_id>/publish", methods=["POST"])
 def order_publish(order_id: int):
-    order = _own_order(order_id)
+    order = own_order(order_id)
     if ActionForm().validate_on_submit():
         try:
             orders.publish_order(order, current_user)
@@ -145,7 +169,7 @@ def order_publish(order_id: int):
 
 @bp.route("/orders/<int:order_id>/<any(closed, filled, cancelled):status>", methods=["POST"])
 def order_status_change(order_id: int, status: str):
-    order = _own_order(order_id)
+    order = own_order(order_id)
     if ActionForm().validate_on_submit():
         try:
             orders.change_order_status(order, current_user, OrderStatus(status))

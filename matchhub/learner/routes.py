@@ -1,9 +1,33 @@
-from flask import abort, render_template, request
-from flask_login import current_user
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
 
+from matchhub.forms import choices
+from matchhub.labels import label
 from matchhub.learner import bp
-from matchhub.models import OrderKind
-from matchhub.services import learners, orders
+from matchhub.learner.forms import (
+    SKILLS_HELP,
+    ActionForm,
+    ApplyForm,
+    ConsentForm,
+    DeleteAccountForm,
+    MatchFilterForm,
+    ProfileForm,
+    VisibilityForm,
+)
+from matchhub.models import ApplicationStatus, OrderKind, OrderStatus, Visibility
+from matchhub.services import (
+    ServiceError,
+    applications,
+    learners,
+    localities,
+    matching,
+    orders,
+    privacy,
+    profiles,
+)
+
+PER_PAGE = 20
 
 
 def _own_profile():
@@ -13,20 +37,97 @@ def _own_profile():
     return learner
 
 
+def _own_application(application_id: int):
+    """One of the learner's own applications (never an enterprise's private shortlist)."""
+    learner = _own_profile()
+    app = applications.get_application(application_id)
+    if (
+        app is None
+        or app.learner_id != learner.id
+        or app.status not in applications.LEARNER_VISIBLE
+    ):
+        abort(404)
+    return app
+
+
+def _field_error(form, exc: ServiceError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        flash(exc.message, "danger")
+
+
 @bp.route("/")
 def dashboard():
     learner = _own_profile()
+    apps = applications.applications_of(learner)
     return render_template(
         "learner/dashboard.html",
         learner=learner,
-        applications=learners.applications_of(learner),
-        nearby=orders.public_open_orders(locality=learner.locality, per_page=8).items,
+        applications=apps,
+        invitations=[a for a in apps if a.status is ApplicationStatus.INVITED],
+        # Near the learner first: the full ranking is one click away.
+        matches=matching.matches_for(learner, locality=learner.locality, per_page=6).items,
     )
 
 
 @bp.route("/profile")
 def profile():
     return render_template("learner/profile.html", learner=_own_profile())
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+def profile_edit():
+    learner = _own_profile()
+    form = ProfileForm(obj=learner)
+    programmes = profiles.programme_choices(learner)
+    form.programme.choices = choices(
+        [("", _("None"))] + [(str(p.id), f"{p.name} · {p.organization.name}") for p in programmes]
+    )
+    form.locality.choices = choices([("", _("Not given")), *localities.choices()])
+    form.preferred_localities.choices = choices(localities.choices())
+    if not form.is_submitted():
+        form.programme.data = str(learner.programme_id or "")
+        form.preferred_localities.data = list(learner.preferred_localities or [])
+        form.skills.data = profiles.skills_text(learner)
+    if form.validate_on_submit():
+        data = profiles.ProfileInput(
+            full_name=form.full_name.data,
+            phone=form.phone.data,
+            programme_id=int(form.programme.data) if form.programme.data else None,
+            graduation_year=form.graduation_year.data,
+            locality=form.locality.data or None,
+            preferred_localities=form.preferred_localities.data or [],
+            available_from=form.available_from.data,
+            cv_text=form.cv_text.data or "",
+            skills=form.skills.data or "",
+        )
+        try:
+            unknown = profiles.update_profile(learner, current_user, data)
+        except ServiceError as exc:
+            _field_error(form, exc)
+        else:
+            flash(_("Your profile is saved."), "success")
+            if unknown:
+                flash(
+                    _(
+                        "Not in the taxonomy yet, kept as you wrote them: %(terms)s",
+                        terms=", ".join(unknown),
+                    ),
+                    "info",
+                )
+            return redirect(url_for("learner.profile"))
+    return render_template(
+        "learner/profile_form.html", form=form, learner=learner, skills_help=SKILLS_HELP
+    )
+
+
+@bp.route("/skills/suggest")
+def skills_suggest():
+    """Skill picker suggestions as JSON: ``{"query": q, "skills": [...]}``."""
+    query = request.args.get("q", "")
+    return jsonify(query=query, skills=profiles.suggest_skills(query))
 
 
 @bp.route("/openings")
@@ -44,3 +145,214 @@ def opening_list():
         kind=kind_enum,
         kinds=list(OrderKind),
     )
+
+
+@bp.route("/matches")
+def match_list():
+    learner = _own_profile()
+    form = MatchFilterForm(request.args)
+    form.kind.choices = choices([("", _("All kinds")), *((k.value, label(k)) for k in OrderKind)])
+    form.locality.choices = choices([("", _("Any locality")), *localities.choices()])
+    valid = form.validate()
+    page = matching.matches_for(
+        learner,
+        kind=form.kind.data or None if valid else None,
+        locality=form.locality.data or None if valid else None,
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+    )
+    return render_template(
+        "learner/match_list.html",
+        learner=learner,
+        form=form,
+        page=page,
+        skills=matching.skills_of(m.result for m in page.items),
+    )
+
+
+@bp.route("/orders/<int:order_id>", methods=["GET"])
+def order_detail(order_id: int):
+    learner = _own_profile()
+    order = orders.get_order(order_id)
+    if order is None:
+        abort(404)
+    app = next((a for a in applications.applications_of(learner) if a.order_id == order.id), None)
+    open_to_all = order.status is OrderStatus.OPEN and order.organization.is_verified
+    if not open_to_all and app is None:
+        abort(404)
+    result = matching.explain(order, learner)
+    return render_template(
+        "learner/order_detail.html",
+        learner=learner,
+        order=order,
+        application=app,
+        result=result,
+        skills=matching.skills_of([result]),
+        apply_form=ApplyForm(),
+        can_apply=open_to_all
+        and (app is None or app.status in (ApplicationStatus.INVITED, ApplicationStatus.WITHDRAWN)),
+    )
+
+
+@bp.route("/orders/<int:order_id>/apply", methods=["POST"])
+def order_apply(order_id: int):
+    learner = _own_profile()
+    order = orders.get_order(order_id)
+    if order is None:
+        abort(404)
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            app = applications.apply(order, learner, current_user, form.message.data)
+        except ServiceError as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(_("Your application is sent."), "success")
+            return redirect(url_for("learner.application_detail", application_id=app.id))
+    return redirect(url_for("learner.order_detail", order_id=order_id))
+
+
+@bp.route("/applications")
+def application_list():
+    learner = _own_profile()
+    return render_template(
+        "learner/application_list.html",
+        learner=learner,
+        applications=applications.applications_of(learner),
+    )
+
+
+@bp.route("/applications/<int:application_id>")
+def application_detail(application_id: int):
+    app = _own_application(application_id)
+    return render_template(
+        "learner/application_detail.html",
+        app=app,
+        apply_form=ApplyForm(),
+        action_form=ActionForm(),
+        withdrawable=app.status in applications.WITHDRAWABLE,
+    )
+
+
+@bp.route("/applications/<int:application_id>/accept", methods=["POST"])
+def application_accept(application_id: int):
+    app = _own_application(application_id)
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            applications.accept_invitation(app, current_user, form.message.data)
+        except ServiceError as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(_("You accepted the invitation: your application is sent."), "success")
+    return redirect(url_for("learner.application_detail", application_id=app.id))
+
+
+@bp.route("/applications/<int:application_id>/<any(decline, withdraw):action>", methods=["POST"])
+def application_withdraw(application_id: int, action: str):
+    app = _own_application(application_id)
+    if ActionForm().validate_on_submit():
+        try:
+            if action == "decline":
+                applications.decline_invitation(app, current_user)
+            else:
+                applications.withdraw(app, current_user)
+        except ServiceError as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(
+                _("You declined the invitation.")
+                if action == "decline"
+                else _("Your application is withdrawn."),
+                "success",
+            )
+    return redirect(url_for("learner.application_detail", application_id=app.id))
+
+
+@bp.route("/next-skills")
+def skill_advice():
+    learner = _own_profile()
+    return render_template(
+        "learner/skill_advice.html",
+        learner=learner,
+        advice=matching.next_skills(learner, k=2),
+    )
+
+
+@bp.route("/privacy")
+def privacy_settings():
+    learner = _own_profile()
+    visibility_form = VisibilityForm(visibility=learner.visibility.value)
+    visibility_form.visibility.choices = choices((v.value, label(v)) for v in Visibility)
+    return render_template(
+        "learner/privacy.html",
+        learner=learner,
+        visibility_form=visibility_form,
+        consent_form=ConsentForm(),
+        action_form=ActionForm(),
+        delete_form=DeleteAccountForm(),
+        purpose=privacy.purpose_text(learner.consent_purpose or privacy.CONSENT_PURPOSE),
+        views=privacy.profile_views(learner),
+    )
+
+
+@bp.route("/privacy/visibility", methods=["POST"])
+def privacy_visibility():
+    learner = _own_profile()
+    form = VisibilityForm()
+    form.visibility.choices = choices((v.value, label(v)) for v in Visibility)
+    if form.validate_on_submit():
+        privacy.set_visibility(learner, current_user, Visibility(form.visibility.data))
+        flash(_("Your visibility is saved."), "success")
+    return redirect(url_for("learner.privacy_settings"))
+
+
+@bp.route("/privacy/consent", methods=["POST"])
+def privacy_consent():
+    learner = _own_profile()
+    if ConsentForm().validate_on_submit():
+        privacy.give_consent(learner, current_user)
+        flash(_("Thank you: your consent is recorded."), "success")
+    else:
+        flash(_("Tick the box to give your consent."), "warning")
+    return redirect(url_for("learner.privacy_settings"))
+
+
+@bp.route("/privacy/consent/withdraw", methods=["POST"])
+def privacy_consent_withdraw():
+    learner = _own_profile()
+    if ActionForm().validate_on_submit():
+        privacy.withdraw_consent(learner, current_user)
+        flash(_("Your consent is withdrawn: you no longer appear in any ranking."), "success")
+    return redirect(url_for("learner.privacy_settings"))
+
+
+@bp.route("/privacy/export", methods=["POST"])
+def privacy_export():
+    learner = _own_profile()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    data = privacy.export_data(learner, current_user)
+    return Response(
+        data,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="matchhub-my-data.json"'},
+    )
+
+
+@bp.route("/privacy/delete", methods=["POST"])
+def privacy_delete():
+    learner = _own_profile()
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(learner, current_user, form.password.data)
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+        else:
+            logout_user()
+            flash(_("Your account is deleted and your personal data erased."), "success")
+            return redirect(url_for("public.index"))
+    else:
+        flash(_("Enter your password and tick the box to delete your account."), "warning")
+    return redirect(url_for("learner.privacy_settings"))

@@ -85,7 +85,9 @@ def next_skills(
     if k <= 0:
         return ()
     base = index.order_scores(learner, candidates)
-    open_ids = [i for i, q in zip(base.ids, base.qualifies, strict=True) if not q]
+    # An order short of two or more required skills cannot be unlocked by one skill.
+    reachable = ~base.qualifies & (base.short <= 1)
+    open_ids = sorted(base.ids[reachable].tolist(), key=id_sort_key)
     qualify_gap = index.weights.qualify_gap
     found = _candidates(learner, (index.order(i) for i in open_ids), qualify_gap)
     ranked = sorted(found.items(), key=lambda kv: (-len(kv[1][1]), kv[0]))

@@ -188,9 +188,7 @@ def _capacity(order: OrderId, value: Any) -> int:
     try:
         seats = value.__index__()
     except (AttributeError, TypeError):
-        raise ValueError(
-            f"capacity of order {order!r} must be an integer, got {value!r}"
-        ) from None
+        raise ValueError(f"capacity of order {order!r} must be an integer, got {value!r}") from None
     if seats < 0:
         raise ValueError(f"capacity of order {order!r} must be >= 0, got {seats}")
     return seats
@@ -230,15 +228,11 @@ def _build(
     order_ranked: list[list[int]] = []
     ranks: list[dict[int, int]] = []
     for order in orders:
-        seq = tuple(
-            _as_id_list(order_prefs.get(order, ()), f"ranking of order {order!r}")
-        )
+        seq = tuple(_as_id_list(order_prefs.get(order, ()), f"ranking of order {order!r}"))
         try:
             idx = [learner_index[learner] for learner in seq]
         except (KeyError, TypeError):
-            unknown = next(
-                x for x in seq if not isinstance(x, Hashable) or x not in learner_index
-            )
+            unknown = next(x for x in seq if not isinstance(x, Hashable) or x not in learner_index)
             raise ValueError(f"order {order!r} ranks unknown learner {unknown!r}") from None
         rank = dict(zip(idx, range(len(idx)), strict=True))
         if len(rank) != len(idx):
@@ -276,11 +270,7 @@ def _propose(inst: _Instance) -> list[list[int]]:
     choices: list[list[tuple[int, int]]] = []
     for learner, idx in enumerate(inst.learner_lists):
         choices.append(
-            [
-                (o, r)
-                for o in idx
-                if caps[o] and (r := ranks[o].get(learner)) is not None
-            ]
+            [(o, r) for o in idx if caps[o] and (r := ranks[o].get(learner)) is not None]
         )
     heaps: list[list[int]] = [[] for _ in caps]
     order_ranked = inst.order_ranked
@@ -413,10 +403,8 @@ def check_stability(
         rank = ranks[o]
         ordered = sorted(held, key=lambda i, rank=rank: rank.get(i, unranked))
         worst[o] = rank.get(ordered[-1], unranked)
-        for i in ordered[caps[o]:]:
-            problems.append(
-                BlockingPair(inst.learners[i], inst.orders[o], Problem.OVER_CAPACITY)
-            )
+        for i in ordered[caps[o] :]:
+            problems.append(BlockingPair(inst.learners[i], inst.orders[o], Problem.OVER_CAPACITY))
 
     for i, idx in enumerate(inst.learner_lists):
         mine = current[i]

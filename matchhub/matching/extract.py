@@ -2,8 +2,8 @@
 
 The text is folded character by character (keeping a map back to the original
 offsets), cut into tokens, and scanned left to right for the longest token n-gram
-that is a taxonomy alias. Prose is harder than a skills list, so three guards
-apply on top of the normaliser's alias index:
+that is a taxonomy alias. Prose is harder than a skills list, so these guards
+apply on top of the taxonomy's aliases:
 
 * aliases that are ordinary words in prose ("go", "swift", "excel", "spring",
   "teams", one- and two-letter names such as "c", "r", "ai", "ba") only count when
@@ -11,6 +11,10 @@ apply on top of the normaliser's alias index:
   also need list context (``C/C++``, ``R, Python``, ``ngôn ngữ C``);
 * one-syllable Vietnamese aliases ("mạng", "nhúng") and a few generic words are
   never matched in prose: folded, they collide with common words ("mang lại");
+* an accented text must spell a Vietnamese alias with its vowels ("tuân thủ kỷ
+  luật" is not "thư ký"), tone-mark placement aside;
+* an n-gram never runs over list punctuation ("AWS (EC2" is two mentions), and
+  aliases that join two skills ("HTML/CSS") give two mentions;
 * ``net`` alone is .NET only as ``.NET``.
 
 Every mention's ``start``/``end`` index into the caller's original string.
@@ -28,12 +32,13 @@ from matchhub.matching.text import fold_with_offsets, token_spans, tokens
 
 __all__ = ["Extractor", "Mention"]
 
-#: Aliases that are everyday words in English or Vietnamese prose: they need a
-#: capital letter in the original ("Go", "Excel", "Spring").
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+#: Aliases that are everyday words in English prose: they need a capital letter in
+#: the original ("Go", "Excel", "Spring").
 _CASE_WORDS = _words(
     """
     go rust swift ruby dart spring express flask unity shell excel word access office
@@ -43,6 +48,8 @@ _CASE_WORDS = _words(
     slides zoom notion basecamp blender maya spine animate premiere canva cypress
     postman insomnia robot cucumber behave apex elixir julia pascal delphi play phaser
     godot cocos struts swing glue lambda hosting sprint backlog solid clean typing
+    consul nomad packer nexus envoy harbor realm kong dagger hilt celery samba grunt
+    gulp prettier storybook pulsar copilot bloc midas proteus sapo blackberry lisp
     """
 )
 
@@ -60,7 +67,7 @@ _SAFE_SHORT = _words(
 _PROSE_BLOCK = _words(
     """
     net anh mang it do os hoc toan nhung ta ps mos cli cmd n1 n2 n3 n4 n5 3d ui ux po pm
-    eda sas rest lambda swing play gin elastic office window teams zoom notion access word
+    eda sas rest lambda swing play gin elastic office window teams zoom notion
     internet email logic design graphics sprint backlog reporting dashboard dashboards
     compliance pipeline container containers hosting router console terminal flash robot
     deadline mentor leader management payment debug sales saas paas iaas startup solid lean
@@ -71,18 +78,83 @@ _PROSE_BLOCK = _words(
 ) | {
     # multi-word aliases that are either vague in prose or join two skills that a
     # text names separately ("HTML/CSS", "Agile/Scrum", "C/C++")
-    "c c++", "agile scrum", "html css", "aws cloud", "word excel", "excel word", "e mail",
-    "tin hoc", "may tinh", "vi tinh", "thiet ke", "ung xu", "lang nghe", "quan ly nhom",
-    "lam nhom", "trach nhiem", "ke hoach", "hoc hoi", "nghien cuu", "ban hang", "y te",
-    "trinh bay", "thuyet phuc", "dam phan", "ngoai giao", "phoi hop", "hop tac", "cong tac",
-    "thich nghi", "kien nhan", "dong cam", "thau hieu", "cam ket", "vi xu ly", "dien tu",
-    "phan cung", "xac suat", "danh may", "basic computer", "hoach dinh", "ai illustrator",
-    "kanban board", "clean code", "quan ly cong viec", "task management", "phan tich",
-    "tuyen dung", "nhan su", "tu dong hoa", "xay dung", "dao tao", "kinh doanh",
-    "truyen thong", "thiet ke xay dung", "thiet ke kien truc", "performance tuning",
+    "c c++",
+    "agile scrum",
+    "html css",
+    "aws cloud",
+    "word excel",
+    "excel word",
+    "e mail",
+    "tin hoc",
+    "may tinh",
+    "vi tinh",
+    "thiet ke",
+    "ung xu",
+    "lang nghe",
+    "quan ly nhom",
+    "lam nhom",
+    "trach nhiem",
+    "ke hoach",
+    "hoc hoi",
+    "nghien cuu",
+    "ban hang",
+    "y te",
+    "trinh bay",
+    "thuyet phuc",
+    "dam phan",
+    "ngoai giao",
+    "phoi hop",
+    "hop tac",
+    "cong tac",
+    "thich nghi",
+    "kien nhan",
+    "dong cam",
+    "thau hieu",
+    "cam ket",
+    "vi xu ly",
+    "dien tu",
+    "phan cung",
+    "xac suat",
+    "danh may",
+    "basic computer",
+    "hoach dinh",
+    "ai illustrator",
+    "kanban board",
+    "clean code",
+    "quan ly cong viec",
+    "task management",
+    "phan tich",
+    "tuyen dung",
+    "nhan su",
+    "tu dong hoa",
+    "xay dung",
+    "dao tao",
+    "kinh doanh",
+    "truyen thong",
+    "thiet ke xay dung",
+    "thiet ke kien truc",
+    "performance tuning",
+    "building automation",
+    "process control",
+    "data driven",
+    "tu duy",
+    "flexible",
+    "linh hoat",
     # generic job titles: every posting names one, none of them is a requirement
-    "lap trinh vien", "software engineer", "software developer", "ky su phan mem",
+    "lap trinh vien",
+    "software engineer",
+    "software developer",
+    "ky su phan mem",
 }
+
+#: Words around "communication" that make it machines talking, not a soft skill
+#: ("inter-process communication", "communication hub", "hardware communication").
+_TECH_BEFORE_COMMUNICATION = _words(
+    "process inter hardware device devices network serial time data wireless radio machine uart usb"
+)
+_TECH_AFTER_COMMUNICATION = _words(
+    "hub between layer bus channel channels module modules stack interface interfaces link links"
+)
 
 #: Tokens right before a bare one-letter name that make it a language ("ngôn ngữ C").
 _LETTER_LEADS = frozenset({"ngu", "trinh", "language", "languages", "in", "with", "and", "or"})
@@ -103,6 +175,15 @@ def _toneless(text: str) -> str:
     return " ".join(tokens(unicodedata.normalize("NFC", kept)))
 
 
+def _neighbour(text: str, pos: int, step: int) -> str:
+    """The first non-space character from ``pos`` walking by ``step`` ("" at an end)."""
+    while 0 <= pos < len(text):
+        if not text[pos].isspace():
+            return text[pos]
+        pos += step
+    return ""
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One occurrence of a skill in a text: ``text[start:end]`` is ``text``."""
@@ -116,9 +197,10 @@ class Mention:
 class Extractor:
     """Finds :class:`Mention` s of one normaliser's taxonomy in free text.
 
-    ``extract`` is O(n * k) for n tokens and k the longest alias in tokens (a dict
-    lookup per n-gram); no fuzzy matching happens in prose, where a near-miss is
-    far more often a different word than a typo.
+    ``extract`` is O(n) in the text's length: per token, one set lookup per word
+    an alias could still grow by, then a dict lookup per candidate length (aliases
+    have a few words at most). No fuzzy matching happens in prose, where a
+    near-miss is far more often a different word than a typo.
     """
 
     def __init__(self, normalizer: Normalizer):
@@ -164,9 +246,15 @@ class Extractor:
         words = [t for t, _, _ in toks]
         # n-grams may run over spaces, dots, hyphens and slashes ("Node.js",
         # "CI/CD") but not over list or sentence punctuation ("AWS (EC2")
+        # nor over a line break: list items and headings end there ("operations\n
+        # Research skills" is not operations research)
         joins = [
             folded[toks[k][2] : toks[k + 1][1]].strip() in _JOINERS for k in range(len(toks) - 1)
         ]
+        if "\n" in text:
+            for k in range(len(toks) - 1):
+                if joins[k] and "\n" in text[offsets[toks[k][2]] : offsets[toks[k + 1][1]]]:
+                    joins[k] = False
         out: list[Mention] = []
         i, n = 0, len(toks)
         while i < n:
@@ -227,13 +315,18 @@ class Extractor:
         if ambiguous and original == original.lower():
             return False
         if len(key) == 1:
-            before = folded[:fs].rstrip()[-1:]
-            after = folded[fe:].lstrip()[:1]
+            before = _neighbour(folded, fs - 1, -1)
+            after = _neighbour(folded, fe, 1)
             listed = before in _LIST_PUNCT or after in _LIST_PUNCT
             led = i > 0 and words[i - 1] in _LETTER_LEADS
             # "C." / "R." ends a sentence as often as it ends a list
             if not (listed or led) or folded[fe : fe + 1] in {"'", "-"}:
                 return False
+        if key == "communication" and (
+            (i > 0 and words[i - 1] in _TECH_BEFORE_COMMUNICATION)
+            or (i + 1 < len(words) and words[i + 1] in _TECH_AFTER_COMMUNICATION)
+        ):
+            return False
         if key == "go":
             nxt = words[i + 1] if i + 1 < len(words) else ""
             if nxt in {"to", "live", "ahead", "through", "beyond", "back", "out"}:

@@ -26,9 +26,10 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from matchhub.matching.rank import order_skills
@@ -71,6 +72,39 @@ class SkillDemand:
     level: int
 
 
+class _Matrices:
+    """Order x skill incidence of a demand, for vectorised coverage and co-occurrence."""
+
+    __slots__ = ("col", "listed", "req_cols", "req_levels", "req_rows", "weights")
+
+    def __init__(self, orders: Sequence[OrderProfile], weights: np.ndarray):
+        self.col: dict[str, int] = {}
+        req_rows, req_cols, req_levels, l_rows, l_cols = [], [], [], [], []
+        for r, order in enumerate(orders):
+            required, nice = order_skills(order)
+            for req in required:
+                c = self.col.setdefault(req.skill_id, len(self.col))
+                req_rows.append(r)
+                req_cols.append(c)
+                req_levels.append(req.level)
+                l_rows.append(r)
+                l_cols.append(c)
+            for req in nice:
+                l_rows.append(r)
+                l_cols.append(self.col.setdefault(req.skill_id, len(self.col)))
+        self.req_rows = np.asarray(req_rows, dtype=np.int64)
+        self.req_cols = np.asarray(req_cols, dtype=np.int64)
+        self.req_levels = np.asarray(req_levels, dtype=np.int64)
+        self.listed = sparse.csc_matrix(
+            (
+                np.ones(len(l_rows)),
+                (np.asarray(l_rows, dtype=np.int64), np.asarray(l_cols, dtype=np.int64)),
+            ),
+            shape=(len(orders), len(self.col)),
+        )
+        self.weights = weights
+
+
 @dataclass(frozen=True, slots=True)
 class Demand:
     """Demand of a set of orders at a date; build it with :func:`demand_profile`.
@@ -85,7 +119,7 @@ class Demand:
     total: float
     skills: tuple[SkillDemand, ...]
     order_weights: tuple[tuple[str | int, float], ...]
-    orders: tuple[OrderProfile, ...]
+    _matrices: _Matrices = field(repr=False, compare=False)
 
     def skill(self, skill_id: str) -> SkillDemand | None:
         """The demand of ``skill_id``, or None when no order lists it. O(skills)."""
@@ -136,14 +170,15 @@ def demand_profile(
         )
         for s, d in sorted(demand.items(), key=lambda kv: (-kv[1], kv[0]))
     )
+    weight_array = np.asarray([w for _, w in weights], dtype=np.float64)
     return Demand(
         today=today,
         half_life_days=half_life_days,
         nice_factor=nice_factor,
-        total=sum(w for _, w in weights),
+        total=float(weight_array.sum()) if len(weights) else 0.0,
         skills=skills,
         order_weights=tuple(weights),
-        orders=orders,
+        _matrices=_Matrices(orders, weight_array),
     )
 
 
@@ -201,37 +236,32 @@ def _share(value: float, total: float) -> float:
     return value / total if total > 0 else 0.0
 
 
-def _cluster(
-    skills: list[str], sets: list[tuple[float, frozenset[str]]], threshold: float, max_size: int
-) -> list[list[str]]:
-    """Average-linkage groups of ``skills`` by demand-weighted co-occurrence cosine."""
+def _cluster(skills: list[str], co: np.ndarray, threshold: float, max_size: int) -> list[list[str]]:
+    """Average-linkage groups of ``skills`` given their co-occurrence weights ``co``."""
     n = len(skills)
     if n <= 1:
         return [skills] if skills else []
-    pos = {s: i for i, s in enumerate(skills)}
-    co = np.zeros((n, n))
-    for w, members in sets:
-        idx = sorted(pos[s] for s in members if s in pos)
-        if idx:
-            co[np.ix_(idx, idx)] += w
     diag = np.sqrt(np.diag(co))
+    outer = np.outer(diag, diag)
     with np.errstate(divide="ignore", invalid="ignore"):
-        assoc = np.where(np.outer(diag, diag) > 0, co / np.outer(diag, diag), 0.0)
+        assoc = np.where(outer > 0, co / outer, 0.0)
     dist = np.clip(1.0 - assoc, 0.0, 1.0)
     np.fill_diagonal(dist, 0.0)
-    condensed = dist[np.triu_indices(n, k=1)]
-    tree = linkage(condensed, method="average")
+    # Symmetrise exactly: linkage wants one distance per pair.
+    dist = np.minimum(dist, dist.T)
+    tree = linkage(dist[np.triu_indices(n, k=1)], method="average")
     labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
     groups: dict[int, list[str]] = {}
     for s, label in zip(skills, labels, strict=True):
         groups.setdefault(int(label), []).append(s)
+    pos = {s: i for i, s in enumerate(skills)}
     out: list[list[str]] = []
     for group in groups.values():
         if len(group) <= max_size:
             out.append(group)
-            continue
-        # Too broad to teach as one module: split it by the same tree, finer.
-        out.extend(_split(group, dist, pos, max_size))
+        else:
+            # Too broad to teach as one module: split it by the same distances, finer.
+            out.extend(_split(group, dist, pos, max_size))
     return out
 
 
@@ -247,7 +277,7 @@ def _split(
         parts.setdefault(int(label), []).append(s)
     out = []
     for part in parts.values():
-        if len(part) > max_size and len(part) < len(group):
+        if max_size < len(part) < len(group):
             out.extend(_split(part, dist, pos, max_size))
         else:
             # Still too big only when distances tie everywhere: cut in demand order.
@@ -269,41 +299,37 @@ def programme_gaps(
 
     ``max_missing`` caps the listed missing skills; the ``module_skills`` most
     demanded missing skills are grouped into modules of at most ``max_module_size``
-    skills. O(order skills + module_skills^2 + orders x modules).
+    skills. O(order skills) numpy work + O(module_skills^2 log module_skills).
     """
+    m = demand._matrices
     taught: dict[str, int] = {}
     for skill_id, level in programme.skills:
         taught[skill_id] = max(level, taught.get(skill_id, 0))
-    weights = dict(demand.order_weights)
-    covered = 0.0
-    failing: list[tuple[float, frozenset[str]]] = []
-    listed: list[tuple[float, frozenset[str]]] = []
-    for order in demand.orders:
-        w = weights[order.id]
-        required, nice = order_skills(order)
-        fails = frozenset(
-            r.skill_id
-            for r in required
-            if taught.get(r.skill_id, 0) < max(r.level - qualify_gap, 1)
-        )
-        if fails:
-            failing.append((w, fails))
-        else:
-            covered += w
-        listed.append((w, frozenset(r.skill_id for r in required + nice)))
+    taught_col = np.zeros(len(m.col), dtype=np.int64)
+    for skill_id, c in m.col.items():
+        taught_col[c] = taught.get(skill_id, 0)
+    n_orders = len(m.weights)
+    fail = taught_col[m.req_cols] < np.maximum(m.req_levels - qualify_gap, 1)
+    fail_rows, fail_cols = m.req_rows[fail], m.req_cols[fail]
+    n_fails = np.bincount(fail_rows, minlength=n_orders)
+    fails = sparse.csr_matrix(
+        (np.ones(len(fail_rows)), (fail_rows, fail_cols)), shape=(n_orders, len(m.col))
+    )
+    covered = float(m.weights[n_fails == 0].sum())
     total = demand.total
+    single = n_fails[fail_rows] == 1
+    single_gain = np.bincount(
+        fail_cols[single], weights=m.weights[fail_rows[single]], minlength=len(m.col)
+    )
 
-    def share_after(adopted: frozenset[str] | set[str]) -> float:
-        gain = sum(w for w, fails in failing if fails <= adopted)
+    def share_after(adopted: Iterable[str]) -> float:
+        keep = np.ones(len(m.col))
+        keep[[m.col[s] for s in adopted]] = 0.0
+        still = fails @ keep
+        gain = float(m.weights[(n_fails > 0) & (still == 0)].sum())
         return _share(covered + gain, total)
 
-    single_gain: dict[str, float] = {}
-    for w, fails in failing:
-        if len(fails) == 1:
-            (s,) = fails
-            single_gain[s] = single_gain.get(s, 0.0) + w
-
-    def gap(sd, taught_level: int) -> SkillGap:
+    def gap(sd: SkillDemand, taught_level: int) -> SkillGap:
         return SkillGap(
             skill_id=sd.skill_id,
             demand=sd.demand,
@@ -311,7 +337,7 @@ def programme_gaps(
             orders=sd.orders,
             level=sd.level,
             taught_level=taught_level,
-            covered_share_after=_share(covered + single_gain.get(sd.skill_id, 0.0), total),
+            covered_share_after=_share(covered + float(single_gain[m.col[sd.skill_id]]), total),
         )
 
     missing = [gap(sd, 0) for sd in demand.skills if sd.skill_id not in taught]
@@ -328,18 +354,21 @@ def programme_gaps(
     )
     top = [g.skill_id for g in missing[:module_skills]]
     by_skill = {g.skill_id: g for g in missing}
-    groups = _cluster(top, listed, link_threshold, max_module_size)
+    cols = [m.col[s] for s in top]
+    x = m.listed[:, cols]
+    co = (x.T @ sparse.diags(m.weights) @ x).toarray() if cols else np.zeros((0, 0))
+    groups = _cluster(top, co, link_threshold, max_module_size)
     groups = [sorted(g, key=lambda s: (-by_skill[s].demand, s)) for g in groups]
     groups.sort(key=lambda g: (-sum(by_skill[s].demand for s in g), g[0]))
     modules = []
-    adopted: set[str] = set()
+    adopted: list[str] = []
     for group in groups:
-        adopted.update(group)
+        adopted.extend(group)
         modules.append(
             Module(
                 skills=tuple(group),
                 demand=sum(by_skill[s].demand for s in group),
-                covered_share_after=share_after(frozenset(group)),
+                covered_share_after=share_after(group),
                 cumulative_share_after=share_after(adopted),
             )
         )

@@ -10,11 +10,18 @@ Writes are patches, not rebuilds. Each side keeps a large *base* block and a sma
 *delta* block: an upsert marks the old row dead in the base (an alive mask) and puts
 the profile in the delta; a removal marks it dead. The delta is rebuilt lazily at the
 next query (O(delta size)) and folded into the base once it outgrows
-``max(1024, base / 32)`` rows (O(base nnz), vectorised, no re-tokenising). Document
+``max(256, sqrt(base))`` rows (O(base nnz), vectorised, no re-tokenising): the
+square root balances rebuilding the delta after each write against folding it. Document
 frequencies (skill rarity over learners, token IDF over learners and orders) are
 exact integer counts kept up to date on every write, and everything derived from
-them (IDF vectors, TF-IDF norms, per-order weight sums) is recomputed lazily once
-per change, so a patched index ranks exactly like one built from scratch.
+them (IDF vectors, TF-IDF norms, per-order weight sums) is recomputed lazily from
+them, so a patched index ranks exactly like one built from scratch. Folding can
+also be forced with :meth:`MatchIndex.compact`.
+
+A top-k query computes every row's skill and locality parts, which bound its score
+from below (text similarity 0) and above (similarity 1), and scores text only for the
+rows whose upper bound can still reach the k-th best score, so the answer is the
+exact top k while text work stays small.
 
 Not thread-safe for writes: the web app builds or patches one index per worker.
 """
@@ -83,7 +90,7 @@ class _Csc:
         self.rows = perm.indices.astype(np.int32)
         self.indptr = perm.indptr.astype(np.int64)
         self.vals = tuple(v[order] for v in vals)
-        self.cols_of_nnz = np.asarray(cols, dtype=np.int64)[order]
+        self.cols_of_nnz = np.asarray(cols, dtype=np.int32)[order]
 
     def column(self, col: int) -> tuple[int, int]:
         """The nnz range [lo, hi) of column ``col`` (empty past the last column)."""
@@ -96,14 +103,47 @@ class _Csc:
         column, and how many each column has."""
         return _gather(self.indptr, cols)
 
-    def coo(self, keep: np.ndarray, new_row: np.ndarray, row_offset: int):
-        """Entries of the rows where ``keep``, renumbered by ``new_row`` plus ``row_offset``."""
+    def merged(self, keep: np.ndarray, new_row: np.ndarray, other: _Csc, n_cols: int) -> _Csc:
+        """The rows where ``keep`` (renumbered by ``new_row``), then ``other``'s rows after
+        them: in each column this matrix's kept entries come first, then ``other``'s,
+        so rows stay ascending. O(nnz) scatter, no sorting."""
         mask = keep[self.rows]
-        return (
-            new_row[self.rows[mask]] + row_offset,
-            self.cols_of_nnz[mask],
-            tuple(v[mask] for v in self.vals),
+        cols_a = self.cols_of_nnz[mask]
+        count_a = np.bincount(cols_a, minlength=n_cols)
+        count_b = np.zeros(n_cols, dtype=np.int64)
+        count_b[: other.n_cols] = np.diff(other.indptr)
+        indptr = np.zeros(n_cols + 1, dtype=np.int64)
+        np.cumsum(count_a + count_b, out=indptr[1:])
+        dest_a = np.arange(len(cols_a)) + np.repeat(indptr[:-1] - _starts(count_a), count_a)
+        dest_b = np.arange(len(other.rows)) + np.repeat(
+            indptr[:-1] + count_a - _starts(count_b), count_b
         )
+        out = object.__new__(_Csc)
+        out.n_cols = n_cols
+        out.indptr = indptr
+        out.rows = _scatter(
+            new_row[self.rows[mask]], dest_a, other.rows + int(keep.sum()), dest_b
+        ).astype(np.int32)
+        out.cols_of_nnz = _scatter(cols_a, dest_a, other.cols_of_nnz, dest_b)
+        out.vals = tuple(
+            _scatter(va[mask], dest_a, vb, dest_b)
+            for va, vb in zip(self.vals, other.vals, strict=True)
+        )
+        return out
+
+
+def _starts(counts: np.ndarray) -> np.ndarray:
+    """Exclusive prefix sums: where each segment of ``counts`` begins."""
+    out = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=out[1:])
+    return out
+
+
+def _scatter(a: np.ndarray, dest_a: np.ndarray, b: np.ndarray, dest_b: np.ndarray) -> np.ndarray:
+    out = np.empty(len(a) + len(b), dtype=np.result_type(a.dtype, b.dtype))
+    out[dest_a] = a
+    out[dest_b] = b
+    return out
 
 
 def _gather(indptr: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -135,12 +175,22 @@ class _Csr:
         ).tocsr()
         order = perm.data.astype(np.int64)
         self.indptr = perm.indptr.astype(np.int64)
-        self.feats = np.asarray(cols, dtype=np.int64)[order]
+        self.feats = np.asarray(cols, dtype=np.int32)[order]
         self.tf = tf[order]
 
     def gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of every entry of ``rows``, row by row, and how many each row has."""
         return _gather(self.indptr, rows)
+
+    def merged(self, kept_rows: np.ndarray, other: _Csr) -> _Csr:
+        """``kept_rows`` of this matrix, then every row of ``other``. O(nnz), no sorting."""
+        pos, lengths = _gather(self.indptr, kept_rows)
+        out = object.__new__(_Csr)
+        out.indptr = np.zeros(len(kept_rows) + len(other.indptr), dtype=np.int64)
+        np.cumsum(np.concatenate((lengths, np.diff(other.indptr))), out=out.indptr[1:])
+        out.feats = np.concatenate((self.feats[pos], other.feats))
+        out.tf = np.concatenate((self.tf[pos], other.tf))
+        return out
 
 
 @dataclass(slots=True)
@@ -163,7 +213,7 @@ class _DocStore:
     def __init__(self, texts: list[str], ids: list) -> None:
         matrix = text_matrix(texts)
         self.indptr = matrix.indptr.astype(np.int64)
-        self.feats = matrix.indices.astype(np.int64)
+        self.feats = matrix.indices.astype(np.int32)
         self.tf = matrix.data.astype(np.float32)
         self.bulk_row = {i: r for r, i in enumerate(ids)}
         self.patched: dict = {}
@@ -192,25 +242,49 @@ class _Block:
 
     def __init__(self, ids: list, n_skill_cols: int, n_loc: int, coo: dict):
         n = len(ids)
-        self.ids = ids
-        self.id_array = np.empty(n, dtype=object)
-        self.id_array[:] = ids
-        self.alive = np.ones(n, dtype=bool)
-        self.n = n
+        self._init_rows(ids, coo["loc"], coo.get("remote"), coo.get("n_req"))
         self.skills = _Csc(*coo["skills"], n, n_skill_cols)
         self.nice = _Csc(*coo["nice"], n, n_skill_cols) if "nice" in coo else None
         self.text = _Csc(*coo["text"], n, TEXT_FEATURES)
         t_rows, t_cols, (t_tf,) = coo["text"]
         self.text_csr = _Csr(t_rows, t_cols, t_tf, n)
         self.pref = _Csc(*coo["pref"], n, n_loc) if "pref" in coo else None
-        self.loc = coo["loc"]
-        self.remote = coo.get("remote")
-        self.n_req = coo.get("n_req")
+
+    def _init_rows(self, ids: list, loc: np.ndarray, remote, n_req) -> None:
+        n = len(ids)
+        self.ids = ids
+        self.id_array = np.empty(n, dtype=object)
+        self.id_array[:] = ids
+        self.alive = np.ones(n, dtype=bool)
+        self.n = n
+        self.loc = loc
+        self.remote = remote
+        self.n_req = n_req
         self._norm_version = -1
         self.norms = _EMPTY_F
         self._den_version = -1
         self.den = _EMPTY_F
         self.nice_den = _EMPTY_F
+
+    @classmethod
+    def merge(cls, a: _Block, b: _Block, n_skill_cols: int, n_loc: int) -> _Block:
+        """``a``'s alive rows followed by all of ``b``'s (a fresh delta). O(nnz), no sorting."""
+        keep = a.alive
+        kept = np.flatnonzero(keep)
+        new_row = np.cumsum(keep) - 1
+        block = object.__new__(cls)
+        block._init_rows(
+            [a.ids[i] for i in kept] + b.ids,
+            np.concatenate((a.loc[kept], b.loc)),
+            None if a.remote is None else np.concatenate((a.remote[kept], b.remote)),
+            None if a.n_req is None else np.concatenate((a.n_req[kept], b.n_req)),
+        )
+        block.skills = a.skills.merged(keep, new_row, b.skills, n_skill_cols)
+        block.nice = None if a.nice is None else a.nice.merged(keep, new_row, b.nice, n_skill_cols)
+        block.text = a.text.merged(keep, new_row, b.text, TEXT_FEATURES)
+        block.text_csr = a.text_csr.merged(kept, b.text_csr)
+        block.pref = None if a.pref is None else a.pref.merged(keep, new_row, b.pref, n_loc)
+        return block
 
     def text_norms(self, idf: np.ndarray, version: int) -> np.ndarray:
         """TF-IDF norm of every row, recomputed only when the IDF changed."""
@@ -229,24 +303,6 @@ class _Block:
             self._den_version = version
         return self.den, self.nice_den
 
-    def keep_coo(self, row_offset: int) -> tuple[list, dict]:
-        """Alive rows' ids and entries, renumbered from ``row_offset``."""
-        new_row = np.cumsum(self.alive) - 1
-        ids = [i for i, a in zip(self.ids, self.alive, strict=True) if a]
-        coo = {
-            "skills": self.skills.coo(self.alive, new_row, row_offset),
-            "text": self.text.coo(self.alive, new_row, row_offset),
-            "loc": self.loc[self.alive],
-        }
-        if self.nice is not None:
-            coo["nice"] = self.nice.coo(self.alive, new_row, row_offset)
-        if self.pref is not None:
-            coo["pref"] = self.pref.coo(self.alive, new_row, row_offset)
-        if self.remote is not None:
-            coo["remote"] = self.remote[self.alive]
-            coo["n_req"] = self.n_req[self.alive]
-        return ids, coo
-
 
 def _weighted_row_sums(csc: _Csc | None, idf: np.ndarray, n: int) -> np.ndarray:
     if csc is None or not len(csc.rows):
@@ -254,21 +310,18 @@ def _weighted_row_sums(csc: _Csc | None, idf: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(csc.rows, weights=csc.vals[1] * idf[csc.cols_of_nnz], minlength=n)
 
 
-def _concat_coo(parts: list[tuple]) -> tuple:
-    rows = np.concatenate([p[0] for p in parts]) if parts else _EMPTY_I
-    cols = np.concatenate([p[1] for p in parts]) if parts else _EMPTY_I
-    n_vals = len(parts[0][2]) if parts else 0
-    vals = tuple(np.concatenate([p[2][j] for p in parts]) for j in range(n_vals))
-    return rows, cols, vals
-
-
 @dataclass(frozen=True, slots=True)
 class OrderScores:
-    """Every eligible order's score for one learner, arrays aligned with ``ids`` (id order)."""
+    """Every eligible order's score for one learner, arrays aligned with ``ids``.
+
+    ``short`` counts the order's required skills the learner lacks or holds more
+    than ``qualify_gap`` levels below the level asked.
+    """
 
     ids: np.ndarray
     score: np.ndarray
     qualifies: np.ndarray
+    short: np.ndarray
 
 
 class _Side:
@@ -341,18 +394,20 @@ class MatchIndex:
         orders: Iterable[OrderProfile] = (),
         weights: Weights | None = None,
         *,
-        compact_at: int = 1024,
+        compact_at: int = 256,
     ) -> None:
         self.weights = weights or Weights()
         self.compact_at = compact_at
         self._skill_col: dict[str, int] = {}
         self._loc_code: dict[str, int] = {}
+        self._loc_raw: dict[str | None, int] = {}
         self._skill_df = np.zeros(0, dtype=np.int64)
         self._text_df = np.zeros(TEXT_FEATURES, dtype=np.int64)
         self._n_docs = 0
         self._skill_version = 0
         self._text_version = 0
         self._skill_idf_cache: tuple[int, np.ndarray] | None = None
+        self._skill_idf_memo: tuple[int, dict[str, float]] = (-1, {})
         self._text_idf_cache: tuple[int, np.ndarray] | None = None
         self._learners = _Side()
         self._orders = _Side()
@@ -369,12 +424,18 @@ class MatchIndex:
         return col
 
     def _loc(self, locality: str | None) -> int:
+        # Localities repeat across a whole cohort: remember raw spellings.
+        code = self._loc_raw.get(locality)
+        if code is not None:
+            return code
         key = locality_key(locality)
         if key is None:
-            return -1
-        code = self._loc_code.get(key)
-        if code is None:
-            code = self._loc_code[key] = len(self._loc_code)
+            code = -1
+        else:
+            code = self._loc_code.get(key)
+            if code is None:
+                code = self._loc_code[key] = len(self._loc_code)
+        self._loc_raw[locality] = code
         return code
 
     # ----------------------------------------------------------------- building
@@ -391,9 +452,7 @@ class MatchIndex:
         n = len(profiles)
         counts = np.fromiter((len(lp.skills) for lp in profiles), dtype=np.int64, count=n)
         skill_ids = [s for lp in profiles for s, _ in lp.skills]
-        levels = np.fromiter(
-            (lv for lp in profiles for _, lv in lp.skills), dtype=np.float64, count=len(skill_ids)
-        )
+        levels = np.array([lv for lp in profiles for _, lv in lp.skills], dtype=np.float64)
         rows = np.repeat(np.arange(n, dtype=np.int64), counts)
         cols = self._cols_of(skill_ids)
         # A skill listed twice keeps its highest level (as learner_levels() does);
@@ -404,7 +463,7 @@ class MatchIndex:
         first = np.ones(len(key), dtype=bool)
         first[1:] = key[1:] != key[:-1]
         order = order[first]
-        loc = np.fromiter((self._loc(lp.locality) for lp in profiles), dtype=np.int64, count=n)
+        loc = np.array([self._loc(lp.locality) for lp in profiles], dtype=np.int64).reshape(n)
         p_rows, p_cols = [], []
         for r, lp in enumerate(profiles):
             if lp.preferred_localities:
@@ -489,7 +548,9 @@ class MatchIndex:
 
     def _count_learner(self, lp: LearnerProfile, doc: _Doc, sign: int) -> None:
         for skill_id in learner_levels(lp):
-            self._skill_df[self._skill(skill_id)] += sign
+            # The column first: _skill() may grow (replace) the df array.
+            col = self._skill(skill_id)
+            self._skill_df[col] += sign
         self._skill_version += 1
         self._count_doc(doc, sign)
 
@@ -555,25 +616,30 @@ class MatchIndex:
         """Bring the delta block (and, when it outgrew its bound, the base) up to date."""
         if not side.delta_dirty:
             return side
-        base = side.base
-        if len(side.delta_profiles) > max(self.compact_at, base.n // 32):
-            ids0, coo0 = base.keep_coo(0)
-            fresh = self._block_for(side, list(side.delta_profiles), learners=learners)
-            ids1, coo1 = fresh.keep_coo(len(ids0))
-            merged = {}
-            for key in coo0:
-                if key in ("loc", "remote", "n_req"):
-                    merged[key] = np.concatenate((coo0[key], coo1[key]))
-                else:
-                    merged[key] = _concat_coo([coo0[key], coo1[key]])
-            ids = ids0 + ids1
-            side.base = _Block(ids, len(self._skill_col), len(self._loc_code), merged)
-            side.base_row = {i: r for r, i in enumerate(ids)}
-            side.delta_profiles = {}
+        if len(side.delta_profiles) > max(self.compact_at, math.isqrt(side.base.n)):
+            self._fold(side, learners=learners)
         side.delta = self._block_for(side, list(side.delta_profiles), learners=learners)
         side.delta_dirty = False
         side._rank_cache = None
         return side
+
+    def _fold(self, side: _Side, *, learners: bool) -> None:
+        fresh = self._block_for(side, list(side.delta_profiles), learners=learners)
+        side.base = _Block.merge(side.base, fresh, len(self._skill_col), len(self._loc_code))
+        side.base_row = {i: r for r, i in enumerate(side.base.ids)}
+        side.delta_profiles = {}
+        side.delta_dirty = True
+
+    def compact(self) -> None:
+        """Fold every patch into the base blocks now. O(total size), vectorised.
+
+        Queries do this on their own once a delta outgrows its bound; a server may
+        call it from a quiet moment instead, so that no request pays for it.
+        """
+        for side, learners in ((self._learners, True), (self._orders, False)):
+            if side.delta_profiles or not side.base.alive.all():
+                self._fold(side, learners=learners)
+            self._fresh(side, learners=learners)
 
     # ----------------------------------------------------------------- statistics
 
@@ -586,6 +652,14 @@ class MatchIndex:
     def n_orders(self) -> int:
         """Number of orders in the index."""
         return len(self._orders)
+
+    def has_learner(self, learner_id) -> bool:
+        """Whether a learner with this id is in the index. O(1)."""
+        return learner_id in self._learners.profiles
+
+    def has_order(self, order_id) -> bool:
+        """Whether an order with this id is in the index. O(1)."""
+        return order_id in self._orders.profiles
 
     def learner(self, learner_id) -> LearnerProfile:
         """The stored profile of a learner; KeyError when absent."""
@@ -604,10 +678,16 @@ class MatchIndex:
         return tuple(sorted(self._orders.profiles, key=id_sort_key))
 
     def skill_idf(self, skill_id: str) -> float:
-        """Rarity of ``skill_id`` among the learners: ``ln((1+N)/(1+df)) + 1``."""
-        col = self._skill_col.get(skill_id)
-        df = int(self._skill_df[col]) if col is not None else 0
-        return float(smooth_idf(df, len(self._learners)))
+        """Rarity of ``skill_id`` among the learners: ``ln((1+N)/(1+df)) + 1``. O(1)."""
+        cache = self._skill_idf_memo
+        if cache[0] != self._skill_version:
+            cache = self._skill_idf_memo = (self._skill_version, {})
+        value = cache[1].get(skill_id)
+        if value is None:
+            col = self._skill_col.get(skill_id)
+            df = int(self._skill_df[col]) if col is not None else 0
+            value = cache[1][skill_id] = float(smooth_idf(df, len(self._learners)))
+        return value
 
     def skill_supply(self) -> dict[str, int]:
         """Number of learners holding each skill (skills held by nobody omitted)."""
@@ -630,9 +710,6 @@ class MatchIndex:
                 smooth_idf(self._text_df, self._n_docs),
             )
         return cache[1]
-
-    def _text_idf(self, feature: int) -> float:
-        return float(self._text_idf_array()[feature])
 
     # ----------------------------------------------------------------- scoring
 
@@ -688,7 +765,7 @@ class MatchIndex:
     def _learner_parts(self, order: OrderProfile, block: _Block):
         """Skill and locality parts of every row of a learner block for ``order``.
 
-        Returns ``(skill, loc, all_met)``: ``skill = w.required * coverage + w.nice *
+        Returns ``(skill, loc, short)``: ``skill = w.required * coverage + w.nice *
         nice_coverage`` and ``loc = w.locality * fit``, so the score is
         ``(skill + w.text * text + loc) / w.total``, added in the same order as
         :func:`~matchhub.matching.rank.explain_pair` does.
@@ -696,7 +773,7 @@ class MatchIndex:
         w = self.weights
         n = block.n
         if n == 0:
-            return _EMPTY_F, _EMPTY_F, np.zeros(0, dtype=bool)
+            return _EMPTY_F, _EMPTY_F, _EMPTY_I
         required, nice = order_skills(order)
         num = np.zeros(n)
         met = np.zeros(n, dtype=np.int64)
@@ -729,7 +806,7 @@ class MatchIndex:
         nice_cov = nice_num / nice_den if nice_den > 0 else np.zeros(n)
         skill = w.required * coverage + w.nice * nice_cov
         loc = w.locality * self._learner_locality(order, block)
-        return skill, loc, met == len(required)
+        return skill, loc, len(required) - met
 
     def _learner_locality(self, order: OrderProfile, block: _Block) -> np.ndarray:
         w = self.weights
@@ -753,33 +830,40 @@ class MatchIndex:
         w = self.weights
         n = block.n
         if n == 0:
-            return _EMPTY_F, _EMPTY_F, np.zeros(0, dtype=bool)
+            return _EMPTY_F, _EMPTY_F, _EMPTY_I
         idf = self._skill_idf_array()
         den, nice_den = block.skill_dens(idf, self._skill_version)
-        num = np.zeros(n)
-        nice_num = np.zeros(n)
-        met = np.zeros(n, dtype=np.int64)
-        for skill_id, level in learner_levels(learner).items():
-            col = self._skill_col.get(skill_id)
-            if col is None:
-                continue
-            a_idf = idf[col]
-            for csc, acc, count in ((block.skills, num, True), (block.nice, nice_num, False)):
-                lo, hi = csc.column(col)
-                if lo == hi:
-                    continue
-                rows = csc.rows[lo:hi]
-                gap = np.maximum(csc.vals[0][lo:hi] - level, 0)
-                credit = np.minimum(np.maximum(1.0 - w.level_step * gap, 0.0), 1.0)
-                acc[rows] += (csc.vals[1][lo:hi] * a_idf) * credit
-                if count:
-                    met[rows] += gap <= w.qualify_gap
+        held = [(self._skill_col.get(s), lv) for s, lv in learner_levels(learner).items()]
+        cols = np.asarray([c for c, _ in held if c is not None], dtype=np.int64)
+        levels = np.asarray([lv for c, lv in held if c is not None], dtype=np.float64)
+        num, met = self._order_skill_sums(block.skills, cols, levels, idf, n, count=True)
+        nice_num, _ = self._order_skill_sums(block.nice, cols, levels, idf, n, count=False)
         with np.errstate(divide="ignore", invalid="ignore"):
             coverage = np.where(den > 0, num / den, 1.0)
             nice_cov = np.where(nice_den > 0, nice_num / nice_den, 0.0)
         skill = w.required * coverage + w.nice * nice_cov
         loc = w.locality * self._order_locality(learner, block)
-        return skill, loc, met == block.n_req
+        return skill, loc, block.n_req - met
+
+    def _order_skill_sums(self, csc: _Csc, cols, levels, idf, n: int, *, count: bool):
+        """Per order: sum of weight x rarity x credit over the learner's skills, and (when
+        ``count``) how many required skills are met within the qualify gap.
+
+        All the learner's columns are gathered at once; bincount adds each order's
+        terms in the learner's skill order, as explain_pair adds them."""
+        keep = cols < csc.n_cols
+        cols, levels = cols[keep], levels[keep]
+        pos, lengths = csc.gather(cols) if len(cols) else (_EMPTY_I, _EMPTY_I)
+        if not len(pos):
+            return np.zeros(n), np.zeros(n, dtype=np.int64)
+        w = self.weights
+        rows = csc.rows[pos]
+        gap = np.maximum(csc.vals[0][pos] - np.repeat(levels, lengths), 0)
+        credit = np.minimum(np.maximum(1.0 - w.level_step * gap, 0.0), 1.0)
+        a = csc.vals[1][pos] * np.repeat(idf[cols], lengths)
+        total = np.bincount(rows, weights=a * credit, minlength=n)
+        met = np.bincount(rows[gap <= w.qualify_gap], minlength=n) if count else None
+        return total, met
 
     def _order_locality(self, learner: LearnerProfile, block: _Block) -> np.ndarray:
         w = self.weights
@@ -819,7 +903,16 @@ class MatchIndex:
         return ok
 
     def _score(
-        self, side: _Side, query, doc: _Doc, *, learners: bool, candidates, qualified_only, limit
+        self,
+        side: _Side,
+        query,
+        doc: _Doc,
+        *,
+        learners: bool,
+        candidates,
+        qualified_only: bool,
+        limit: int | None,
+        min_score: float | None = None,
     ):
         """Scores of the rows that can make the best ``limit`` (all eligible rows when None).
 
@@ -830,7 +923,8 @@ class MatchIndex:
         dropped; then the text of the ``2 * limit`` rows with the best lower bounds is
         scored, and rows whose upper bound is below the ``limit``-th best of those
         exact scores are dropped too. What is left holds the exact top ``limit``.
-        Returns (positions, score, text, qualifies), unsorted.
+        Rows failing ``qualified_only`` or ``min_score`` never count towards a bound.
+        Returns (positions, score, text, qualifies, short), unsorted.
         """
         w = self.weights
         blocks = (side.base, side.delta)
@@ -838,12 +932,20 @@ class MatchIndex:
         parts = [part(query, b) for b in blocks]
         skill = np.concatenate([p[0] for p in parts])
         loc = np.concatenate([p[1] for p in parts])
-        all_met = np.concatenate([p[2] for p in parts])
+        short = np.concatenate([p[2] for p in parts])
+        all_met = short == 0
         ok = self._eligible(side, candidates)
         lower = (skill + loc) / w.total
         reach = w.text / w.total + _BOUND_SLACK
+        # A row is surely kept when its lower bound clears every score floor.
+        floor = -np.inf
         if qualified_only:
-            ok &= all_met & (lower + reach >= w.qualify_score)
+            ok &= all_met
+            floor = w.qualify_score
+        if min_score is not None:
+            floor = max(floor, min_score)
+        if np.isfinite(floor):
+            ok &= lower + reach >= floor
         pos = np.flatnonzero(ok)
 
         def exact(rows: np.ndarray):
@@ -864,8 +966,8 @@ class MatchIndex:
             text, score, qualifies = exact(pos)
         else:
             lb = lower[pos]
-            if qualified_only:
-                lb = np.where(lb >= w.qualify_score, lb, -np.inf)
+            if np.isfinite(floor):
+                lb = np.where(lb >= floor + _BOUND_SLACK, lb, -np.inf)
             theta = kth(lb)
             if np.isfinite(theta):
                 pos = pos[lower[pos] + reach >= theta]
@@ -876,7 +978,7 @@ class MatchIndex:
                 head = np.zeros(len(pos), dtype=bool)
                 head[np.argpartition(-lower[pos], first)[:first]] = True
                 t0, s0, q0 = exact(pos[head])
-                got = s0[q0] if qualified_only else s0
+                got = s0[_kept(s0, q0, qualified_only, min_score)]
                 theta = kth(got) if len(got) >= limit else -np.inf
                 tail = pos[~head]
                 tail = tail[lower[tail] + reach >= theta]
@@ -885,14 +987,10 @@ class MatchIndex:
                 text = np.concatenate((t0, t1))
                 score = np.concatenate((s0, s1))
                 qualifies = np.concatenate((q0, q1))
-        if qualified_only:
-            pos, score, text, qualifies = (
-                pos[qualifies],
-                score[qualifies],
-                text[qualifies],
-                qualifies[qualifies],
-            )
-        return pos, score, text, qualifies
+        if qualified_only or min_score is not None:
+            keep = _kept(score, qualifies, qualified_only, min_score)
+            pos, score, text, qualifies = pos[keep], score[keep], text[keep], qualifies[keep]
+        return pos, score, text, qualifies, short[pos]
 
     def _order_by(
         self, side: _Side, pos: np.ndarray, score: np.ndarray, limit: int | None
@@ -913,11 +1011,11 @@ class MatchIndex:
             idx = idx[np.lexsort((side.id_rank()[pos[idx]], -s))]
         return idx if limit is None else idx[:limit]
 
-    def _ranked(self, query, *, learners: bool, candidates, qualified_only, limit):
+    def _ranked(self, query, *, learners: bool, candidates, qualified_only, limit, min_score):
         side = self._fresh(self._learners if learners else self._orders, learners=learners)
         other = self._orders if learners else self._learners
         doc = self._query_doc(other, query)
-        pos, score, text, qualifies = self._score(
+        pos, score, text, qualifies, _ = self._score(
             side,
             query,
             doc,
@@ -925,6 +1023,7 @@ class MatchIndex:
             candidates=candidates,
             qualified_only=qualified_only,
             limit=limit,
+            min_score=min_score,
         )
         idx = self._order_by(side, pos, score, limit)
         return side, pos[idx], score[idx], text[idx], qualifies[idx]
@@ -937,15 +1036,16 @@ class MatchIndex:
         *,
         offset: int = 0,
         qualified_only: bool = False,
+        min_score: float | None = None,
     ) -> tuple[MatchResult, ...]:
         """The best learners for an order (an indexed id or any OrderProfile).
 
         Results ``offset`` .. ``offset + k`` by descending score, ties by learner id.
         ``candidates`` restricts the answer to those learner ids (visibility,
         consent, filters): no other learner is ever returned. ``qualified_only``
-        keeps learners who qualify. O(learners holding the order's skills) numpy
-        work, plus text scoring of the learners that can still make the cut, plus
-        O(k) explanations.
+        keeps learners who qualify, ``min_score`` those scoring at least that.
+        Cost: O(learners holding the order's skills) numpy work, text scoring of the
+        learners that can still make the cut (module docstring), O(k) explanations.
         """
         order = self._resolve(self._orders, order, OrderProfile, "order")
         side, pos, _, text, _ = self._ranked(
@@ -954,6 +1054,7 @@ class MatchIndex:
             candidates=candidates,
             qualified_only=qualified_only,
             limit=max(offset + k, 0),
+            min_score=min_score,
         )
         return tuple(
             self._explain(order, side.profiles[side.id_at(int(p))], float(t))
@@ -968,6 +1069,7 @@ class MatchIndex:
         *,
         offset: int = 0,
         qualified_only: bool = False,
+        min_score: float | None = None,
     ) -> tuple[MatchResult, ...]:
         """The best orders for a learner (an indexed id or any LearnerProfile).
 
@@ -982,6 +1084,7 @@ class MatchIndex:
             candidates=candidates,
             qualified_only=qualified_only,
             limit=max(offset + k, 0),
+            min_score=min_score,
         )
         return tuple(
             self._explain(side.profiles[side.id_at(int(p))], learner, float(t))
@@ -989,20 +1092,36 @@ class MatchIndex:
         )
 
     def ranked_learner_ids(
-        self, order, candidates: Collection | None = None, *, qualified_only: bool = False
+        self,
+        order,
+        candidates: Collection | None = None,
+        *,
+        qualified_only: bool = False,
+        min_score: float | None = None,
     ) -> tuple:
         """Every eligible learner id for ``order``, best first: for pagination and counts.
 
-        O(n log n) in the eligible learners; cheap next to explaining them.
+        Text is scored for every eligible learner and all are sorted:
+        O(n log n) in the eligible learners, still cheap next to explaining them.
         """
         order = self._resolve(self._orders, order, OrderProfile, "order")
         side, pos, *_ = self._ranked(
-            order, learners=True, candidates=candidates, qualified_only=qualified_only, limit=None
+            order,
+            learners=True,
+            candidates=candidates,
+            qualified_only=qualified_only,
+            limit=None,
+            min_score=min_score,
         )
         return tuple(side.id_at(int(p)) for p in pos)
 
     def ranked_order_ids(
-        self, learner, candidates: Collection | None = None, *, qualified_only: bool = False
+        self,
+        learner,
+        candidates: Collection | None = None,
+        *,
+        qualified_only: bool = False,
+        min_score: float | None = None,
     ) -> tuple:
         """Every eligible order id for ``learner``, best first: for pagination and counts."""
         learner = self._resolve(self._learners, learner, LearnerProfile, "learner")
@@ -1012,22 +1131,29 @@ class MatchIndex:
             candidates=candidates,
             qualified_only=qualified_only,
             limit=None,
+            min_score=min_score,
         )
         return tuple(side.id_at(int(p)) for p in pos)
 
     def order_scores(self, learner, candidates: Collection | None = None) -> OrderScores:
-        """Every eligible order's score and qualify data for ``learner``, in id order.
+        """Every eligible order's score and qualify data for ``learner`` (no particular order).
 
-        Used by next-skill advice. O(orders).
+        Used by next-skill advice. O(orders) numpy work, no sorting.
         """
         learner = self._resolve(self._learners, learner, LearnerProfile, "learner")
-        side, pos, score, _, qualifies = self._ranked(
-            learner, learners=False, candidates=candidates, qualified_only=False, limit=None
+        side = self._fresh(self._orders, learners=False)
+        doc = self._query_doc(self._learners, learner)
+        pos, score, _, qualifies, short = self._score(
+            side,
+            learner,
+            doc,
+            learners=False,
+            candidates=candidates,
+            qualified_only=False,
+            limit=None,
         )
-        ids = np.empty(len(pos), dtype=object)
-        ids[:] = [side.id_at(int(p)) for p in pos]
-        order = sorted(range(len(pos)), key=lambda j: id_sort_key(ids[j]))
-        return OrderScores(ids[order], score[order], qualifies[order])
+        ids = np.concatenate((side.base.id_array, side.delta.id_array))[pos]
+        return OrderScores(ids, score, qualifies, short)
 
     def explain(self, order, learner) -> MatchResult:
         """Score and explanation of one pair (ids in the index or profiles). O(pair size)."""
@@ -1046,6 +1172,15 @@ class MatchIndex:
         return explain_pair(
             order, learner, skill_idf=self.skill_idf, text_sim=text_sim, weights=self.weights
         )
+
+
+def _kept(
+    score: np.ndarray, qualifies: np.ndarray, qualified_only: bool, min_score: float | None
+) -> np.ndarray:
+    keep = qualifies.copy() if qualified_only else np.ones(len(score), dtype=bool)
+    if min_score is not None:
+        keep &= score >= min_score
+    return keep
 
 
 def _cosine(a: _Doc, b: _Doc, idf: np.ndarray) -> float:

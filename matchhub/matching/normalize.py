@@ -3,16 +3,19 @@
 
 Precision comes first: a wrong merge silently misranks candidates, while an
 unknown term is visible and can be curated into an alias. So each step below is
-strict, and the loose ones (typo tolerance, finding a skill inside a longer
-phrase) only run when the strict ones found nothing:
+strict, and the looser ones only run when the stricter ones found nothing:
 
 1. exact alias hit on the folded token key (``"Lập trình"`` and ``"lap trinh"``
-   are the same key);
-2. the same after dropping version noise (``php7``, ``java 1.8``, ``2008r2``) and
-   Vietnamese/English filler words (``lập trình``, ``ngôn ngữ``, ``kỹ năng``,
-   ``framework``, ``cơ bản``…), then the same key without spaces (``my sql``);
-3. a typo: edit distance of 1 (2 for long keys) to one alias, and only one skill;
-4. exactly one skill named inside the phrase (``"mysql web server"``).
+   are the same key; so are ``"my sql"`` and ``"mysql"``) — score 1.0;
+2. the same after dropping version noise (``php7``, ``java 1.8``, ``2008r2``),
+   Vietnamese/English filler words at either end (``lập trình``, ``ngôn ngữ``,
+   ``kỹ năng``, ``framework``, ``cơ bản``…) or an English plural — 0.95;
+3. a typo of an English/product alias: edit distance 1 (2 for one long word),
+   same first letter, one skill only — 0.8;
+4. a multi-word term that lost its accented vowels, by consonant skeleton — 0.7;
+5. one misspelt word corrected inside a longer term — 0.8;
+6. the skill a longer phrase names inside it (``"mysql web server"``) — 0.8, or
+   when it names several, the most specific (then last named) one — 0.6.
 
 Results are cached per normaliser, so a cohort's repeated terms cost a dict hit.
 """
@@ -31,30 +34,135 @@ from rapidfuzz.distance import OSA
 from matchhub.matching.taxonomy import Taxonomy, load_taxonomy
 from matchhub.matching.text import fold, tokens
 
-__all__ = ["Normalized", "Normalizer", "term_tokens"]
+__all__ = ["Normalized", "Normalizer", "derived_names", "term_tokens"]
 
 #: Words that say how a skill is known or used, not which skill it is. Stripped
 #: from the start of a term (longest first), folded.
 _PREFIXES = tuple(
     sorted(
         {
-            "lap trinh", "ngon ngu lap trinh", "ngon ngu", "ky nang", "ki nang", "su dung",
-            "kien thuc ve", "kien thuc", "hieu biet ve", "hieu biet", "thanh thao",
-            "kinh nghiem", "co kinh nghiem", "kinh nghiem ve", "kinh nghiem lam viec voi",
-            "lam viec voi", "nam vung", "nam ro", "biet", "biet su dung", "co the",
-            "cong cu", "phan mem", "ung dung", "he quan tri co so du lieu",
-            "he quan tri csdl", "he quan tri", "quan tri", "co so du lieu", "csdl",
-            "database", "db", "framework", "thu vien", "cong nghe", "nen tang",
-            "he thong", "ngon ngu truy van", "lap trinh ung dung",
-            "lap trinh voi", "chung chi", "trinh do", "mo hinh", "phuong phap",
-            "knowledge of", "knowledge in", "experience with", "experience in",
-            "experienced in", "proficient in", "proficiency in", "familiar with",
-            "familiarity with", "skills in", "using", "use", "basic", "good", "strong",
-            "advanced", "solid", "programming", "programming in", "developer",
-            "dev", "code", "coding", "tools", "tool", "ms", "microsoft", "ms.",
-            "language", "platform", "the", "and", "va", "voi", "with", "web",
-            "working with", "work with", "hands-on", "hands on", "expert", "expert in",
-            "xay dung", "phat trien", "thiet ke", "core",
+            "lap trinh",
+            "ngon ngu lap trinh",
+            "ngon ngu",
+            "ky nang",
+            "ki nang",
+            "su dung",
+            "kien thuc ve",
+            "kien thuc",
+            "hieu biet ve",
+            "hieu biet",
+            "thanh thao",
+            "kinh nghiem",
+            "co kinh nghiem",
+            "kinh nghiem ve",
+            "kinh nghiem lam viec voi",
+            "lam viec voi",
+            "nam vung",
+            "nam ro",
+            "biet",
+            "biet su dung",
+            "co the",
+            "cong cu",
+            "phan mem",
+            "ung dung",
+            "he quan tri co so du lieu",
+            "he quan tri csdl",
+            "he quan tri",
+            "quan tri",
+            "co so du lieu",
+            "csdl",
+            "database",
+            "db",
+            "framework",
+            "thu vien",
+            "cong nghe",
+            "nen tang",
+            "he thong",
+            "ngon ngu truy van",
+            "lap trinh ung dung",
+            "lap trinh voi",
+            "chung chi",
+            "trinh do",
+            "mo hinh",
+            "phuong phap",
+            "knowledge of",
+            "knowledge in",
+            "experience with",
+            "experience in",
+            "experienced in",
+            "proficient in",
+            "proficiency in",
+            "familiar with",
+            "familiarity with",
+            "skills in",
+            "using",
+            "use",
+            "basic",
+            "good",
+            "strong",
+            "advanced",
+            "solid",
+            "programming",
+            "programming in",
+            "developer",
+            "dev",
+            "code",
+            "coding",
+            "tools",
+            "tool",
+            "ms",
+            "microsoft",
+            "ms.",
+            "language",
+            "platform",
+            "the",
+            "and",
+            "va",
+            "voi",
+            "with",
+            "web",
+            "working with",
+            "work with",
+            "hands-on",
+            "hands on",
+            "expert",
+            "expert in",
+            "xay dung",
+            "phat trien",
+            "thiet ke",
+            "core",
+            "co kien thuc",
+            "co kien thuc ve",
+            "am hieu",
+            "am hieu ve",
+            "su dung tot",
+            "su dung thanh thao",
+            "hieu ve",
+            "tim hieu",
+            "tim hieu ve",
+            "lam quen voi",
+            "co kha nang",
+            "kha nang",
+            "mot so",
+            "cac",
+            "understanding of",
+            "knowledge about",
+            "working knowledge of",
+            "in-depth knowledge of",
+            "deep understanding of",
+            "experience of",
+            "ability to use",
+            "able to use",
+            "lap trinh vien",
+            "ky su",
+            "chuyen vien",
+            "nhan vien",
+            "nam kinh nghiem",
+            "kinh nghiem lam viec",
+            "years of experience in",
+            "years of experience with",
+            "years experience in",
+            "years experience with",
         },
         key=lambda p: -len(p),
     )
@@ -64,27 +172,191 @@ _PREFIXES = tuple(
 _SUFFIXES = tuple(
     sorted(
         {
-            "co ban", "nang cao", "tot", "thanh thao", "can ban", "framework", "frameworks",
-            "language", "languages", "programming", "developer", "development", "skill",
-            "skills", "tool", "tools", "basic", "basics", "platform", "library", "libraries",
-            "database", "db", "ide", "software", "app", "apps", "technology",
-            "technologies", "lib", "plugin", "api", "va", "and", "voi", "with", "etc",
-            "dev", "code", "coding", "online", "essentials", "essential",
-            "fundamentals", "concepts", "cloud", "services", "service", "server",
-            "system", "systems", "he thong", "kien thuc", "ky nang", "co so", "chuyen nghiep",
-            "trung binh", "kha", "gioi", "hieu qua", "pro", "expert", "project", "projects",
+            "co ban",
+            "nang cao",
+            "tot",
+            "thanh thao",
+            "can ban",
+            "framework",
+            "frameworks",
+            "language",
+            "languages",
+            "programming",
+            "developer",
+            "development",
+            "skill",
+            "skills",
+            "tool",
+            "tools",
+            "basic",
+            "basics",
+            "platform",
+            "library",
+            "libraries",
+            "database",
+            "db",
+            "ide",
+            "software",
+            "app",
+            "apps",
+            "technology",
+            "technologies",
+            "lib",
+            "plugin",
+            "api",
+            "va",
+            "and",
+            "voi",
+            "with",
+            "etc",
+            "dev",
+            "code",
+            "coding",
+            "online",
+            "essentials",
+            "essential",
+            "fundamentals",
+            "concepts",
+            "cloud",
+            "services",
+            "service",
+            "server",
+            "system",
+            "systems",
+            "he thong",
+            "kien thuc",
+            "ky nang",
+            "co so",
+            "chuyen nghiep",
+            "trung binh",
+            "kha",
+            "gioi",
+            "hieu qua",
+            "pro",
+            "expert",
+            "project",
+            "projects",
+            "programmer",
+            "engineer",
+            "specialist",
+            "consultant",
         },
         key=lambda p: -len(p),
     )
 )
 
+#: Keys that name a skill on their own but are too generic inside a longer phrase
+#: ("máy tính" in "mạng máy tính", "phân tích" in "phân tích thực nghiệm").
+_GENERIC_INSIDE = frozenset(
+    {
+        "may tinh",
+        "vi tinh",
+        "tin hoc",
+        "internet",
+        "phan tich",
+        "he thong",
+        "cong nghe",
+        "ky nang mem",
+        "soft skills",
+        "design",
+        "thiet ke",
+        "quan ly",
+        "quan tri",
+        "kinh doanh",
+        "nghien cuu",
+        "research",
+        "dao tao",
+        "software",
+        "phan mem",
+        "data",
+        "du lieu",
+        "web",
+        "app",
+    }
+)
+
 #: How specific a category is: in a phrase naming two skills, the more specific
 #: one is the subject ("jquery" in "visual studio jquery").
 _SPECIFICITY = {
-    "transversal": 0, "domain": 1, "methodology": 2, "language": 3, "cloud-devops": 4,
-    "tool": 4, "office": 5, "networking-security": 5, "data-ai": 5, "testing": 5,
-    "design": 5, "database": 6, "programming-language": 6, "framework-library": 7,
+    "transversal": 0,
+    "domain": 1,
+    "methodology": 2,
+    "language": 3,
+    "cloud-devops": 4,
+    "tool": 4,
+    "office": 5,
+    "networking-security": 5,
+    "data-ai": 5,
+    "testing": 5,
+    "design": 5,
+    "database": 6,
+    "programming-language": 6,
+    "framework-library": 7,
 }
+
+#: Vendor words dropped from a skill's name to derive a shorter key ("Microsoft
+#: IIS" -> "iis", "Adobe Photoshop" -> "photoshop"), folded.
+_VENDORS = frozenset(
+    {
+        "microsoft",
+        "ms",
+        "adobe",
+        "google",
+        "apache",
+        "amazon",
+        "ibm",
+        "autodesk",
+        "apple",
+        "atlassian",
+        "oracle",
+        "sap",
+        "jetbrains",
+        "red hat",
+        "the",
+    }
+)
+
+#: Derived keys that are too generic to stand for one skill ("Oracle Database" ->
+#: "database", "Google Cloud" -> "cloud").
+_GENERIC_DERIVED = frozenset(
+    {
+        "database",
+        "cloud",
+        "server",
+        "office",
+        "suite",
+        "software",
+        "analytics",
+        "design",
+        "studio",
+        "platform",
+        "framework",
+        "services",
+        "service",
+        "web",
+        "data",
+        "tools",
+        "patterns",
+        "pattern",
+        "api",
+        "app",
+        "apps",
+        "system",
+        "systems",
+        "commerce",
+        "teams",
+        "word",
+        "access",
+        "project",
+        "sheets",
+        "docs",
+        "drive",
+        "forms",
+        "meet",
+    }
+)
+
+_PARENS_RE = re.compile(r"\(([^()]*)\)")
 
 _VERSION_RE = re.compile(
     r"^(?:v?\d+(?:\.\d+)*[a-z]?|r\d|\d+r\d|\d+k\d*|cs\d*|cc|sp\d|x\d*|[a-z]\d|\d+x|lts)$"
@@ -184,11 +456,104 @@ def _accented(term: str) -> tuple[bool, ...]:
     return tuple(not t.isascii() for t in tokens(unicodedata.normalize("NFC", term.lower())))
 
 
+def derived_names(name: str) -> list[str]:
+    """Shorter names a skill's display name implies, each a label on its own:
+    the parts of "Magento / Adobe Commerce", the name and the acronym of
+    "Amazon Web Services (AWS)", and the name without its vendor ("Microsoft IIS"
+    -> "IIS"). Generic leftovers ("Oracle Database" -> "Database") are dropped.
+    O(len(name))."""
+    parts = [_PARENS_RE.sub(" ", name), *_PARENS_RE.findall(name)]
+    out: list[str] = []
+    for part in parts:
+        for piece in part.split(" / ") if " / " in part else (part,):
+            words = piece.split()
+            if not words:
+                continue
+            out.append(" ".join(words))
+            head = fold(words[0])
+            # only a one-word product: "Amazon Web Services" is not "web services"
+            if len(words) == 2 and head in _VENDORS:
+                out.append(" ".join(words[1:]))
+    keep = []
+    for cand in dict.fromkeys(out):
+        key = " ".join(term_tokens(cand))
+        if (
+            key
+            and key != " ".join(term_tokens(name))
+            and len(key.replace(" ", "")) >= 2
+            and (key not in _GENERIC_DERIVED)
+        ):
+            keep.append(cand)
+    return keep
+
+
 def _singular(toks: tuple[str, ...]) -> tuple[str, ...] | None:
     """The term with an English plural "s" dropped from its last token, if any."""
     last = toks[-1]
     if len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
         return (*toks[:-1], last[:-1])
+    return None
+
+
+#: A role noun at the end of a term names the activity ("graphic designer" is
+#: graphic design, "manual tester" manual testing).
+_ROLE_NOUNS = {
+    "designer": "design",
+    "designers": "design",
+    "tester": "testing",
+    "testers": "testing",
+    "analyst": "analysis",
+    "analysts": "analysis",
+    "administrator": "administration",
+    "architect": "architecture",
+    "programmer": "programming",
+    "engineer": "engineering",
+    "scientist": "science",
+    "tests": "testing",
+    "test": "testing",
+    "developer": "development",
+}
+
+#: Units of an experience length ("2 năm", "3+ years") dropped with their number.
+_DURATION_UNITS = frozenset({"nam", "years", "year", "yrs", "yr", "thang", "months", "month"})
+
+
+def _drop_durations(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """The term without "<number> năm/years" ("kinh nghiệm 2 năm Java")."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        if (
+            i + 1 < len(toks)
+            and toks[i].rstrip("+").isdigit()
+            and toks[i + 1] in _DURATION_UNITS
+            and len(toks) > 2
+        ):
+            i += 2
+            continue
+        out.append(toks[i])
+        i += 1
+    return tuple(out) if out else toks
+
+
+def _role_variant(toks: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The activity a trailing role noun names ("graphic designer" -> "graphic design")."""
+    if len(toks) < 2:
+        return None
+    repl = _ROLE_NOUNS.get(toks[-1])
+    return (*toks[:-1], repl) if repl else None
+
+
+def _js_variant(toks: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The JavaScript library name with or without its "js" ("reactjs", "react js",
+    "react.js" <-> "react"; "vue" -> "vue js"). Only for one- or two-word terms."""
+    last = toks[-1]
+    if len(toks) == 2 and last == "js":
+        return toks[:1]
+    if len(toks) == 1 and len(last) > 4 and last.endswith("js"):
+        return (last[:-2],)
+    if len(toks) == 1 and len(last) >= 3 and last.isalpha():
+        return (last, "js")
     return None
 
 
@@ -200,8 +565,10 @@ class Normalizer:
     of the alias keys (C speed, well under a millisecond for a few thousand keys).
     """
 
-    #: maximum edit distance for a typo, by key length (longer keys tolerate more)
+    #: shortest key (letters, spaces removed) that typo tolerance applies to: below
+    #: it, one edit more often makes another word than a misspelling
     TYPO_MIN_LEN = 5
+    #: a single word this long may be two edits away
     TYPO_LONG_LEN = 12
 
     def __init__(self, taxonomy: Taxonomy):
@@ -224,6 +591,24 @@ class Normalizer:
                 # or a one/two-letter name is more likely an ordinary word
                 if len(toks) == 1 and (not label.isascii() or len(key) <= 2):
                     weak.add(key)
+        # keys implied by display names, where no label already claims them and
+        # no two skills imply the same one
+        derived: dict[str, str | None] = {}
+        for skill in taxonomy:
+            for cand in {n for name in (skill.name_en, skill.name_vi) for n in derived_names(name)}:
+                key = " ".join(term_tokens(cand))
+                if key in spaced:
+                    continue
+                derived[key] = skill.id if derived.get(key, skill.id) == skill.id else None
+                if cand.isascii():
+                    ascii_keys.add(key)
+                else:
+                    vi_keys.add(key)
+        for key, sid in derived.items():
+            if sid is not None:
+                spaced[key] = sid
+                if key.count(" ") == 0 and len(key) <= 2:
+                    weak.add(key)
         for key, sid in spaced.items():
             ckey = key.replace(" ", "")
             prev = compact.get(ckey, sid)
@@ -243,7 +628,14 @@ class Normalizer:
         self._fuzzy_keys = [
             k for k in self._compact if len(k) >= self.TYPO_MIN_LEN and k in ascii_compact
         ]
-        self._fuzzy_ids = [self._compact[k] for k in self._fuzzy_keys]
+        # grouped by first letter, which a typo must keep: a scan only meets
+        # candidates it could accept
+        by_first: dict[str, tuple[list[str], list[str]]] = {}
+        for k in self._fuzzy_keys:
+            keys, ids = by_first.setdefault(k[0], ([], []))
+            keys.append(k)
+            ids.append(self._compact[k])
+        self._fuzzy_by_first = by_first
         # vocabulary for correcting one misspelt word inside a longer term
         self._vocab = sorted(
             {t for k in ascii_keys for t in k.split() if len(t) >= self.TYPO_MIN_LEN}
@@ -290,16 +682,17 @@ class Normalizer:
 
     # ------------------------------------------------------------------ steps
     def _resolve(self, term: str) -> tuple[str | None, float]:
+        """The steps of the module docstring, in order; the first hit wins."""
         toks = term_tokens(term)
         if not toks:
             return None, 0.0
         sid = self.lookup(" ".join(toks))
         if sid:
             return sid, 1.0
-        versionless = _strip_versions(toks)
+        versionless = _strip_versions(_drop_durations(toks))
         forms = [versionless, *_filler_variants(versionless)]
         for form in forms:
-            for cand in (form, _singular(form)):
+            for cand in (form, _singular(form), _js_variant(form), _role_variant(form)):
                 if cand and cand != toks:
                     sid = self.lookup(" ".join(cand))
                     if sid:
@@ -318,9 +711,10 @@ class Normalizer:
                 sid = self.lookup(" ".join(form))
                 if sid:
                     return sid, 0.8
+        # skills inside a longer phrase: from the words as written (a corrected
+        # word may be a real word pulled onto a product name, "informatics")
         accented = _accented(term)
-        sid, score = self._inside(corrected, accented if len(accented) == len(toks) else ())
-        return sid, (min(score, 0.7) if sid and corrected != versionless else score)
+        return self._inside(versionless, accented if len(accented) == len(toks) else ())
 
     def _correct_words(self, toks: tuple[str, ...]) -> tuple[str, ...]:
         """Replace each unknown word by the one alias word within one edit (two for
@@ -351,17 +745,26 @@ class Normalizer:
         Words of a multi-word term are corrected one by one in ``_correct_words``.
         """
         key = "".join(toks)
-        if len(key) < self.TYPO_MIN_LEN or not self._fuzzy_keys:
+        if len(key) == self.TYPO_MIN_LEN - 1 and key.isalpha():
+            # a swap of two neighbours keeps every letter ("hmtl"), unlike a
+            # changed letter ("work" / "word")
+            swaps = {
+                self._compact.get(key[:i] + key[i + 1] + key[i] + key[i + 2 :])
+                for i in range(1, len(key) - 1)
+            }
+            swaps.discard(None)
+            if len(swaps) == 1 and key not in self._vocab_set:
+                return swaps.pop(), 0.8
+        bucket = self._fuzzy_by_first.get(key[0])
+        if len(key) < self.TYPO_MIN_LEN or bucket is None:
             return None, 0.0
+        keys, key_ids = bucket
         max_dist = 2 if len(toks) == 1 and len(key) >= self.TYPO_LONG_LEN else 1
-        found = process.extract(
-            key, self._fuzzy_keys, scorer=OSA.distance, score_cutoff=max_dist, limit=5
-        )
-        found = [(c, d, i) for c, d, i in found if c[0] == key[0]]
+        found = process.extract(key, keys, scorer=OSA.distance, score_cutoff=max_dist, limit=5)
         if not found:
             return None, 0.0
         best = min(d for _, d, _ in found)
-        ids = {self._fuzzy_ids[i] for _, d, i in found if d == best}
+        ids = {key_ids[i] for _, d, i in found if d == best}
         if len(ids) != 1:
             return None, 0.0
         return ids.pop(), round(0.9 - 0.1 * best, 3)
@@ -388,8 +791,10 @@ class Normalizer:
         while i < n:
             for size in range(min(self._max_ngram, n - i), 0, -1):
                 key = " ".join(toks[i : i + size])
-                if key in self._weak or (
-                    size == 1 and accented and accented[i] and key in self._ascii_only
+                if (
+                    key in self._weak
+                    or key in _GENERIC_INSIDE
+                    or (size == 1 and accented and accented[i] and key in self._ascii_only)
                 ):
                     continue
                 sid = self.lookup(key)
@@ -408,6 +813,7 @@ class Normalizer:
         return [sid for sid in distinct if self._specificity(sid) == top][-1], 0.6
 
     def _specificity(self, skill_id: str) -> int:
+        """Rank of the skill's category in ``_SPECIFICITY`` (higher = narrower)."""
         skill = self.taxonomy.get(skill_id)
         return _SPECIFICITY.get(skill.category, 0) if skill else 0
 

@@ -98,9 +98,11 @@ class Weights:
     """Credit lost per level a learner is short of a required level (0..1)."""
     qualify_gap: int = 1
     """Most levels a learner may be short on any required skill and still qualify."""
-    qualify_score: float = 0.40
-    """Least score to qualify. With the defaults, a learner one level short on every
-    required skill (coverage 0.75) reaches 0.45 on skills alone."""
+    qualify_score: float = 0.50
+    """Least score to qualify. With the defaults, a learner holding every required
+    skill at the level asked always qualifies (0.6 from skills alone), while one a
+    level short on every required skill (0.45 from skills) also needs some
+    nice-to-have, text or locality fit."""
     locality_same: float = 1.0
     """Fit when the learner lives where the order is, or the order is remote."""
     locality_preferred: float = 0.75
@@ -218,14 +220,15 @@ def locality_fit(order: OrderProfile, learner: LearnerProfile, weights: Weights)
     return weights.locality_other
 
 
-_TOKEN_RE = re.compile(r"\w\w+")
+_TOKEN_RE = re.compile(rb"\w\w+")
 
 
-def _text_tokens(text: str) -> list[str]:
+def _text_tokens(text: str) -> list[bytes]:
     # The shared fold() walks characters in Python; for whole CVs this C-level
     # equivalent (NFD, drop marks via ASCII encoding, đ by hand) is ~20x faster.
+    # Tokens stay bytes: the hasher takes them as they are (same hash as the str).
     folded = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return _TOKEN_RE.findall(folded.encode("ascii", "ignore").decode("ascii"))
+    return _TOKEN_RE.findall(folded.encode("ascii", "ignore"))
 
 
 _VECTORIZER = HashingVectorizer(

@@ -3,6 +3,9 @@
 from matchhub.models._types import utcnow
 from matchhub.models.accounts import Membership, OrgRole, Role, User
 from matchhub.models.audit import AuditEvent
+from matchhub.models.courses import Course, CourseSkill
+from matchhub.models.engine import EngineChange, EngineState
+from matchhub.models.imports import PendingImport
 from matchhub.models.learners import (
     Learner,
     LearnerSkill,
@@ -11,6 +14,7 @@ from matchhub.models.learners import (
     ProgrammeSkill,
     Visibility,
 )
+from matchhub.models.notifications import Notification
 from matchhub.models.orders import (
     Application,
     ApplicationEvent,
@@ -20,7 +24,6 @@ from matchhub.models.orders import (
     OrderSkill,
     OrderStatus,
 )
-from matchhub.models.notifications import Notification
 from matchhub.models.orgs import Organization, OrgKind, VerificationState
 from matchhub.models.rounds import (
     AllocationRound,
@@ -31,6 +34,7 @@ from matchhub.models.rounds import (
     RoundStatus,
 )
 from matchhub.models.skills import Skill, SkillAlias
+from matchhub.models.training import OfferStatus, TrainingOffer
 
 __all__ = [
     "AllocationRound",
@@ -38,10 +42,15 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationStatus",
     "AuditEvent",
+    "Course",
+    "CourseSkill",
+    "EngineChange",
+    "EngineState",
     "Learner",
     "LearnerSkill",
     "Membership",
     "Notification",
+    "OfferStatus",
     "Order",
     "OrderKind",
     "OrderSkill",
@@ -49,6 +58,7 @@ __all__ = [
     "OrgKind",
     "OrgRole",
     "Organization",
+    "PendingImport",
     "Programme",
     "ProgrammeLevel",
     "ProgrammeSkill",
@@ -60,6 +70,7 @@ __all__ = [
     "RoundStatus",
     "Skill",
     "SkillAlias",
+    "TrainingOffer",
     "User",
     "VerificationState",
     "Visibility",

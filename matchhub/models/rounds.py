@@ -74,8 +74,9 @@ class RoundChoice(db.Model):
 
     __tablename__ = "round_choices"
     __table_args__ = (
-        sa.UniqueConstraint("round_id", "learner_id", "order_id"),
-        sa.UniqueConstraint("round_id", "learner_id", "rank"),
+        # Two unique constraints on the same leading column: named, so their names differ.
+        sa.UniqueConstraint("round_id", "learner_id", "order_id", name="uq_round_choices_order"),
+        sa.UniqueConstraint("round_id", "learner_id", "rank", name="uq_round_choices_rank"),
         sa.CheckConstraint("rank BETWEEN 1 AND 10", name="rank_range"),
     )
 

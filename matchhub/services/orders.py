@@ -25,7 +25,7 @@ from matchhub.models import (
     VerificationState,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, engine
+from matchhub.services import ServiceError, audit, engine, matching
 from matchhub.services.skills import skill_ids_by_slug
 
 
@@ -134,7 +134,11 @@ def public_open_orders(
 
 @dataclass(frozen=True)
 class OrderInput:
-    """What an enterprise fills in for an order; skills are free-text terms with a level."""
+    """What an enterprise fills in for an order.
+
+    Skills are free-text terms with a level and, optionally, a weight:
+    ``(term, level)`` or ``(term, level, weight)`` (weight 1 when absent).
+    """
 
     kind: OrderKind
     title: str
@@ -146,28 +150,49 @@ class OrderInput:
     salary_max: int | None
     start_date: date | None
     deadline: date | None
-    required: list[tuple[str, int]]
-    nice: list[tuple[str, int]]
+    required: list[tuple[str, int] | tuple[str, int, float]]
+    nice: list[tuple[str, int] | tuple[str, int, float]]
 
 
 _LEVEL = re.compile(r"^(?P<term>.+?)\s*(?:[:(]\s*(?P<level>[1-5])\s*(?:/\s*5)?\s*\)?)$")
+_WEIGHT = re.compile(r"^(?P<rest>.+?)\s*[*×]\s*(?P<weight>\d{1,3}(?:[.,]\d{1,2})?)$")
+#: Bounds of a skill's weight (the database allows 0 < weight <= 5).
+MAX_WEIGHT = 5.0
+#: Most skills (required and nice-to-have) one order may list.
+MAX_ORDER_SKILLS = 40
+
+
+def parse_skill_specs(text: str) -> list[tuple[str, int, float]]:
+    """Split free text into (term, level, weight): "Python:4*2", "SQL (2)", "Git*0.5", "Docker".
+
+    One item per line, comma or semicolon; a level 1-5 after a colon or in brackets
+    (default 3); a weight after "*" (default 1, checked by the order's validation).
+    Blank items and repeats (case-insensitive) are dropped; terms are cut to 160 chars.
+    """
+    specs: dict[str, tuple[str, int, float]] = {}
+    for raw in re.split(r"[\n,;]+", text or ""):
+        item = raw.strip()
+        if not item:
+            continue
+        weight = 1.0
+        weighted = _WEIGHT.match(item)
+        if weighted:
+            item, weight = weighted["rest"], float(weighted["weight"].replace(",", "."))
+        match = _LEVEL.match(item)
+        term, level = (match["term"], int(match["level"])) if match else (item, 3)
+        term = term.strip()[:160]
+        if term:
+            specs.setdefault(term.casefold(), (term, level, weight))
+    return list(specs.values())
 
 
 def parse_skill_terms(text: str) -> list[tuple[str, int]]:
     """Split free text into (term, level) pairs: one per line or comma, "python:4" or "SQL (2)".
 
-    Items without a level get level 3; blank items and repeats are dropped.
+    Items without a level get level 3; blank items and repeats are dropped; any weight
+    ("*2") is read and ignored (see :func:`parse_skill_specs`).
     """
-    pairs: dict[str, tuple[str, int]] = {}
-    for raw in re.split(r"[\n,;]+", text or ""):
-        item = raw.strip()
-        if not item:
-            continue
-        match = _LEVEL.match(item)
-        term, level = (match["term"], int(match["level"])) if match else (item, 3)
-        term = term.strip()[:160]
-        pairs.setdefault(term.casefold(), (term, level))
-    return list(pairs.values())
+    return [(term, level) for term, level, _w in parse_skill_specs(text)]
 
 
 def today_in_vietnam() -> date:
@@ -177,6 +202,17 @@ def today_in_vietnam() -> date:
 def _validate(data: OrderInput) -> None:
     if not data.required:
         raise ServiceError(_("Name at least one required skill."), field="required_skills")
+    if len(data.required) + len(data.nice) > MAX_ORDER_SKILLS:
+        raise ServiceError(
+            _("List at most %(num)d skills in all.", num=MAX_ORDER_SKILLS), field="required_skills"
+        )
+    for name, specs in (("required_skills", data.required), ("nice_skills", data.nice)):
+        for spec in specs:
+            if len(spec) > 2 and not 0 < spec[2] <= MAX_WEIGHT:
+                raise ServiceError(
+                    _("A skill's weight must be above 0 and at most 5: %(term)s.", term=spec[0]),
+                    field=name,
+                )
     if not 1 <= data.headcount <= 500:
         raise ServiceError(
             _("The number of positions must be between 1 and 500."), field="headcount"
@@ -197,20 +233,26 @@ def _validate(data: OrderInput) -> None:
 
 def _order_skills(data: OrderInput) -> list[OrderSkill]:
     """Normalise every term; unknown terms are kept (with no skill) for the province office."""
-    terms = [t for t, _ in data.required] + [t for t, _ in data.nice]
+    specs = [(*s, 1.0)[:3] for s in data.required] + [(*s, 1.0)[:3] for s in data.nice]
+    terms = [t for t, _lv, _w in specs]
     normalized = engine.normalize_terms(terms)
     ids = skill_ids_by_slug()
     rows: list[OrderSkill] = []
     seen: set[int | str] = set()
-    levels = [lv for _, lv in data.required] + [lv for _, lv in data.nice]
-    for i, (term, norm, level) in enumerate(zip(terms, normalized, levels, strict=True)):
+    for i, ((term, level, weight), norm) in enumerate(zip(specs, normalized, strict=True)):
         skill_id = ids.get(norm.skill_id) if norm.skill_id else None
         key = skill_id if skill_id is not None else term.casefold()
         if key in seen:  # the same skill twice: the first (required) mention wins
             continue
         seen.add(key)
         rows.append(
-            OrderSkill(skill_id=skill_id, term=term, required=i < len(data.required), level=level)
+            OrderSkill(
+                skill_id=skill_id,
+                term=term,
+                required=i < len(data.required),
+                level=level,
+                weight=weight,
+            )
         )
     return rows
 
@@ -244,6 +286,7 @@ def save_order(
         organization_id=org.id,
         obj=order,
     )
+    matching.touch(orders=[order])
     db.session.commit()
     return order
 
@@ -261,6 +304,7 @@ def publish_order(order: Order, user: User) -> None:
     order.status = OrderStatus.OPEN
     order.published_at = utcnow()
     audit.record("order.published", actor=user, organization_id=order.organization_id, obj=order)
+    matching.touch(orders=[order])
     db.session.commit()
 
 
@@ -280,4 +324,44 @@ def change_order_status(order: Order, user: User, status: OrderStatus) -> None:
     audit.record(
         f"order.{status.value}", actor=user, organization_id=order.organization_id, obj=order
     )
+    matching.touch(orders=[order])
     db.session.commit()
+
+
+def duplicate_order(order: Order, user: User) -> Order:
+    """A new draft copying ``order``'s content and skills (no dates, no applications)."""
+    copy = Order(
+        organization_id=order.organization_id,
+        created_by_id=user.id,
+        status=OrderStatus.DRAFT,
+        kind=order.kind,
+        # The copy's title says it is one, within the column's 200 characters.
+        title=_("Copy of %(title)s", title=order.title)[:200],
+        description=order.description,
+        headcount=order.headcount,
+        locality=order.locality,
+        remote=order.remote,
+        salary_min=order.salary_min,
+        salary_max=order.salary_max,
+        skills=[
+            OrderSkill(
+                skill_id=s.skill_id,
+                term=s.term,
+                required=s.required,
+                level=s.level,
+                weight=s.weight,
+            )
+            for s in order.skills
+        ],
+    )
+    db.session.add(copy)
+    db.session.flush()
+    audit.record(
+        "order.duplicated",
+        actor=user,
+        organization_id=order.organization_id,
+        obj=copy,
+        source_id=order.id,
+    )
+    db.session.commit()
+    return copy

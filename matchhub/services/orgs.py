@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from matchhub.extensions import db
 from matchhub.models import (
+    Membership,
     Order,
     OrderStatus,
     Organization,
@@ -18,7 +19,7 @@ from matchhub.models import (
     VerificationState,
     utcnow,
 )
-from matchhub.services import ServiceError, audit
+from matchhub.services import ServiceError, audit, matching, notifications
 
 # Sectors of the Vietnamese economy that hire IT skills (codes are stored, names translated).
 SECTORS = {
@@ -88,6 +89,9 @@ def verify_organization(org: Organization, admin: User) -> None:
     org.verified_at = utcnow()
     org.verified_by_id = admin.id
     audit.record("org.verified", actor=admin, organization_id=org.id, obj=org)
+    notifications.notify_organization(org.id, "org.verified", name=org.name)
+    # Its orders enter or leave the matchable market.
+    matching.touch()
     db.session.commit()
 
 
@@ -101,7 +105,51 @@ def reject_organization(org: Organization, admin: User, reason: str) -> None:
     org.verified_at = None
     org.verified_by_id = admin.id
     audit.record("org.rejected", actor=admin, organization_id=org.id, obj=org, reason=reason)
+    notifications.notify_organization(org.id, "org.rejected", name=org.name, reason=reason)
+    matching.touch()
     db.session.commit()
+
+
+def suspend_organization(org: Organization, admin: User, reason: str) -> int:
+    """Suspend ``org``: its open orders close and its users' sessions end.
+
+    Its users cannot log in while it is suspended (``accounts.authenticate``
+    refuses them); verifying it again lifts the suspension. Returns the number
+    of orders closed.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(_("Give a reason for the suspension."), field="reason")
+    if org.state is VerificationState.SUSPENDED:
+        raise ServiceError(_("This organisation is already suspended."))
+    now = utcnow()
+    closed = db.session.execute(
+        sa.update(Order)
+        .where(Order.organization_id == org.id, Order.status == OrderStatus.OPEN)
+        .values(status=OrderStatus.CLOSED, closed_at=now, updated_at=now)
+    ).rowcount
+    # A bumped version invalidates every session cookie the members hold.
+    member_ids = sa.select(Membership.user_id).where(Membership.organization_id == org.id)
+    db.session.execute(
+        sa.update(User)
+        .where(User.id.in_(member_ids))
+        .values(session_version=User.session_version + 1)
+    )
+    org.state = VerificationState.SUSPENDED
+    org.state_reason = reason
+    org.verified_by_id = admin.id
+    audit.record(
+        "org.suspended",
+        actor=admin,
+        organization_id=org.id,
+        obj=org,
+        reason=reason,
+        orders_closed=closed or 0,
+    )
+    notifications.notify_organization(org.id, "org.suspended", name=org.name, reason=reason)
+    matching.touch()
+    db.session.commit()
+    return closed or 0
 
 
 def count_open_orders(org: Organization) -> int:

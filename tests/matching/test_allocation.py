@@ -123,9 +123,7 @@ def test_tuple_ids_and_tuple_lists_work():
 
 def test_empty_round():
     result = deferred_acceptance({}, {}, {})
-    assert result == Allocation(
-        assignment={}, by_order={}, unmatched_learners=(), empty_seats={}
-    )
+    assert result == Allocation(assignment={}, by_order={}, unmatched_learners=(), empty_seats={})
     assert result.match_rate == 0.0
     only_orders = deferred_acceptance({}, {"o": []}, {"o": 2})
     assert dict(only_orders.empty_seats) == {"o": 2}
@@ -196,8 +194,7 @@ def test_numpy_integer_capacity_is_accepted():
 
 def _problems(assignment, learners=HR_RESIDENTS, orders=HR_HOSPITALS, caps=HR_CAPACITIES):
     return {
-        (p.learner, p.order, p.reason)
-        for p in check_stability(assignment, learners, orders, caps)
+        (p.learner, p.order, p.reason) for p in check_stability(assignment, learners, orders, caps)
     }
 
 
@@ -225,8 +222,9 @@ def test_check_stability_finds_a_learner_preferred_to_an_admitted_one():
     assignment = {"A": "C", "J": "C", "D": "M", "S": "M", "L": "G"}
     problems = _problems(assignment)
     assert ("D", "C", Problem.PREFERRED_TO_ADMITTED) in problems
-    assert all(reason in {Problem.PREFERRED_TO_ADMITTED, Problem.EMPTY_SEAT}
-               for _, _, reason in problems)
+    assert all(
+        reason in {Problem.PREFERRED_TO_ADMITTED, Problem.EMPTY_SEAT} for _, _, reason in problems
+    )
     found = check_stability(assignment, HR_RESIDENTS, HR_HOSPITALS, HR_CAPACITIES)
     assert all(p.is_blocking for p in found)
 
@@ -243,8 +241,18 @@ def test_check_stability_on_the_cyclic_instance():
 def test_check_stability_flags_an_empty_assignment():
     found = check_stability({}, HR_RESIDENTS, HR_HOSPITALS, HR_CAPACITIES)
     assert {(p.learner, p.order) for p in found} == {
-        ("A", "C"), ("S", "C"), ("S", "M"), ("D", "C"), ("D", "M"), ("D", "G"),
-        ("J", "C"), ("J", "G"), ("J", "M"), ("L", "M"), ("L", "C"), ("L", "G"),
+        ("A", "C"),
+        ("S", "C"),
+        ("S", "M"),
+        ("D", "C"),
+        ("D", "M"),
+        ("D", "G"),
+        ("J", "C"),
+        ("J", "G"),
+        ("J", "M"),
+        ("L", "M"),
+        ("L", "C"),
+        ("L", "G"),
     }
     assert {p.reason for p in found} == {Problem.EMPTY_SEAT}
 

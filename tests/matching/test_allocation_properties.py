@@ -178,9 +178,7 @@ def test_learner_optimal_against_brute_force(instance):
     assert mine in stable
     for other in stable:
         for learner, prefs in learner_prefs.items():
-            assert choice_index(prefs, mine.get(learner)) <= choice_index(
-                prefs, other.get(learner)
-            )
+            assert choice_index(prefs, mine.get(learner)) <= choice_index(prefs, other.get(learner))
         # Rural hospitals theorem: the same learners are placed in every stable matching.
         assert set(other) == set(mine)
 

@@ -35,14 +35,21 @@ def test_decomposed_input_keeps_true_offsets(ex):
 
 def test_java_is_not_javascript_and_c_family_is_told_apart(ex):
     assert ids(ex, "Java, JavaScript, C#, C++ and C.") == [
-        "java", "javascript", "csharp", "cpp", "c",
+        "java",
+        "javascript",
+        "csharp",
+        "cpp",
+        "c",
     ]
     assert ids(ex, "C/C++ developer") == ["c", "cpp"]
 
 
 def test_dotted_names(ex):
     assert ids(ex, "ASP.NET MVC, .NET Core, Node.js, Vue.js") == [
-        "aspnet", "dotnet", "nodejs", "vuejs",
+        "aspnet",
+        "dotnet",
+        "nodejs",
+        "vuejs",
     ]
     text = "Experience with .NET and Node.js"
     dot = ex.extract(text)[0]
@@ -97,14 +104,20 @@ def test_extractor_over_a_custom_taxonomy():
     tax = Taxonomy.from_records(
         [
             {"id": "odoo", "name_en": "Odoo", "category": "domain", "aliases": ["openerp"]},
-            {"id": "kt", "name_en": "Testing", "name_vi": "Kiểm thử phần mềm",
-             "category": "testing"},
+            {
+                "id": "kt",
+                "name_en": "Testing",
+                "name_vi": "Kiểm thử phần mềm",
+                "category": "testing",
+            },
         ]
     )
     e = Extractor(Normalizer(tax))
     text = "Có kinh nghiệm Odoo/OpenERP và kiểm thử phần mềm."
     assert [(m.skill_id, m.text) for m in e.extract(text)] == [
-        ("odoo", "Odoo"), ("odoo", "OpenERP"), ("kt", "kiểm thử phần mềm"),
+        ("odoo", "Odoo"),
+        ("odoo", "OpenERP"),
+        ("kt", "kiểm thử phần mềm"),
     ]
 
 
@@ -116,7 +129,9 @@ def test_vietnamese_aliases_must_be_spelt_with_their_vowels(ex):
     # "tuân thủ kỷ luật" folds to "... thu ky ...", which is "thư ký" (secretary)
     assert "office-admin" not in ids(ex, "Tuân thủ kỷ luật tốt.")
     assert ids(ex, "Thư ký, đồ hoạ và đồ họa") == [
-        "office-admin", "graphic-design", "graphic-design",
+        "office-admin",
+        "graphic-design",
+        "graphic-design",
     ]
     # text typed without accents still matches
     assert ids(ex, "lam viec nhom, tieng anh") == ["teamwork", "english"]
@@ -128,3 +143,40 @@ def test_generic_job_words_are_not_skills(ex):
 
 def test_symbol_names_count_in_lower_case(ex):
     assert ids(ex, "lập trình c#, c++ và js") == ["csharp", "cpp", "javascript"]
+
+
+def test_new_product_names_that_are_english_words_need_their_capital(ex):
+    assert ids(ex, "Build tools: Gulp, Webpack; secrets in HashiCorp Vault; Packer images") == [
+        "gulp",
+        "webpack",
+        "hashicorp-vault",
+        "packer",
+    ]
+    assert ids(ex, "a nomad who can gulp coffee and packer boxes") == []
+    # "Hong Kong" is a city, not the Kong API gateway
+    assert ids(ex, "We work with teams in Hong Kong and Korea") == []
+    assert ids(ex, "API gateways: Kong Gateway, Apigee") == ["api-gateway", "kong", "apigee"]
+
+
+def test_prose_phrases_that_only_look_like_imported_skills(ex):
+    assert "building-automation" not in ids(ex, "Experience in building automation frameworks")
+    assert "computer-equipment" not in ids(ex, "a Computer Science or similar degree")
+
+
+def test_an_alias_does_not_run_over_a_line_break(ex):
+    text = "Familiar with operations\nResearch skills: gather data. Operations research"
+    found = ex.extract(text)
+    assert all("\n" not in m.text for m in found)
+    assert [m.text for m in found if m.skill_id == "mathematics"] == ["Operations research"]
+
+
+def test_machines_communicating_is_not_the_soft_skill(ex):
+    for text in (
+        "inter-process communication",
+        "Robotics/Hardware communication",
+        "any MQ as a communication hub",
+        "communication between the devices",
+    ):
+        assert "communication" not in ids(ex, text), text
+    assert ids(ex, "real-time communication protocols") == ["networking"]
+    assert ids(ex, "Excellent communication skills") == ["communication"]

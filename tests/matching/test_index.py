@@ -134,6 +134,13 @@ def test_qualified_only_keeps_exactly_the_qualified():
         assert list(index.ranked_learner_ids(o.id, qualified_only=True)) == qualified
         top = index.rank_learners(o.id, k=3, qualified_only=True)
         assert [r.learner_id for r in top] == qualified[:3]
+        cut = everyone[len(everyone) // 3].score
+        above = [r.learner_id for r in everyone if r.score >= cut]
+        assert list(index.ranked_learner_ids(o.id, min_score=cut)) == above
+        got = index.rank_learners(o.id, k=5, offset=2, min_score=cut)
+        assert [r.learner_id for r in got] == above[2:7]
+        both = [r.learner_id for r in everyone if r.qualifies and r.score >= cut]
+        assert list(index.ranked_learner_ids(o.id, qualified_only=True, min_score=cut)) == both
 
 
 def test_pruned_top_k_equals_the_full_ranking():
@@ -190,7 +197,9 @@ def test_remove_and_upsert_bookkeeping():
     learners, orders = world()
     index = MatchIndex(learners, orders)
     assert index.n_learners == len(learners) and index.n_orders == len(orders)
+    assert index.has_learner(0) and index.has_order("o1")
     assert index.remove_learner(0)
+    assert not index.has_learner(0)
     assert not index.remove_learner(0)
     assert not index.remove_order("nope")
     assert 0 not in index.ranked_learner_ids("o1")
@@ -237,6 +246,10 @@ def test_patching_equals_a_full_rebuild_across_compactions():
             index.remove_order(f"o{rng.randrange(15)}")
         if step % 30 == 29:
             assert_same(index, rebuild(index))
+        if step == 70:
+            index.compact()
+    assert_same(index, rebuild(index))
+    index.compact()
     assert_same(index, rebuild(index))
 
 
@@ -261,4 +274,53 @@ def test_property_patching_equals_rebuilding(ops):
             index.upsert_order(make_order(rng, f"o{key % 8}"))
         else:
             index.remove_order(f"o{key % 8}")
+    assert_same(index, rebuild(index))
+
+
+def test_large_ties_are_broken_by_id_too():
+    ids = list(range(5000))
+    random.Random(1).shuffle(ids)
+    learners = [LearnerProfile(id=i, skills=(("s1", 3),)) for i in ids]
+    index = MatchIndex(learners, [])
+    probe = OrderProfile(id="x", kind="job", required=(SkillReq("s1"),))
+    assert [r.learner_id for r in index.rank_learners(probe, k=5, offset=10)] == [
+        10,
+        11,
+        12,
+        13,
+        14,
+    ]
+    assert index.ranked_learner_ids(probe) == tuple(range(5000))
+    index.upsert_learner(LearnerProfile(id=-1, skills=(("s1", 3),)))
+    assert index.ranked_learner_ids(probe)[:2] == (-1, 0)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6), st.integers(1, 60), st.integers(1, 12))
+def test_property_index_top_k_equals_the_reference(seed, n_learners, k):
+    rng = random.Random(seed)
+    learners = [make_learner(rng, i) for i in range(n_learners)]
+    o = make_order(rng, "o")
+    index = MatchIndex(learners, [o])
+    expected = rank.rank_learners(o, learners, k=k)
+    assert summary(index.rank_learners("o", k=k)) == summary(expected)
+    qualified = [r for r in rank.rank_learners(o, learners, k=n_learners) if r.qualifies][:k]
+    assert summary(index.rank_learners("o", k=k, qualified_only=True)) == summary(qualified)
+
+
+def test_patches_may_bring_skills_and_places_the_index_has_never_seen():
+    learners, orders = world()
+    index = MatchIndex(learners, orders)
+    newcomer = LearnerProfile(id="new", skills=(("brand-new", 4), ("s1", 2)), locality="Huế")
+    index.upsert_learner(newcomer)
+    index.upsert_order(
+        OrderProfile(id="fresh", kind="job", required=(SkillReq("brand-new", 3),), locality="Huế")
+    )
+    top = index.rank_learners("fresh", k=1)[0]
+    assert top.learner_id == "new" and top.qualifies
+    assert top.component("locality_fit") == 1.0
+    assert index.skill_supply()["brand-new"] == 1
+    assert_same(index, rebuild(index))
+    index.compact()
+    assert index.rank_learners("fresh", k=1)[0] == top
     assert_same(index, rebuild(index))

@@ -129,8 +129,7 @@ def test_a_small_custom_taxonomy_with_admin_aliases():
     tax = Taxonomy.from_records(
         [
             {"id": "odoo", "name_en": "Odoo", "category": "domain", "aliases": ["openerp"]},
-            {"id": "kiem-thu", "name_en": "Testing", "name_vi": "Kiểm thử",
-             "category": "testing"},
+            {"id": "kiem-thu", "name_en": "Testing", "name_vi": "Kiểm thử", "category": "testing"},
         ]
     )
     n = Normalizer(tax)
@@ -183,3 +182,85 @@ def test_vietnamese_syllables_do_not_hit_ascii_product_names(norm):
     # "sắp" folds to "sap", "việc" is one edit from "viên" (giáo viên = teacher)
     assert sid(norm, "tổ chức sắp xếp") != "sap"
     assert sid(norm, "giao việc") != "teaching"
+
+
+# ---------------------------------------------------------------- generalising rules
+def _tiny(*records):
+    return Normalizer(Taxonomy.from_records(list(records)))
+
+
+def test_names_imply_shorter_keys():
+    norm = _tiny(
+        {"id": "iis", "name_en": "Microsoft IIS", "category": "cloud-devops"},
+        {"id": "aws", "name_en": "Amazon Web Services (AWS)", "category": "cloud-devops"},
+        {"id": "magento", "name_en": "Magento / Adobe Commerce", "category": "tool"},
+        {"id": "oracle-db", "name_en": "Oracle Database", "category": "database"},
+    )
+    assert norm.normalize("IIS").skill_id == "iis"
+    assert norm.normalize("aws").skill_id == "aws"
+    assert norm.normalize("amazon web services").skill_id == "aws"
+    assert norm.normalize("magento").skill_id == "magento"
+    assert norm.normalize("adobe commerce").skill_id == "magento"
+    # a generic leftover is not a name of its own
+    assert norm.normalize("database").skill_id is None
+
+
+def test_a_key_implied_by_two_names_belongs_to_neither():
+    norm = _tiny(
+        {"id": "a", "name_en": "Apache Kite", "category": "tool"},
+        {"id": "b", "name_en": "Google Kite", "category": "tool"},
+    )
+    assert norm.normalize("kite").skill_id is None
+    assert norm.normalize("google kite").skill_id == "b"
+
+
+def test_derived_names():
+    from matchhub.matching.normalize import derived_names
+
+    assert derived_names("Microsoft IIS") == ["IIS"]
+    assert derived_names("Amazon Web Services (AWS)") == ["Amazon Web Services", "AWS"]
+    assert derived_names("Oracle Database") == []
+    assert derived_names("C++") == []
+
+
+def test_javascript_library_names_with_or_without_js():
+    norm = _tiny(
+        {"id": "react", "name_en": "React", "category": "framework-library"},
+        {"id": "vue", "name_en": "Vue.js", "category": "framework-library"},
+    )
+    for term in ("reactjs", "react js", "React.js", "ReactJS"):
+        assert norm.normalize(term).skill_id == "react", term
+    assert norm.normalize("vue").skill_id == "vue"
+    assert norm.normalize("vuejs").skill_id == "vue"
+
+
+def test_four_letter_swaps_are_typos_but_changed_letters_are_not():
+    norm = _tiny(
+        {"id": "html", "name_en": "HTML", "category": "programming-language"},
+        {"id": "word", "name_en": "Word", "category": "office"},
+    )
+    assert norm.normalize("hmtl").skill_id == "html"
+    assert norm.normalize("hmtl5").skill_id == "html"
+    assert norm.normalize("work").skill_id is None
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("kinh nghiệm 2 năm Java", "java"),
+        ("3+ years Python", "python"),
+        ("lập trình viên PHP", "php"),
+        ("sử dụng tốt Excel", "excel"),
+        ("có kiến thức về Docker", "docker"),
+        ("graphic designer", "graphic-design"),
+        ("manual tester", "software-testing"),
+        ("devops engineer", "devops"),
+        ("Java (2 năm)", "java"),
+    ],
+)
+def test_experience_lengths_role_nouns_and_fillers(norm, term, expected):
+    assert sid(norm, term) == expected
+
+
+def test_an_experience_length_alone_is_not_a_skill(norm):
+    assert sid(norm, "2 năm") is None

@@ -258,3 +258,17 @@ def test_profiles_reject_bad_levels():
         OrderProfile(id=1, kind="gig", required=())
     with pytest.raises(ValueError):
         OrderProfile(id=1, kind="job", required=(), headcount=0)
+
+
+def test_default_threshold_asks_more_of_a_learner_short_everywhere():
+    o = order(required=[("python", 4), ("sql", 3)], locality="Nam Định")
+    supply = [
+        learner("near", [("python", 3), ("sql", 2)], locality="Nam Định"),
+        learner("far", [("python", 3), ("sql", 2)], locality="Hà Nội"),
+        learner("expert-far", [("python", 4), ("sql", 3)], locality="Hà Nội"),
+    ]
+    results = by_id(rank_learners(o, supply))
+    assert results["far"].score == pytest.approx(0.45)
+    assert not results["far"].qualifies
+    assert results["near"].qualifies
+    assert results["expert-far"].qualifies

@@ -18,7 +18,10 @@ def test_normalize_reads_stdin_and_writes_json_lines(runner):
     assert result.exit_code == 0, result.output
     lines = [json.loads(x) for x in result.output.splitlines()]
     assert lines[0] == {
-        "term": "Lập trình PHP", "skill_id": "php", "name_en": "PHP", "name_vi": "PHP",
+        "term": "Lập trình PHP",
+        "skill_id": "php",
+        "name_en": "PHP",
+        "name_vi": "PHP",
         "score": 0.95,
     }
     assert lines[1]["skill_id"] is None and lines[1]["name_en"] is None

@@ -13,10 +13,36 @@ from matchhub.matching.taxonomy import (
 from matchhub.matching.text import fold
 
 COMMON_IDS = [
-    "python", "java", "javascript", "typescript", "php", "c", "cpp", "csharp", "go", "sql",
-    "mysql", "postgresql", "html", "css", "react", "angular", "vuejs", "nodejs", "spring-boot",
-    "dotnet", "docker", "kubernetes", "aws", "git", "linux", "software-testing", "teamwork",
-    "communication", "english", "problem-solving",
+    "python",
+    "java",
+    "javascript",
+    "typescript",
+    "php",
+    "c",
+    "cpp",
+    "csharp",
+    "go",
+    "sql",
+    "mysql",
+    "postgresql",
+    "html",
+    "css",
+    "react",
+    "angular",
+    "vuejs",
+    "nodejs",
+    "spring-boot",
+    "dotnet",
+    "docker",
+    "kubernetes",
+    "aws",
+    "git",
+    "linux",
+    "software-testing",
+    "teamwork",
+    "communication",
+    "english",
+    "problem-solving",
 ]
 
 
@@ -66,10 +92,19 @@ def test_shipped_file_carries_the_attribution():
 
 def test_from_records_round_trip():
     records = [
-        {"id": "python", "name_en": "Python", "category": "programming-language",
-         "aliases": ["py", "python3"]},
-        {"id": "teamwork", "name_en": "Teamwork", "name_vi": "Làm việc nhóm",
-         "category": "transversal", "esco_uri": "http://data.europa.eu/esco/skill/x"},
+        {
+            "id": "python",
+            "name_en": "Python",
+            "category": "programming-language",
+            "aliases": ["py", "python3"],
+        },
+        {
+            "id": "teamwork",
+            "name_en": "Teamwork",
+            "name_vi": "Làm việc nhóm",
+            "category": "transversal",
+            "esco_uri": "http://data.europa.eu/esco/skill/x",
+        },
     ]
     tax = Taxonomy.from_records(records)
     assert len(tax) == 2
@@ -132,11 +167,10 @@ def test_shipped_json_is_in_sync_with_the_curated_source(tmp_path):
     # no data directory: the build keeps no ESCO/O*NET references, all else is equal
     doc = build.build(tmp_path / "no-data")
     shipped = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))["skills"]
-    strip = [
-        {k: v for k, v in s.items() if k not in ("esco_uri", "onet")} for s in shipped
-    ]
-    assert [{k: v for k, v in s.items() if k not in ("esco_uri", "onet")}
-            for s in doc["skills"]] == strip
+    strip = [{k: v for k, v in s.items() if k not in ("esco_uri", "onet")} for s in shipped]
+    assert [
+        {k: v for k, v in s.items() if k not in ("esco_uri", "onet")} for s in doc["skills"]
+    ] == strip
 
 
 def test_curated_parser_rejects_bad_lines():
@@ -152,3 +186,84 @@ def test_conflicting_aliases_are_reported():
     build = _build_module()
     records = build.parse_curated("a | tool | A | | Đồ họa\nb | tool | B | | do hoa\n")
     assert build.check_conflicts(records)
+
+
+def _import_fixture(root):
+    tax = root / "taxonomy"
+    tax.mkdir(parents=True)
+    header = "O*NET-SOC Code\tExample\tCommodity Code\tCommodity Title\tHot Technology\tIn Demand\n"
+    rows = [
+        ("Adobe Photoshop", "Graphics or photo imaging software", "Y"),
+        ("Adobe Acrobat", "Document management software", "Y"),
+        ("Adobe Lightroom", "Graphics or photo imaging software", "N"),
+        ("Oracle Java", "Object or component oriented development software", "Y"),
+        ("Flowcharting software", "Project management software", "Y"),
+        ("Alteryx software", "Business intelligence and data analysis software", "Y"),
+        ("Slack", "Electronic mail software", "Y"),
+        ("Obscure Tool", "Analytical or scientific software", "N"),
+    ]
+    (tax / "onet_technology_skills.tsv").write_text(
+        header + "".join(f"11-1011.00\t{e}\t1\t{t}\t{h}\tN\n" for e, t, h in rows),
+        encoding="utf-8",
+    )
+    (tax / "onet_occupation_data.tsv").write_text(
+        "O*NET-SOC Code\tTitle\tDescription\n"
+        "11-1011.00\tChief\tuse flowcharting and analysis software to plan the tool work.\n",
+        encoding="utf-8",
+    )
+    (tax / "esco_ict_skills.json").write_text(
+        json.dumps(
+            [
+                {
+                    "uri": "http://data.europa.eu/esco/skill/1",
+                    "label": "KDevelop",
+                    "altLabel": ["KDevelop platform", "KD"],
+                    "skillType": "knowledge",
+                },
+                {
+                    "uri": "http://data.europa.eu/esco/skill/2",
+                    "label": "develop terminology databases",
+                    "altLabel": [],
+                    "skillType": "skill/competence",
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_import_adds_named_products_the_curated_list_lacks(tmp_path):
+    build = _build_module()
+    _import_fixture(tmp_path)
+    curated = build.parse_curated(
+        "photoshop | design | Adobe Photoshop | | photoshop\n"
+        "java | programming-language | Java | | core java\n"
+    )
+    got = build.import_records(curated, tmp_path)
+    by_name = {r["name_en"]: r for r in got}
+    # a curated skill's variant (by name or by one of its words) is not imported
+    assert "Adobe Photoshop" not in by_name and "Oracle Java" not in by_name
+    # kinds of software, everyday words, and examples nobody flags are not imported
+    assert "Flowcharting software" not in by_name
+    assert "Slack" not in by_name and "Obscure Tool" not in by_name
+    assert "Adobe Lightroom" not in by_name  # neither Hot Technology nor In Demand
+    # the vendor and the word "software" are dropped for an alias
+    assert by_name["Adobe Acrobat"]["aliases"] == ["Acrobat"]
+    assert by_name["Alteryx software"]["aliases"] == ["Alteryx"]
+    # ESCO knowledge concepts come in; short alt labels and verb phrases do not
+    assert by_name["KDevelop"]["aliases"] == ["KDevelop platform"]
+    assert "develop terminology databases" not in by_name
+    assert build.import_records(curated, tmp_path) == got  # deterministic
+
+
+def test_imported_records_round_trip_through_the_curated_format(tmp_path):
+    build = _build_module()
+    _import_fixture(tmp_path / "data")
+    records = build.import_records(build.parse_curated(""), tmp_path / "data")
+    path = tmp_path / "imported.txt"
+    build.write_imported(records, path)
+    parsed = build.parse_curated(path.read_text(encoding="utf-8"))
+    assert [(r["id"], r["name_en"], r["aliases"]) for r in parsed] == [
+        (r["id"], r["name_en"], r["aliases"]) for r in records
+    ]
+    assert not build.check_conflicts(parsed)

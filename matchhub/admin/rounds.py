@@ -1,0 +1,121 @@
+"""Internship allocation rounds: set up, open, close, run, review and publish."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchhub.admin import bp
+from matchhub.admin.forms import ActionForm, RoundForm
+from matchhub.models import RoundStatus, utcnow
+from matchhub.services import ServiceError, rounds
+
+
+def _round(round_id: int):
+    rnd = rounds.get_round(round_id)
+    if rnd is None:
+        abort(404)
+    return rnd
+
+
+def _local_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _seats_from(form_data) -> dict[int, int]:
+    """The chosen orders and their capacities from the set-up table (bad numbers: 0 seats)."""
+    seats: dict[int, int] = {}
+    for raw in form_data.getlist("order"):
+        if raw.isdigit():
+            capacity = form_data.get(f"capacity-{raw}", "")
+            seats[int(raw)] = int(capacity) if capacity.strip().isdigit() else -1
+    return seats
+
+
+@bp.route("/rounds")
+def round_list():
+    return render_template("admin/round_list.html", rounds=rounds.list_rounds())
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+def round_create():
+    form = RoundForm()
+    eligible = rounds.eligible_orders()
+    chosen = _seats_from(request.form) if form.is_submitted() else {}
+    if not form.is_submitted():
+        default = (utcnow() + timedelta(days=14)).astimezone(_local_tz())
+        form.deadline.data = default.replace(tzinfo=None, second=0, microsecond=0)
+    if form.validate_on_submit():
+        deadline = form.deadline.data.replace(tzinfo=_local_tz())
+        try:
+            rnd = rounds.create_round(current_user, form.name.data, deadline, chosen)
+        except ServiceError as exc:
+            target = getattr(form, exc.field, None) if exc.field else None
+            if target is not None and hasattr(target, "errors"):
+                target.errors = [*target.errors, exc.message]
+            else:
+                flash(exc.message, "danger")
+        else:
+            flash(_("The round is created as a draft: check it, then open it."), "success")
+            return redirect(url_for("admin.round_detail", round_id=rnd.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "admin/round_form.html", form=form, eligible=eligible, chosen=chosen
+    ), status
+
+
+@bp.route("/rounds/<int:round_id>")
+def round_detail(round_id: int):
+    rnd = _round(round_id)
+    unmatched_only = request.args.get("unmatched") == "1"
+    return render_template(
+        "admin/round_detail.html",
+        rnd=rnd,
+        action_form=ActionForm(),
+        participation=rounds.participation(rnd),
+        seats=rounds.seats_by_order(rnd),
+        results=rounds.results(
+            rnd, page=request.args.get("page", 1, type=int), unmatched_only=unmatched_only
+        )
+        if rnd.ran_at
+        else None,
+        unmatched_only=unmatched_only,
+        accepting=rounds.accepts_rankings(rnd),
+        RoundStatus=RoundStatus,
+    )
+
+
+def _act(round_id: int, action, done: str):
+    rnd = _round(round_id)
+    if ActionForm().validate_on_submit():
+        try:
+            action(rnd, current_user)
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(done, "success")
+    return redirect(url_for("admin.round_detail", round_id=rnd.id))
+
+
+@bp.route("/rounds/<int:round_id>/open", methods=["POST"])
+def round_open(round_id: int):
+    return _act(round_id, rounds.open_round, _("The round is open for ranking."))
+
+
+@bp.route("/rounds/<int:round_id>/close", methods=["POST"])
+def round_close(round_id: int):
+    return _act(round_id, rounds.close_round, _("Ranking is closed: run the allocation."))
+
+
+@bp.route("/rounds/<int:round_id>/run", methods=["POST"])
+def round_run(round_id: int):
+    return _act(round_id, rounds.run_round, _("The allocation ran: review it below."))
+
+
+@bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
+def round_publish(round_id: int):
+    return _act(
+        round_id, rounds.publish_round, _("The results are published and participants notified.")
+    )

@@ -1,0 +1,93 @@
+"""The province's skill demand, curriculum gaps per programme, and their exports."""
+
+from flask import Response, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchhub.college import bp
+from matchhub.college.programmes import own_programme
+from matchhub.i18n import skill_name
+from matchhub.services import demand, exports, learners
+from matchhub.services.localities import name_of as locality_name
+from matchhub.services.orgs import sector_name
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _chart_data(report: demand.DemandReport) -> dict:
+    """What the charts draw; the same figures are in the tables beside them."""
+    return {
+        "skills": {
+            "label": _("Weighted demand"),
+            "labels": [skill_name(r.skill) for r in report.skills],
+            "values": [round(r.demand, 2) for r in report.skills],
+        },
+        "trend": {
+            "labels": report.months,
+            "datasets": [
+                {"label": skill_name(skill), "data": values} for skill, values in report.trend
+            ],
+        },
+        "sectors": {
+            "label": _("Weighted demand"),
+            "labels": [sector_name(r.key) or _("Other") for r in report.sectors],
+            "values": [round(r.demand, 2) for r in report.sectors],
+        },
+        "localities": {
+            "label": _("Weighted demand"),
+            "labels": [locality_name(r.key) or _("Not stated") for r in report.localities],
+            "values": [round(r.demand, 2) for r in report.localities],
+        },
+    }
+
+
+@bp.route("/demand")
+def demand_report():
+    report = demand.demand_report(current_user.organization)
+    return render_template(
+        "college/demand_report.html", report=report, chart_data=_chart_data(report)
+    )
+
+
+@bp.route("/demand.<any(csv, xlsx):fmt>")
+def demand_export(fmt: str):
+    report = demand.demand_report(current_user.organization)
+    headers = [
+        _("Skill"),
+        _("Weighted demand"),
+        _("Share of demand"),
+        _("Orders"),
+        _("Level asked"),
+        _("My programmes teaching it"),
+    ]
+    rows = [
+        [
+            skill_name(r.skill),
+            round(r.demand, 2),
+            round(r.share, 4),
+            r.orders,
+            r.level,
+            "; ".join(f"{p.name} ({level}/5)" for p, level in r.programmes),
+        ]
+        for r in report.skills
+    ]
+    name = f"demand-{report.today.isoformat()}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = exports.to_xlsx(headers, rows, _("Demand")), XLSX
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"}
+    )
+
+
+@bp.route("/gaps")
+def gap_list():
+    programmes = learners.programmes_of(current_user.organization)
+    return render_template("college/gap_list.html", overview=demand.gap_overview(programmes))
+
+
+@bp.route("/programmes/<int:programme_id>/gaps")
+def gap_detail(programme_id: int):
+    programme = own_programme(programme_id)
+    return render_template("college/gap_detail.html", gaps=demand.programme_gap_report(programme))

@@ -1,0 +1,74 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from matchhub.forms import Form, strip
+
+CODE_RULE = Regexp(
+    r"^[0-9A-Za-z][0-9A-Za-z._\-]*$",
+    message=_l("Use letters, digits, dots, dashes and underscores."),
+)
+
+SKILLS_HELP = _l(
+    "Skills not suggested above: one per line or separated by commas, with a level "
+    "from 1 to 5 after a colon, e.g. “Docker:2”."
+)
+
+
+class ActionForm(Form):
+    """A button that acts (commit, discard, accept, decline): only the CSRF token."""
+
+
+class UploadForm(Form):
+    file = FileField(
+        _l("Learner file (CSV or XLSX)"),
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
+    )
+
+
+class ProgrammeForm(Form):
+    code = StringField(
+        _l("Code"), filters=[strip], validators=[DataRequired(), Length(max=30), CODE_RULE]
+    )
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    level = SelectField(_l("Level"), validators=[DataRequired()])
+    field = StringField(
+        _l("Field of study"), filters=[strip], validators=[DataRequired(), Length(max=120)]
+    )
+    yearly_intake = IntegerField(
+        _l("Yearly intake"), default=0, validators=[Optional(), NumberRange(0, 100_000)]
+    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+
+
+class CourseForm(Form):
+    """A course; the skills it teaches come from checkboxes the view reads itself."""
+
+    code = StringField(
+        _l("Code"), filters=[strip], validators=[DataRequired(), Length(max=30), CODE_RULE]
+    )
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    credits = IntegerField(_l("Credits"), default=3, validators=[Optional(), NumberRange(0, 60)])
+    syllabus = TextAreaField(
+        _l("Syllabus (learning outcomes, topics)"), validators=[Optional(), Length(max=20_000)]
+    )
+    extra_skills = TextAreaField(
+        _l("Other skills taught"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class OfferForm(Form):
+    programme = SelectField(_l("Programme"), validators=[Optional()])
+    course_name = StringField(
+        _l("Short course name"), filters=[strip], validators=[Optional(), Length(max=200)]
+    )
+    seats = IntegerField(_l("Seats"), default=10, validators=[DataRequired(), NumberRange(1, 1000)])
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    note = TextAreaField(_l("Note to the enterprise"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,102 @@
+"""Bulk import of learners: upload, preview, commit; and the template to start from."""
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchhub.college import bp
+from matchhub.college.forms import ActionForm, UploadForm
+from matchhub.i18n import current_lang
+from matchhub.services import ServiceError, exports, imports
+
+PREVIEW_PAGE_SIZE = 200
+_RESULT_KEY = "college.import_result"
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+def import_upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            token = imports.stage_upload(
+                current_user.organization, current_user, upload.read(), upload.filename or ""
+            )
+        except ServiceError as exc:
+            form.file.errors = [*form.file.errors, exc.message]
+        else:
+            return redirect(url_for("college.import_preview", token=token))
+    return render_template(
+        "college/import_upload.html",
+        form=form,
+        result=session.pop(_RESULT_KEY, None),
+        columns=imports.COLUMNS,
+        max_rows=imports.MAX_WEB_ROWS,
+    )
+
+
+@bp.route("/imports/<token>")
+def import_preview(token: str):
+    try:
+        preview = imports.preview_upload(current_user.organization, token)
+    except ServiceError as exc:
+        flash(exc.message, "warning")
+        return redirect(url_for("college.import_upload"))
+    rows = preview.parsed.rows
+    pages = max(1, -(-len(rows) // PREVIEW_PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    start = (page - 1) * PREVIEW_PAGE_SIZE
+    return render_template(
+        "college/import_preview.html",
+        preview=preview,
+        parsed=preview.parsed,
+        errors=preview.parsed.errors,
+        warnings=preview.parsed.warnings,
+        file_warnings=[i for i in preview.parsed.file_issues if not i.error],
+        rows=rows[start : start + PREVIEW_PAGE_SIZE],
+        page=page,
+        pages=pages,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/imports/<token>/commit", methods=["POST"])
+def import_commit(token: str):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        result = imports.commit_upload(current_user.organization, current_user, token)
+    except ServiceError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("college.import_preview", token=token))
+    session[_RESULT_KEY] = {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+    return redirect(url_for("college.import_upload"))
+
+
+@bp.route("/imports/<token>/discard", methods=["POST"])
+def import_discard(token: str):
+    if ActionForm().validate_on_submit():
+        imports.discard_upload(current_user.organization, token)
+        flash(_("The upload was discarded; nothing was imported."), "info")
+    return redirect(url_for("college.import_upload"))
+
+
+@bp.route("/imports/template.<any(csv, xlsx):fmt>")
+def import_template(fmt: str):
+    lang = request.args.get("lang") or current_lang()
+    lang = lang if lang in ("vi", "en") else "vi"
+    headers = imports.template_headers(lang)
+    rows = imports.template_rows(current_user.organization)
+    name = f"matchhub-learners-{lang}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(headers, rows, "learners")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"}
+    )

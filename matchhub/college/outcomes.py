@@ -1,0 +1,55 @@
+"""Placement outcomes of the college's learners, on screen and exported."""
+
+from flask import Response, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchhub.college import bp
+from matchhub.labels import label
+from matchhub.models import ApplicationStatus
+from matchhub.services import exports, outcomes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/outcomes")
+def outcome_report():
+    return render_template(
+        "college/outcome_report.html",
+        cohorts=outcomes.outcomes_of(current_user.organization),
+        statuses=list(ApplicationStatus),
+    )
+
+
+@bp.route("/outcomes.<any(csv, xlsx):fmt>")
+def outcome_export(fmt: str):
+    cohorts = outcomes.outcomes_of(current_user.organization)
+    statuses = list(ApplicationStatus)
+    headers = [
+        _("Programme"),
+        _("Graduation year"),
+        _("Learners"),
+        *[label(s) for s in statuses],
+        _("Hired learners"),
+        _("Placement rate"),
+    ]
+    rows = [
+        [
+            c.programme.name if c.programme else _("No programme"),
+            c.year or "",
+            c.learners,
+            *[c.statuses.get(s, 0) for s in statuses],
+            c.hired_learners,
+            round(c.placement_rate, 4),
+        ]
+        for c in cohorts
+    ]
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = exports.to_xlsx(headers, rows, _("Outcomes")), XLSX
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename=outcomes.{fmt}"},
+    )

@@ -1,0 +1,203 @@
+"""An enterprise's candidates for an order and its hiring pipeline.
+
+Every route loads the order (or application) through the one ownership check, so
+another organisation's order id answers 404, whatever the URL says.
+"""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchhub.enterprise import bp
+from matchhub.enterprise.forms import CandidateFilterForm, MoveForm, NoteForm, ShortlistForm
+from matchhub.enterprise.routes import own_order
+from matchhub.forms import choices
+from matchhub.labels import label
+from matchhub.models import ApplicationStatus
+from matchhub.security import require
+from matchhub.services import (
+    ServiceError,
+    applications,
+    learners,
+    localities,
+    matching,
+    profiles,
+)
+
+PER_PAGE = 20
+
+
+def _own_application(application_id: int):
+    app = applications.get_application(application_id)
+    if app is None:
+        abort(404)
+    require(current_user.role, organization=app.order.organization)
+    return app
+
+
+def _filters(form: CandidateFilterForm) -> matching.CandidateFilters:
+    programme = form.programme.data
+    return matching.CandidateFilters(
+        locality=form.locality.data or None,
+        graduation_year=form.graduation_year.data,
+        programme_id=int(programme) if programme and programme.isdigit() else None,
+        min_score=float(form.min_score.data) / 100 if form.min_score.data else None,
+    )
+
+
+@bp.route("/orders/<int:order_id>/candidates")
+def candidate_list(order_id: int):
+    order = own_order(order_id)
+    form = CandidateFilterForm(request.args)
+    form.locality.choices = choices([("", _("Any locality")), *localities.choices()])
+    form.programme.choices = choices(
+        [("", _("Any programme"))]
+        + [(str(p.id), f"{p.name} · {p.organization.name}") for p in profiles.verified_programmes()]
+    )
+    page = None
+    if order.organization.is_verified:
+        filters = _filters(form) if form.validate() else matching.CandidateFilters()
+        page = matching.candidates_for(
+            order, filters, page=request.args.get("page", 1, type=int), per_page=PER_PAGE
+        )
+    return render_template(
+        "enterprise/candidate_list.html",
+        order=order,
+        form=form,
+        page=page,
+        shortlist_form=ShortlistForm(),
+        contact_visible=applications.contact_visible,
+        skills=matching.skills_of(c.result for c in page.items) if page else {},
+    )
+
+
+@bp.route("/orders/<int:order_id>/candidates/<int:learner_id>")
+def candidate_detail(order_id: int, learner_id: int):
+    order = own_order(order_id)
+    try:
+        view = profiles.view_candidate(order, learner_id, current_user)
+    except ServiceError:
+        abort(404)
+    result = matching.explain(order, view.learner)
+    return render_template(
+        "enterprise/candidate_detail.html",
+        order=order,
+        view=view,
+        result=result,
+        skills=matching.skills_of([result]),
+        shortlist_form=ShortlistForm(),
+    )
+
+
+@bp.route("/orders/<int:order_id>/candidates/<int:learner_id>/shortlist", methods=["POST"])
+def candidate_shortlist(order_id: int, learner_id: int):
+    order = own_order(order_id)
+    form = ShortlistForm()
+    if not form.validate_on_submit():
+        abort(400)
+    learner = learners.get_learner(learner_id)
+    if learner is None or not order.organization.is_verified:
+        abort(404)
+    invite = form.invite.data == "1"
+    try:
+        applications.shortlist(order, learner, current_user, invite=invite)
+    except ServiceError as exc:
+        flash(exc.message, "warning")
+    else:
+        flash(
+            _("%(name)s is invited to apply.", name=learner.full_name)
+            if invite
+            else _("%(name)s is on the shortlist.", name=learner.full_name),
+            "success",
+        )
+    back = request.form.get("next_url")
+    if not _safe(back):
+        back = url_for("enterprise.candidate_list", order_id=order.id)
+    return redirect(back)
+
+
+def _safe(url: str | None) -> bool:
+    """Only same-site paths are followed back (no open redirect)."""
+    return bool(url) and url.startswith("/") and not url.startswith("//")
+
+
+@bp.route("/orders/<int:order_id>/pipeline")
+def pipeline(order_id: int):
+    order = own_order(order_id)
+    apps = [a for a in applications.pipeline(order) if applications.shown_in_pipeline(a)]
+    return render_template(
+        "enterprise/pipeline.html",
+        order=order,
+        applications=apps,
+        counts=applications.stage_counts(apps),
+        contact_visible=applications.contact_visible,
+    )
+
+
+@bp.route("/orders/<int:order_id>/pipeline/export.<any(csv, xlsx):fmt>")
+def pipeline_export(order_id: int, fmt: str):
+    order = own_order(order_id)
+    export = applications.export_pipeline(order, current_user, fmt)
+    return Response(
+        export.data,
+        mimetype=export.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+    )
+
+
+@bp.route("/applications/<int:application_id>")
+def application_detail(application_id: int):
+    app = _own_application(application_id)
+    try:
+        # The same check and audit as the candidate's profile: this page shows it too.
+        profiles.view_candidate(app.order, app.learner_id, current_user)
+    except ServiceError:
+        abort(404)
+    move_form = MoveForm()
+    move_form.to_status.choices = choices(
+        (s.value, label(s)) for s in applications.ENTERPRISE_MOVES.get(app.status, ())
+    )
+    result = matching.explain(app.order, app.learner)
+    return render_template(
+        "enterprise/application_detail.html",
+        app=app,
+        order=app.order,
+        move_form=move_form,
+        note_form=NoteForm(),
+        contact_visible=applications.contact_visible(app),
+        result=result,
+        skills=matching.skills_of([result]),
+    )
+
+
+@bp.route("/applications/<int:application_id>/move", methods=["POST"])
+def application_move(application_id: int):
+    app = _own_application(application_id)
+    form = MoveForm()
+    form.to_status.choices = choices(
+        (s.value, label(s)) for s in applications.ENTERPRISE_MOVES.get(app.status, ())
+    )
+    if form.validate_on_submit():
+        try:
+            applications.move(
+                app, current_user, ApplicationStatus(form.to_status.data), form.note.data
+            )
+        except ServiceError as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(_("Moved to: %(status)s.", status=label(app.status)), "success")
+    else:
+        flash(_("This application cannot move to that stage now."), "warning")
+    return redirect(url_for("enterprise.application_detail", application_id=app.id))
+
+
+@bp.route("/applications/<int:application_id>/note", methods=["POST"])
+def application_note(application_id: int):
+    app = _own_application(application_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        applications.add_note(app, current_user, form.note.data)
+        flash(_("The note is saved."), "success")
+    else:
+        flash(_("Write a note first."), "warning")
+    return redirect(url_for("enterprise.application_detail", application_id=app.id))

@@ -1,0 +1,44 @@
+"""An enterprise decides on the offers colleges send to its training orders."""
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchhub.enterprise import bp
+from matchhub.enterprise.forms import ActionForm
+from matchhub.models import OrderKind
+from matchhub.security import require
+from matchhub.services import ServiceError, training
+
+
+@bp.context_processor
+def _training_offers():
+    # The order page's included section asks for its offers; only for training orders.
+    def training_offers_for(order):
+        if order is None or order.kind is not OrderKind.TRAINING:
+            return []
+        require(current_user.role, organization=order.organization)
+        return training.offers_for_order(order)
+
+    return {"training_offers_for": training_offers_for}
+
+
+@bp.route("/offers/<int:offer_id>/<any(accept, decline):decision>", methods=["POST"])
+def offer_decide(offer_id: int, decision: str):
+    offer = training.get_offer(offer_id)
+    if offer is None:
+        abort(404)
+    require(current_user.role, organization=offer.order.organization)
+    if ActionForm().validate_on_submit():
+        try:
+            training.decide_offer(offer, current_user, accept=decision == "accept")
+        except ServiceError as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(
+                _("The offer is accepted.")
+                if decision == "accept"
+                else _("The offer is declined."),
+                "success",
+            )
+    return redirect(url_for("enterprise.order_detail", order_id=offer.order_id))

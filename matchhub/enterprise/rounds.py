@@ -1,0 +1,86 @@
+"""An enterprise's side of an allocation round: rank the candidates, then read the outcome."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchhub import notification_views
+from matchhub.enterprise import bp
+from matchhub.models import RoundStatus
+from matchhub.round_views import RoundActionForm, apply_move, int_list
+from matchhub.security import require
+from matchhub.services import ServiceError, rounds
+
+notification_views.register(bp)
+
+
+def _org():
+    org = current_user.organization
+    if org is None:
+        abort(404)
+    return org
+
+
+def _round(round_id: int):
+    """A visible round in which the user's organisation takes part (404 otherwise)."""
+    rnd = rounds.get_round(round_id)
+    if rnd is None or rnd.status is RoundStatus.DRAFT or not rounds.orders_of_in_round(rnd, _org()):
+        abort(404)
+    return rnd
+
+
+def _round_order(rnd, order_id: int):
+    ro = rounds.round_order_map(rnd).get(order_id)
+    if ro is None:
+        abort(404)
+    require(current_user.role, organization=ro.order.organization)
+    return ro
+
+
+@bp.route("/rounds")
+def round_list():
+    org = _org()
+    mine = [r for r in rounds.visible_rounds() if rounds.orders_of_in_round(r, org)]
+    return render_template("enterprise/round_list.html", rounds=mine)
+
+
+@bp.route("/rounds/<int:round_id>")
+def round_detail(round_id: int):
+    rnd = _round(round_id)
+    org = _org()
+    own = rounds.orders_of_in_round(rnd, org)
+    return render_template(
+        "enterprise/round_detail.html",
+        rnd=rnd,
+        own=own,
+        candidates={ro.order_id: len(rounds.candidates_of(rnd, ro.order_id)) for ro in own},
+        accepting=rounds.accepts_rankings(rnd),
+        outcomes=rounds.enterprise_outcome(rnd, org),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/orders/<int:order_id>", methods=["GET", "POST"])
+def round_ranking(round_id: int, order_id: int):
+    rnd = _round(round_id)
+    ro = _round_order(rnd, order_id)
+    form = RoundActionForm()
+    if form.validate_on_submit():
+        order = int_list(request.form.getlist("candidate"))
+        refused = set(int_list(request.form.getlist("unacceptable")))
+        order = apply_move(order, request.form.get("action", "save"), None)
+        try:
+            rounds.save_ranking(rnd, _org(), current_user, order_id, order, refused)
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(_("Your ranking is saved."), "success")
+        return redirect(url_for("enterprise.round_ranking", round_id=rnd.id, order_id=order_id))
+    return render_template(
+        "enterprise/round_ranking.html",
+        rnd=rnd,
+        ro=ro,
+        form=form,
+        rows=rounds.ranking_of(rnd, order_id),
+        saved=rounds.ranking_saved(rnd, order_id),
+        accepting=rounds.accepts_rankings(rnd),
+    )

@@ -1,0 +1,75 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from matchhub.forms import Form, strip
+
+SKILLS_HELP = _l(
+    "One skill per line or separated by commas, with your level from 1 (aware of it) to 5 "
+    "(expert) after a colon, e.g. “Python:4”. Vietnamese or English names and small typos "
+    "are understood; terms the taxonomy does not know are kept and flagged."
+)
+
+
+class ProfileForm(Form):
+    full_name = StringField(
+        _l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=120)]
+    )
+    phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), Length(max=20)])
+    programme = SelectField(_l("Programme"), validators=[Optional()])
+    graduation_year = IntegerField(
+        _l("Graduation year"), validators=[Optional(), NumberRange(1990, 2100)]
+    )
+    locality = SelectField(_l("Locality"), validators=[Optional()])
+    preferred_localities = SelectMultipleField(
+        _l("Other localities where I would work"), validators=[Optional()]
+    )
+    available_from = DateField(_l("Available from"), validators=[Optional()])
+    skills = TextAreaField(_l("Skills"), validators=[Optional(), Length(max=3000)])
+    cv_text = TextAreaField(_l("CV"), validators=[Optional(), Length(max=20000)])
+
+
+class MatchFilterForm(Form):
+    """Filters of the matches page (GET: nothing is written, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    locality = SelectField(_l("Locality"), validators=[Optional()])
+
+
+class ApplyForm(Form):
+    message = TextAreaField(
+        _l("Message to the enterprise (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class ActionForm(Form):
+    """A button (decline, withdraw, withdraw consent, export): only the CSRF token."""
+
+
+class VisibilityForm(Form):
+    visibility = RadioField(_l("Who may see my profile"), validators=[InputRequired()])
+
+
+class ConsentForm(Form):
+    agree = BooleanField(_l("I agree"), validators=[DataRequired()])
+
+
+class DeleteAccountForm(Form):
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    confirm = BooleanField(
+        _l("I understand that my account and personal data are erased for good"),
+        validators=[DataRequired()],
+    )

@@ -1,0 +1,82 @@
+"""A learner's side of an allocation round: rank internships, then read the result."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchhub import notification_views
+from matchhub.learner import bp
+from matchhub.models import RoundStatus
+from matchhub.round_views import RoundActionForm, apply_move, int_list, learner_reasons
+from matchhub.services import ServiceError, learners, rounds
+
+notification_views.register(bp)
+
+
+def _learner():
+    learner = learners.learner_of_user(current_user)
+    if learner is None:
+        abort(404)
+    return learner
+
+
+def _visible_round(round_id: int):
+    rnd = rounds.get_round(round_id)
+    if rnd is None or rnd.status is RoundStatus.DRAFT:
+        abort(404)
+    return rnd
+
+
+@bp.route("/rounds")
+def round_list():
+    learner = _learner()
+    visible = rounds.visible_rounds()
+    return render_template(
+        "learner/round_list.html",
+        rounds=visible,
+        mine={r.id: bool(rounds.saved_choices(r, learner)) for r in visible},
+    )
+
+
+@bp.route("/rounds/<int:round_id>")
+def round_detail(round_id: int):
+    learner = _learner()
+    rnd = _visible_round(round_id)
+    saved = rounds.saved_choices(rnd, learner)
+    accepting = rounds.accepts_rankings(rnd)
+    choices = saved or (rounds.suggested_choices(rnd, learner) if accepting else [])
+    result = rounds.result_of(rnd, learner)
+    by_order = rounds.round_order_map(rnd)
+    return render_template(
+        "learner/round_detail.html",
+        rnd=rnd,
+        learner=learner,
+        form=RoundActionForm(),
+        choices=[by_order[oid] for oid in choices if oid in by_order],
+        saved=bool(saved),
+        accepting=accepting,
+        scores=rounds.order_scores_for(rnd, learner) if accepting else {},
+        max_choices=rounds.MAX_CHOICES,
+        result=result,
+        reasons=learner_reasons(result, by_order) if result else [],
+    )
+
+
+@bp.route("/rounds/<int:round_id>/choices", methods=["POST"])
+def round_choices_save(round_id: int):
+    learner = _learner()
+    rnd = _visible_round(round_id)
+    if not RoundActionForm().validate_on_submit():
+        abort(400)
+    current = int_list(request.form.getlist("choice"))
+    add = request.form.get("add_order", "")
+    items = apply_move(
+        current, request.form.get("action", "save"), int(add) if add.isdigit() else None
+    )
+    try:
+        rounds.save_choices(rnd, learner, items)
+    except ServiceError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(_("Your choices are saved."), "success")
+    return redirect(url_for("learner.round_detail", round_id=rnd.id) + "#choices")

@@ -1,0 +1,372 @@
+"""The hiring pipeline: shortlist → invited → applied → interview → offer → hired.
+
+Both sides move an application, each only along its own edges (see
+``ENTERPRISE_MOVES`` and the learner functions); every move is an
+``ApplicationEvent`` with who, from, to and an optional note, so the full history
+stays. An enterprise sees a learner's contact details only once the learner has
+applied or accepted an invitation (statuses in ``CONTACT_VISIBLE``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from matchhub.extensions import db
+from matchhub.labels import label
+from matchhub.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Learner,
+    LearnerSkill,
+    Order,
+    OrderSkill,
+    OrderStatus,
+    User,
+)
+from matchhub.services import ServiceError, audit, exports, localities, matching
+from matchhub.services.orders import today_in_vietnam
+
+S = ApplicationStatus
+
+#: The pipeline's stages in the order they are shown.
+STAGES: tuple[ApplicationStatus, ...] = tuple(ApplicationStatus)
+#: Where an enterprise may move an application from each status.
+ENTERPRISE_MOVES: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
+    S.SHORTLISTED: (S.INVITED, S.REJECTED),
+    S.INVITED: (S.REJECTED,),
+    S.APPLIED: (S.INTERVIEW, S.OFFER, S.HIRED, S.REJECTED),
+    S.INTERVIEW: (S.OFFER, S.HIRED, S.REJECTED),
+    S.OFFER: (S.HIRED, S.REJECTED),
+}
+#: Statuses from which a learner may withdraw.
+WITHDRAWABLE = frozenset({S.INVITED, S.APPLIED, S.INTERVIEW, S.OFFER})
+#: Statuses in which the enterprise sees the learner's email and phone.
+CONTACT_VISIBLE = frozenset({S.APPLIED, S.INTERVIEW, S.OFFER, S.HIRED})
+#: What a learner sees of their applications: a shortlist is the enterprise's own notebook.
+LEARNER_VISIBLE = frozenset(set(S) - {S.SHORTLISTED})
+MAX_NOTE = 2000
+MAX_MESSAGE = 2000
+
+
+def contact_visible(application: Application | None) -> bool:
+    """Whether the enterprise may see the learner's contact details on ``application``."""
+    return application is not None and application.status in CONTACT_VISIBLE
+
+
+def _event(
+    app: Application, to: ApplicationStatus, actor: User | None, note: str | None = None
+) -> None:
+    note = (note or "").strip()[:MAX_NOTE] or None
+    app.events.append(
+        ApplicationEvent(
+            from_status=app.status, to_status=to, actor_id=actor.id if actor else None, note=note
+        )
+    )
+    app.status = to
+
+
+def get_application(application_id: int) -> Application | None:
+    """An application with its order, learner and history; the caller checks ownership."""
+    return db.session.scalar(
+        sa.select(Application)
+        .where(Application.id == application_id)
+        .options(
+            selectinload(Application.order).selectinload(Order.organization),
+            selectinload(Application.learner)
+            .selectinload(Learner.skills)
+            .selectinload(LearnerSkill.skill),
+            selectinload(Application.events).selectinload(ApplicationEvent.actor),
+        )
+    )
+
+
+def _find(order: Order, learner: Learner) -> Application | None:
+    return db.session.scalar(
+        sa.select(Application).where(
+            Application.order_id == order.id, Application.learner_id == learner.id
+        )
+    )
+
+
+# --- the enterprise side ---
+
+
+def shortlist(order: Order, learner: Learner, user: User, invite: bool = False) -> Application:
+    """Put a ranked learner on the order's shortlist (and invite them at once if ``invite``).
+
+    Only a learner who may be matched (visible, consent given) can be shortlisted; a
+    learner already in the pipeline is refused.
+    """
+    if order.status not in (OrderStatus.DRAFT, OrderStatus.OPEN):
+        raise ServiceError(_("This order is no longer open."))
+    if not matching.is_matchable(learner):
+        raise ServiceError(_("This learner's profile is not available."))
+    if _find(order, learner) is not None:
+        raise ServiceError(_("This learner is already in the pipeline of this order."))
+    if invite:
+        _check_can_invite(order)
+    app = Application(order_id=order.id, learner_id=learner.id, status=S.SHORTLISTED)
+    app.events.append(ApplicationEvent(from_status=None, to_status=S.SHORTLISTED, actor_id=user.id))
+    db.session.add(app)
+    if invite:
+        _event(app, S.INVITED, user)
+    db.session.flush()
+    audit.record(
+        "application.invited" if invite else "application.shortlisted",
+        actor=user,
+        organization_id=order.organization_id,
+        obj=app,
+        learner_id=learner.id,
+    )
+    db.session.commit()
+    return app
+
+
+def _check_can_invite(order: Order) -> None:
+    if order.status is not OrderStatus.OPEN:
+        raise ServiceError(_("Publish the order before inviting learners."))
+
+
+def move(app: Application, user: User, to: ApplicationStatus, note: str | None = None) -> None:
+    """Move an application to the next stage the enterprise may choose (see ENTERPRISE_MOVES)."""
+    if to not in ENTERPRISE_MOVES.get(app.status, ()):
+        raise ServiceError(_("This application cannot move to that stage now."))
+    if to is S.INVITED:
+        if not matching.is_matchable(app.learner):
+            raise ServiceError(_("This learner's profile is not available."))
+        _check_can_invite(app.order)
+    _event(app, to, user, note)
+    audit.record(
+        f"application.{to.value}",
+        actor=user,
+        organization_id=app.order.organization_id,
+        obj=app,
+        learner_id=app.learner_id,
+    )
+    db.session.commit()
+
+
+def add_note(app: Application, user: User, note: str) -> None:
+    """Keep a note in the application's history without changing its stage."""
+    if not (note or "").strip():
+        raise ServiceError(_("Write a note first."), field="note")
+    _event(app, app.status, user, note)
+    db.session.commit()
+
+
+def pipeline(order: Order) -> list[Application]:
+    """Every application of ``order`` with its learner, by stage then latest change."""
+    apps = list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.order_id == order.id)
+            .options(
+                selectinload(Application.learner).selectinload(Learner.programme),
+                selectinload(Application.events),
+            )
+            .order_by(Application.updated_at.desc(), Application.id.desc())
+        )
+    )
+    rank = {s: i for i, s in enumerate(STAGES)}
+    return sorted(apps, key=lambda a: rank[a.status])
+
+
+def stage_counts(apps: Sequence[Application]) -> dict[ApplicationStatus, int]:
+    """How many of ``apps`` sit in each stage, every stage listed (zeros included)."""
+    counts = Counter(a.status for a in apps)
+    return {s: counts.get(s, 0) for s in STAGES}
+
+
+def shown_in_pipeline(app: Application) -> bool:
+    """A learner who hid their profile stays visible only where they applied themselves."""
+    return matching.is_matchable(app.learner) or app.status in CONTACT_VISIBLE
+
+
+@dataclass(frozen=True)
+class Export:
+    """A file to download: its name, MIME type, bytes and how many learners it lists."""
+
+    filename: str
+    mimetype: str
+    data: bytes
+    rows: int
+
+
+_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export_pipeline(order: Order, user: User, fmt: str) -> Export:
+    """The order's pipeline (shortlist and later stages) as CSV or XLSX; audited.
+
+    Learners who hid their profile or withdrew consent are left out, and contact
+    details appear only where the learner applied. Cells are formula-escaped by
+    :mod:`matchhub.services.exports`.
+    """
+    if fmt not in _FORMATS:
+        raise ServiceError(_("Unknown export format."))
+    apps = [
+        a
+        for a in pipeline(order)
+        if matching.is_matchable(a.learner) and a.status is not S.WITHDRAWN
+    ]
+    learners = {
+        lr.id: lr
+        for lr in db.session.scalars(
+            sa.select(Learner)
+            .where(Learner.id.in_([a.learner_id for a in apps]))
+            .options(
+                selectinload(Learner.skills),
+                selectinload(Learner.programme),
+                selectinload(Learner.college),
+            )
+        )
+    }
+    scores = matching.scores_for_order(order, list(learners))
+    headers = [
+        _("Name"),
+        _("Stage"),
+        _("Score"),
+        _("Qualifies"),
+        _("Training institution"),
+        _("Programme"),
+        _("Graduation year"),
+        _("Locality"),
+        _("Email"),
+        _("Phone"),
+        _("Last change"),
+    ]
+    rows = []
+    for a in apps:
+        lr = learners[a.learner_id]
+        result = scores.get(lr.id)
+        visible = contact_visible(a)
+        rows.append(
+            [
+                lr.full_name,
+                str(label(a.status)),
+                round(result.score * 100, 1) if result else None,
+                (_("yes") if result.qualifies else _("no")) if result else None,
+                lr.college.name if lr.college else None,
+                lr.programme.name if lr.programme else None,
+                lr.graduation_year,
+                localities.name_of(lr.locality) if lr.locality else None,
+                lr.email if visible else None,
+                lr.phone if visible else None,
+                a.updated_at.date().isoformat(),
+            ]
+        )
+    if fmt == "csv":
+        data = exports.to_csv(headers, rows)
+    else:
+        data = exports.to_xlsx(headers, rows, _("Shortlist"))
+    audit.record(
+        "pipeline.exported",
+        actor=user,
+        organization_id=order.organization_id,
+        obj=order,
+        format=fmt,
+        rows=len(rows),
+        learner_ids=[a.learner_id for a in apps],
+    )
+    db.session.commit()
+    return Export(
+        f"order-{order.id}-{today_in_vietnam().isoformat()}.{fmt}", _FORMATS[fmt], data, len(rows)
+    )
+
+
+# --- the learner side ---
+
+
+def _check_open(order: Order) -> None:
+    if order.status is not OrderStatus.OPEN or not order.organization.is_verified:
+        raise ServiceError(_("This order is not open for applications."))
+    if order.deadline is not None and order.deadline < today_in_vietnam():
+        raise ServiceError(_("The application deadline has passed."))
+
+
+def apply(order: Order, learner: Learner, user: User, message: str | None = None) -> Application:
+    """The learner applies to an open order with an optional message.
+
+    An invitation is accepted this way too; an earlier withdrawn application is
+    reopened. From then on the enterprise sees the learner's contact details.
+    """
+    _check_open(order)
+    message = (message or "").strip()[:MAX_MESSAGE] or None
+    app = _find(order, learner)
+    if app is None:
+        app = Application(
+            order_id=order.id, learner_id=learner.id, status=S.APPLIED, message=message
+        )
+        app.events.append(
+            ApplicationEvent(from_status=None, to_status=S.APPLIED, actor_id=user.id, note=message)
+        )
+        db.session.add(app)
+    elif app.status in (S.SHORTLISTED, S.INVITED, S.WITHDRAWN):
+        app.message = message or app.message
+        _event(app, S.APPLIED, user, message)
+    else:
+        raise ServiceError(_("You have already applied to this order."))
+    db.session.flush()
+    audit.record("application.applied", actor=user, organization_id=order.organization_id, obj=app)
+    db.session.commit()
+    return app
+
+
+def accept_invitation(app: Application, user: User, message: str | None = None) -> None:
+    """Accept an invitation: the application becomes "applied"."""
+    if app.status is not S.INVITED:
+        raise ServiceError(_("There is no open invitation on this application."))
+    apply(app.order, app.learner, user, message)
+
+
+def decline_invitation(app: Application, user: User, note: str | None = None) -> None:
+    """Decline an invitation: the application is withdrawn."""
+    if app.status is not S.INVITED:
+        raise ServiceError(_("There is no open invitation on this application."))
+    _event(app, S.WITHDRAWN, user, note)
+    audit.record(
+        "application.declined", actor=user, organization_id=app.order.organization_id, obj=app
+    )
+    db.session.commit()
+
+
+def withdraw(app: Application, user: User, note: str | None = None) -> None:
+    """The learner withdraws an application that is still in progress."""
+    if app.status not in WITHDRAWABLE:
+        raise ServiceError(_("This application can no longer be withdrawn."))
+    _event(app, S.WITHDRAWN, user, note)
+    audit.record(
+        "application.withdrawn", actor=user, organization_id=app.order.organization_id, obj=app
+    )
+    db.session.commit()
+
+
+def applications_of(learner: Learner) -> list[Application]:
+    """The learner's applications (not the enterprises' private shortlists), newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.learner_id == learner.id,
+                Application.status.in_(LEARNER_VISIBLE),
+            )
+            .options(
+                selectinload(Application.order).selectinload(Order.organization),
+                selectinload(Application.order)
+                .selectinload(Order.skills)
+                .selectinload(OrderSkill.skill),
+                selectinload(Application.events),
+            )
+            .order_by(Application.updated_at.desc(), Application.id.desc())
+        )
+    )

@@ -1,0 +1,835 @@
+"""The matching engine's index as the web app serves it: one per worker, never stale.
+
+Each worker process keeps one :class:`~matchhub.matching.index.MatchIndex` in
+``current_app.extensions``, holding the learners who may be matched (visibility not
+hidden *and* consent given) and the open orders of verified organisations. Pages
+never recompute the whole market: they rank against this index.
+
+Freshness. Every service that changes learners, their skills, visibility or consent,
+orders or their skills (or an organisation's verification) calls :func:`touch` before
+it commits: it bumps ``EngineState.version`` in the same transaction and logs the
+changed learner and order ids in ``EngineChange``. Because the bump is an ``UPDATE``
+of one row, concurrent writers are serialised by that row's lock, so versions are
+committed in order and a reader that sees version ``V`` also sees every change up to
+``V``. Before serving, a worker reads the version (one primary-key lookup per
+request); when it moved, the worker reloads just the logged rows and upserts or
+removes them in the index, or rebuilds when the log says "everything" or too much
+changed. With no ``EngineState`` row at all (a database nobody touched yet) nothing
+can be trusted, so the index is rebuilt at every request until the first touch.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
+
+from matchhub.extensions import db
+from matchhub.matching import advice
+from matchhub.matching.index import MatchIndex
+from matchhub.matching.rank import Weights, weights_from_mapping
+from matchhub.matching.types import (
+    LearnerProfile,
+    MatchResult,
+    OrderProfile,
+    ProgrammeProfile,
+    SkillReq,
+)
+from matchhub.models import (
+    Application,
+    Course,
+    CourseSkill,
+    EngineChange,
+    EngineState,
+    Learner,
+    LearnerSkill,
+    Order,
+    OrderKind,
+    OrderSkill,
+    OrderStatus,
+    Organization,
+    Programme,
+    ProgrammeSkill,
+    Skill,
+    VerificationState,
+    Visibility,
+    utcnow,
+)
+
+__all__ = [
+    "Advice",
+    "Candidate",
+    "CandidateFilters",
+    "Match",
+    "ResultPage",
+    "candidates_for",
+    "explain",
+    "is_matchable",
+    "learner_profile",
+    "matches_for",
+    "next_skills",
+    "order_profile",
+    "scores_for_learner",
+    "scores_for_order",
+    "skills_of",
+    "touch",
+]
+
+KEY = "matching"
+#: Versions of change log kept; a worker further behind than this rebuilds.
+RETAIN_VERSIONS = 5000
+#: A patch reloads at most this many rows per side; beyond it a rebuild is cheaper.
+PATCH_LIMIT = 2000
+_EXT = "matchhub.matching"
+
+
+# ----------------------------------------------------------------- freshness
+
+
+def touch(
+    *,
+    learners: Iterable[Learner | int] = (),
+    orders: Iterable[Order | int] = (),
+    everything: bool = False,
+) -> int:
+    """Record that ``learners`` and/or ``orders`` changed (or ``everything``); flushes.
+
+    Call it in the writing transaction, just before the commit, with the rows whose
+    matching data changed (skills, CV text, locality, visibility, consent; an order's
+    text, skills, status, locality). Called with no rows it means "everything": use
+    that for bulk writes (imports, verification of an organisation, the demo seed).
+    Returns the new version. O(rows).
+    """
+    db.session.flush()
+    learner_ids = {x if isinstance(x, int) else x.id for x in learners}
+    order_ids = {x if isinstance(x, int) else x.id for x in orders}
+    if not learner_ids and not order_ids:
+        everything = True
+    version = _bump()
+    changes = [{"version": version, "kind": "learner", "object_id": i} for i in learner_ids]
+    changes += [{"version": version, "kind": "order", "object_id": i} for i in order_ids]
+    if everything:
+        changes.append({"version": version, "kind": "all", "object_id": None})
+    if changes:
+        now = utcnow()
+        db.session.execute(sa.insert(EngineChange), [{**c, "created_at": now} for c in changes])
+    if version % 500 == 0:
+        # Workers further behind than the window rebuild anyway; keep the log small.
+        db.session.execute(
+            sa.delete(EngineChange).where(EngineChange.version <= version - RETAIN_VERSIONS)
+        )
+    return version
+
+
+def _bump() -> int:
+    """Increment the version row (creating it on first use); the row lock orders writers."""
+    update = (
+        sa.update(EngineState)
+        .where(EngineState.key == KEY)
+        .values(version=EngineState.version + 1, updated_at=utcnow())
+        .returning(EngineState.version)
+    )
+    version = db.session.execute(update).scalar()
+    if version is not None:
+        return version
+    # First touch of this database: create the row unless a concurrent writer just did.
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(EngineState)
+        .values(key=KEY, version=0, epoch=uuid.uuid4().hex, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    return db.session.execute(update).scalar_one()
+
+
+def _db_version() -> tuple[str, int] | None:
+    row = db.session.execute(
+        sa.select(EngineState.epoch, EngineState.version).where(EngineState.key == KEY)
+    ).first()
+    return (row.epoch, row.version) if row else None
+
+
+@dataclass
+class _LearnerMeta:
+    locality: str | None
+    graduation_year: int | None
+    programme_id: int | None
+
+
+@dataclass
+class _OrderMeta:
+    kind: str
+    locality: str | None
+    remote: bool
+    organization_id: int
+
+
+@dataclass
+class _State:
+    index: MatchIndex | None
+    epoch: str | None
+    version: int
+    slugs: dict[int, str]
+    learners: dict[int, _LearnerMeta] = field(default_factory=dict)
+    orders: dict[int, _OrderMeta] = field(default_factory=dict)
+
+
+def _holder() -> dict[str, Any]:
+    return current_app.extensions.setdefault(_EXT, {"lock": threading.RLock(), "state": None})
+
+
+def _state() -> _State:
+    """This worker's index, brought up to the database's version.
+
+    One primary-key read per call (not cached per request: a page that writes and
+    then ranks must see its own write).
+    """
+    holder = _holder()
+    current = _db_version()
+    with holder["lock"]:
+        state = holder["state"]
+        if current is None:
+            state = _build(None, 0)
+        elif _stale(state, *current) or (
+            current[1] > state.version and not _patch(state, current[1])
+        ):
+            state = _build(*current)
+        holder["state"] = state
+    return state
+
+
+def _stale(state: _State | None, epoch: str, version: int) -> bool:
+    """True when ``state`` cannot be patched up to ``version``: it must be rebuilt."""
+    return (
+        state is None
+        or state.epoch != epoch
+        or version < state.version
+        or version - state.version > RETAIN_VERSIONS
+    )
+
+
+def _matchable_learner():
+    return sa.and_(Learner.visibility != Visibility.HIDDEN, Learner.consent_at.is_not(None))
+
+
+def _live_order():
+    return sa.and_(
+        Order.status == OrderStatus.OPEN, Organization.state == VerificationState.VERIFIED
+    )
+
+
+def _skill_slugs() -> dict[int, str]:
+    """Database skill id -> engine skill id; a merged skill maps to its survivor's slug."""
+    rows = db.session.execute(sa.select(Skill.id, Skill.slug, Skill.merged_into_id)).all()
+    slug = {r.id: r.slug for r in rows}
+    into = {r.id: r.merged_into_id for r in rows if r.merged_into_id is not None}
+    out = {}
+    for skill_id in slug:
+        target, hops = skill_id, 0
+        while target in into and hops < 10:  # bounded: a merge cycle must not hang a request
+            target, hops = into[target], hops + 1
+        out[skill_id] = slug.get(target, slug[skill_id])
+    return out
+
+
+def _load_learners(state: _State, ids: Collection[int] | None) -> list[LearnerProfile]:
+    """Matchable learners (all, or those of ``ids``) as profiles; updates ``state.learners``."""
+    query = sa.select(
+        Learner.id,
+        Learner.cv_text,
+        Learner.locality,
+        Learner.preferred_localities,
+        Learner.graduation_year,
+        Learner.programme_id,
+    ).where(_matchable_learner())
+    skill_query = (
+        sa.select(LearnerSkill.learner_id, LearnerSkill.skill_id, LearnerSkill.level)
+        .join(Learner, Learner.id == LearnerSkill.learner_id)
+        .where(_matchable_learner(), LearnerSkill.skill_id.is_not(None))
+        .order_by(LearnerSkill.id)
+    )
+    if ids is not None:
+        query = query.where(Learner.id.in_(ids))
+        skill_query = skill_query.where(LearnerSkill.learner_id.in_(ids))
+    skills: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for learner_id, skill_id, level in db.session.execute(skill_query):
+        slug = _slug(state, skill_id)
+        if slug is not None:
+            skills[learner_id].append((slug, level))
+    profiles = []
+    for row in db.session.execute(query.order_by(Learner.id)):
+        profiles.append(
+            LearnerProfile(
+                id=row.id,
+                skills=tuple(skills.get(row.id, ())),
+                text=row.cv_text or "",
+                locality=row.locality,
+                preferred_localities=tuple(row.preferred_localities or ()),
+            )
+        )
+        state.learners[row.id] = _LearnerMeta(row.locality, row.graduation_year, row.programme_id)
+    return profiles
+
+
+def _load_orders(state: _State, ids: Collection[int] | None) -> list[OrderProfile]:
+    """Open orders of verified organisations (all, or those of ``ids``) as profiles."""
+    query = (
+        sa.select(
+            Order.id,
+            Order.kind,
+            Order.title,
+            Order.description,
+            Order.locality,
+            Order.remote,
+            Order.headcount,
+            Order.published_at,
+            Order.organization_id,
+        )
+        .join(Organization, Organization.id == Order.organization_id)
+        .where(_live_order())
+    )
+    skill_query = (
+        sa.select(
+            OrderSkill.order_id,
+            OrderSkill.skill_id,
+            OrderSkill.required,
+            OrderSkill.level,
+            OrderSkill.weight,
+        )
+        .join(Order, Order.id == OrderSkill.order_id)
+        .join(Organization, Organization.id == Order.organization_id)
+        .where(_live_order(), OrderSkill.skill_id.is_not(None))
+        .order_by(OrderSkill.id)
+    )
+    if ids is not None:
+        query = query.where(Order.id.in_(ids))
+        skill_query = skill_query.where(OrderSkill.order_id.in_(ids))
+    reqs: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for order_id, skill_id, required, level, weight in db.session.execute(skill_query):
+        slug = _slug(state, skill_id)
+        if slug is not None:
+            reqs[order_id][0 if required else 1].append(SkillReq(slug, level, float(weight)))
+    profiles = []
+    for row in db.session.execute(query.order_by(Order.id)):
+        required, nice = reqs.get(row.id, ((), ()))
+        profiles.append(
+            OrderProfile(
+                id=row.id,
+                kind=OrderKind(row.kind).value,
+                required=tuple(required),
+                nice=tuple(nice),
+                text=_order_text(row.title, row.description),
+                locality=row.locality,
+                remote=bool(row.remote),
+                headcount=row.headcount,
+                posted=row.published_at.date() if row.published_at else None,
+            )
+        )
+        state.orders[row.id] = _OrderMeta(
+            OrderKind(row.kind).value, row.locality, bool(row.remote), row.organization_id
+        )
+    return profiles
+
+
+def _order_text(title: str | None, description: str | None) -> str:
+    return f"{title or ''}\n{description or ''}".strip()
+
+
+def _slug(state: _State, skill_id: int) -> str | None:
+    slug = state.slugs.get(skill_id)
+    if slug is None:
+        # A skill the province office added after this worker built its map.
+        state.slugs = _skill_slugs()
+        slug = state.slugs.get(skill_id)
+    return slug
+
+
+def _weights() -> Weights | None:
+    values = current_app.config.get("MATCHING_WEIGHTS")
+    return weights_from_mapping(values) if values else None
+
+
+def _build(epoch: str | None, version: int) -> _State:
+    """Load every matchable learner and live order and index them. O(market size)."""
+    state = _State(index=None, epoch=epoch, version=version, slugs=_skill_slugs())
+    learners = _load_learners(state, None)
+    orders = _load_orders(state, None)
+    state.index = MatchIndex(learners, orders, _weights())
+    return state
+
+
+def _patch(state: _State, version: int) -> bool:
+    """Apply the logged changes after ``state.version``; False when a rebuild is due."""
+    rows = db.session.execute(
+        sa.select(EngineChange.kind, EngineChange.object_id).where(
+            EngineChange.version > state.version, EngineChange.version <= version
+        )
+    ).all()
+    learner_ids = {i for kind, i in rows if kind == "learner"}
+    order_ids = {i for kind, i in rows if kind == "order"}
+    if any(kind == "all" for kind, _ in rows) or max(len(learner_ids), len(order_ids)) > max(
+        PATCH_LIMIT, state.index.n_learners // 20
+    ):
+        return False
+    if learner_ids:
+        fresh = _load_learners(state, learner_ids)
+        for profile in fresh:
+            state.index.upsert_learner(profile)
+        for gone in learner_ids - {p.id for p in fresh}:
+            state.index.remove_learner(gone)
+            state.learners.pop(gone, None)
+    if order_ids:
+        fresh = _load_orders(state, order_ids)
+        for profile in fresh:
+            state.index.upsert_order(profile)
+        for gone in order_ids - {p.id for p in fresh}:
+            state.index.remove_order(gone)
+            state.orders.pop(gone, None)
+    state.version = version
+    return True
+
+
+# ----------------------------------------------------------------- profiles of rows
+
+
+def is_matchable(learner: Learner) -> bool:
+    """Whether ``learner``'s visibility and consent let them appear in rankings."""
+    return learner.visibility is not Visibility.HIDDEN and learner.consent_at is not None
+
+
+def learner_profile(learner: Learner, state: _State | None = None) -> LearnerProfile:
+    """The engine's view of a learner row (its skills must be loadable)."""
+    state = state or _state()
+    skills = []
+    for s in learner.skills:
+        slug = _slug(state, s.skill_id) if s.skill_id is not None else None
+        if slug is not None:
+            skills.append((slug, s.level))
+    return LearnerProfile(
+        id=learner.id,
+        skills=tuple(skills),
+        text=learner.cv_text or "",
+        locality=learner.locality,
+        preferred_localities=tuple(learner.preferred_localities or ()),
+    )
+
+
+def order_profile(order: Order, state: _State | None = None) -> OrderProfile:
+    """The engine's view of an order row, whatever its status (drafts can be previewed)."""
+    state = state or _state()
+    required, nice = [], []
+    for s in order.skills:
+        slug = _slug(state, s.skill_id) if s.skill_id is not None else None
+        if slug is not None:
+            (required if s.required else nice).append(SkillReq(slug, s.level, float(s.weight)))
+    return OrderProfile(
+        id=order.id,
+        kind=OrderKind(order.kind).value,
+        required=tuple(required),
+        nice=tuple(nice),
+        text=_order_text(order.title, order.description),
+        locality=order.locality,
+        remote=bool(order.remote),
+        headcount=order.headcount,
+        posted=order.published_at.date() if order.published_at else None,
+    )
+
+
+# ----------------------------------------------------------------- pages of results
+
+
+class ResultPage:
+    """One page of ranked results, shaped like Flask-SQLAlchemy's pagination for ``pager()``."""
+
+    def __init__(self, items: list, page: int, per_page: int, total: int):
+        self.items = items
+        self.page = page
+        self.per_page = per_page
+        self.total = total
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first(self) -> int:
+        """1-based rank of the first item on this page (0 when the page is empty)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    def iter_pages(
+        self, left_edge: int = 2, left_current: int = 2, right_current: int = 4, right_edge: int = 2
+    ) -> Iterator[int | None]:
+        """Page numbers to show, None for a gap (as Flask-SQLAlchemy does)."""
+        last = 0
+        for num in range(1, self.pages + 1):
+            if (
+                num <= left_edge
+                or self.page - left_current <= num <= self.page + right_current
+                or num > self.pages - right_edge
+            ):
+                if last + 1 != num:
+                    yield None
+                yield num
+                last = num
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+@dataclass(frozen=True)
+class CandidateFilters:
+    """Filters of the candidates page; ``min_score`` is 0..1."""
+
+    locality: str | None = None
+    graduation_year: int | None = None
+    programme_id: int | None = None
+    min_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A ranked learner: the row, the engine's explanation, and any application to the order."""
+
+    learner: Learner
+    result: MatchResult
+    application: Application | None
+    rank: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """A ranked order for a learner, with the learner's application to it if any."""
+
+    order: Order
+    result: MatchResult
+    application: Application | None
+    rank: int
+
+
+def _page_bounds(page: int, per_page: int) -> tuple[int, int]:
+    page = max(1, page)
+    return page, (page - 1) * per_page
+
+
+def _cut_at_score(ranked: tuple, score_of, min_score: float) -> int:
+    """How many of ``ranked`` (best first) score at least ``min_score``: a binary search,
+    O(log n) explanations, since scores never rise along the ranking."""
+    lo, hi = 0, len(ranked)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if score_of(ranked[mid]) >= min_score:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def candidates_for(
+    order: Order, filters: CandidateFilters | None = None, page: int = 1, per_page: int = 20
+) -> ResultPage:
+    """Ranked learners for ``order`` (best first) with explanations, one page of them.
+
+    Only matchable learners (not hidden, consent given) are ever ranked. Filters
+    narrow by locality, graduation year, programme and minimum score. O(learners
+    holding the order's skills) numpy work + O(log n) for ``min_score`` + O(page).
+    """
+    filters = filters or CandidateFilters()
+    page, offset = _page_bounds(page, per_page)
+    with _holder()["lock"]:
+        state = _state()
+        profile = order_profile(order, state)
+        allowed = None
+        if filters.locality or filters.graduation_year or filters.programme_id:
+            allowed = [
+                i
+                for i, m in state.learners.items()
+                if (not filters.locality or m.locality == filters.locality)
+                and (not filters.graduation_year or m.graduation_year == filters.graduation_year)
+                and (not filters.programme_id or m.programme_id == filters.programme_id)
+            ]
+        ranked = state.index.ranked_learner_ids(profile, allowed)
+        total = len(ranked)
+        if filters.min_score:
+            total = _cut_at_score(
+                ranked,
+                lambda i: state.index.explain(profile, i).score,
+                filters.min_score,
+            )
+        page_ids = list(ranked[offset : min(offset + per_page, total)])
+        results = (
+            state.index.rank_learners(profile, k=len(page_ids), candidates=page_ids)
+            if page_ids
+            else ()
+        )
+    rows = _learners_by_id(page_ids)
+    apps = _applications(order_ids=[order.id], learner_ids=page_ids)
+    items = [
+        Candidate(rows[r.learner_id], r, apps.get((order.id, r.learner_id)), offset + n + 1)
+        for n, r in enumerate(results)
+        if r.learner_id in rows
+    ]
+    return ResultPage(items, page, per_page, total)
+
+
+def matches_for(
+    learner: Learner,
+    kind: OrderKind | str | None = None,
+    locality: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> ResultPage:
+    """Open orders ranked for ``learner`` with reasons, one page of them.
+
+    ``kind`` keeps one kind of order; ``locality`` keeps orders there plus remote
+    ones. The learner's own row is scored (fresh), whatever their visibility: a
+    hidden learner still sees their matches. O(orders needing the learner's skills).
+    """
+    kind_value = OrderKind(kind).value if kind else None
+    page, offset = _page_bounds(page, per_page)
+    with _holder()["lock"]:
+        state = _state()
+        profile = learner_profile(learner, state)
+        allowed = None
+        if kind_value or locality:
+            allowed = [
+                i
+                for i, m in state.orders.items()
+                if (not kind_value or m.kind == kind_value)
+                and (not locality or m.locality == locality or m.remote)
+            ]
+        ranked = state.index.ranked_order_ids(profile, allowed)
+        page_ids = list(ranked[offset : offset + per_page])
+        results = (
+            state.index.rank_orders(profile, k=len(page_ids), candidates=page_ids)
+            if page_ids
+            else ()
+        )
+    rows = _orders_by_id(page_ids)
+    apps = _applications(order_ids=page_ids, learner_ids=[learner.id])
+    items = [
+        Match(rows[r.order_id], r, apps.get((r.order_id, learner.id)), offset + n + 1)
+        for n, r in enumerate(results)
+        if r.order_id in rows
+    ]
+    return ResultPage(items, page, per_page, len(ranked))
+
+
+def explain(order: Order, learner: Learner) -> MatchResult:
+    """Score and explanation of one pair, from the rows as they are now. O(pair size)."""
+    with _holder()["lock"]:
+        state = _state()
+        return state.index.explain(order_profile(order, state), learner_profile(learner, state))
+
+
+def scores_for_learner(learner: Learner, order_ids: Iterable[int]) -> dict[int, MatchResult]:
+    """The learner's score for each of ``order_ids`` (orders that exist; any status).
+
+    For pre-filling allocation-round choices. Open orders are scored through the
+    index; others (drafts, closed) from their rows. O(orders asked).
+    """
+    wanted = list(dict.fromkeys(order_ids))
+    with _holder()["lock"]:
+        state = _state()
+        profile = learner_profile(learner, state)
+        indexed = [i for i in wanted if i in state.orders]
+        out = {
+            r.order_id: r
+            for r in (
+                state.index.rank_orders(profile, k=len(indexed), candidates=indexed)
+                if indexed
+                else ()
+            )
+        }
+        rest = [i for i in wanted if i not in out]
+        if rest:
+            for order in _orders_by_id(rest).values():
+                out[order.id] = state.index.explain(order_profile(order, state), profile)
+    return out
+
+
+def scores_for_order(order: Order, learner_ids: Iterable[int]) -> dict[int, MatchResult]:
+    """Each matchable learner of ``learner_ids``' score for ``order``.
+
+    For pre-filling an enterprise's allocation-round ranking. Learners who are hidden
+    or withdrew consent are left out: no ranking may show them. O(learners asked).
+    """
+    wanted = list(dict.fromkeys(learner_ids))
+    with _holder()["lock"]:
+        state = _state()
+        indexed = [i for i in wanted if i in state.learners]
+        if not indexed:
+            return {}
+        results = state.index.rank_learners(
+            order_profile(order, state), k=len(indexed), candidates=indexed
+        )
+    return {r.learner_id: r for r in results}
+
+
+# ----------------------------------------------------------------- next-skill advice
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Learn ``skill`` to ``level`` and ``unlocks`` more open orders would qualify."""
+
+    skill: Skill
+    level: int
+    unlocks: int
+    order_ids: tuple[int, ...]
+    programmes: list[Programme]
+    courses: list[Course]
+
+
+def next_skills(learner: Learner, k: int = 2, teaching_limit: int = 5) -> list[Advice]:
+    """The ``k`` skills that would make the most open orders qualify for ``learner``,
+    each with the programmes (verified colleges', short courses included) and courses
+    that teach it, best level first. O(open orders) per candidate skill tried.
+    """
+    programme_profiles = _programme_profiles()
+    with _holder()["lock"]:
+        state = _state()
+        profile = learner_profile(learner, state)
+        found = advice.next_skills(
+            state.index, profile, programme_profiles, k=k, candidates=list(state.orders)
+        )
+    if not found:
+        return []
+    skills = {
+        s.slug: s
+        for s in db.session.scalars(
+            sa.select(Skill).where(Skill.slug.in_([a.skill_id for a in found]))
+        )
+    }
+    wanted_programmes = {p.id for a in found for p in a.programmes[:teaching_limit]}
+    programmes = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Programme)
+            .where(Programme.id.in_(wanted_programmes))
+            .options(selectinload(Programme.organization))
+        )
+    }
+    out = []
+    for a in found:
+        skill = skills.get(a.skill_id)
+        if skill is None:
+            continue
+        out.append(
+            Advice(
+                skill=skill,
+                level=a.level,
+                unlocks=a.unlocks,
+                order_ids=tuple(a.order_ids),
+                programmes=[
+                    programmes[p.id] for p in a.programmes[:teaching_limit] if p.id in programmes
+                ],
+                courses=_courses_teaching(skill, teaching_limit),
+            )
+        )
+    return out
+
+
+def _programme_profiles() -> list[ProgrammeProfile]:
+    rows = db.session.execute(
+        sa.select(Programme.id, Programme.name, Skill.slug, ProgrammeSkill.level)
+        .join(ProgrammeSkill, ProgrammeSkill.programme_id == Programme.id)
+        .join(Skill, Skill.id == ProgrammeSkill.skill_id)
+        .join(Organization, Organization.id == Programme.organization_id)
+        .where(Organization.state == VerificationState.VERIFIED)
+        .order_by(Programme.id, ProgrammeSkill.id)
+    )
+    names: dict[int, str] = {}
+    skills: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for programme_id, name, slug, level in rows:
+        names[programme_id] = name
+        skills[programme_id].append((slug, level))
+    return [ProgrammeProfile(i, names[i], tuple(skills[i])) for i in names]
+
+
+def _courses_teaching(skill: Skill, limit: int) -> list[Course]:
+    return list(
+        db.session.scalars(
+            sa.select(Course)
+            .join(CourseSkill, CourseSkill.course_id == Course.id)
+            .join(Programme, Programme.id == Course.programme_id)
+            .join(Organization, Organization.id == Programme.organization_id)
+            .where(
+                CourseSkill.skill_id == skill.id,
+                Organization.state == VerificationState.VERIFIED,
+            )
+            .options(selectinload(Course.programme).selectinload(Programme.organization))
+            .order_by(CourseSkill.level.desc(), Course.id)
+            .limit(limit)
+        )
+    )
+
+
+# ----------------------------------------------------------------- row loading
+
+
+def _learners_by_id(ids: list[int]) -> dict[int, Learner]:
+    """Learner rows with programme and college; not their skills (a page of candidates
+    shows the explanation's skills, and learners list twenty-odd skills each)."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Learner)
+        .where(Learner.id.in_(ids))
+        .options(selectinload(Learner.programme), selectinload(Learner.college))
+    )
+    return {r.id: r for r in rows}
+
+
+def _orders_by_id(ids: list[int]) -> dict[int, Order]:
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Order)
+        .where(Order.id.in_(ids))
+        .options(
+            selectinload(Order.skills).selectinload(OrderSkill.skill),
+            selectinload(Order.organization),
+        )
+    )
+    return {r.id: r for r in rows}
+
+
+def _applications(order_ids: list[int], learner_ids: list[int]) -> dict[tuple[int, int], Any]:
+    if not order_ids or not learner_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Application).where(
+            Application.order_id.in_(order_ids), Application.learner_id.in_(learner_ids)
+        )
+    )
+    return {(a.order_id, a.learner_id): a for a in rows}
+
+
+def skills_of(results: Iterable[MatchResult]) -> dict[str, Skill]:
+    """The Skill rows named in ``results``' explanations, by engine id, for display."""
+    slugs = {
+        m.skill_id
+        for r in results
+        for group in (r.matched, r.partial, r.missing, r.nice)
+        for m in group
+    }
+    if not slugs:
+        return {}
+    return {s.slug: s for s in db.session.scalars(sa.select(Skill).where(Skill.slug.in_(slugs)))}

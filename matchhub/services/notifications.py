@@ -1,0 +1,100 @@
+"""In-app notifications: the platform telling a user about a decision that concerns them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from matchhub.extensions import db
+from matchhub.models import Membership, Notification, User, utcnow
+
+# How many unread notifications a dashboard shows at most.
+SHOWN = 20
+
+
+def notify(user: User | int, kind: str, **payload: Any) -> Notification:
+    """Queue a notification of ``kind`` for ``user`` in the current transaction (no commit).
+
+    ``payload`` must be JSON-serialisable: it fills the translated wording of
+    ``kind`` when the user reads it (see :func:`message`).
+    """
+    user_id = user if isinstance(user, int) else user.id
+    note = Notification(user_id=user_id, kind=kind, payload=payload)
+    db.session.add(note)
+    return note
+
+
+def notify_organization(organization_id: int, kind: str, **payload: Any) -> int:
+    """Notify every user of an organisation; returns how many were notified (no commit)."""
+    user_ids = list(
+        db.session.scalars(
+            sa.select(Membership.user_id).where(Membership.organization_id == organization_id)
+        )
+    )
+    for uid in user_ids:
+        notify(uid, kind, **payload)
+    return len(user_ids)
+
+
+def unread_for(user: User, limit: int = SHOWN) -> list[Notification]:
+    """The user's unread notifications, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_read(user: User, notification_id: int) -> bool:
+    """Mark one of the user's own notifications read; False when it is not theirs or unknown."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        return False
+    if note.read_at is None:
+        note.read_at = utcnow()
+        db.session.commit()
+    return True
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def message(note: Notification) -> str:
+    """The notification worded in the current language."""
+    p = note.payload or {}
+    reason = p.get("reason") or ""
+    if note.kind == "org.verified":
+        return _(
+            "The province office verified %(name)s: your orders can now go live.",
+            name=p.get("name", ""),
+        )
+    if note.kind == "org.rejected":
+        return _(
+            "The province office rejected %(name)s. Reason: %(reason)s",
+            name=p.get("name", ""),
+            reason=reason,
+        )
+    if note.kind == "org.suspended":
+        return _(
+            "The province office suspended %(name)s and closed its open orders. Reason: %(reason)s",
+            name=p.get("name", ""),
+            reason=reason,
+        )
+    if note.kind == "round.published":
+        return _(
+            "The results of the allocation round “%(name)s” are published.", name=p.get("round", "")
+        )
+    return note.kind

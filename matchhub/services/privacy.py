@@ -1,0 +1,284 @@
+"""A learner's self-service over their personal data.
+
+Visibility and consent decide whether the learner may appear in any ranking (see
+:func:`matchhub.services.matching.is_matchable`); both take effect at the next
+request of every worker, because each change touches the matching index. The
+learner can download everything held about them, see which organisations viewed
+their profile, and delete the account: personal data is erased while the anonymous
+facts that statistics need (an application's stage, the programme, the graduation
+year) stay on an anonymised learner row. Data-subject requests are audited.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash
+
+from matchhub.extensions import db
+from matchhub.models import (
+    Application,
+    ApplicationEvent,
+    AuditEvent,
+    Learner,
+    LearnerSkill,
+    Notification,
+    Order,
+    Organization,
+    User,
+    Visibility,
+    utcnow,
+)
+from matchhub.services import ServiceError, audit, matching
+
+#: The one purpose a learner consents to; stored by key, shown translated.
+CONSENT_PURPOSE = "matching"
+CONSENT_PURPOSES = {
+    CONSENT_PURPOSE: _l(
+        "Show my profile and skills to verified organisations in match rankings, "
+        "so that they can invite me to jobs, internships and training"
+    ),
+}
+#: Shown instead of a deleted learner's name wherever an anonymous row still appears.
+ERASED_NAME = "—"
+
+
+def purpose_text(key: str | None) -> str:
+    """The translated purpose of a stored consent key ("" when none)."""
+    text = CONSENT_PURPOSES.get(key or "")
+    return str(text) if text is not None else (key or "")
+
+
+def set_visibility(learner: Learner, user: User, visibility: Visibility) -> None:
+    """Hide the profile, or show it to verified enterprises only or all verified users."""
+    if learner.visibility is visibility:
+        return
+    audit.record(
+        "privacy.visibility_changed",
+        actor=user,
+        obj=learner,
+        old=learner.visibility.value,
+        new=visibility.value,
+    )
+    learner.visibility = visibility
+    matching.touch(learners=[learner])
+    db.session.commit()
+
+
+def give_consent(learner: Learner, user: User, purpose: str = CONSENT_PURPOSE) -> None:
+    """Record the learner's consent to ``purpose`` with the time it was given."""
+    if purpose not in CONSENT_PURPOSES:
+        raise ServiceError(_("Unknown purpose."))
+    learner.consent_at = utcnow()
+    learner.consent_purpose = purpose
+    audit.record("privacy.consent_given", actor=user, obj=learner, purpose=purpose)
+    matching.touch(learners=[learner])
+    db.session.commit()
+
+
+def withdraw_consent(learner: Learner, user: User) -> None:
+    """Withdraw consent: the learner leaves every ranking at every worker's next request."""
+    if learner.consent_at is None:
+        return
+    audit.record(
+        "privacy.consent_withdrawn", actor=user, obj=learner, purpose=learner.consent_purpose
+    )
+    learner.consent_at = None
+    learner.consent_purpose = None
+    matching.touch(learners=[learner])
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """One look at the learner's profile: which organisation, and when."""
+
+    organization: str
+    viewed_at: datetime
+
+
+def profile_views(learner: Learner, limit: int = 100) -> list[ProfileView]:
+    """Who viewed the learner's profile (organisation, time), newest first, from the audit log."""
+    rows = db.session.execute(
+        sa.select(Organization.name, AuditEvent.created_at)
+        .join(Organization, Organization.id == AuditEvent.organization_id)
+        .where(
+            AuditEvent.action == "profile.viewed",
+            AuditEvent.object_type == "Learner",
+            AuditEvent.object_id == learner.id,
+        )
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [ProfileView(name, at) for name, at in rows]
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_data(learner: Learner, user: User) -> bytes:
+    """Everything held about the learner, as UTF-8 JSON; the request is audited."""
+    learner = db.session.scalar(
+        sa.select(Learner)
+        .where(Learner.id == learner.id)
+        .options(
+            selectinload(Learner.skills).selectinload(LearnerSkill.skill),
+            selectinload(Learner.programme),
+            selectinload(Learner.college),
+        )
+    )
+    apps = db.session.scalars(
+        sa.select(Application)
+        .where(Application.learner_id == learner.id)
+        .options(
+            selectinload(Application.order).selectinload(Order.organization),
+            selectinload(Application.events),
+        )
+        .order_by(Application.id)
+    )
+    data = {
+        "exported_at": _iso(utcnow()),
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "locale": user.locale,
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
+        },
+        "profile": {
+            "full_name": learner.full_name,
+            "date_of_birth": _iso(learner.date_of_birth),
+            "email": learner.email,
+            "phone": learner.phone,
+            "college": learner.college.name if learner.college else None,
+            "programme": learner.programme.name if learner.programme else None,
+            "student_code": learner.student_code,
+            "graduation_year": learner.graduation_year,
+            "gpa": str(learner.gpa) if learner.gpa is not None else None,
+            "locality": learner.locality,
+            "preferred_localities": list(learner.preferred_localities or []),
+            "available_from": _iso(learner.available_from),
+            "cv_text": learner.cv_text,
+            "visibility": learner.visibility.value,
+            "consent_at": _iso(learner.consent_at),
+            "consent_purpose": learner.consent_purpose,
+            "created_at": _iso(learner.created_at),
+            "updated_at": _iso(learner.updated_at),
+        },
+        "skills": [
+            {"term": s.term, "skill": s.skill.slug if s.skill else None, "level": s.level}
+            for s in learner.skills
+        ],
+        "applications": [
+            {
+                "order": a.order.title,
+                "organization": a.order.organization.name,
+                "status": a.status.value,
+                "message": a.message,
+                "created_at": _iso(a.created_at),
+                "history": [
+                    {
+                        "from": e.from_status.value if e.from_status else None,
+                        "to": e.to_status.value,
+                        "note": e.note,
+                        "at": _iso(e.created_at),
+                    }
+                    for e in a.events
+                ],
+            }
+            for a in apps
+        ],
+        "profile_views": [
+            {"organization": v.organization, "at": _iso(v.viewed_at)}
+            for v in profile_views(learner, 10_000)
+        ],
+    }
+    audit.record("data.exported", actor=user, obj=learner)
+    db.session.commit()
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def delete_account(learner: Learner, user: User, password: str) -> None:
+    """Erase the learner's personal data and delete their login, after checking the password.
+
+    Name, contacts, date of birth, CV, skills, student code, GPA, messages and notes
+    about them go; the learner row stays anonymised (hidden, no consent) so that
+    application stages and placement statistics still count. Audit events about the
+    learner keep no personal data: their IP addresses and details are cleared.
+    """
+    if not check_password_hash(user.password_hash, password or ""):
+        raise ServiceError(_("The password is wrong."), field="password")
+    learner_id = learner.id
+    learner.full_name = ERASED_NAME
+    learner.email = None
+    learner.phone = None
+    learner.date_of_birth = None
+    learner.cv_text = ""
+    learner.student_code = None
+    learner.gpa = None
+    learner.claim_code = None
+    learner.preferred_localities = []
+    learner.available_from = None
+    learner.visibility = Visibility.HIDDEN
+    learner.consent_at = None
+    learner.consent_purpose = None
+    learner.skills = []
+    learner.user_id = None
+    app_ids = sa.select(Application.id).where(Application.learner_id == learner_id)
+    db.session.execute(
+        sa.update(Application)
+        .where(Application.learner_id == learner_id)
+        .values(message=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(ApplicationEvent)
+        .where(ApplicationEvent.application_id.in_(app_ids))
+        .values(note=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(AuditEvent)
+        .where(
+            sa.or_(
+                AuditEvent.actor_id == user.id,
+                sa.and_(AuditEvent.object_type == "Learner", AuditEvent.object_id == learner_id),
+                sa.and_(AuditEvent.object_type == "User", AuditEvent.object_id == user.id),
+            )
+        )
+        .values(ip=None, detail={})
+        .execution_options(synchronize_session=False)
+    )
+    # SQLite does not enforce ON DELETE SET NULL unless told to, and may reuse the
+    # highest id: nothing may keep pointing at this account once it is gone.
+    for model, column in (
+        (ApplicationEvent, ApplicationEvent.actor_id),
+        (AuditEvent, AuditEvent.actor_id),
+    ):
+        db.session.execute(
+            sa.update(model)
+            .where(column == user.id)
+            .values({column.key: None})
+            .execution_options(synchronize_session=False)
+        )
+    db.session.execute(sa.delete(Notification).where(Notification.user_id == user.id))
+    matching.touch(learners=[learner_id])
+    db.session.delete(user)
+    # Neither who asked nor their IP: the event itself must hold no personal data.
+    db.session.add(
+        AuditEvent(
+            action="account.deleted",
+            object_type="Learner",
+            object_id=learner_id,
+            detail={},
+        )
+    )
+    db.session.commit()

@@ -1,0 +1,741 @@
+"""Internship allocation rounds: set-up, ranking by both sides, allocation, publication.
+
+Life of a round: the province office creates it (draft) with the internship
+orders taking part and their seats, opens it, learners rank up to
+:data:`MAX_CHOICES` of its internships and enterprises rank the candidates who
+listed theirs, until the deadline. Then the office runs the learner-proposing
+deferred-acceptance allocation (``matchhub.matching.allocation``), reviews the
+outcome (match rate, unmatched learners, empty seats, stability check), may
+rerun it, and publishes it. Published results never change: every write
+below refuses a published round.
+
+An enterprise that has not ranked its candidates is taken to accept them in
+the engine's score order (what its ranking page pre-fills); a candidate who
+listed the order after the enterprise saved its ranking is appended in score
+order after the ranked ones. Only a candidate explicitly marked unacceptable
+is excluded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from matchhub.extensions import db
+from matchhub.matching.allocation import (
+    Allocation,
+    BlockingPair,
+    check_stability,
+    deferred_acceptance,
+    explain_outcome,
+)
+from matchhub.matching.rank import rank_learners, rank_orders
+from matchhub.matching.types import LearnerProfile, OrderProfile, SkillReq
+from matchhub.models import (
+    AllocationRound,
+    Learner,
+    LearnerSkill,
+    Membership,
+    Order,
+    OrderKind,
+    OrderSkill,
+    OrderStatus,
+    Organization,
+    RoundChoice,
+    RoundOrder,
+    RoundRanking,
+    RoundResult,
+    RoundStatus,
+    Skill,
+    User,
+    VerificationState,
+    utcnow,
+)
+from matchhub.services import ServiceError, audit, notifications
+
+MAX_CHOICES = 10
+
+
+# --- Reading ---------------------------------------------------------------------
+
+
+def get_round(round_id: int) -> AllocationRound | None:
+    """The round with its orders and their enterprises loaded; ``None`` when unknown."""
+    return db.session.scalar(
+        sa.select(AllocationRound)
+        .where(AllocationRound.id == round_id)
+        .options(
+            selectinload(AllocationRound.orders)
+            .selectinload(RoundOrder.order)
+            .selectinload(Order.organization)
+        )
+    )
+
+
+def list_rounds(statuses: tuple[RoundStatus, ...] | None = None) -> list[AllocationRound]:
+    """Rounds, newest first (optionally only those in ``statuses``)."""
+    query = sa.select(AllocationRound).order_by(
+        AllocationRound.created_at.desc(), AllocationRound.id.desc()
+    )
+    if statuses:
+        query = query.where(AllocationRound.status.in_(statuses))
+    return list(db.session.scalars(query))
+
+
+def visible_rounds() -> list[AllocationRound]:
+    """Rounds learners and enterprises may see: open, closed or published."""
+    return list_rounds((RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.PUBLISHED))
+
+
+def eligible_orders() -> list[Order]:
+    """Open internship orders of verified enterprises: what a round may include."""
+    return list(
+        db.session.scalars(
+            sa.select(Order)
+            .join(Organization)
+            .where(
+                Order.kind == OrderKind.INTERNSHIP,
+                Order.status == OrderStatus.OPEN,
+                Organization.state == VerificationState.VERIFIED,
+            )
+            .options(selectinload(Order.organization))
+            .order_by(Organization.name, Order.title, Order.id)
+        )
+    )
+
+
+def accepting_rounds(organization_id: int | None = None) -> list[AllocationRound]:
+    """Rounds open for ranking now; with ``organization_id``, only those it takes part in."""
+    query = (
+        sa.select(AllocationRound)
+        .where(AllocationRound.status == RoundStatus.OPEN, AllocationRound.deadline > utcnow())
+        .order_by(AllocationRound.deadline, AllocationRound.id)
+    )
+    if organization_id is not None:
+        query = query.where(
+            AllocationRound.orders.any(
+                RoundOrder.order.has(Order.organization_id == organization_id)
+            )
+        )
+    return list(db.session.scalars(query))
+
+
+def accepts_rankings(rnd: AllocationRound, now: datetime | None = None) -> bool:
+    """True while learners and enterprises may still rank."""
+    return rnd.status is RoundStatus.OPEN and (now or utcnow()) < rnd.deadline
+
+
+def participation(rnd: AllocationRound) -> dict[str, int]:
+    """How many learners chose and how many orders were ranked so far."""
+    learners = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(RoundChoice.learner_id))).where(
+            RoundChoice.round_id == rnd.id
+        )
+    )
+    ranked = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(RoundRanking.order_id))).where(
+            RoundRanking.round_id == rnd.id
+        )
+    )
+    return {"learners": learners or 0, "orders_ranked": ranked or 0, "orders": len(rnd.orders)}
+
+
+# --- Engine profiles (the pre-filled order of both sides) ----------------------------
+
+
+def _learner_profiles(learner_ids: list[int]) -> dict[int, LearnerProfile]:
+    if not learner_ids:
+        return {}
+    skills: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for lid, slug, level in db.session.execute(
+        sa.select(LearnerSkill.learner_id, Skill.slug, LearnerSkill.level)
+        .join(Skill, Skill.id == LearnerSkill.skill_id)
+        .where(LearnerSkill.learner_id.in_(learner_ids))
+    ):
+        skills[lid].append((slug, level))
+    rows = db.session.execute(
+        sa.select(
+            Learner.id, Learner.cv_text, Learner.locality, Learner.preferred_localities
+        ).where(Learner.id.in_(learner_ids))
+    )
+    return {
+        lid: LearnerProfile(
+            id=lid,
+            skills=tuple(skills.get(lid, ())),
+            text=cv or "",
+            locality=locality,
+            preferred_localities=tuple(preferred or ()),
+        )
+        for lid, cv, locality, preferred in rows
+    }
+
+
+def _order_profiles(order_ids: list[int]) -> dict[int, OrderProfile]:
+    if not order_ids:
+        return {}
+    req: dict[int, list[SkillReq]] = defaultdict(list)
+    nice: dict[int, list[SkillReq]] = defaultdict(list)
+    for oid, slug, required, level, weight in db.session.execute(
+        sa.select(
+            OrderSkill.order_id,
+            Skill.slug,
+            OrderSkill.required,
+            OrderSkill.level,
+            OrderSkill.weight,
+        )
+        .join(Skill, Skill.id == OrderSkill.skill_id)
+        .where(OrderSkill.order_id.in_(order_ids))
+        .order_by(OrderSkill.id)
+    ):
+        (req if required else nice)[oid].append(SkillReq(slug, level, weight))
+    rows = db.session.execute(
+        sa.select(
+            Order.id, Order.title, Order.description, Order.locality, Order.remote, Order.headcount
+        ).where(Order.id.in_(order_ids))
+    )
+    return {
+        oid: OrderProfile(
+            id=oid,
+            kind=OrderKind.INTERNSHIP.value,
+            required=tuple(req.get(oid, ())),
+            nice=tuple(nice.get(oid, ())),
+            text=f"{title}\n{description or ''}",
+            locality=locality,
+            remote=remote,
+            headcount=headcount,
+        )
+        for oid, title, description, locality, remote, headcount in rows
+    }
+
+
+def _orders_by_score(learner_id: int, order_ids: list[int]) -> list[tuple[int, float]]:
+    """The round's orders for a learner, best match first, with their scores."""
+    profiles = _order_profiles(order_ids)
+    learner = _learner_profiles([learner_id]).get(learner_id)
+    if learner is None or not profiles:
+        return [(oid, 0.0) for oid in order_ids]
+    ranked = rank_orders(learner, list(profiles.values()), k=len(profiles))
+    return [(r.order_id, r.score) for r in ranked]
+
+
+def _learners_by_score(order_id: int, learner_ids: list[int]) -> list[tuple[int, float]]:
+    """Candidates for an order, best match first, with their scores."""
+    if not learner_ids:
+        return []
+    order = _order_profiles([order_id]).get(order_id)
+    profiles = _learner_profiles(learner_ids)
+    if order is None:
+        return [(lid, 0.0) for lid in sorted(learner_ids)]
+    ranked = rank_learners(order, list(profiles.values()), k=len(profiles))
+    return [(r.learner_id, r.score) for r in ranked]
+
+
+# --- Setting a round up -----------------------------------------------------------
+
+
+def _require_unpublished(rnd: AllocationRound) -> None:
+    if rnd.status is RoundStatus.PUBLISHED:
+        raise ServiceError(_("This round is published: its results can no longer change."))
+
+
+def _validate_orders(seats: dict[int, int]) -> dict[int, Order]:
+    if not seats:
+        raise ServiceError(_("Choose at least one internship for the round."), field="orders")
+    eligible = {o.id: o for o in eligible_orders()}
+    for order_id, capacity in seats.items():
+        if order_id not in eligible:
+            raise ServiceError(
+                _("Only open internships of verified enterprises can take part."), field="orders"
+            )
+        if not 0 <= capacity <= 500:
+            raise ServiceError(_("Seats must be between 0 and 500."), field="orders")
+    return eligible
+
+
+def create_round(
+    admin: User, name: str, deadline: datetime, seats: dict[int, int]
+) -> AllocationRound:
+    """Create a draft round over ``seats`` (order id → capacity) closing at ``deadline``."""
+    name = name.strip()
+    if not name:
+        raise ServiceError(_("Give the round a name."), field="name")
+    if deadline <= utcnow():
+        raise ServiceError(_("The deadline must be in the future."), field="deadline")
+    _validate_orders(seats)
+    rnd = AllocationRound(name=name[:200], deadline=deadline, created_by_id=admin.id)
+    rnd.orders = [RoundOrder(order_id=oid, capacity=cap) for oid, cap in seats.items()]
+    db.session.add(rnd)
+    db.session.flush()
+    audit.record(
+        "round.created", actor=admin, obj=rnd, orders=len(seats), seats=sum(seats.values())
+    )
+    db.session.commit()
+    return rnd
+
+
+def open_round(rnd: AllocationRound, admin: User) -> None:
+    """Open a draft round to learners and enterprises."""
+    if rnd.status is not RoundStatus.DRAFT:
+        raise ServiceError(_("Only a draft round can be opened."))
+    if rnd.deadline <= utcnow():
+        raise ServiceError(_("The deadline has passed: create a new round."))
+    rnd.status = RoundStatus.OPEN
+    audit.record("round.opened", actor=admin, obj=rnd)
+    db.session.commit()
+
+
+def close_round(rnd: AllocationRound, admin: User) -> None:
+    """End the ranking (at or before the deadline) so that the allocation can run."""
+    if rnd.status is not RoundStatus.OPEN:
+        raise ServiceError(_("Only an open round can be closed."))
+    rnd.status = RoundStatus.CLOSED
+    audit.record("round.closed", actor=admin, obj=rnd, early=utcnow() < rnd.deadline)
+    db.session.commit()
+
+
+# --- Learners' choices --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    round_order: RoundOrder
+    score: float
+
+
+def round_order_map(rnd: AllocationRound) -> dict[int, RoundOrder]:
+    """The round's participating orders keyed by order id."""
+    return {ro.order_id: ro for ro in rnd.orders}
+
+
+def saved_choices(rnd: AllocationRound, learner: Learner) -> list[int]:
+    """The order ids the learner ranked in ``rnd``, best first (empty when none saved)."""
+    return list(
+        db.session.scalars(
+            sa.select(RoundChoice.order_id)
+            .where(RoundChoice.round_id == rnd.id, RoundChoice.learner_id == learner.id)
+            .order_by(RoundChoice.rank)
+        )
+    )
+
+
+def suggested_choices(rnd: AllocationRound, learner: Learner) -> list[int]:
+    """Up to :data:`MAX_CHOICES` of the round's internships, best match first."""
+    ranked = _orders_by_score(learner.id, [ro.order_id for ro in rnd.orders])
+    return [oid for oid, _score in ranked[:MAX_CHOICES]]
+
+
+def order_scores_for(rnd: AllocationRound, learner: Learner) -> dict[int, float]:
+    """Match score of every internship of the round for the learner."""
+    return dict(_orders_by_score(learner.id, [ro.order_id for ro in rnd.orders]))
+
+
+def save_choices(rnd: AllocationRound, learner: Learner, order_ids: list[int]) -> None:
+    """Replace the learner's ranked choices with ``order_ids`` (best first, at most 10).
+
+    Refused once the round no longer accepts rankings (deadline passed, closed,
+    published), for an internship not in the round, and for a repeated one.
+    """
+    _require_unpublished(rnd)
+    if not accepts_rankings(rnd):
+        raise ServiceError(_("This round no longer accepts rankings."))
+    if len(order_ids) > MAX_CHOICES:
+        raise ServiceError(_("Rank at most %(n)d internships.", n=MAX_CHOICES), field="choices")
+    if len(set(order_ids)) != len(order_ids):
+        raise ServiceError(_("Each internship can be listed only once."), field="choices")
+    in_round = round_order_map(rnd)
+    if any(oid not in in_round for oid in order_ids):
+        raise ServiceError(_("That internship is not part of this round."), field="choices")
+    db.session.execute(
+        sa.delete(RoundChoice).where(
+            RoundChoice.round_id == rnd.id, RoundChoice.learner_id == learner.id
+        )
+    )
+    db.session.add_all(
+        RoundChoice(round_id=rnd.id, learner_id=learner.id, order_id=oid, rank=i)
+        for i, oid in enumerate(order_ids, start=1)
+    )
+    audit.record(
+        "round.choices_saved",
+        actor=learner.user,
+        obj=rnd,
+        learner_id=learner.id,
+        choices=len(order_ids),
+    )
+    db.session.commit()
+
+
+# --- Enterprises' rankings ---------------------------------------------------------
+
+
+def orders_of_in_round(rnd: AllocationRound, org: Organization) -> list[RoundOrder]:
+    """The organisation's internships taking part in ``rnd``."""
+    return [ro for ro in rnd.orders if ro.order.organization_id == org.id]
+
+
+def candidates_of(rnd: AllocationRound, order_id: int) -> list[int]:
+    """Learners who listed the order in this round."""
+    return list(
+        db.session.scalars(
+            sa.select(RoundChoice.learner_id)
+            .where(RoundChoice.round_id == rnd.id, RoundChoice.order_id == order_id)
+            .order_by(RoundChoice.learner_id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    learner: Learner
+    score: float
+    unacceptable: bool
+    choice: int  # where the learner put this order on their own list
+
+
+def ranking_of(rnd: AllocationRound, order_id: int) -> list[CandidateRow]:
+    """The order's candidates in the enterprise's order: its saved ranking, else by score.
+
+    Candidates ranked after the enterprise saved come after the ranked ones (by
+    score); those marked unacceptable come last, flagged.
+    """
+    candidate_ids = candidates_of(rnd, order_id)
+    acceptable, unacceptable = _order_preferences(rnd, order_id, candidate_ids)
+    scores = dict(_learners_by_score(order_id, candidate_ids))
+    learners = {
+        lr.id: lr
+        for lr in db.session.scalars(
+            sa.select(Learner)
+            .where(Learner.id.in_(candidate_ids))
+            .options(selectinload(Learner.college), selectinload(Learner.programme))
+        )
+    }
+    choice = dict(
+        db.session.execute(
+            sa.select(RoundChoice.learner_id, RoundChoice.rank).where(
+                RoundChoice.round_id == rnd.id, RoundChoice.order_id == order_id
+            )
+        ).all()
+    )
+    return [
+        CandidateRow(learners[lid], scores.get(lid, 0.0), lid in unacceptable, choice[lid])
+        for lid in [*acceptable, *sorted(unacceptable, key=lambda x: -scores.get(x, 0.0))]
+    ]
+
+
+def ranking_saved(rnd: AllocationRound, order_id: int) -> bool:
+    """True once the enterprise has saved a ranking for the order in this round."""
+    return (
+        db.session.scalar(
+            sa.select(RoundRanking.id)
+            .where(RoundRanking.round_id == rnd.id, RoundRanking.order_id == order_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _order_preferences(
+    rnd: AllocationRound, order_id: int, candidate_ids: list[int]
+) -> tuple[list[int], set[int]]:
+    """(acceptable candidates best first, unacceptable ones) as the allocation will use them."""
+    saved = db.session.execute(
+        sa.select(RoundRanking.learner_id, RoundRanking.rank, RoundRanking.unacceptable)
+        .where(RoundRanking.round_id == rnd.id, RoundRanking.order_id == order_id)
+        .order_by(RoundRanking.rank)
+    ).all()
+    candidates = set(candidate_ids)
+    unacceptable = {lid for lid, _rank, flag in saved if flag and lid in candidates}
+    ranked = [
+        lid for lid, rank, flag in saved if not flag and rank is not None and lid in candidates
+    ]
+    seen = set(ranked) | unacceptable
+    rest = [
+        lid for lid, _s in _learners_by_score(order_id, [c for c in candidate_ids if c not in seen])
+    ]
+    return ranked + rest, unacceptable
+
+
+def save_ranking(
+    rnd: AllocationRound,
+    org: Organization,
+    user: User,
+    order_id: int,
+    ranked: list[int],
+    unacceptable: set[int],
+) -> None:
+    """Store the enterprise's ranking of an order's candidates (best first) and who it refuses.
+
+    Every id must be a candidate who listed the order; candidates missing from
+    both lists are appended by score at allocation time.
+    """
+    _require_unpublished(rnd)
+    if not accepts_rankings(rnd):
+        raise ServiceError(_("This round no longer accepts rankings."))
+    ro = round_order_map(rnd).get(order_id)
+    if ro is None or ro.order.organization_id != org.id:
+        raise ServiceError(_("That internship is not part of this round."))
+    candidates = set(candidates_of(rnd, order_id))
+    ranked = [lid for lid in ranked if lid not in unacceptable]
+    if len(set(ranked)) != len(ranked) or not (set(ranked) | unacceptable) <= candidates:
+        raise ServiceError(_("Rank only the candidates who chose this internship, once each."))
+    db.session.execute(
+        sa.delete(RoundRanking).where(
+            RoundRanking.round_id == rnd.id, RoundRanking.order_id == order_id
+        )
+    )
+    rows = [
+        RoundRanking(round_id=rnd.id, order_id=order_id, learner_id=lid, rank=i)
+        for i, lid in enumerate(ranked, start=1)
+    ]
+    rows += [
+        RoundRanking(
+            round_id=rnd.id, order_id=order_id, learner_id=lid, rank=None, unacceptable=True
+        )
+        for lid in sorted(unacceptable)
+    ]
+    db.session.add_all(rows)
+    audit.record(
+        "round.ranking_saved",
+        actor=user,
+        organization_id=org.id,
+        obj=rnd,
+        order_id=order_id,
+        ranked=len(ranked),
+        unacceptable=len(unacceptable),
+    )
+    db.session.commit()
+
+
+# --- Running and publishing --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preferences:
+    learner_prefs: dict[int, list[int]]
+    order_prefs: dict[int, list[int]]
+    capacities: dict[int, int]
+
+
+def preferences(rnd: AllocationRound) -> Preferences:
+    """Both sides' preferences as the engine takes them. O(choices + rankings)."""
+    learner_prefs: dict[int, list[int]] = defaultdict(list)
+    by_order: dict[int, list[int]] = defaultdict(list)
+    for lid, oid in db.session.execute(
+        sa.select(RoundChoice.learner_id, RoundChoice.order_id)
+        .where(RoundChoice.round_id == rnd.id)
+        .order_by(RoundChoice.learner_id, RoundChoice.rank)
+    ):
+        learner_prefs[lid].append(oid)
+        by_order[oid].append(lid)
+    # An enterprise suspended since the round opened keeps its place in the round but
+    # offers no seats: its candidates read "no seats in this round" as the reason.
+    capacities = {
+        ro.order_id: ro.capacity if ro.order.organization.is_verified else 0 for ro in rnd.orders
+    }
+    order_prefs = {
+        oid: _order_preferences(rnd, oid, sorted(by_order.get(oid, [])))[0] for oid in capacities
+    }
+    return Preferences(dict(learner_prefs), order_prefs, capacities)
+
+
+def check_assignment(
+    rnd: AllocationRound, assignment: dict[int, int | None]
+) -> tuple[BlockingPair, ...]:
+    """Check an assignment (learner id → order id or None) against the round's preferences.
+
+    Returns every feasibility problem and blocking pair; ``()`` means stable.
+    """
+    prefs = preferences(rnd)
+    return check_stability(assignment, prefs.learner_prefs, prefs.order_prefs, prefs.capacities)
+
+
+def _explanations(
+    allocation: Allocation, learner_id: int, prefs: Preferences
+) -> list[dict[str, object]]:
+    return [
+        {
+            "order": e.order,
+            "choice": e.choice,
+            "code": e.code.value,
+            "your_rank": e.your_rank,
+            "seats": e.seats,
+            "admitted": e.admitted,
+            "last_admitted_rank": e.last_admitted_rank,
+        }
+        for e in explain_outcome(learner_id, allocation, prefs.learner_prefs, prefs.order_prefs)
+    ]
+
+
+def run_round(rnd: AllocationRound, admin: User) -> dict[str, object]:
+    """Run (or rerun) the allocation of a round whose ranking is over; returns its summary.
+
+    Closes an open round whose deadline has passed. The previous run's results
+    are replaced; nothing is visible to participants before publication.
+    O(S log c) for the allocation plus O(S) to store it (S = total choices).
+    """
+    _require_unpublished(rnd)
+    if rnd.status is RoundStatus.OPEN and utcnow() >= rnd.deadline:
+        rnd.status = RoundStatus.CLOSED
+    if rnd.status is not RoundStatus.CLOSED:
+        raise ServiceError(_("The allocation runs once the ranking is closed."))
+    prefs = preferences(rnd)
+    allocation = deferred_acceptance(prefs.learner_prefs, prefs.order_prefs, prefs.capacities)
+    problems = check_stability(allocation, prefs.learner_prefs, prefs.order_prefs, prefs.capacities)
+    db.session.execute(sa.delete(RoundResult).where(RoundResult.round_id == rnd.id))
+    rows = [
+        {
+            "round_id": rnd.id,
+            "learner_id": lid,
+            "order_id": allocation.assignment.get(lid),
+            "explanation": _explanations(allocation, lid, prefs),
+        }
+        for lid in prefs.learner_prefs
+    ]
+    if rows:
+        db.session.execute(sa.insert(RoundResult), rows)
+    summary = {
+        "learners": len(prefs.learner_prefs),
+        "matched": allocation.seats_filled,
+        "match_rate": round(allocation.match_rate, 4),
+        "unmatched": len(allocation.unmatched_learners),
+        "seats": sum(prefs.capacities.values()),
+        "empty_seats": sum(allocation.empty_seats.values()),
+        "stable": not problems,
+        "problems": len(problems),
+    }
+    rnd.summary = summary
+    rnd.ran_at = utcnow()
+    audit.record("round.run", actor=admin, obj=rnd, **summary)
+    db.session.commit()
+    return summary
+
+
+def publish_round(rnd: AllocationRound, admin: User) -> None:
+    """Make the latest run final and tell every participant; irreversible."""
+    _require_unpublished(rnd)
+    if rnd.status is not RoundStatus.CLOSED or rnd.ran_at is None:
+        raise ServiceError(_("Run the allocation before publishing it."))
+    if not rnd.summary.get("stable"):
+        raise ServiceError(_("The allocation failed its stability check: run it again."))
+    rnd.status = RoundStatus.PUBLISHED
+    rnd.published_at = utcnow()
+    learner_users = db.session.scalars(
+        sa.select(Learner.user_id)
+        .join(RoundResult, RoundResult.learner_id == Learner.id)
+        .where(RoundResult.round_id == rnd.id, Learner.user_id.is_not(None))
+    )
+    org_users = db.session.scalars(
+        sa.select(Membership.user_id)
+        .join(Order, Order.organization_id == Membership.organization_id)
+        .join(RoundOrder, RoundOrder.order_id == Order.id)
+        .where(RoundOrder.round_id == rnd.id)
+        .distinct()
+    )
+    for uid in {*learner_users, *org_users}:
+        notifications.notify(uid, "round.published", round=rnd.name, round_id=rnd.id)
+    audit.record("round.published", actor=admin, obj=rnd, **rnd.summary)
+    db.session.commit()
+
+
+# --- Results --------------------------------------------------------------------------
+
+
+def result_of(rnd: AllocationRound, learner: Learner) -> RoundResult | None:
+    """The learner's published result (``None`` before publication or if they did not take part)."""
+    if rnd.status is not RoundStatus.PUBLISHED:
+        return None
+    return db.session.scalar(
+        sa.select(RoundResult)
+        .where(RoundResult.round_id == rnd.id, RoundResult.learner_id == learner.id)
+        .options(selectinload(RoundResult.order).selectinload(Order.organization))
+    )
+
+
+def results(rnd: AllocationRound, page: int = 1, per_page: int = 50, unmatched_only: bool = False):
+    """The latest run's results for the office's review, paginated."""
+    query = (
+        sa.select(RoundResult)
+        .where(RoundResult.round_id == rnd.id)
+        .options(
+            selectinload(RoundResult.learner).selectinload(Learner.college),
+            selectinload(RoundResult.order).selectinload(Order.organization),
+        )
+        .order_by(RoundResult.order_id.is_(None).desc(), RoundResult.learner_id)
+    )
+    if unmatched_only:
+        query = query.where(RoundResult.order_id.is_(None))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def seats_by_order(rnd: AllocationRound) -> list[tuple[RoundOrder, int]]:
+    """Each order of the round with the number of learners the latest run placed there."""
+    filled = dict(
+        db.session.execute(
+            sa.select(RoundResult.order_id, sa.func.count(RoundResult.id))
+            .where(RoundResult.round_id == rnd.id, RoundResult.order_id.is_not(None))
+            .group_by(RoundResult.order_id)
+        ).all()
+    )
+    return [(ro, filled.get(ro.order_id, 0)) for ro in rnd.orders]
+
+
+@dataclass(frozen=True)
+class OrderOutcome:
+    """What one of an enterprise's internships got from a published round, and why."""
+
+    round_order: RoundOrder
+    admitted: list[Learner]
+    # Candidates it ranked but lost to an internship they preferred.
+    went_elsewhere: int
+    # Candidates it ranked who got no seat there because it was full.
+    below_cut: int
+    unacceptable: int
+
+
+def enterprise_outcome(rnd: AllocationRound, org: Organization) -> list[OrderOutcome]:
+    """Per internship of ``org`` in a published round: who was placed and why others were not."""
+    if rnd.status is not RoundStatus.PUBLISHED:
+        return []
+    placed = dict(
+        db.session.execute(
+            sa.select(RoundResult.learner_id, RoundResult.order_id).where(
+                RoundResult.round_id == rnd.id
+            )
+        ).all()
+    )
+    choice_rank = {
+        (lid, oid): rank
+        for lid, oid, rank in db.session.execute(
+            sa.select(RoundChoice.learner_id, RoundChoice.order_id, RoundChoice.rank).where(
+                RoundChoice.round_id == rnd.id
+            )
+        )
+    }
+    out = []
+    for ro in orders_of_in_round(rnd, org):
+        candidate_ids = candidates_of(rnd, ro.order_id)
+        acceptable, unacceptable = _order_preferences(rnd, ro.order_id, candidate_ids)
+        admitted_ids = [lid for lid in acceptable if placed.get(lid) == ro.order_id]
+        elsewhere = below = 0
+        for lid in acceptable:
+            got = placed.get(lid)
+            if got == ro.order_id:
+                continue
+            if got is not None and choice_rank[(lid, got)] < choice_rank[(lid, ro.order_id)]:
+                elsewhere += 1
+            else:
+                below += 1
+        learners = {
+            lr.id: lr
+            for lr in db.session.scalars(sa.select(Learner).where(Learner.id.in_(admitted_ids)))
+        }
+        out.append(
+            OrderOutcome(
+                ro, [learners[i] for i in admitted_ids], elsewhere, below, len(unacceptable)
+            )
+        )
+    return out

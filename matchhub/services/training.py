@@ -1,0 +1,172 @@
+"""Training orders answered by colleges' offers, and the enterprise's decision on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from matchhub.extensions import db
+from matchhub.models import (
+    OfferStatus,
+    Order,
+    OrderKind,
+    OrderSkill,
+    OrderStatus,
+    Organization,
+    Programme,
+    TrainingOffer,
+    User,
+    VerificationState,
+    utcnow,
+)
+from matchhub.services import ServiceError, audit
+from matchhub.services.orders import today_in_vietnam
+
+
+@dataclass(frozen=True)
+class OfferInput:
+    programme_id: int | None
+    course_name: str
+    seats: int
+    start_date: date | None
+    note: str
+
+
+def _open_training():
+    return (
+        sa.select(Order)
+        .join(Organization, Organization.id == Order.organization_id)
+        .where(
+            Order.kind == OrderKind.TRAINING,
+            Order.status == OrderStatus.OPEN,
+            Organization.state == VerificationState.VERIFIED,
+        )
+    )
+
+
+def open_training_orders() -> list[Order]:
+    """Open training orders of verified enterprises, newest first, with their skills."""
+    return list(
+        db.session.scalars(
+            _open_training()
+            .options(
+                selectinload(Order.organization),
+                selectinload(Order.skills).selectinload(OrderSkill.skill),
+            )
+            .order_by(Order.published_at.desc(), Order.id.desc())
+        )
+    )
+
+
+def get_open_training_order(order_id: int) -> Order | None:
+    """The training order a college may answer, or None (not open, not training, unverified)."""
+    return db.session.scalar(
+        _open_training()
+        .where(Order.id == order_id)
+        .options(
+            selectinload(Order.organization),
+            selectinload(Order.skills).selectinload(OrderSkill.skill),
+        )
+    )
+
+
+def offers_of_college(college: Organization) -> list[TrainingOffer]:
+    """Every offer ``college`` sent, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(TrainingOffer)
+            .where(TrainingOffer.college_id == college.id)
+            .options(
+                selectinload(TrainingOffer.order).selectinload(Order.organization),
+                selectinload(TrainingOffer.programme),
+            )
+            .order_by(TrainingOffer.created_at.desc(), TrainingOffer.id.desc())
+        )
+    )
+
+
+def make_offer(college: Organization, user: User, order: Order, data: OfferInput) -> TrainingOffer:
+    """Answer an open training order with a programme or a short course."""
+    if get_open_training_order(order.id) is None:
+        raise ServiceError(_("This training order is no longer open."))
+    programme = None
+    if data.programme_id is not None:
+        programme = db.session.get(Programme, data.programme_id)
+        if programme is None or programme.organization_id != college.id:
+            raise ServiceError(_("Choose one of your programmes."), field="programme")
+    course_name = data.course_name.strip()
+    if programme is None and not course_name:
+        raise ServiceError(
+            _("Choose one of your programmes or name a short course."), field="course_name"
+        )
+    if not 1 <= data.seats <= 1000:
+        raise ServiceError(_("The number of seats must be between 1 and 1,000."), field="seats")
+    if data.start_date is not None and data.start_date < today_in_vietnam():
+        raise ServiceError(_("The start date cannot be in the past."), field="start_date")
+    pending = db.session.scalar(
+        sa.select(TrainingOffer.id).where(
+            TrainingOffer.order_id == order.id,
+            TrainingOffer.college_id == college.id,
+            TrainingOffer.status == OfferStatus.PENDING,
+        )
+    )
+    if pending is not None:
+        raise ServiceError(_("You already have an offer awaiting a decision on this order."))
+    offer = TrainingOffer(
+        order_id=order.id,
+        college_id=college.id,
+        programme_id=programme.id if programme is not None else None,
+        course_name=course_name,
+        seats=data.seats,
+        start_date=data.start_date,
+        note=data.note.strip(),
+        status=OfferStatus.PENDING,
+        created_by_id=user.id,
+    )
+    db.session.add(offer)
+    db.session.flush()
+    audit.record("offer.sent", actor=user, organization_id=college.id, obj=offer, order=order.id)
+    db.session.commit()
+    return offer
+
+
+def offers_for_order(order: Order) -> list[TrainingOffer]:
+    """The offers colleges sent to ``order`` (the caller checks it is the user's)."""
+    return list(
+        db.session.scalars(
+            sa.select(TrainingOffer)
+            .where(TrainingOffer.order_id == order.id)
+            .options(selectinload(TrainingOffer.college), selectinload(TrainingOffer.programme))
+            .order_by(TrainingOffer.created_at, TrainingOffer.id)
+        )
+    )
+
+
+def get_offer(offer_id: int) -> TrainingOffer | None:
+    """The offer with its order and the order's organisation (for the ownership check)."""
+    return db.session.scalar(
+        sa.select(TrainingOffer)
+        .where(TrainingOffer.id == offer_id)
+        .options(selectinload(TrainingOffer.order).selectinload(Order.organization))
+    )
+
+
+def decide_offer(offer: TrainingOffer, user: User, accept: bool) -> None:
+    """The enterprise accepts or declines a pending offer on its training order."""
+    if offer.status is not OfferStatus.PENDING:
+        raise ServiceError(_("This offer has already been decided."))
+    offer.status = OfferStatus.ACCEPTED if accept else OfferStatus.DECLINED
+    offer.decided_at = utcnow()
+    offer.decided_by_id = user.id
+    audit.record(
+        f"offer.{offer.status.value}",
+        actor=user,
+        organization_id=offer.order.organization_id,
+        obj=offer,
+        college=offer.college_id,
+    )
+    db.session.commit()

@@ -1,0 +1,161 @@
+"""Unknown terms, aliases, new skills and merges; the engine follows every change."""
+
+import sqlalchemy as sa
+from conftest import submit
+from factories import make_learner, make_order, make_org, make_user, skill
+
+from matchhub.extensions import db
+from matchhub.models import (
+    AuditEvent,
+    LearnerSkill,
+    OrderSkill,
+    Role,
+    Skill,
+    SkillAlias,
+)
+from matchhub.services import ServiceError, curation, engine
+
+
+def _unknown_learner(term: str, **kw):
+    learner = make_learner(skills=kw.pop("skills", ()), **kw)
+    learner.skills.append(LearnerSkill(skill_id=None, term=term, level=2))
+    db.session.commit()
+    return learner
+
+
+def _unknown_order(term: str):
+    order = make_order(make_org(), skills=())
+    order.skills.append(OrderSkill(skill_id=None, term=term, required=True, level=3))
+    db.session.commit()
+    return order
+
+
+def test_unknown_terms_are_grouped_by_folded_spelling(ctx):
+    _unknown_learner("Lập trình Zorblang")
+    _unknown_learner("lap trinh zorblang")
+    _unknown_order("LẬP TRÌNH ZORBLANG")
+    _unknown_order("Quux")
+    groups = {g.key: g for g in curation.unknown_terms()}
+    zorb = groups["lap trinh zorblang"]
+    assert (zorb.learners, zorb.orders) == (2, 1) and len(zorb.terms) == 3
+    assert [g.key for g in curation.unknown_terms("quu")] == ["quux"]
+
+
+def test_mapping_a_term_adds_an_alias_links_rows_and_normalises(client, ctx, login):
+    assert engine.normalize_terms(["zorblang"])[0].skill_id is None
+    learner = _unknown_learner("Zorblang")
+    both = make_learner(skills=(("python", 4),))
+    both.skills.append(LearnerSkill(skill_id=None, term="zorblang", level=2))
+    order = _unknown_order("ZORBLANG")
+    db.session.commit()
+
+    login(make_user(Role.ADMIN).email)
+    response = submit(
+        client,
+        "/admin/taxonomy/alias",
+        {"map-term": "Zorblang", "map-skill": "python"},
+        form_url="/admin/taxonomy",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    alias = db.session.scalar(sa.select(SkillAlias).where(SkillAlias.key == "zorblang"))
+    assert alias.source == "admin" and alias.skill_id == skill("python").id
+    python = skill("python").id
+    assert [s.skill_id for s in db.session.get(type(learner), learner.id).skills] == [python]
+    # The learner who already had Python keeps one row.
+    assert [s.skill_id for s in db.session.get(type(both), both.id).skills] == [python]
+    assert {s.skill_id for s in db.session.get(type(order), order.id).skills} == {python}
+    # The engine picked the new alias up without a restart.
+    assert engine.normalize_terms(["zorblang"])[0].skill_id == "python"
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "taxonomy.alias_added")
+    )
+    assert event.detail["linked"] == 2  # the third row was a duplicate, dropped
+
+
+def test_an_alias_cannot_name_two_skills(ctx):
+    admin = make_user(Role.ADMIN)
+    try:
+        curation.map_term(admin, "Python", "java")
+    except ServiceError as exc:
+        assert exc.field == "term"
+    else:
+        raise AssertionError("an alias of python was given to java")
+
+
+def test_creating_a_skill(client, ctx, login):
+    _unknown_order("Quantum Basket Weaving")
+    login(make_user(Role.ADMIN).email)
+    data = {
+        "new-name_vi": "Đan giỏ lượng tử",
+        "new-name_en": "Quantum Basket Weaving",
+        "new-category": "domain",
+        "new-term": "Quantum Basket Weaving",
+    }
+    response = submit(client, "/admin/taxonomy/skills", data, form_url="/admin/taxonomy")
+    assert response.status_code == 302
+    created = db.session.scalar(sa.select(Skill).where(Skill.slug == "quantum-basket-weaving"))
+    assert created.name_vi == "Đan giỏ lượng tử" and created.category == "domain"
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(OrderSkill.id)).where(OrderSkill.skill_id == created.id)
+        )
+        == 1
+    )
+    assert engine.normalize_terms(["dan gio luong tu"])[0].skill_id == "quantum-basket-weaving"
+    # A second skill with the same English name gets its own id, and no shared alias.
+    again = submit(
+        client, "/admin/taxonomy/skills", {**data, "new-term": ""}, form_url="/admin/taxonomy"
+    )
+    assert again.status_code == 400
+    bad = submit(
+        client,
+        "/admin/taxonomy/skills",
+        {**data, "new-category": "nonsense"},
+        form_url="/admin/taxonomy",
+    )
+    assert bad.status_code == 400
+
+
+def test_merging_moves_every_reference_and_keeps_the_higher_level(ctx):
+    admin = make_user(Role.ADMIN)
+    old = curation.create_skill(admin, "Kỹ năng cũ", "Old Skill", "tool")
+    new = curation.create_skill(admin, "Kỹ năng mới", "New Skill", "tool")
+    holder_of_both = make_learner(skills=())
+    holder_of_both.skills += [
+        LearnerSkill(skill_id=old.id, term="Old Skill", level=5),
+        LearnerSkill(skill_id=new.id, term="New Skill", level=2),
+    ]
+    only_old = make_learner(skills=())
+    only_old.skills.append(LearnerSkill(skill_id=old.id, term="Old Skill", level=3))
+    order = make_order(make_org(), skills=())
+    order.skills.append(OrderSkill(skill_id=old.id, term="Old Skill", required=True, level=3))
+    db.session.commit()
+
+    counts = curation.merge_skills(admin, old.slug, "New Skill")
+    assert counts["learner_skills"] == 2 and counts["order_skills"] == 1
+    db.session.expire_all()
+    rows = db.session.scalars(
+        sa.select(LearnerSkill).where(LearnerSkill.learner_id == holder_of_both.id)
+    ).all()
+    assert [(r.skill_id, r.level) for r in rows] == [(new.id, 5)]
+    assert db.session.get(LearnerSkill, only_old.skills[0].id).skill_id == new.id
+    assert {s.skill_id for s in db.session.get(type(order), order.id).skills} == {new.id}
+    assert db.session.get(Skill, old.id).merged_into_id == new.id
+    assert not db.session.scalars(sa.select(SkillAlias).where(SkillAlias.skill_id == old.id)).all()
+    # The old names now normalise to the survivor.
+    assert engine.normalize_terms(["Old Skill"])[0].skill_id == new.slug
+    assert curation.find_skill(old.slug).id == new.id
+    assert (
+        db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "taxonomy.skills_merged")
+        ).detail["source"]
+        == old.slug
+    )
+
+
+def test_taxonomy_page_lists_unknown_terms(client, ctx, login):
+    _unknown_order("Zorblang")
+    login(make_user(Role.ADMIN).email)
+    page = client.get("/admin/taxonomy").get_data(as_text=True)
+    assert 'data-term-key="zorblang"' in page

@@ -1,0 +1,126 @@
+"""In a real browser, in Vietnamese: both sides of the market, end to end.
+
+An enterprise writes an order with a misspelt skill, sees it normalised, ranks the
+candidates with their reasons, shortlists and invites the best one; the learner
+accepts the invitation; the enterprise hires them.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from factories import PASSWORD, make_learner, make_org, make_user
+from playwright.sync_api import expect
+
+from matchhub.extensions import db
+from matchhub.models import LearnerSkill, Role, Visibility, utcnow
+from matchhub.services import matching
+from matchhub.services.learners import learner_of_user
+from matchhub.services.orders import today_in_vietnam
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(page, email: str) -> None:
+    page.goto("/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def _log_out(page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()
+
+
+def test_order_to_hire_across_both_sides(page, ctx):
+    from factories import skill
+
+    org = make_org(name="Công ty Phần mềm Thành Nam")
+    boss = make_user(Role.ENTERPRISE, org=org, email="tuyendung@thanhnam.vn")
+    user = make_user(Role.LEARNER, email="lan@sv.vn", full_name="Nguyễn Thị Lan")
+    lan = learner_of_user(user)
+    lan.consent_at = utcnow()
+    lan.visibility = Visibility.ENTERPRISES
+    lan.phone = "0912000111"
+    lan.cv_text = "Lập trình Python, Django và SQL cho dịch vụ web."
+    for slug, level in (("python", 4), ("sql", 3)):
+        s = skill(slug)
+        lan.skills.append(LearnerSkill(skill=s, term=s.name_en, level=level))
+    weaker = make_learner(skills=(("python", 2),), full_name="Trần Văn Nam")
+    matching.touch()
+    db.session.commit()
+
+    # The enterprise writes the order; "pyhton" is read as Python.
+    _log_in(page, boss.email)
+    page.goto("/enterprise/orders/new")
+    page.get_by_label("Loại").select_option("internship")
+    page.get_by_label("Tiêu đề").fill("Thực tập sinh lập trình Python")
+    page.get_by_label("Kỹ năng bắt buộc").fill("pyhton:3\nSQL:2")
+    page.get_by_label("Số vị trí").fill("2")
+    page.get_by_label("Địa phương").select_option("nd-nam-dinh")
+    deadline = today_in_vietnam() + timedelta(days=20)
+    page.get_by_label("Hạn nộp hồ sơ").fill(deadline.isoformat())
+    page.get_by_role("button", name="Lưu").click()
+    expect(page).to_have_url(re.compile(r"/enterprise/orders/\d+$"))
+    skills = page.locator("dd").filter(has_text="Python").first
+    expect(skills).to_be_visible()
+    expect(page.get_by_text("pyhton ?")).to_have_count(0)  # normalised, not flagged unknown
+    page.get_by_role("button", name="Công bố").click()
+
+    # Ranked candidates with their reasons: Lan first, Python matched.
+    page.locator("#candidates-link").click()
+    expect(page).to_have_url(re.compile(r"/candidates$"))
+    first = page.locator("li.candidate").first
+    expect(first).to_have_attribute("data-learner-id", str(lan.id))
+    expect(page.locator(f'li.candidate[data-learner-id="{weaker.id}"]')).to_be_visible()
+    expect(first.locator('[data-skill="python"]')).to_be_visible()
+    expect(first.locator('[data-qualifies="true"]')).to_be_visible()
+    expect(first).not_to_contain_text("lan@sv.vn")  # no contact before she applies
+
+    # Shortlist her, then invite her from the pipeline.
+    first.locator('button[name="invite"][value="0"]').click()
+    first = page.locator(f'li.candidate[data-learner-id="{lan.id}"]')
+    first.locator("a[href*='/enterprise/applications/']").click()
+    expect(page.locator("#application")).to_have_attribute("data-status", "shortlisted")
+    page.locator("#move-form select").select_option("invited")
+    page.locator("#move-form button").click()
+    expect(page.locator("#application")).to_have_attribute("data-status", "invited")
+    application_url = page.url
+    _log_out(page)
+
+    # The learner sees the invitation and applies.
+    _log_in(page, user.email)
+    invitation = page.locator("#invitations li").first
+    expect(invitation).to_contain_text("Thực tập sinh lập trình Python")
+    invitation.locator("a").click()
+    page.locator("#invitation textarea").fill("Em rất mong được thực tập tại công ty.")
+    page.locator("#accept-invitation").click()
+    expect(page.locator("#application")).to_have_attribute("data-status", "applied")
+    expect(page.locator("#history li")).to_have_count(2)  # invited, applied
+    _log_out(page)
+
+    # The enterprise now sees her contact details and hires her.
+    _log_in(page, boss.email)
+    page.goto(application_url)
+    expect(page.locator("#contact")).to_contain_text("lan@sv.vn")
+    expect(page.locator("#contact")).to_contain_text("0912000111")
+    page.locator("#move-form select").select_option("hired")
+    page.locator("#move-form button").click()
+    expect(page.locator("#application")).to_have_attribute("data-status", "hired")
+    expect(page.get_by_text("Đã tuyển").first).to_be_visible()
+    expect(page.locator("#history li")).to_have_count(4)
+
+
+def test_skill_picker_suggests_from_the_taxonomy(page, ctx):
+    org = make_org()
+    boss = make_user(Role.ENTERPRISE, org=org)
+    _log_in(page, boss.email)
+    page.goto("/enterprise/orders/new")
+    area = page.get_by_label("Kỹ năng bắt buộc")
+    area.press_sequentially("SQL:2\npyhton")
+    option = page.locator('#required_skills-suggestions [data-slug="python"]')
+    expect(option).to_be_visible()
+    option.click()
+    expect(area).to_have_value(re.compile(r"^SQL:2\nPython$"))
+    area.press_sequentially(":4")
+    expect(area).to_have_value(re.compile(r"^SQL:2\nPython:4$"))

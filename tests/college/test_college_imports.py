@@ -1,0 +1,162 @@
+"""The import through the web: upload, preview with per-cell errors, commit, re-import."""
+
+import io
+import re
+
+import sqlalchemy as sa
+from conftest import csrf_token
+from factories import cohort_csv, cohort_rows, cohort_xlsx, make_org, make_programme, make_user
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from matchhub.extensions import db
+from matchhub.models import Learner, OrgKind, PendingImport, Role
+
+
+def _college_user(code="NDTC"):
+    college = make_org(OrgKind.COLLEGE, code=code)
+    make_programme(college, code="CNTT")
+    return college, make_user(Role.COLLEGE, org=college)
+
+
+def _upload(client, content: bytes, name: str):
+    token = csrf_token(client, "/college/imports")
+    return client.post(
+        "/college/imports",
+        data={"csrf_token": token, "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _token(response) -> str:
+    match = re.search(r"/college/imports/([A-Za-z0-9_-]+)$", response.headers["Location"])
+    assert match, response.headers.get("Location")
+    return match.group(1)
+
+
+def _commit(client, token: str):
+    form = f"/college/imports/{token}"
+    return client.post(
+        f"{form}/commit", data={"csrf_token": csrf_token(client, form)}, follow_redirects=True
+    )
+
+
+def test_upload_preview_commit_and_reimport(client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    content = cohort_xlsx(cohort_rows(30))
+    response = _upload(client, content, "khoa-2026.xlsx")
+    assert response.status_code == 302
+    token = _token(response)
+    preview = client.get(f"/college/imports/{token}").get_data(as_text=True)
+    assert 'data-rows="30"' in preview and 'data-errors="0"' in preview
+    assert 'data-created="30"' in preview
+    assert db.session.scalar(sa.select(sa.func.count(Learner.id))) == 0  # nothing written yet
+    done = _commit(client, token).get_data(as_text=True)
+    assert 'data-created="30"' in done
+    assert db.session.scalar(sa.select(sa.func.count(Learner.id))) == 30
+    assert db.session.scalar(sa.select(sa.func.count(PendingImport.id))) == 0
+
+    again = _token(_upload(client, content, "khoa-2026.xlsx"))
+    preview = client.get(f"/college/imports/{again}").get_data(as_text=True)
+    assert 'data-changes="0"' in preview and 'id="no-changes"' in preview
+    done = _commit(client, again).get_data(as_text=True)
+    assert 'data-changes="0"' in done
+    assert db.session.scalar(sa.select(sa.func.count(Learner.id))) == 30
+
+
+def test_preview_lists_each_error_with_row_and_column_and_refuses_commit(client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    rows = cohort_rows(10)
+    rows[1][3] = "sai@"
+    rows[6][7] = "-1"
+    token = _token(_upload(client, cohort_csv(rows), "k.csv"))
+    page = client.get(f"/college/imports/{token}").get_data(as_text=True)
+    errors = set(re.findall(r'<tr data-row="(\d+)" data-column="([^"]+)">', page))
+    assert errors == {("3", "Email"), ("8", "Điểm trung bình")}
+    assert 'id="import-commit"' not in page
+    response = _commit(client, token)
+    assert db.session.scalar(sa.select(sa.func.count(Learner.id))) == 0
+    assert response.status_code == 200
+
+
+def test_unreadable_file_is_refused_on_the_upload_form(client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    response = _upload(client, b"not a workbook", "k.xlsx")
+    assert response.status_code == 200
+    assert 'id="file-errors"' in response.get_data(as_text=True)
+    assert 'invalid-feedback d-block">' in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(PendingImport.id))) == 0
+
+
+def test_upload_over_the_size_limit_gets_413(app, client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    big = b"a" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    token = csrf_token(client, "/college/imports")
+    # Encoded in memory: the test client would spool a body this big to an unclosed temp file.
+    boundary, body = encode_multipart(
+        {"csrf_token": token, "file": FileStorage(io.BytesIO(big), "k.csv")}
+    )
+    response = client.post(
+        "/college/imports", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 413
+
+
+def test_another_college_cannot_preview_or_commit_my_upload(client, ctx, login):
+    _college, user = _college_user("A")
+    _other, intruder = _college_user("B")
+    login(user.email)
+    token = _token(_upload(client, cohort_csv(cohort_rows(3)), "k.csv"))
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/college/")})
+    login(intruder.email)
+    preview = client.get(f"/college/imports/{token}")
+    assert preview.status_code == 302  # refused: back to the upload page
+    client.post(
+        f"/college/imports/{token}/commit",
+        data={"csrf_token": csrf_token(client, "/college/imports")},
+    )
+    assert db.session.scalar(sa.select(sa.func.count(Learner.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(PendingImport.id))) == 1  # still A's
+
+
+def test_templates_in_both_languages(client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    vi = client.get("/college/imports/template.csv?lang=vi")
+    assert vi.status_code == 200 and vi.data.startswith("\ufeff".encode())
+    assert "Mã sinh viên" in vi.get_data(as_text=True)
+    en = client.get("/college/imports/template.xlsx?lang=en")
+    assert en.status_code == 200 and en.data[:2] == b"PK"
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(en.data), read_only=True).worksheets[0]
+    header = next(sheet.iter_rows(values_only=True))
+    assert header[0] == "Student code"
+    # the template, filled in as it comes, imports cleanly
+    assert _upload(client, en.data, "template.xlsx").status_code == 302
+
+
+def test_cli_imports_a_file_into_a_college(app, ctx, tmp_path):
+    college, _user = _college_user("NDTC")
+    path = tmp_path / "khoa.csv"
+    path.write_bytes(cohort_csv(cohort_rows(12), delimiter=";", bom=True))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import-learners", str(path), "--college", "NDTC"])
+    assert result.exit_code == 0, result.output
+    assert "12 new" in result.output
+    again = runner.invoke(args=["import-learners", str(path), "--college", "NDTC"])
+    assert "0 changes" in again.output
+    assert db.session.scalar(sa.select(sa.func.count(Learner.id))) == 12
+    bad = tmp_path / "bad.csv"
+    rows = cohort_rows(2)
+    rows[0][3] = "x"
+    bad.write_bytes(cohort_csv(rows))
+    failed = runner.invoke(args=["import-learners", str(bad), "--college", "NDTC"])
+    assert failed.exit_code != 0 and "row 2" in failed.output
+    unknown = runner.invoke(args=["import-learners", str(path), "--college", "NOPE"])
+    assert unknown.exit_code != 0
+    assert college.id

@@ -1,0 +1,261 @@
+"""Enterprises rank candidates, shortlist, invite, move them through the pipeline, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import sqlalchemy as sa
+from conftest import csrf_token, submit
+from factories import make_learner, make_order, make_org, make_user
+
+from matchhub.extensions import db
+from matchhub.models import (
+    Application,
+    ApplicationStatus,
+    AuditEvent,
+    Order,
+    OrderStatus,
+    Role,
+    VerificationState,
+    Visibility,
+)
+from matchhub.services import matching
+
+
+def _enterprise(login, **kw):
+    org = make_org(**kw)
+    user = make_user(Role.ENTERPRISE, org=org)
+    login(user.email)
+    return org, user
+
+
+def _market(org):
+    order = make_order(org, skills=("python", "sql"))
+    best = make_learner(skills=(("python", 4), ("sql", 4)), phone="0912345678")
+    other = make_learner(skills=(("python", 2),))
+    hidden = make_learner(skills=(("python", 5), ("sql", 5)), visibility=Visibility.HIDDEN)
+    matching.touch()
+    db.session.commit()
+    return order, best, other, hidden
+
+
+def test_candidates_are_ranked_with_reasons_and_no_contacts(client, ctx, login):
+    org, _ = _enterprise(login)
+    order, best, other, hidden = _market(org)
+    page = client.get(f"/enterprise/orders/{order.id}/candidates")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.index(f'data-learner-id="{best.id}"') < html.index(f'data-learner-id="{other.id}"')
+    assert f'data-learner-id="{hidden.id}"' not in html
+    assert 'data-component="required"' in html and 'data-skill="python"' in html
+    assert best.email not in html and "0912345678" not in html
+
+
+def test_candidate_filters_and_min_score(client, ctx, login):
+    org, _ = _enterprise(login)
+    order, best, other, _hidden = _market(org)
+    html = client.get(f"/enterprise/orders/{order.id}/candidates?min_score=70").get_data(
+        as_text=True
+    )
+    assert f'data-learner-id="{best.id}"' in html
+    assert f'data-learner-id="{other.id}"' not in html
+    html = client.get(f"/enterprise/orders/{order.id}/candidates?graduation_year=1999").get_data(
+        as_text=True
+    )
+    assert 'data-total="0"' in html
+
+
+def test_viewing_a_profile_is_audited_for_the_learner(client, ctx, login):
+    org, user = _enterprise(login)
+    order, best, _other, hidden = _market(org)
+    page = client.get(f"/enterprise/orders/{order.id}/candidates/{best.id}")
+    assert page.status_code == 200
+    assert best.email not in page.get_data(as_text=True)
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "profile.viewed"))
+    assert event.object_id == best.id and event.organization_id == org.id
+    assert event.actor_id == user.id
+    assert client.get(f"/enterprise/orders/{order.id}/candidates/{hidden.id}").status_code == 404
+
+
+def test_shortlist_invite_apply_hire_with_history(client, ctx, login):
+    org, _ = _enterprise(login)
+    order, best, _other, _hidden = _market(org)
+    url = f"/enterprise/orders/{order.id}/candidates/{best.id}/shortlist"
+    form = f"/enterprise/orders/{order.id}/candidates"
+    assert submit(client, url, {"invite": "1"}, form_url=form).status_code == 302
+    app = db.session.scalar(sa.select(Application))
+    assert app.status is ApplicationStatus.INVITED
+    # Invited, not applied: the contact stays hidden.
+    detail = client.get(f"/enterprise/applications/{app.id}").get_data(as_text=True)
+    assert best.email not in detail
+
+    from matchhub.services import applications
+
+    applications.accept_invitation(app, best.user or make_user(), "Em rất quan tâm.")
+    detail = client.get(f"/enterprise/applications/{app.id}").get_data(as_text=True)
+    assert best.email in detail and "0912345678" in detail
+
+    for stage in ("interview", "offer", "hired"):
+        response = submit(
+            client,
+            f"/enterprise/applications/{app.id}/move",
+            {"to_status": stage, "note": f"bước {stage}"},
+            form_url=f"/enterprise/applications/{app.id}",
+        )
+        assert response.status_code == 302
+    db.session.refresh(app)
+    assert app.status is ApplicationStatus.HIRED
+    assert [e.to_status.value for e in app.events] == [
+        "shortlisted",
+        "invited",
+        "applied",
+        "interview",
+        "offer",
+        "hired",
+    ]
+    pipeline = client.get(f"/enterprise/orders/{order.id}/pipeline").get_data(as_text=True)
+    assert 'data-stage="hired" data-count="1"' in pipeline
+
+
+def test_illegal_moves_are_refused(client, ctx, login):
+    org, user = _enterprise(login)
+    order, best, _other, _hidden = _market(org)
+    from matchhub.services import applications
+
+    app = applications.shortlist(order, best, user)
+    submit(
+        client,
+        f"/enterprise/applications/{app.id}/move",
+        {"to_status": "hired"},
+        form_url=f"/enterprise/applications/{app.id}",
+    )
+    db.session.refresh(app)
+    assert app.status is ApplicationStatus.SHORTLISTED
+
+
+def test_export_escapes_formulas_hides_contacts_and_is_audited(client, ctx, login):
+    org, user = _enterprise(login)
+    order, best, other, _hidden = _market(org)
+    best.full_name = '=HYPERLINK("http://evil")'
+    db.session.commit()
+    from matchhub.services import applications
+
+    applications.shortlist(order, best, user)
+    applications.shortlist(order, other, user)
+    response = client.get(f"/enterprise/orders/{order.id}/pipeline/export.csv")
+    assert response.status_code == 200
+    body = response.data
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
+    assert best.email not in body.decode("utf-8-sig")
+    response = client.get(f"/enterprise/orders/{order.id}/pipeline/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert '\'=HYPERLINK("http://evil")' in values
+    actions = db.session.scalars(
+        sa.select(AuditEvent.detail).where(AuditEvent.action == "pipeline.exported")
+    ).all()
+    assert [d["format"] for d in actions] == ["csv", "xlsx"]
+
+
+def test_hidden_learner_never_exported(client, ctx, login):
+    org, user = _enterprise(login)
+    order, best, _other, _hidden = _market(org)
+    from matchhub.services import applications, privacy
+
+    applications.shortlist(order, best, user)
+    privacy.set_visibility(best, best.user or make_user(), Visibility.HIDDEN)
+    body = client.get(f"/enterprise/orders/{order.id}/pipeline/export.csv").data.decode("utf-8-sig")
+    assert best.full_name not in body
+    pipeline = client.get(f"/enterprise/orders/{order.id}/pipeline").get_data(as_text=True)
+    assert best.full_name not in pipeline
+
+
+def test_duplicate_makes_a_draft_copy(client, ctx, login):
+    org, _ = _enterprise(login)
+    order = make_order(org, skills=("python", "sql"))
+    response = submit(
+        client,
+        f"/enterprise/orders/{order.id}/duplicate",
+        {},
+        form_url=f"/enterprise/orders/{order.id}",
+    )
+    assert response.status_code == 302
+    copy = db.session.scalar(sa.select(Order).where(Order.id != order.id))
+    assert copy.status is OrderStatus.DRAFT
+    assert {s.skill_id for s in copy.skills} == {s.skill_id for s in order.skills}
+
+
+def test_weights_are_read_from_the_skill_text(client, ctx, login):
+    _org, _ = _enterprise(login)
+    from test_orders import _form
+
+    response = submit(
+        client, "/enterprise/orders/new", _form(required_skills="pyhton:4*2\nSQL*0.5")
+    )
+    assert response.status_code == 302
+    order = db.session.scalar(sa.select(Order))
+    weights = {s.skill.slug: (s.level, s.weight) for s in order.required_skills}
+    assert weights == {"python": (4, 2.0), "sql": (3, 0.5)}
+    edit = client.get(f"/enterprise/orders/{order.id}/edit").get_data(as_text=True)
+    assert "Python:4*2" in edit
+    response = submit(client, "/enterprise/orders/new", _form(required_skills="Python*9"))
+    assert response.status_code == 200  # refused with a field error
+
+
+def test_skill_suggestions_read_typos_and_prefixes(client, ctx, login):
+    _enterprise(login)
+    data = client.get("/enterprise/skills/suggest?q=pyhton").get_json()
+    assert data["skills"][0]["slug"] == "python"
+    data = client.get("/enterprise/skills/suggest?q=jav").get_json()
+    assert "java" in [s["slug"] for s in data["skills"]]
+    assert client.get("/enterprise/skills/suggest?q=").get_json()["skills"] == []
+
+
+def test_unverified_enterprise_sees_no_candidates(client, ctx, login):
+    org, _ = _enterprise(login, state=VerificationState.PENDING)
+    order = make_order(org, status=OrderStatus.DRAFT)
+    learner = make_learner()
+    html = client.get(f"/enterprise/orders/{order.id}/candidates").get_data(as_text=True)
+    assert f'data-learner-id="{learner.id}"' not in html
+    assert client.get(f"/enterprise/orders/{order.id}/candidates/{learner.id}").status_code == 404
+    token = csrf_token(client, f"/enterprise/orders/{order.id}")
+    client.post(
+        f"/enterprise/orders/{order.id}/candidates/{learner.id}/shortlist",
+        data={"csrf_token": token, "invite": "0"},
+    )
+    assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 0
+
+
+def test_pages_render_in_english_too(client, ctx, login):
+    org, user = _enterprise(login)
+    user.locale = "en"
+    db.session.commit()
+    order, _best, _other, _hidden = _market(org)
+    html = client.get(f"/enterprise/orders/{order.id}/candidates").get_data(as_text=True)
+    assert 'lang="en"' in html
+    assert f"Candidates for {order.title}" in html and "Why this score" in html
+    html = client.get(f"/enterprise/orders/{order.id}/pipeline").get_data(as_text=True)
+    assert "Export CSV" in html
+
+
+def test_candidates_are_paginated_keeping_the_filters(client, ctx, login):
+    org, _ = _enterprise(login)
+    order = make_order(org, skills=("python",))
+    for _ in range(23):
+        make_learner(skills=(("python", 3),))
+    matching.touch()
+    db.session.commit()
+    html = client.get(f"/enterprise/orders/{order.id}/candidates?graduation_year=2026").get_data(
+        as_text=True
+    )
+    assert html.count('class="card mb-3 candidate"') == 20
+    assert f"/enterprise/orders/{order.id}/candidates?graduation_year=2026&amp;page=2" in html
+    second = client.get(
+        f"/enterprise/orders/{order.id}/candidates?graduation_year=2026&page=2"
+    ).get_data(as_text=True)
+    assert second.count('class="card mb-3 candidate"') == 3
