@@ -7,11 +7,14 @@ its translations from Flask-Babel (see :class:`Form`).
 
 from collections.abc import Iterable
 
+from flask import flash
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
+
+from matchhub.services import ServiceError
 
 
 class _BabelTranslations:
@@ -79,3 +82,12 @@ def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
 def strip(value: str | None) -> str | None:
     """Field filter: drop the spaces people paste around emails and codes."""
     return value.strip() if isinstance(value, str) else value
+
+
+def show_service_error(form: Form, exc: ServiceError, category: str = "danger") -> None:
+    """Show a refused use case: under its field when the service named one, else as a flash."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, exc.message]
+    else:
+        flash(exc.message, category)

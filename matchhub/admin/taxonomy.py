@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from matchhub.admin import bp
 from matchhub.admin.forms import MapTermForm, MergeForm, SkillForm
-from matchhub.forms import choices
+from matchhub.forms import choices, show_service_error
 from matchhub.matching.taxonomy import CATEGORIES
 from matchhub.services import ServiceError, curation
 
@@ -38,14 +38,6 @@ def _page(map_form=None, skill_form=None, merge_form=None, status=200):
     ), status
 
 
-def _field_error(form, exc: ServiceError) -> None:
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, exc.message]
-    else:
-        flash(exc.message, "danger")
-
-
 @bp.route("/taxonomy")
 def taxonomy():
     return _page()
@@ -58,7 +50,7 @@ def taxonomy_alias_create():
         try:
             linked = curation.map_term(current_user, form.term.data, form.skill.data)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             flash(
                 _(
@@ -85,7 +77,7 @@ def taxonomy_skill_create():
                 form.term.data or None,
             )
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             flash(
                 _("The skill %(name)s (%(slug)s) is added.", name=skill.name_en, slug=skill.slug),
@@ -102,7 +94,7 @@ def taxonomy_merge():
         try:
             counts = curation.merge_skills(current_user, form.source.data, form.target.data)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             flash(
                 _(

@@ -13,7 +13,7 @@ from matchhub.auth.forms import (
     ResetRequestForm,
 )
 from matchhub.extensions import limiter
-from matchhub.forms import choices
+from matchhub.forms import choices, show_service_error
 from matchhub.i18n import select_locale
 from matchhub.models import Role
 from matchhub.services import ServiceError, accounts, localities, orgs
@@ -92,7 +92,7 @@ def register():
         try:
             user = accounts.register(data)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             login_user(user)
             if user.role is Role.LEARNER:
@@ -122,7 +122,7 @@ def password_change():
         try:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             # The session version changed: log in again on this device only.
             login_user(user)
@@ -155,16 +155,8 @@ def reset_password(token: str):
         try:
             accounts.reset_password(token, form.password.data)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             flash(_("Your password has been reset. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
-
-
-def _field_error(form, exc: ServiceError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        flash(exc.message, "danger")

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from matchhub.college import bp
 from matchhub.college.forms import OfferForm
-from matchhub.forms import choices
+from matchhub.forms import choices, show_service_error
 from matchhub.services import ServiceError, learners, training
 
 
@@ -53,11 +53,7 @@ def training_order_detail(order_id: int):
         try:
             training.make_offer(current_user.organization, current_user, order, data)
         except ServiceError as exc:
-            field = getattr(form, exc.field, None) if exc.field else None
-            if field is not None:
-                field.errors = [*field.errors, exc.message]
-            else:
-                flash(exc.message, "warning")
+            show_service_error(form, exc, "warning")
         else:
             flash(_("Your offer was sent to the enterprise."), "success")
             return redirect(url_for("college.training_order_list"))

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from matchhub.college import bp
 from matchhub.college.forms import SKILLS_HELP, ActionForm, CourseForm, ProgrammeForm
-from matchhub.forms import choices
+from matchhub.forms import choices, show_service_error
 from matchhub.labels import label
 from matchhub.models import ProgrammeLevel
 from matchhub.security import require
@@ -30,14 +30,6 @@ def _own_course(course_id: int):
         abort(404)
     require(current_user.role, organization=course.programme.organization)
     return course
-
-
-def _field_error(form, exc: ServiceError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        flash(exc.message, "danger")
 
 
 def _programme_form(programme=None) -> ProgrammeForm:
@@ -68,7 +60,7 @@ def programme_create():
                 current_user.organization, current_user, _programme_input(form)
             )
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             flash(
                 _("The programme is saved. Add its courses and the skills they teach."), "success"
@@ -87,7 +79,7 @@ def programme_edit(programme_id: int):
                 current_user.organization, current_user, _programme_input(form), programme
             )
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             flash(_("The programme is saved."), "success")
             return redirect(url_for("college.programme_detail", programme_id=programme.id))
@@ -181,7 +173,7 @@ def _course_page(programme, course):
         try:
             service.save_course(programme, current_user, data, course)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             flash(_("The course is saved; the programme's skills are updated."), "success")
             return redirect(url_for("college.programme_detail", programme_id=programme.id))

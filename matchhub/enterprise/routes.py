@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from matchhub.enterprise import bp
 from matchhub.enterprise.forms import SKILLS_HELP, ActionForm, OrderForm
-from matchhub.forms import choices
+from matchhub.forms import choices, show_service_error
 from matchhub.labels import label
 from matchhub.models import OrderKind, OrderStatus
 from matchhub.security import require
@@ -57,14 +57,6 @@ def _input(form: OrderForm) -> orders.OrderInput:
     )
 
 
-def _field_error(form, exc: ServiceError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        flash(exc.message, "danger")
-
-
 @bp.route("/")
 def dashboard():
     org = current_user.organization
@@ -105,7 +97,7 @@ def order_create():
         try:
             order = orders.save_order(current_user.organization, current_user, _input(form))
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             flash(_("The order is saved as a draft."), "success")
             return redirect(url_for("enterprise.order_detail", order_id=order.id))
@@ -122,7 +114,7 @@ def order_edit(order_id: int):
         try:
             orders.save_order(order.organization, current_user, _input(form), order=order)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             flash(_("The order is saved."), "success")
             return redirect(url_for("enterprise.order_detail", order_id=order.id))

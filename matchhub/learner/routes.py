@@ -2,7 +2,7 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from matchhub.forms import choices
+from matchhub.forms import choices, show_service_error
 from matchhub.labels import label
 from matchhub.learner import bp
 from matchhub.learner.forms import (
@@ -48,14 +48,6 @@ def _own_application(application_id: int):
     ):
         abort(404)
     return app
-
-
-def _field_error(form, exc: ServiceError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        flash(exc.message, "danger")
 
 
 @bp.route("/")
@@ -106,7 +98,7 @@ def profile_edit():
         try:
             unknown = profiles.update_profile(learner, current_user, data)
         except ServiceError as exc:
-            _field_error(form, exc)
+            show_service_error(form, exc)
         else:
             flash(_("Your profile is saved."), "success")
             if unknown:
