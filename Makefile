@@ -51,7 +51,7 @@ test: translations
 	fi
 
 bench: translations
-	$(BIN)/python -m bench.run
+	@$(BIN)/python -m bench.run
 
 lint: install
 	$(BIN)/ruff check .

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import statistics
 import tempfile
@@ -103,6 +104,8 @@ def _app(url: str):
             "RATELIMIT_ENABLED": False,
         }
     )
+    # Each new learner's invitation goes to the log: thousands of lines that say nothing here.
+    logging.getLogger("matchhub.services.imports").setLevel(logging.ERROR)
     with app.app_context():
         db.drop_all()
         db.create_all()
