@@ -7,10 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from matchhub.extensions import db
 from matchhub.models import (
-    Application,
     Learner,
     LearnerSkill,
-    Order,
     Organization,
     Programme,
     ProgrammeSkill,
@@ -26,17 +24,6 @@ def learner_of_user(user: User) -> Learner | None:
             selectinload(Learner.skills).selectinload(LearnerSkill.skill),
             selectinload(Learner.programme),
             selectinload(Learner.college),
-        )
-    )
-
-
-def applications_of(learner: Learner) -> list[Application]:
-    return list(
-        db.session.scalars(
-            sa.select(Application)
-            .where(Application.learner_id == learner.id)
-            .options(selectinload(Application.order).selectinload(Order.organization))
-            .order_by(Application.updated_at.desc(), Application.id.desc())
         )
     )
 
