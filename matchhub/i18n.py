@@ -21,20 +21,23 @@ LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
-    """The user's saved choice, else the language cookie, else Vietnamese.
+    """The language chosen on this device, else the account's saved choice, else Vietnamese.
 
-    The browser's Accept-Language is deliberately ignored: the platform is
-    Vietnamese unless somebody asks for English.
+    The cookie wins over the account because it is the most recent explicit
+    choice (switching to English on the login page must survive the login);
+    a new device without the cookie gets the account's language. The browser's
+    Accept-Language is deliberately ignored: the platform is Vietnamese unless
+    somebody asks for English.
     """
     languages = current_app.config["LANGUAGES"]
     forced = getattr(g, "forced_locale", None)
     if forced in languages:
         return forced
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in languages:
         return cookie
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

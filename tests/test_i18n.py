@@ -118,3 +118,11 @@ def test_builtin_validation_messages_are_translated(client):
     assert "This field is required." not in html and "Invalid email address." not in html
     assert "Trường này là bắt buộc." in html
     assert "Địa chỉ email không hợp lệ." in html
+
+
+def test_english_chosen_before_login_survives_the_login(client, ctx, login):
+    make_user(Role.ADMIN, email="admin@example.vn", locale="vi")
+    token = csrf_token(client, "/auth/login")
+    client.post("/language/en", data={"csrf_token": token, "next": "/auth/login"})
+    login("admin@example.vn")
+    assert '<html lang="en">' in client.get("/admin/").get_data(as_text=True)
