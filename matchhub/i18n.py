@@ -11,7 +11,7 @@ from flask_babel import (
     format_decimal,
     format_percent,
     get_locale,
-    ngettext,
+    get_translations,
 )
 from flask_login import current_user
 
@@ -83,12 +83,18 @@ def init_app(app: Flask) -> None:
         locality_name=name_of,
         sector_name=sector_name,
         skill_name=skill_name,
-        ngettext=ngettext,
+        ngettext=_ngettext,
     )
 
     @app.context_processor
     def _language():
         return {"current_lang": current_lang(), "languages": app.config["LANGUAGES"]}
+
+
+def _ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Plural forms whose count is written the local way (1.500 in Vietnamese, 1,500 in English)."""
+    text = get_translations().ngettext(singular, plural, num)
+    return text % {"num": format_decimal(num), **variables}
 
 
 def current_lang() -> str:

@@ -126,3 +126,16 @@ def test_english_chosen_before_login_survives_the_login(client, ctx, login):
     client.post("/language/en", data={"csrf_token": token, "next": "/auth/login"})
     login("admin@example.vn")
     assert '<html lang="en">' in client.get("/admin/").get_data(as_text=True)
+
+
+def test_plural_counts_are_written_the_local_way(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ ngettext('%(num)s learner', '%(num)s learners', n) }}"
+    with app.test_request_context():
+        with force_locale("vi"):
+            assert render_template_string(template, n=1500) == "1.500 người học"
+        with force_locale("en"):
+            assert render_template_string(template, n=1500) == "1,500 learners"
+            assert render_template_string(template, n=1) == "1 learner"

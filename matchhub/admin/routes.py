@@ -108,8 +108,8 @@ def organization_suspend(org_id: int):
         else:
             flash(
                 ngettext(
-                    "%(name)s is suspended; %(num)d open order was closed.",
-                    "%(name)s is suspended; %(num)d open orders were closed.",
+                    "%(name)s is suspended; %(num)s open order was closed.",
+                    "%(name)s is suspended; %(num)s open orders were closed.",
                     closed,
                     name=org.name,
                 ),

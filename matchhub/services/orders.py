@@ -204,7 +204,7 @@ def _validate(data: OrderInput) -> None:
         raise ServiceError(_("Name at least one required skill."), field="required_skills")
     if len(data.required) + len(data.nice) > MAX_ORDER_SKILLS:
         raise ServiceError(
-            _("List at most %(num)d skills in all.", num=MAX_ORDER_SKILLS), field="required_skills"
+            _("List at most %(num)s skills in all.", num=MAX_ORDER_SKILLS), field="required_skills"
         )
     for name, specs in (("required_skills", data.required), ("nice_skills", data.nice)):
         for spec in specs:

@@ -93,7 +93,7 @@ def update_profile(learner: Learner, user: User, data: ProfileInput) -> list[str
     preferred = [c for c in dict.fromkeys(data.preferred_localities) if c in codes]
     if len(preferred) > MAX_PREFERRED:
         raise ServiceError(
-            _("Choose at most %(num)d preferred localities.", num=MAX_PREFERRED),
+            _("Choose at most %(num)s preferred localities.", num=MAX_PREFERRED),
             field="preferred_localities",
         )
     if data.programme_id is not None and data.programme_id not in {
@@ -102,12 +102,12 @@ def update_profile(learner: Learner, user: User, data: ProfileInput) -> list[str
         raise ServiceError(_("Choose a programme from the list."), field="programme_id")
     if len(data.cv_text or "") > MAX_CV:
         raise ServiceError(
-            _("The CV text is too long (at most %(num)d characters).", num=MAX_CV),
+            _("The CV text is too long (at most %(num)s characters).", num=MAX_CV),
             field="cv_text",
         )
     terms = parse_skill_terms(data.skills)
     if len(terms) > MAX_SKILLS:
-        raise ServiceError(_("List at most %(num)d skills.", num=MAX_SKILLS), field="skills")
+        raise ServiceError(_("List at most %(num)s skills.", num=MAX_SKILLS), field="skills")
     name = (data.full_name or "").strip()
     if not name:
         raise ServiceError(_("Enter your name."), field="full_name")
