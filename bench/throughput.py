@@ -1,0 +1,438 @@
+"""Throughput of a learner's matches page under gunicorn, against a trivial endpoint.
+
+    .venv/bin/python -m bench.throughput          # JSON of run()
+
+The DESIGN target ("web pages"): gunicorn with 2 workers over 10,000 learners and
+2,000 open orders serves ``/learner/matches`` at >= 40 % of the throughput of a
+trivial Flask endpoint measured in the same run, with no errors.
+
+A scratch SQLite file is filled (not timed) from ``bench.synth``'s deterministic
+profiles: 10,000 learners (5-15 skills each, consent given, visibility
+"enterprises") of one verified college, and 2,000 open orders (3-8 required skills,
+0-4 nice ones) of 200 verified enterprises; one learner account is linked to the
+first learner. ``gunicorn --workers 2 wsgi:app`` (default sync workers, development
+config) is started on a free port of 127.0.0.1 against that file. The bench logs in
+through the real form, warms both workers up (each builds its own matching index on
+its first matches request), then runs ``CLIENTS`` threads for ``DURATION_S`` seconds
+per endpoint, first ``/healthz`` (a view plus ``SELECT 1``), then
+``/learner/matches``, every request carrying the session cookie. Each thread keeps
+its own ``http.client`` connection; gunicorn's sync workers close the connection
+after each response, so every request of both endpoints opens a new TCP connection.
+
+- ``throughput_trivial_rps`` / ``throughput_matches_rps``: completed requests per
+  second of wall time, all threads together.
+- ``throughput_matches_ratio``: matches rps / trivial rps (target >= 0.40).
+- ``throughput_errors``: non-200 answers and failed requests, both phases (target 0).
+- ``throughput_matches_p50_ms``: median latency of a matches request under load.
+
+The load generator runs on the same 2 cores as the two workers, so the absolute
+rps are low and depend on the machine; the ratio, both phases paying the same
+client overhead, is the figure to compare with the target.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from datetime import UTC, datetime, timedelta
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+from bench import synth
+
+ROOT = Path(__file__).resolve().parents[1]
+N_LEARNERS = 10_000
+N_ORDERS = 2_000
+N_ENTERPRISES = 200
+CLIENTS = 4
+DURATION_S = 10.0
+MAX_REQUESTS_PER_THREAD = 50_000  # a bound on each load loop besides the clock
+WARMUP_ROUNDS = 5
+START_TIMEOUT_S = 60.0
+LEARNER_EMAIL = "learner@bench.vn"
+PASSWORD = "bench-password-long-enough"  # noqa: S105 - a throwaway scratch database
+# bench.synth's localities (display names) to the shipped localities' codes.
+LOCALITY_CODES = dict(
+    zip(
+        synth.LOCALITIES,
+        (
+            "nd-nam-dinh",
+            "nd-thien-truong",
+            "nd-dong-a",
+            "nd-hai-hau",
+            "nd-giao-thuy",
+            "nd-nghia-hung",
+            "nd-y-yen",
+            "nd-vu-ban",
+            "ha-noi",
+            "ninh-binh",
+        ),
+        strict=True,
+    )
+)
+
+
+def build(db) -> dict[str, int]:
+    """Fill the empty database bound to ``db``; returns counts. The app context is the caller's."""
+    import sqlalchemy as sa
+
+    from matchhub.models import (
+        Learner,
+        Order,
+        OrderKind,
+        OrderSkill,
+        OrderStatus,
+        Organization,
+        OrgKind,
+        Role,
+        User,
+        VerificationState,
+    )
+    from matchhub.services import matching
+    from matchhub.services.accounts import hash_password
+    from matchhub.services.privacy import CONSENT_PURPOSE
+    from matchhub.services.skills import skill_ids_by_slug
+
+    now = datetime.now(UTC)
+    skill_id = skill_ids_by_slug()
+
+    def insert(model, rows):
+        stmt = sa.insert(model).returning(model.id, sort_by_parameter_order=True)
+        return list(db.session.scalars(stmt, rows))
+
+    user_id = insert(
+        User,
+        [
+            {
+                "email": LEARNER_EMAIL,
+                "password_hash": hash_password(PASSWORD),
+                "full_name": "Bench Learner",
+                "role": Role.LEARNER,
+                "active": True,
+                "session_version": 1,
+                "created_at": now,
+            }
+        ],
+    )[0]
+    college = insert(
+        Organization,
+        [
+            {
+                "kind": OrgKind.COLLEGE,
+                "name": "Trường Bench",
+                "code": "CB",
+                "locality": "nd-nam-dinh",
+                "state": VerificationState.VERIFIED,
+                "created_at": now,
+            }
+        ],
+    )[0]
+    profiles = synth.learners(N_LEARNERS)
+    learners = insert(
+        Learner,
+        [
+            {
+                "user_id": user_id if n == 0 else None,
+                "college_id": college,
+                "student_code": f"S{n}",
+                "full_name": f"Học viên {n}",
+                "email": LEARNER_EMAIL if n == 0 else None,
+                "graduation_year": 2025 + n % 3,
+                "locality": LOCALITY_CODES[p.locality],
+                "preferred_localities": [LOCALITY_CODES[x] for x in p.preferred_localities],
+                "cv_text": p.text,
+                "visibility": "enterprises",
+                "consent_at": now,
+                "consent_purpose": CONSENT_PURPOSE,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n, p in enumerate(profiles)
+        ],
+    )
+    skill_rows = [
+        (lid, skill_id[slug], slug, level)
+        for lid, p in zip(learners, profiles, strict=True)
+        for slug, level in p.skills
+    ]
+    db.session.connection().exec_driver_sql(
+        "INSERT INTO learner_skills (learner_id, skill_id, term, level) VALUES (?, ?, ?, ?)",
+        skill_rows,
+    )
+    enterprises = insert(
+        Organization,
+        [
+            {
+                "kind": OrgKind.ENTERPRISE,
+                "name": f"Công ty {i}",
+                "tax_code": f"06{i:08d}",
+                "locality": "nd-nam-dinh",
+                "sector": "software",
+                "state": VerificationState.VERIFIED,
+                "verified_at": now,
+                "created_at": now,
+            }
+            for i in range(N_ENTERPRISES)
+        ],
+    )
+    order_profiles = synth.orders(N_ORDERS)
+    orders = []
+    for n, o in enumerate(order_profiles):
+        published = now - timedelta(days=(synth.TODAY - o.posted).days)
+        orders.append(
+            {
+                "organization_id": enterprises[n % N_ENTERPRISES],
+                "kind": OrderKind(o.kind),
+                "title": f"Vị trí {n}",
+                "description": o.text,
+                "headcount": o.headcount,
+                "locality": LOCALITY_CODES[o.locality],
+                "remote": o.remote,
+                "status": OrderStatus.OPEN,
+                "published_at": published,
+                "created_at": published,
+                "updated_at": published,
+            }
+        )
+    order_ids = insert(Order, orders)
+    db.session.execute(
+        sa.insert(OrderSkill),
+        [
+            {
+                "order_id": oid,
+                "skill_id": skill_id[req.skill_id],
+                "term": req.skill_id,
+                "required": required,
+                "level": req.level,
+                "weight": req.weight,
+            }
+            for oid, o in zip(order_ids, order_profiles, strict=True)
+            for required, reqs in ((True, o.required), (False, o.nice))
+            for req in reqs
+        ],
+    )
+    matching.touch()  # a bulk write: every worker builds its index from scratch
+    db.session.commit()
+    return {"learners": len(learners), "orders": len(order_ids), "learner_skills": len(skill_rows)}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Client:
+    """One connection to the server (reopened by http.client when the server closes it)."""
+
+    def __init__(self, port: int, cookies: dict[str, str] | None = None):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies = dict(cookies or {})
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
+        headers = {"Connection": "keep-alive"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        if response.will_close:
+            self.conn.close()
+        return response.status, data.decode("utf-8", "replace")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _wait_healthy(port: int, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited ({server.returncode}):\n{log.read_text()[-3000:]}")
+        client = _Client(port)
+        try:
+            if client.request("GET", "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            client.close()
+        time.sleep(0.2)
+    raise RuntimeError(
+        f"gunicorn not healthy after {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}"
+    )
+
+
+def _login(port: int) -> dict[str, str]:
+    """Log in through the real form; returns the cookies of the signed-in session."""
+    client = _Client(port)
+    try:
+        status, page = client.request("GET", "/auth/login")
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        if status != 200 or match is None:
+            raise RuntimeError(f"login form not found ({status})")
+        form = {"email": LEARNER_EMAIL, "password": PASSWORD, "csrf_token": match.group(1)}
+        status, _ = client.request("POST", "/auth/login", urllib.parse.urlencode(form))
+        if status != 302:
+            raise RuntimeError(f"could not log in as {LEARNER_EMAIL} ({status})")
+        status, _ = client.request("GET", "/learner/matches")
+        if status != 200:
+            raise RuntimeError(f"/learner/matches answered {status} after login")
+        return client.cookies
+    finally:
+        client.close()
+
+
+def _warm_up(port: int, cookies: dict[str, str]) -> None:
+    """``CLIENTS`` threads request the matches page ``WARMUP_ROUNDS`` times each.
+
+    Concurrent on purpose: while one worker builds its index the other takes the next
+    connections, so both have built theirs before the measurement.
+    """
+    statuses: list[int] = []
+
+    def worker() -> None:
+        client = _Client(port, cookies)
+        try:
+            for _ in range(WARMUP_ROUNDS):
+                statuses.append(client.request("GET", "/learner/matches")[0])
+        finally:
+            client.close()
+
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(CLIENTS)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=120)
+    if statuses != [200] * (CLIENTS * WARMUP_ROUNDS):
+        raise RuntimeError(f"warm-up of /learner/matches failed: {sorted(set(statuses))}")
+
+
+def _load(port: int, cookies: dict[str, str], path: str, threads: int, seconds: float) -> dict:
+    """``threads`` clients request ``path`` in a loop for ``seconds``; counts and latencies."""
+    done = [0] * threads
+    errors = [0] * threads
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+    start = threading.Barrier(threads + 1)
+    deadline = [0.0]
+
+    def worker(i: int) -> None:
+        client = _Client(port, cookies)
+        try:
+            start.wait()
+            for _ in range(MAX_REQUESTS_PER_THREAD):
+                if time.perf_counter() >= deadline[0]:
+                    break
+                began = time.perf_counter()
+                try:
+                    status, _ = client.request("GET", path)
+                except (OSError, http.client.HTTPException):
+                    errors[i] += 1
+                    client.close()
+                    continue
+                latencies[i].append((time.perf_counter() - began) * 1000)
+                done[i] += 1
+                if status != 200:
+                    errors[i] += 1
+        finally:
+            client.close()
+
+    pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads)]
+    for t in pool:
+        t.start()
+    began = time.perf_counter()
+    deadline[0] = began + seconds
+    start.wait()
+    for t in pool:
+        t.join(timeout=seconds + 60)
+    elapsed = time.perf_counter() - began
+    merged = [x for part in latencies for x in part]
+    return {
+        "requests": sum(done),
+        "errors": sum(errors),
+        "rps": sum(done) / elapsed,
+        "p50_ms": statistics.median(merged) if merged else float("nan"),
+    }
+
+
+def run() -> dict:
+    """Build the data, start gunicorn, measure both endpoints; a flat dict of figures."""
+    from matchhub import create_app
+    from matchhub.extensions import db
+    from matchhub.services.skills import sync_taxonomy
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "throughput.sqlite"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+        with app.app_context():
+            db.create_all()
+            sync_taxonomy()
+            counts = build(db)
+            db.session.remove()
+            db.engine.dispose()
+
+        port = _free_port()
+        env = {k: v for k, v in os.environ.items() if k != "MATCHHUB_ENV"}
+        env.update(
+            DATABASE_URL=f"sqlite:///{path}",
+            SECRET_KEY="bench-throughput-secret-key-0123456789",  # noqa: S106 - scratch server
+            RATELIMIT_STORAGE_URI="memory://",
+        )
+        log = Path(tmp) / "gunicorn.log"
+        with log.open("wb") as out:
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--workers",
+                    "2",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "wsgi:app",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            _wait_healthy(port, server, log)
+            cookies = _login(port)
+            _warm_up(port, cookies)
+            trivial = _load(port, cookies, "/healthz", CLIENTS, DURATION_S)
+            matches = _load(port, cookies, "/learner/matches", CLIENTS, DURATION_S)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
+    return {
+        "throughput_trivial_rps": round(trivial["rps"], 1),
+        "throughput_matches_rps": round(matches["rps"], 1),
+        "throughput_matches_ratio": round(matches["rps"] / trivial["rps"], 3),
+        "throughput_errors": trivial["errors"] + matches["errors"],
+        "throughput_matches_p50_ms": round(matches["p50_ms"], 1),
+        "throughput_learner_skills": counts["learner_skills"],
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2, sort_keys=True))
