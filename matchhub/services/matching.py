@@ -321,19 +321,7 @@ def _load_orders(state: _State, ids: Collection[int] | None) -> list[OrderProfil
     profiles = []
     for row in db.session.execute(query.order_by(Order.id)):
         required, nice = reqs.get(row.id, ((), ()))
-        profiles.append(
-            OrderProfile(
-                id=row.id,
-                kind=OrderKind(row.kind).value,
-                required=tuple(required),
-                nice=tuple(nice),
-                text=_order_text(row.title, row.description),
-                locality=row.locality,
-                remote=bool(row.remote),
-                headcount=row.headcount,
-                posted=row.published_at.date() if row.published_at else None,
-            )
-        )
+        profiles.append(_order_profile(row, required, nice))
         state.orders[row.id] = _OrderMeta(
             OrderKind(row.kind).value, row.locality, bool(row.remote), row.organization_id
         )
@@ -431,16 +419,21 @@ def order_profile(order: Order, state: _State | None = None) -> OrderProfile:
         slug = _slug(state, s.skill_id) if s.skill_id is not None else None
         if slug is not None:
             (required if s.required else nice).append(SkillReq(slug, s.level, float(s.weight)))
+    return _order_profile(order, required, nice)
+
+
+def _order_profile(row, required, nice) -> OrderProfile:
+    """The engine's view of an order: ``row`` is an Order or a result row with its columns."""
     return OrderProfile(
-        id=order.id,
-        kind=OrderKind(order.kind).value,
+        id=row.id,
+        kind=OrderKind(row.kind).value,
         required=tuple(required),
         nice=tuple(nice),
-        text=_order_text(order.title, order.description),
-        locality=order.locality,
-        remote=bool(order.remote),
-        headcount=order.headcount,
-        posted=order.published_at.date() if order.published_at else None,
+        text=_order_text(row.title, row.description),
+        locality=row.locality,
+        remote=bool(row.remote),
+        headcount=row.headcount,
+        posted=row.published_at.date() if row.published_at else None,
     )
 
 
