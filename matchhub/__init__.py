@@ -37,6 +37,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    if app.config["ENV_NAME"] == "production" and not app.config.get("MAIL_SERVER"):
+        app.logger.warning("MAIL_SERVER is not set: reset links and decisions are only logged")
     return app
 
 
@@ -50,7 +52,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from matchhub.services import accounts
+    from matchhub.services import accounts, mail
+
+    mail.init_app(app)
 
     login_manager.user_loader(accounts.load_user_for_session)
     login_manager.login_view = "auth.login"

@@ -65,6 +65,16 @@ class Config:
     LOCALITIES_FILE = os.environ.get("LOCALITIES_FILE")  # default: matchhub/data/localities.json
     DEMO_ALLOWED = True
 
+    # Outgoing mail (reset links, decisions). Unset MAIL_SERVER: messages go to the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)  # STARTTLS on MAIL_PORT
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)  # implicit TLS (port 465); wins over TLS
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "MatchHub <no-reply@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 10))
+
 
 class TestConfig(Config):
     """The test suite: ``TEST_DATABASE_URL`` or a throwaway SQLite file."""
@@ -77,6 +87,7 @@ class TestConfig(Config):
     )
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
+    MAIL_SERVER = None  # a test that sends mail starts its own SMTP server
 
 
 class ProdConfig(Config):

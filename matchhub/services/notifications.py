@@ -9,32 +9,40 @@ from flask_babel import gettext as _
 
 from matchhub.extensions import db
 from matchhub.models import Membership, Notification, User, utcnow
+from matchhub.services import mail
 
 # How many unread notifications a dashboard shows at most.
 SHOWN = 20
 
 
-def notify(user: User | int, kind: str, **payload: Any) -> Notification:
+def notify(user: User | int, kind: str, *, email: bool = False, **payload: Any) -> Notification:
     """Queue a notification of ``kind`` for ``user`` in the current transaction (no commit).
 
     ``payload`` must be JSON-serialisable: it fills the translated wording of
-    ``kind`` when the user reads it (see :func:`message`).
+    ``kind`` when the user reads it (see :func:`message`). With ``email`` the user
+    also gets it by mail, in their language, once the transaction commits.
     """
     user_id = user if isinstance(user, int) else user.id
     note = Notification(user_id=user_id, kind=kind, payload=payload)
     db.session.add(note)
+    if email:
+        recipient = user if isinstance(user, User) else db.session.get(User, user_id)
+        if recipient is not None and recipient.active:
+            mail.queue(mail.render(recipient, "notification", note=note, message=message))
     return note
 
 
 def notify_organization(organization_id: int, kind: str, **payload: Any) -> int:
-    """Notify every user of an organisation; returns how many were notified (no commit)."""
+    """Notify every user of an organisation, in the app and by mail; returns how many
+    were notified (no commit). Decisions about an organisation are rare and matter,
+    so they are mailed; mass notices (round results) stay in the app."""
     user_ids = list(
         db.session.scalars(
             sa.select(Membership.user_id).where(Membership.organization_id == organization_id)
         )
     )
     for uid in user_ids:
-        notify(uid, kind, **payload)
+        notify(uid, kind, email=True, **payload)
     return len(user_ids)
 
 
