@@ -7,12 +7,16 @@ every table is emptied after each test, so tests never see each other's rows.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
+import socket
 import threading
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from factories import PASSWORD
 from flask.testing import FlaskClient
 
@@ -180,3 +184,46 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# ---------------------------------------------------------------- mail
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(msg)
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(app, monkeypatch):
+    """A real SMTP server on a free local port, with the app configured to send to it."""
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    for key, value in {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": port,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_SENDER": "MatchHub <no-reply@matchhub.example.vn>",
+    }.items():
+        monkeypatch.setitem(app.config, key, value)
+    yield handler
+    controller.stop()

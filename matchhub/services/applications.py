@@ -30,7 +30,7 @@ from matchhub.models import (
     OrderStatus,
     User,
 )
-from matchhub.services import ServiceError, audit, exports, localities, matching
+from matchhub.services import ServiceError, audit, exports, localities, matching, notifications
 from matchhub.services.orders import today_in_vietnam
 
 S = ApplicationStatus
@@ -70,6 +70,32 @@ def _event(
         )
     )
     app.status = to
+
+
+def _tell_learner(app: Application, kind: str, **payload) -> None:
+    """Notify the learner (in the app and by mail) when they have an account."""
+    if app.learner.user_id is not None:
+        notifications.notify(
+            app.learner.user_id,
+            kind,
+            email=True,
+            order=app.order.title,
+            org=app.order.organization.name,
+            application_id=app.id,
+            **payload,
+        )
+
+
+def _tell_enterprise(app: Application, kind: str) -> None:
+    """Notify the order's organisation in the app only: applications can be many."""
+    notifications.notify_organization(
+        app.order.organization_id,
+        kind,
+        email=False,
+        order=app.order.title,
+        learner=app.learner.full_name,
+        application_id=app.id,
+    )
 
 
 def get_application(application_id: int) -> Application | None:
@@ -125,6 +151,8 @@ def shortlist(order: Order, learner: Learner, user: User, invite: bool = False) 
         obj=app,
         learner_id=learner.id,
     )
+    if invite:
+        _tell_learner(app, "application.invited")
     db.session.commit()
     return app
 
@@ -142,6 +170,7 @@ def move(app: Application, user: User, to: ApplicationStatus, note: str | None =
         if not matching.is_matchable(app.learner):
             raise ServiceError(_("This learner's profile is not available."))
         _check_can_invite(app.order)
+    seen_by_learner = app.status in LEARNER_VISIBLE
     _event(app, to, user, note)
     audit.record(
         f"application.{to.value}",
@@ -150,6 +179,11 @@ def move(app: Application, user: User, to: ApplicationStatus, note: str | None =
         obj=app,
         learner_id=app.learner_id,
     )
+    if to is S.INVITED:
+        _tell_learner(app, "application.invited")
+    elif seen_by_learner:
+        # a rejection straight from the private shortlist is never announced
+        _tell_learner(app, "application.moved", stage=to.value)
     db.session.commit()
 
 
@@ -318,6 +352,7 @@ def apply(order: Order, learner: Learner, user: User, message: str | None = None
         raise ServiceError(_("You have already applied to this order."))
     db.session.flush()
     audit.record("application.applied", actor=user, organization_id=order.organization_id, obj=app)
+    _tell_enterprise(app, "application.applied")
     db.session.commit()
     return app
 
@@ -337,6 +372,7 @@ def decline_invitation(app: Application, user: User, note: str | None = None) ->
     audit.record(
         "application.declined", actor=user, organization_id=app.order.organization_id, obj=app
     )
+    _tell_enterprise(app, "application.withdrawn")
     db.session.commit()
 
 
@@ -348,6 +384,7 @@ def withdraw(app: Application, user: User, note: str | None = None) -> None:
     audit.record(
         "application.withdrawn", actor=user, organization_id=app.order.organization_id, obj=app
     )
+    _tell_enterprise(app, "application.withdrawn")
     db.session.commit()
 
 

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from matchhub.extensions import db
-from matchhub.models import Membership, Notification, User, utcnow
+from matchhub.labels import label
+from matchhub.models import ApplicationStatus, Membership, Notification, User, utcnow
 from matchhub.services import mail
 
 # How many unread notifications a dashboard shows at most.
@@ -28,21 +29,26 @@ def notify(user: User | int, kind: str, *, email: bool = False, **payload: Any) 
     if email:
         recipient = user if isinstance(user, User) else db.session.get(User, user_id)
         if recipient is not None and recipient.active:
-            mail.queue(mail.render(recipient, "notification", note=note, message=message))
+            mail.queue(
+                mail.render(recipient, "notification", note=note, message=message, subject=subject)
+            )
     return note
 
 
-def notify_organization(organization_id: int, kind: str, **payload: Any) -> int:
-    """Notify every user of an organisation, in the app and by mail; returns how many
-    were notified (no commit). Decisions about an organisation are rare and matter,
-    so they are mailed; mass notices (round results) stay in the app."""
+def notify_organization(
+    organization_id: int, kind: str, *, email: bool = True, **payload: Any
+) -> int:
+    """Notify every user of an organisation, by default in the app and by mail;
+    returns how many were notified (no commit). Decisions about an organisation are
+    rare and matter, so they are mailed; mass notices (round results, every
+    application that arrives) stay in the app."""
     user_ids = list(
         db.session.scalars(
             sa.select(Membership.user_id).where(Membership.organization_id == organization_id)
         )
     )
     for uid in user_ids:
-        notify(uid, kind, email=True, **payload)
+        notify(uid, kind, email=email, **payload)
     return len(user_ids)
 
 
@@ -105,4 +111,62 @@ def message(note: Notification) -> str:
         return _(
             "The results of the allocation round “%(name)s” are published.", name=p.get("round", "")
         )
+    order = p.get("order", "")
+    if note.kind == "application.invited":
+        return _(
+            "%(org)s invites you to apply to “%(order)s”: answer from your applications.",
+            org=p.get("org", ""),
+            order=order,
+        )
+    if note.kind == "application.moved":
+        return _(
+            "Your application to “%(order)s” at %(org)s is now: %(stage)s.",
+            order=order,
+            org=p.get("org", ""),
+            stage=_stage(p.get("stage")),
+        )
+    if note.kind == "application.applied":
+        return _("%(learner)s applied to “%(order)s”.", learner=p.get("learner", ""), order=order)
+    if note.kind == "application.withdrawn":
+        return _(
+            "%(learner)s withdrew from “%(order)s”.", learner=p.get("learner", ""), order=order
+        )
+    if note.kind == "offer.received":
+        return _(
+            "%(college)s offers to train %(seats)s people for “%(order)s”.",
+            college=p.get("college", ""),
+            seats=p.get("seats", ""),
+            order=order,
+        )
+    if note.kind == "offer.accepted":
+        return _(
+            "%(org)s accepted your training offer for “%(order)s”.",
+            org=p.get("org", ""),
+            order=order,
+        )
+    if note.kind == "offer.declined":
+        return _(
+            "%(org)s declined your training offer for “%(order)s”.",
+            org=p.get("org", ""),
+            order=order,
+        )
     return note.kind
+
+
+def subject(note: Notification) -> str:
+    """A short subject line for the mailed notification, in the current language."""
+    p = note.payload or {}
+    if note.kind.startswith("org."):
+        return _("MatchHub: a decision about %(name)s", name=p.get("name", ""))
+    if note.kind.startswith("application."):
+        return _("MatchHub: your application to “%(order)s”", order=p.get("order", ""))
+    if note.kind.startswith("offer."):
+        return _("MatchHub: training order “%(order)s”", order=p.get("order", ""))
+    return _("MatchHub: news for you")
+
+
+def _stage(value: str | None) -> str:
+    try:
+        return str(label(ApplicationStatus(value)))
+    except ValueError:
+        return value or ""

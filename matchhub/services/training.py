@@ -23,7 +23,7 @@ from matchhub.models import (
     VerificationState,
     utcnow,
 )
-from matchhub.services import ServiceError, audit
+from matchhub.services import ServiceError, audit, notifications
 from matchhub.services.orders import today_in_vietnam
 
 
@@ -130,6 +130,14 @@ def make_offer(college: Organization, user: User, order: Order, data: OfferInput
     db.session.add(offer)
     db.session.flush()
     audit.record("offer.sent", actor=user, organization_id=college.id, obj=offer, order=order.id)
+    notifications.notify_organization(
+        order.organization_id,
+        "offer.received",
+        college=college.name,
+        seats=offer.seats,
+        order=order.title,
+        offer_id=offer.id,
+    )
     db.session.commit()
     return offer
 
@@ -168,5 +176,12 @@ def decide_offer(offer: TrainingOffer, user: User, accept: bool) -> None:
         organization_id=offer.order.organization_id,
         obj=offer,
         college=offer.college_id,
+    )
+    notifications.notify_organization(
+        offer.college_id,
+        f"offer.{offer.status.value}",
+        org=offer.order.organization.name,
+        order=offer.order.title,
+        offer_id=offer.id,
     )
     db.session.commit()

@@ -1,57 +1,13 @@
 """Outgoing mail, delivered to a real SMTP server (aiosmtpd) on a free local port."""
 
-import email
-import email.policy
 import re
-import socket
 
-import pytest
-from aiosmtpd.controller import Controller
-from conftest import submit
+from conftest import free_port, submit
 from factories import make_org, make_user
 
 from matchhub.extensions import db
 from matchhub.models import OrgKind, Role, VerificationState
 from matchhub.services import mail, notifications, orgs
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(msg)
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(app, monkeypatch):
-    handler = Inbox()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    for key, value in {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_USE_TLS": False,
-        "MAIL_USE_SSL": False,
-        "MAIL_SENDER": "MatchHub <no-reply@matchhub.example.vn>",
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
-    yield handler
-    controller.stop()
 
 
 def _body(msg) -> str:
@@ -124,7 +80,7 @@ def test_mass_notices_stay_in_the_app(ctx, inbox):
 
 def test_a_dead_mail_server_is_logged_not_raised(app, client, ctx, monkeypatch, caplog):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())  # nothing listens there
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
     monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
     make_user(email="a@example.vn")
     response = submit(client, "/auth/reset", {"email": "a@example.vn"})

@@ -1,0 +1,109 @@
+"""Who hears about a move in the hiring pipeline or a training offer, and how."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from factories import make_learner, make_order, make_org, make_user
+
+from matchhub.extensions import db
+from matchhub.models import (
+    ApplicationStatus,
+    Learner,
+    OrderKind,
+    OrgKind,
+    Role,
+    Visibility,
+    utcnow,
+)
+from matchhub.services import applications, notifications, training
+
+S = ApplicationStatus
+
+
+def _messages(user) -> list[str]:
+    return [notifications.message(n) for n in notifications.unread_for(user)]
+
+
+def _setup():
+    org = make_org(name="Công ty Phần mềm Vị Hoàng")
+    boss = make_user(Role.ENTERPRISE, org=org, email="boss@vihoang.vn")
+    order = make_order(org, title="Lập trình viên Python")
+    student = make_user(email="sv@example.vn", full_name="Lê Văn Cường")
+    learner = db.session.scalars(sa.select(Learner).where(Learner.user_id == student.id)).one()
+    learner.visibility, learner.consent_at = Visibility.ENTERPRISES, utcnow()
+    db.session.commit()
+    return boss, order, student, learner
+
+
+def test_an_invitation_reaches_the_learner_in_the_app_and_by_mail(ctx, inbox):
+    boss, order, student, learner = _setup()
+    applications.shortlist(order, learner, boss, invite=True)
+    [text] = _messages(student)
+    assert "Công ty Phần mềm Vị Hoàng" in text and "Lập trình viên Python" in text
+    [msg] = inbox.to("sv@example.vn")
+    assert "Lập trình viên Python" in msg["Subject"]
+    assert _messages(boss) == []
+
+
+def test_the_private_shortlist_stays_private(ctx, inbox):
+    boss, order, student, learner = _setup()
+    app = applications.shortlist(order, learner, boss)
+    applications.move(app, boss, S.REJECTED)
+    assert _messages(student) == []
+    assert inbox.messages == []
+
+
+def test_stage_changes_are_told_to_the_learner_and_applications_to_the_enterprise(ctx, inbox):
+    boss, order, student, learner = _setup()
+    app = applications.apply(order, learner, student)
+    assert _messages(boss) == ["Lê Văn Cường đã ứng tuyển vào “Lập trình viên Python”."]
+    assert inbox.messages == []  # arrivals can be many: the enterprise reads them in the app
+    applications.move(app, boss, S.INTERVIEW)
+    applications.move(app, boss, S.OFFER)
+    texts = _messages(student)
+    assert len(texts) == 2
+    assert "Phỏng vấn" in texts[1] and "Mời nhận việc" in texts[0]  # newest first
+    assert len(inbox.to("sv@example.vn")) == 2
+    applications.withdraw(app, student)
+    assert "đã rút khỏi" in _messages(boss)[0]
+
+
+def test_english_users_read_english(ctx, inbox):
+    boss, order, student, learner = _setup()
+    student.locale = "en"
+    db.session.commit()
+    app = applications.apply(order, learner, student)
+    applications.move(app, boss, S.HIRED)
+    [msg] = inbox.to("sv@example.vn")
+    assert "is now: Hired" in msg.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_learner_without_an_account_is_simply_not_notified(ctx, inbox):
+    boss, order, _student, _learner = _setup()
+    imported = make_learner()  # imported by a college, never logged in
+    app = applications.shortlist(order, imported, boss, invite=True)
+    assert app.status is S.INVITED
+    assert inbox.messages == []
+
+
+def test_training_offers_and_decisions_reach_both_organisations(ctx, inbox):
+    enterprise = make_org(name="Dệt may Nam Định")
+    boss = make_user(Role.ENTERPRISE, org=enterprise, email="hr@detmay.vn")
+    college = make_org(OrgKind.COLLEGE, name="Cao đẳng Công nghệ")
+    teacher = make_user(Role.COLLEGE, org=college, email="khoa@cdcn.edu.vn")
+    order = make_order(enterprise, kind=OrderKind.TRAINING, title="Đào tạo 30 thợ may CNC")
+    offer = training.make_offer(
+        college,
+        teacher,
+        order,
+        training.OfferInput(
+            programme_id=None, course_name="May CNC", seats=30, start_date=None, note=""
+        ),
+    )
+    [text] = _messages(boss)
+    assert "Cao đẳng Công nghệ" in text and "30" in text
+    assert len(inbox.to("hr@detmay.vn")) == 1
+    training.decide_offer(offer, boss, accept=True)
+    [text] = _messages(teacher)
+    assert "Dệt may Nam Định" in text and "chấp nhận" in text
+    assert len(inbox.to("khoa@cdcn.edu.vn")) == 1
