@@ -134,13 +134,35 @@ def pair_scores(pairs: list[tuple[str, str, int]], normalizer: Normalizer) -> di
     return prf(pred, [lab for _, _, lab in pairs])
 
 
+def miss_counts(pairs: list[tuple[str, str, int]], normalizer: Normalizer) -> dict[str, float]:
+    """Where recall is lost, in aggregate: synonym pairs with an unknown term
+    (``fn_unknown``) or with two different known skills (``fn_different``), and
+    the share of distinct terms the taxonomy does not know (``terms_unknown``)."""
+    fn_unknown = fn_different = 0
+    terms: dict[str, bool] = {}
+    for a, b, lab in pairs:
+        sa, sb = normalizer.normalize(a).skill_id, normalizer.normalize(b).skill_id
+        terms[a], terms[b] = sa is None, sb is None
+        if lab and not (sa is not None and sa == sb):
+            if sa is None or sb is None:
+                fn_unknown += 1
+            else:
+                fn_different += 1
+    return {
+        "fn_unknown": fn_unknown,
+        "fn_different": fn_different,
+        "terms_unknown": sum(terms.values()) / len(terms) if terms else 0.0,
+    }
+
+
 def heldout_scores(path: Path, taxonomy: Taxonomy) -> dict[str, float]:
     """Scores on the held-out fold of the train file (see :func:`train_folds`):
     with the shipped taxonomy (``warm``) and with its aliases that are terms of
     that fold removed (``cold``, see :func:`without_terms`)."""
     _, held = train_folds(read_pairs(path))
     warm = pair_scores(held, Normalizer(taxonomy))
-    cold = pair_scores(held, Normalizer(without_terms(taxonomy, held)))
+    cold_normalizer = Normalizer(without_terms(taxonomy, held))
+    cold = pair_scores(held, cold_normalizer) | miss_counts(held, cold_normalizer)
     out = {f"warm_{k}": v for k, v in warm.items()}
     out.update({f"cold_{k}": v for k, v in cold.items()})
     out["pairs"] = len(held)
@@ -373,6 +395,12 @@ def run() -> dict:
         "viski_heldout_cold_f1": None,
         "viski_heldout_cold_precision": None,
         "viski_heldout_cold_recall": None,
+        "viski_val_fn_unknown": None,
+        "viski_val_fn_different": None,
+        "viski_val_terms_unknown_share": None,
+        "viski_heldout_cold_fn_unknown": None,
+        "viski_heldout_cold_fn_different": None,
+        "viski_heldout_cold_terms_unknown_share": None,
         "itviec_tag_recall": None,
         "itviec_tag_recall_with_title": None,
         "itviec_tag_recall_mentioned": None,
@@ -392,6 +420,12 @@ def run() -> dict:
             viski_val_recall=round(s["recall"], 4),
             viski_val_f1_baseline_fuzzy=round(s["baseline_f1"], 4),
         )
+        m = miss_counts(read_pairs(VISKI_VAL), normalizer)
+        result.update(
+            viski_val_fn_unknown=m["fn_unknown"],
+            viski_val_fn_different=m["fn_different"],
+            viski_val_terms_unknown_share=round(m["terms_unknown"], 4),
+        )
     else:
         print(f"note: {VISKI_VAL} not found; viski keys are null", file=sys.stderr)
     if VISKI_TRAIN.exists():
@@ -404,6 +438,11 @@ def run() -> dict:
                 f"viski_heldout_cold_{k}": round(h[f"cold_{k}"], 4)
                 for k in ("f1", "precision", "recall")
             }
+        )
+        result.update(
+            viski_heldout_cold_fn_unknown=h["cold_fn_unknown"],
+            viski_heldout_cold_fn_different=h["cold_fn_different"],
+            viski_heldout_cold_terms_unknown_share=round(h["cold_terms_unknown"], 4),
         )
     else:
         print(f"note: {VISKI_TRAIN} not found; held-out keys are null", file=sys.stderr)

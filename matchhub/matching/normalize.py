@@ -163,6 +163,16 @@ _PREFIXES = tuple(
             "years of experience with",
             "years experience in",
             "years experience with",
+            # what one does with the skill: "viết test case", "triển khai hệ thống mạng"
+            "thuc hien",
+            "thuc thi",
+            "tao",
+            "viet",
+            "chay",
+            "trien khai",
+            "van hanh",
+            "quan ly",
+            "ap dung",
         },
         key=lambda p: -len(p),
     )
@@ -459,10 +469,14 @@ def _accented(term: str) -> tuple[bool, ...]:
 def derived_names(name: str) -> list[str]:
     """Shorter names a skill's display name implies, each a label on its own:
     the parts of "Magento / Adobe Commerce", the name and the acronym of
-    "Amazon Web Services (AWS)", and the name without its vendor ("Microsoft IIS"
-    -> "IIS"). Generic leftovers ("Oracle Database" -> "Database") are dropped.
-    O(len(name))."""
-    parts = [_PARENS_RE.sub(" ", name), *_PARENS_RE.findall(name)]
+    "Amazon Web Services (AWS)", each example of "Proxy servers (ISA, Squid)",
+    and the name without its vendor ("Microsoft IIS" -> "IIS"). Generic leftovers
+    ("Oracle Database" -> "Database") are dropped. O(len(name))."""
+    # a parenthesised list names examples the skill covers: "Virtualisation
+    # (VMware, Hyper-V)" answers for "VMware" and "Hyper-V"
+    parts = [_PARENS_RE.sub(" ", name)]
+    for inner in _PARENS_RE.findall(name):
+        parts.extend(inner.split(",") if "," in inner else (inner,))
     out: list[str] = []
     for part in parts:
         for piece in part.split(" / ") if " / " in part else (part,):
@@ -492,6 +506,15 @@ def _singular(toks: tuple[str, ...]) -> tuple[str, ...] | None:
     last = toks[-1]
     if len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
         return (*toks[:-1], last[:-1])
+    return None
+
+
+def _plural(toks: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The term with an English plural "s" added to its last word ("web service"
+    -> "web services"), for names written in the plural."""
+    last = toks[-1]
+    if len(last) >= 4 and last.isalpha() and last.isascii() and not last.endswith("s"):
+        return (*toks[:-1], last + "s")
     return None
 
 
@@ -536,12 +559,41 @@ def _drop_durations(toks: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out) if out else toks
 
 
+#: Vietnamese function words inside a term that do not change the skill: the
+#: plural marker "các" ("xử lý các lỗi") and "của" ("phần cứng của máy tính").
+#: Not "những": folded, it is "nhúng" (embedded).
+_INNER_FILLERS = frozenset({"cac", "cua"})
+
+
+def _drop_inner_fillers(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """The term without the function words of ``_INNER_FILLERS``, and with a
+    spelt-out dot read as the dot ("asp dot net" is "asp.net")."""
+    out = tuple(
+        t
+        for i, t in enumerate(toks)
+        if t not in _INNER_FILLERS
+        and not (t == "dot" and i + 1 < len(toks) and toks[i + 1] == "net")
+    )
+    return out if out else toks
+
+
 def _role_variant(toks: tuple[str, ...]) -> tuple[str, ...] | None:
     """The activity a trailing role noun names ("graphic designer" -> "graphic design")."""
     if len(toks) < 2:
         return None
     repl = _ROLE_NOUNS.get(toks[-1])
     return (*toks[:-1], repl) if repl else None
+
+
+#: A leading vendor word and its abbreviation ("ms office" is "microsoft office").
+_VENDOR_ABBREVIATIONS = {"ms": "microsoft", "microsoft": "ms"}
+
+
+def _vendor_variant(toks: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The term with its leading vendor abbreviated or spelt out ("ms word" ->
+    "microsoft word"), so that either form reaches a name written the other way."""
+    other = _VENDOR_ABBREVIATIONS.get(toks[0])
+    return (other, *toks[1:]) if other and len(toks) > 1 else None
 
 
 def _js_variant(toks: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -689,10 +741,18 @@ class Normalizer:
         sid = self.lookup(" ".join(toks))
         if sid:
             return sid, 1.0
-        versionless = _strip_versions(_drop_durations(toks))
+        versionless = _strip_versions(_drop_durations(_drop_inner_fillers(toks)))
         forms = [versionless, *_filler_variants(versionless)]
         for form in forms:
-            for cand in (form, _singular(form), _js_variant(form), _role_variant(form)):
+            for cand in (
+                form,
+                _singular(form),
+                _plural(form),
+                _js_variant(form),
+                _role_variant(form),
+                # not once a suffix went: "ms windows [server]" is not "microsoft windows"
+                _vendor_variant(form) if form == versionless[-len(form) :] else None,
+            ):
                 if cand and cand != toks:
                     sid = self.lookup(" ".join(cand))
                     if sid:
@@ -786,6 +846,7 @@ class Normalizer:
             accented = ()
         toks = _strip_versions(toks)
         found: list[str] = []
+        vendor_at = -1  # index in found of a bare vendor name ("oracle", "sap")
         i = 0
         n = len(toks)
         while i < n:
@@ -798,11 +859,29 @@ class Normalizer:
                 ):
                     continue
                 sid = self.lookup(key)
+                if not sid and size == 1 and len(key) > 4 and key.endswith("js"):
+                    # "javascript reactjs": the library written with its "js"
+                    sid = self.lookup(key[:-2])
+                if not sid and size > 1 and (plural := _plural(toks[i : i + size])):
+                    # "sap crystal report": a name written in the plural
+                    sid = self.lookup(" ".join(plural))
                 if sid:
+                    if (
+                        vendor_at >= 0
+                        and vendor_at == len(found) - 1
+                        and len(key.replace(" ", "")) >= 4
+                        and self._specificity(sid) >= _SPECIFICITY["tool"]
+                    ):
+                        # "oracle obiee", "sap crystal reports": the vendor names
+                        # the product that follows it, not a skill of its own (but
+                        # "adobe creative" is not creativity)
+                        found.pop()
+                    vendor_at = len(found) if size == 1 and key in _VENDORS else -1
                     found.append(sid)
                     i += size
                     break
             else:
+                vendor_at = -1
                 i += 1
         distinct = list(dict.fromkeys(found))
         if not distinct:

@@ -264,3 +264,108 @@ def test_experience_lengths_role_nouns_and_fillers(norm, term, expected):
 
 def test_an_experience_length_alone_is_not_a_skill(norm):
     assert sid(norm, "2 năm") is None
+
+
+def test_a_parenthesised_list_in_a_name_names_examples():
+    from matchhub.matching.normalize import derived_names
+
+    assert derived_names("Proxy servers (ISA, Squid)") == ["Proxy servers", "ISA", "Squid"]
+    norm = _tiny(
+        {"id": "virt", "name_en": "Virtualisation (VMware, Hyper-V)", "category": "cloud-devops"}
+    )
+    for term in ("vmware 6.5", "Hyper-V", "microsoft hyper v", "virtualisation"):
+        assert norm.normalize(term).skill_id == "virt", term
+
+
+def test_ms_and_microsoft_are_the_same_vendor():
+    norm = _tiny(
+        {"id": "word", "name_en": "Microsoft Word", "category": "office"},
+        {"id": "sql", "name_en": "SQL", "category": "programming-language"},
+        {"id": "sql-server", "name_en": "Microsoft SQL Server", "category": "database"},
+        {
+            "id": "windows",
+            "name_en": "Windows",
+            "category": "tool",
+            "aliases": ["microsoft windows"],
+        },
+        {"id": "windows-server", "name_en": "Windows Server", "category": "cloud-devops"},
+    )
+    assert norm.normalize("ms word").skill_id == "word"
+    assert norm.normalize("MS. Word 2010").skill_id == "word"
+    # the whole product first, not "ms sql" + a stripped "server"
+    assert norm.normalize("ms sql server 2012").skill_id == "sql-server"
+    assert norm.normalize("ms windows server").skill_id == "windows-server"
+
+
+def test_a_name_written_in_the_plural():
+    norm = _tiny(
+        {"id": "aws", "name_en": "Amazon Web Services", "category": "cloud-devops"},
+        {"id": "sap", "name_en": "SAP", "category": "domain"},
+        {"id": "crystal", "name_en": "Crystal Reports", "category": "tool"},
+    )
+    assert norm.normalize("amazon web service").skill_id == "aws"
+    assert norm.normalize("sap crystal report").skill_id == "crystal"
+
+
+def test_vietnamese_function_words_and_activity_verbs_are_fillers():
+    norm = _tiny(
+        {
+            "id": "hardware",
+            "name_en": "Hardware",
+            "name_vi": "Phần cứng máy tính",
+            "category": "domain",
+        },
+        {
+            "id": "debugging",
+            "name_en": "Debugging",
+            "name_vi": "Xử lý lỗi",
+            "category": "methodology",
+        },
+        {"id": "test-case", "name_en": "Test case", "category": "testing"},
+        {
+            "id": "embedded",
+            "name_en": "Embedded",
+            "name_vi": "Lập trình nhúng",
+            "category": "domain",
+        },
+    )
+    assert norm.normalize("phần cứng của máy tính").skill_id == "hardware"
+    assert norm.normalize("xử lý các lỗi").skill_id == "debugging"
+    for term in ("viết test case", "thực thi test case", "chạy test case", "tạo test case"):
+        assert norm.normalize(term).skill_id == "test-case", term
+    # "những" is not dropped: folded it is "nhúng"
+    assert norm.normalize("lập trình nhúng").skill_id == "embedded"
+
+
+def test_a_spelt_out_dot_net():
+    norm = _tiny(
+        {"id": "aspnet", "name_en": "ASP.NET", "category": "framework-library"},
+        {"id": "dotnet", "name_en": ".NET", "category": "framework-library"},
+    )
+    assert norm.normalize("asp dot net").skill_id == "aspnet"
+    assert norm.normalize("dot net").skill_id == "dotnet"
+
+
+def test_inside_a_phrase_a_vendor_names_the_product_that_follows():
+    norm = _tiny(
+        {
+            "id": "oracle",
+            "name_en": "Oracle Database",
+            "category": "database",
+            "aliases": ["oracle"],
+        },
+        {"id": "obiee", "name_en": "OBIEE", "category": "data-ai"},
+        {"id": "adobe-cc", "name_en": "Adobe CC", "category": "design", "aliases": ["adobe"]},
+        {
+            "id": "creativity",
+            "name_en": "Creativity",
+            "category": "transversal",
+            "aliases": ["creative"],
+        },
+        {"id": "javascript", "name_en": "JavaScript", "category": "programming-language"},
+        {"id": "react", "name_en": "React", "category": "framework-library"},
+    )
+    assert norm.normalize("oracle obiee").skill_id == "obiee"
+    # a transversal skill after the vendor is an ordinary word, not the product
+    assert norm.normalize("adobe creative suite").skill_id == "adobe-cc"
+    assert norm.normalize("javascript reactjs").skill_id == "react"
