@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.quality            # JSON of run()
     .venv/bin/python -m bench.quality --sample [SEED]   # 50 postings, for a hand check
+    .venv/bin/python -m bench.quality --misses [SEED]   # 50 missed ITviec tags, ditto
 
 Reads ../shared/data when present (never shipped, never read by tests):
 - ``eval/viski_synonym_pairs_val.tsv``: two terms are predicted synonyms when the
@@ -202,9 +203,12 @@ def itviec_scores(rows: list[dict[str, str]], extractor: Extractor) -> dict[str,
     taxonomy knows. ``recall_with_title``: the same over title + requirements.
     ``recall_mentioned``: only the tags whose own words occur in the requirements
     text (folded, whole words) — the ones extraction can possibly find there.
+    ``named_share``: the share of tags whose skill the text names in *any* form the
+    taxonomy knows (a name or an alias, folded, whole words): roughly the ceiling of
+    ``recall`` for any extractor that reads only what the text says.
     """
     normalizer = extractor.normalizer
-    hit = total = hit_t = hit_m = total_m = 0
+    hit = total = hit_t = hit_m = total_m = named = 0
     n_skills = []
     for row in rows:
         text = row.get("exp_skills") or ""
@@ -223,6 +227,7 @@ def itviec_scores(rows: list[dict[str, str]], extractor: Extractor) -> dict[str,
             if _mentions_tag(folded, tag):
                 total_m += 1
                 hit_m += sid in found
+            named += any(_mentions_tag(folded, label) for label in _labels(normalizer, sid))
     return {
         "recall": hit / total if total else 0.0,
         "recall_with_title": hit_t / total if total else 0.0,
@@ -230,7 +235,36 @@ def itviec_scores(rows: list[dict[str, str]], extractor: Extractor) -> dict[str,
         "mean_skills": statistics.fmean(n_skills) if n_skills else 0.0,
         "tags_known": total,
         "tags_mentioned": total_m,
+        "named_share": named / total if total else 0.0,
     }
+
+
+def _labels(normalizer: Normalizer, skill_id: str) -> tuple[str, ...]:
+    skill = normalizer.taxonomy.get(skill_id)
+    return skill.labels() if skill is not None else ()
+
+
+def sample_misses(n: int = 50, seed: int = 7) -> None:
+    """Print ``n`` random (tag, requirements text) pairs where extraction missed a known
+    tag, and whether the taxonomy sees the skill named in the text, for a hand check
+    of why recall stops where it does."""
+    rows = read_itviec(ITVIEC)
+    extractor = Extractor.default()
+    normalizer = extractor.normalizer
+    misses = []
+    for row in rows:
+        text = row.get("exp_skills") or ""
+        found = {m.skill_id for m in extractor.extract(text)}
+        folded = " ".join(tokens(fold(text)))
+        for tag in dict.fromkeys(parse_tags(row["array_skills"])):
+            sid = normalizer.normalize(tag).skill_id
+            if sid is not None and sid not in found:
+                named = any(_mentions_tag(folded, lab) for lab in _labels(normalizer, sid))
+                misses.append((tag, sid, named, text))
+    for tag, sid, named, text in random.Random(seed).sample(misses, min(n, len(misses))):
+        print("=" * 100)
+        print(f"tag {tag!r} -> {sid} | named in text: {named}")
+        print(text)
 
 
 # ---------------------------------------------------------------- cohort generator
@@ -405,6 +439,7 @@ def run() -> dict:
         "itviec_tag_recall_with_title": None,
         "itviec_tag_recall_mentioned": None,
         "itviec_mean_skills_per_posting": None,
+        "itviec_tag_named_share": None,
         "taxonomy_skills": len(load_taxonomy()),
         "normalize_cohort_s": round(cohort_seconds(), 4),
     }
@@ -453,6 +488,7 @@ def run() -> dict:
             itviec_tag_recall_with_title=round(s["recall_with_title"], 4),
             itviec_tag_recall_mentioned=round(s["recall_mentioned"], 4),
             itviec_mean_skills_per_posting=round(s["mean_skills"], 2),
+            itviec_tag_named_share=round(s["named_share"], 4),
         )
     else:
         print(f"note: {ITVIEC} not found; itviec keys are null", file=sys.stderr)
@@ -473,7 +509,10 @@ def sample_postings(n: int = 50, seed: int = 7) -> None:
 
 
 if __name__ == "__main__":
-    if "--sample" in sys.argv:
+    if "--misses" in sys.argv:
+        args = sys.argv[sys.argv.index("--misses") + 1 :]
+        sample_misses(seed=int(args[0]) if args else 7)
+    elif "--sample" in sys.argv:
         args = sys.argv[sys.argv.index("--sample") + 1 :]
         sample_postings(seed=int(args[0]) if args else 7)
     else:
