@@ -28,6 +28,14 @@ after each response, so every request of both endpoints opens a new TCP connecti
 The load generator runs on the same 2 cores as the two workers, so the absolute
 rps are low and depend on the machine; the ratio, both phases paying the same
 client overhead, is the figure to compare with the target.
+
+    .venv/bin/python -m bench.throughput --parts  # JSON of parts(): where a request goes
+
+``parts()`` fills the same data in a scratch file and times, in one process through
+the test client (no gunicorn, no load generator), the two endpoints, an authenticated
+learner page that lists nothing (``/learner/applications`` with no application: the
+floor every learner page pays), then each step of the matches view called as the view
+calls it; medians of ``PART_ROUNDS`` calls, in ms.
 """
 
 from __future__ import annotations
@@ -59,6 +67,7 @@ DURATION_S = 10.0
 MAX_REQUESTS_PER_THREAD = 50_000  # a bound on each load loop besides the clock
 WARMUP_ROUNDS = 5
 START_TIMEOUT_S = 60.0
+PART_ROUNDS = 200
 LEARNER_EMAIL = "learner@bench.vn"
 PASSWORD = "bench-password-long-enough"  # noqa: S105 - a throwaway scratch database
 # bench.synth's localities (display names) to the shipped localities' codes.
@@ -434,5 +443,129 @@ def run() -> dict:
     }
 
 
+def _medians_ms(calls: dict, rounds: int = PART_ROUNDS) -> dict[str, float]:
+    """Median ms of each of ``calls``, timed round-robin so that all of them see the
+    same load from whatever else the machine runs."""
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for call in calls.values():
+        call()
+    for _ in range(rounds):
+        for name, call in calls.items():
+            began = time.perf_counter()
+            call()
+            times[name].append((time.perf_counter() - began) * 1000)
+    return {f"{name}_ms": round(statistics.median(t), 2) for name, t in times.items()}
+
+
+def parts() -> dict:
+    """Where one matches request goes: the steps of the view, timed one by one (ms).
+
+    The data is built here; the timing runs in a fresh process, as a gunicorn worker
+    starts fresh (the build's leftovers would slow this one's garbage collector).
+    """
+    from matchhub import create_app
+    from matchhub.extensions import db
+    from matchhub.services.skills import sync_taxonomy
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "parts.sqlite"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+        with app.app_context():
+            db.create_all()
+            sync_taxonomy()
+            build(db)
+            db.session.remove()
+            db.engine.dispose()
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.throughput", "--parts-of", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return json.loads(child.stdout)
+
+
+def _parts_of(path: str) -> dict:
+    import sqlalchemy as sa
+    from flask import template_rendered
+    from flask_login import login_user
+
+    from matchhub import create_app
+    from matchhub.extensions import db
+    from matchhub.i18n import current_lang
+    from matchhub.learner.routes import PER_PAGE
+    from matchhub.models import User
+    from matchhub.services import learners, matching
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = {"email": LEARNER_EMAIL, "password": PASSWORD, "csrf_token": token}
+    if client.post("/auth/login", data=form).status_code != 302:
+        raise RuntimeError("could not log in")
+
+    def get(url: str):
+        def call():
+            if client.get(url).status_code != 200:
+                raise RuntimeError(f"{url} failed")
+
+        return call
+
+    with app.test_request_context("/learner/matches"):
+        user = db.session.scalar(sa.select(User).where(User.email == LEARNER_EMAIL))
+        login_user(user)
+        learner = matching.learner_to_match(user)
+        page = matching.matches_for(learner, per_page=PER_PAGE)
+        results = [m.result for m in page.items]
+        state = matching._state()
+        profile = matching._indexed_or_fresh(matching.learner_profile(learner), state)
+        view = app.view_functions["learner.match_list"]
+        captured = {}
+
+        def capture(sender, template, context, **extra):
+            captured.update(template=template, context=context)
+
+        with template_rendered.connected_to(capture, app):
+            view()
+        db.session.remove()
+    ctx = app.test_request_context("/learner/matches")
+    ctx.push()
+    login_user(user)
+    try:
+        out = _medians_ms(
+            {
+                "trivial": get("/healthz"),
+                "empty_learner_page": get("/learner/applications"),
+                "matches": get("/learner/matches"),
+                "view": view,
+                "user_by_session": lambda: db.session.get(User, user.id, populate_existing=True),
+                "learner_of_user_full": lambda: learners.learner_of_user(user),
+                "learner_to_match": lambda: matching.learner_to_match(user),
+                "index_version_check": matching._state,
+                "rank_top_k": lambda: state.index.rank_orders(profile, k=PER_PAGE),
+                "rank_full_sort_before": lambda: state.index.ranked_order_ids(profile),
+                "matches_for": lambda: matching.matches_for(learner, per_page=PER_PAGE),
+                "order_cards": lambda: matching._order_cards(
+                    [m.order.id for m in page.items], learner.id
+                ),
+                "skill_names": lambda: matching.skill_names(results, current_lang()),
+                # The template alone, with the context the view gave it.
+                "template": lambda: captured["template"].render(captured["context"]),
+            }
+        )
+        db.session.remove()
+    finally:
+        ctx.pop()
+    with app.app_context():
+        db.engine.dispose()
+    return out
+
+
 if __name__ == "__main__":
-    print(json.dumps(run(), indent=2, sort_keys=True))
+    if "--parts-of" in sys.argv:
+        figures = _parts_of(sys.argv[sys.argv.index("--parts-of") + 1])
+    else:
+        figures = parts() if "--parts" in sys.argv else run()
+    print(json.dumps(figures, indent=2, sort_keys=True))

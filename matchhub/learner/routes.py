@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from matchhub.forms import choices, show_service_error
+from matchhub.i18n import current_lang
 from matchhub.labels import label
 from matchhub.learner import bp
 from matchhub.learner.forms import (
@@ -30,8 +31,9 @@ from matchhub.services import (
 PER_PAGE = 20
 
 
-def _own_profile():
-    learner = learners.learner_of_user(current_user)
+def _own_profile(load=learners.learner_of_user):
+    """The signed-in user's learner row, as ``load`` loads it; 404 without one."""
+    learner = load(current_user)
     if learner is None:
         abort(404)
     return learner
@@ -141,10 +143,13 @@ def opening_list():
 
 @bp.route("/matches")
 def match_list():
-    learner = _own_profile()
+    learner = _own_profile(matching.learner_to_match)
+    # Names for the cards too: each is translated once per page, not once per card.
+    kinds = {k: label(k) for k in OrderKind}
+    places = localities.choices()
     form = MatchFilterForm(request.args)
-    form.kind.choices = choices([("", _("All kinds")), *((k.value, label(k)) for k in OrderKind)])
-    form.locality.choices = choices([("", _("Any locality")), *localities.choices()])
+    form.kind.choices = choices([("", _("All kinds")), *((k.value, n) for k, n in kinds.items())])
+    form.locality.choices = choices([("", _("Any locality")), *places])
     valid = form.validate()
     page = matching.matches_for(
         learner,
@@ -158,7 +163,9 @@ def match_list():
         learner=learner,
         form=form,
         page=page,
-        skills=matching.skills_of(m.result for m in page.items),
+        skills=matching.skill_names((m.result for m in page.items), current_lang()),
+        kind_names=kinds,
+        locality_names=dict(places),
     )
 
 

@@ -26,12 +26,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from matchhub.extensions import db
 from matchhub.matching import advice
@@ -46,6 +47,7 @@ from matchhub.matching.types import (
 )
 from matchhub.models import (
     Application,
+    ApplicationStatus,
     Course,
     CourseSkill,
     EngineChange,
@@ -60,6 +62,7 @@ from matchhub.models import (
     Programme,
     ProgrammeSkill,
     Skill,
+    User,
     VerificationState,
     Visibility,
     utcnow,
@@ -70,16 +73,19 @@ __all__ = [
     "Candidate",
     "CandidateFilters",
     "Match",
+    "OrderCard",
     "ResultPage",
     "candidates_for",
     "explain",
     "is_matchable",
     "learner_profile",
+    "learner_to_match",
     "matches_for",
     "next_skills",
     "order_profile",
     "scores_for_learner",
     "scores_for_order",
+    "skill_names",
     "skills_of",
     "touch",
 ]
@@ -422,6 +428,16 @@ def order_profile(order: Order, state: _State | None = None) -> OrderProfile:
     return _order_profile(order, required, nice)
 
 
+def _indexed_or_fresh(profile: LearnerProfile, state: _State) -> LearnerProfile:
+    """The index's own copy of ``profile`` when it is equal, else ``profile``.
+
+    Same scores either way; the index's copy lets it reuse the learner's hashed CV
+    text instead of vectorising it again. O(profile size).
+    """
+    indexed = state.index.learner(profile.id) if state.index.has_learner(profile.id) else None
+    return indexed if indexed == profile else profile
+
+
 def _order_profile(row, required, nice) -> OrderProfile:
     """The engine's view of an order: ``row`` is an Order or a result row with its columns."""
     return OrderProfile(
@@ -507,12 +523,27 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class Match:
-    """A ranked order for a learner, with the learner's application to it if any."""
+class OrderCard:
+    """What a match card shows of an order: plain columns, no skills (the explanation
+    names them), so that a page of cards is one query."""
 
-    order: Order
+    id: int
+    kind: OrderKind
+    title: str
+    organization_name: str
+    locality: str | None
+    remote: bool
+    deadline: date | None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A ranked order for a learner, with the status of the learner's application to it
+    if any (the template decides what the learner may see of it)."""
+
+    order: OrderCard
     result: MatchResult
-    application: Application | None
+    application_status: ApplicationStatus | None
     rank: int
 
 
@@ -592,13 +623,17 @@ def matches_for(
 
     ``kind`` keeps one kind of order; ``locality`` keeps orders there plus remote
     ones. The learner's own row is scored (fresh), whatever their visibility: a
-    hidden learner still sees their matches. O(orders needing the learner's skills).
+    hidden learner still sees their matches. Only the page is ranked: the index's
+    top ``offset + per_page`` (pruned, O(orders needing the learner's skills) numpy
+    work), with explanations for the page's rows; every eligible order counts
+    towards the total, so it is the number of orders the filters keep. Then one
+    query loads the page's cards and the learner's applications to them.
     """
     kind_value = OrderKind(kind).value if kind else None
     page, offset = _page_bounds(page, per_page)
     with _holder()["lock"]:
         state = _state()
-        profile = learner_profile(learner, state)
+        profile = _indexed_or_fresh(learner_profile(learner, state), state)
         allowed = None
         if kind_value or locality:
             allowed = [
@@ -607,21 +642,32 @@ def matches_for(
                 if (not kind_value or m.kind == kind_value)
                 and (not locality or m.locality == locality or m.remote)
             ]
-        ranked = state.index.ranked_order_ids(profile, allowed)
-        page_ids = list(ranked[offset : offset + per_page])
+        # state.orders and the index hold the same orders, all of them eligible.
+        total = state.index.n_orders if allowed is None else len(allowed)
         results = (
-            state.index.rank_orders(profile, k=len(page_ids), candidates=page_ids)
-            if page_ids
+            state.index.rank_orders(profile, k=per_page, candidates=allowed, offset=offset)
+            if offset < total
             else ()
         )
-    rows = _orders_by_id(page_ids)
-    apps = _applications(order_ids=page_ids, learner_ids=[learner.id])
-    items = [
-        Match(rows[r.order_id], r, apps.get((r.order_id, learner.id)), offset + n + 1)
-        for n, r in enumerate(results)
-        if r.order_id in rows
-    ]
-    return ResultPage(items, page, per_page, len(ranked))
+    cards = _order_cards([r.order_id for r in results], learner.id)
+    items = []
+    for n, r in enumerate(results):
+        if r.order_id in cards:  # not an order deleted since the ranking
+            card, status = cards[r.order_id]
+            items.append(Match(card, r, status, offset + n + 1))
+    return ResultPage(items, page, per_page, total)
+
+
+def learner_to_match(user: User) -> Learner | None:
+    """``user``'s learner row with its skills, all that :func:`matches_for` reads of it;
+    not the programme, college and Skill rows that profile pages load with it."""
+    return (
+        db.session.scalars(
+            sa.select(Learner).where(Learner.user_id == user.id).options(joinedload(Learner.skills))
+        )
+        .unique()
+        .one_or_none()
+    )
 
 
 def explain(order: Order, learner: Learner) -> MatchResult:
@@ -804,6 +850,35 @@ def _orders_by_id(ids: list[int]) -> dict[int, Order]:
     return {r.id: r for r in rows}
 
 
+def _order_cards(
+    ids: list[int], learner_id: int
+) -> dict[int, tuple[OrderCard, ApplicationStatus | None]]:
+    """The cards of orders ``ids`` with the status of ``learner_id``'s application to
+    each (None without one): one query, plain columns (no ORM objects)."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            Order.id,
+            Order.kind,
+            Order.title,
+            Organization.name,
+            Order.locality,
+            Order.remote,
+            Order.deadline,
+            Application.status,
+        )
+        .join(Organization, Organization.id == Order.organization_id)
+        .outerjoin(
+            Application,
+            # (order_id, learner_id) is unique: at most one row per order.
+            sa.and_(Application.order_id == Order.id, Application.learner_id == learner_id),
+        )
+        .where(Order.id.in_(ids))
+    )
+    return {row[0]: (OrderCard(*row[:7]), row[7]) for row in rows}
+
+
 def _applications(order_ids: list[int], learner_ids: list[int]) -> dict[tuple[int, int], Any]:
     if not order_ids or not learner_ids:
         return {}
@@ -815,14 +890,31 @@ def _applications(order_ids: list[int], learner_ids: list[int]) -> dict[tuple[in
     return {(a.order_id, a.learner_id): a for a in rows}
 
 
-def skills_of(results: Iterable[MatchResult]) -> dict[str, Skill]:
-    """The Skill rows named in ``results``' explanations, by engine id, for display."""
-    slugs = {
+def skill_names(results: Iterable[MatchResult], lang: str) -> dict[str, str]:
+    """The names in ``lang`` of the skills named in ``results``' explanations, by engine
+    id: what a page of results shows of them, in one query of three columns."""
+    slugs = _slugs_in(results)
+    if not slugs:
+        return {}
+    rows = db.session.execute(
+        sa.select(Skill.slug, Skill.name_en, Skill.name_vi).where(Skill.slug.in_(slugs))
+    )
+    # As Skill.name: English when asked for, else Vietnamese.
+    return {slug: name_en if lang == "en" else name_vi for slug, name_en, name_vi in rows}
+
+
+def _slugs_in(results: Iterable[MatchResult]) -> set[str]:
+    return {
         m.skill_id
         for r in results
         for group in (r.matched, r.partial, r.missing, r.nice)
         for m in group
     }
+
+
+def skills_of(results: Iterable[MatchResult]) -> dict[str, Skill]:
+    """The Skill rows named in ``results``' explanations, by engine id, for display."""
+    slugs = _slugs_in(results)
     if not slugs:
         return {}
     return {s.slug: s for s in db.session.scalars(sa.select(Skill).where(Skill.slug.in_(slugs)))}

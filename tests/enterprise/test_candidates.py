@@ -157,7 +157,9 @@ def test_export_escapes_formulas_hides_contacts_and_is_audited(client, ctx, logi
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert '\'=HYPERLINK("http://evil")' in values
     actions = db.session.scalars(
-        sa.select(AuditEvent.detail).where(AuditEvent.action == "pipeline.exported")
+        sa.select(AuditEvent.detail)
+        .where(AuditEvent.action == "pipeline.exported")
+        .order_by(AuditEvent.id)
     ).all()
     assert [d["format"] for d in actions] == ["csv", "xlsx"]
 

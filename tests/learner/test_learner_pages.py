@@ -1,6 +1,7 @@
-"""A learner's dashboard shows their applications and openings nearby."""
+"""A learner's dashboard, openings, profile and matches pages."""
 
-from factories import make_order, make_org, make_user
+import sqlalchemy as sa
+from factories import make_order, make_org, make_user, skill
 
 from matchhub.extensions import db
 from matchhub.models import (
@@ -10,7 +11,9 @@ from matchhub.models import (
     OrderStatus,
     Role,
     VerificationState,
+    utcnow,
 )
+from matchhub.services import matching
 from matchhub.services.learners import learner_of_user
 
 
@@ -47,3 +50,67 @@ def test_profile_shows_unknown_terms_as_such(client, ctx, login):
     login(user.email)
     html = client.get("/learner/profile").get_data(as_text=True)
     assert "nghệ thuật xếp giấy ?" in html
+
+
+def _queries_of(client, url: str) -> int:
+    """SQL statements run while serving ``url`` (after a first, warming request)."""
+    client.get(url)  # the worker's index catches up with the database here
+    count = 0
+
+    def counter(*_args):
+        nonlocal count
+        count += 1
+
+    sa.event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", counter)
+    return count
+
+
+def test_matches_page_runs_the_same_few_queries_however_many_cards(client, ctx, login):
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    learner.skills.append(LearnerSkill(skill=skill("python"), term="Python", level=3))
+    db.session.commit()
+    login(user.email)
+
+    def add_orders(n: int) -> None:
+        for _ in range(n):  # one organisation each, each with skills and an application
+            order = make_order(make_org(), skills=("python", "sql", "java"))
+            db.session.add(
+                Application(order=order, learner=learner, status=ApplicationStatus.APPLIED)
+            )
+        matching.touch()
+        db.session.commit()
+
+    add_orders(1)
+    one = _queries_of(client, "/learner/matches")
+    add_orders(24)
+    html = client.get("/learner/matches").get_data(as_text=True)
+    assert html.count('class="card mb-3 match"') == 20 and "Đã ứng tuyển" in html
+    assert _queries_of(client, "/learner/matches") == one
+    assert _queries_of(client, "/learner/matches?page=2") == one
+    # User, learner with skills, engine version, the cards with applications, skill names.
+    assert one <= 6
+
+
+def test_match_labels_follow_each_requests_language(client, ctx, login):
+    """Macro labels are translated per page, not once per worker (an imported macro
+    module outlives the request that first rendered it)."""
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    learner.skills.append(LearnerSkill(skill=skill("python"), term="Python", level=3))
+    learner.consent_at = utcnow()
+    order = make_order(make_org(), skills=("python", "sql"))
+    matching.touch()
+    db.session.commit()
+    login(user.email)
+    for lang, has, missing in (("vi", "Có:", "Còn thiếu:"), ("en", "Has:", "Missing:")) * 2:
+        client.set_cookie("lang", lang)
+        for url in ("/learner/matches", f"/learner/orders/{order.id}"):
+            html = client.get(url).get_data(as_text=True)
+            assert has in html and missing in html, (lang, url)
+        other = "Has:" if lang == "vi" else "Có:"
+        assert other not in html

@@ -158,6 +158,81 @@ def test_matches_filter_by_kind_and_locality(ctx):
     assert here == {job.id, remote.id}
 
 
+def test_match_pages_are_slices_of_the_full_ranking(ctx):
+    from matchhub.models import Application, ApplicationStatus, OrderKind
+
+    org = make_org()
+    kinds = (OrderKind.JOB, OrderKind.INTERNSHIP)
+    places = ("nd-nam-dinh", "ha-noi")
+    skill_sets = (("python",), ("python", "sql"), ("sql",), ("java",), ("python", "java"))
+    # Repeated skill sets make ties, which the id breaks.
+    orders = [
+        make_order(
+            org,
+            skills=skill_sets[n % 5],
+            kind=kinds[n % 2],
+            locality=places[n % 3 % 2],
+            remote=n % 4 == 0,
+        )
+        for n in range(11)
+    ]
+    learner = make_learner(skills=(("python", 4), ("sql", 2)))
+    applied = Application(order=orders[3], learner=learner, status=ApplicationStatus.APPLIED)
+    db.session.add(applied)
+    matching.touch()
+    db.session.commit()
+    scores = matching.scores_for_learner(learner, [o.id for o in orders])
+    by_id = {o.id: o for o in orders}
+
+    for kind, locality in ((None, None), ("internship", None), (None, "ha-noi"), ("job", "ha-noi")):
+        kept = [
+            o.id
+            for o in orders
+            if (kind is None or o.kind.value == kind)
+            and (locality is None or o.locality == locality or o.remote)
+        ]
+        expected = sorted(kept, key=lambda i: (-scores[i].score, i))
+        pages = [
+            matching.matches_for(learner, kind, locality, page=p, per_page=3)
+            for p in (1, 2, 3, 4, 5)
+        ]
+        assert [m.order.id for page in pages for m in page.items] == expected
+        assert [m.rank for page in pages for m in page.items] == list(range(1, len(kept) + 1))
+        assert {page.total for page in pages} == {len(kept)}
+        assert all(m.result == scores[m.order.id] for page in pages for m in page.items)
+
+    first = matching.matches_for(learner, per_page=20)
+    for m in first.items:
+        order = by_id[m.order.id]
+        assert (m.order.title, m.order.kind, m.order.organization_name) == (
+            order.title,
+            order.kind,
+            org.name,
+        )
+        assert (m.order.locality, m.order.remote, m.order.deadline) == (
+            order.locality,
+            order.remote,
+            order.deadline,
+        )
+        assert m.application_status is (ApplicationStatus.APPLIED if order is orders[3] else None)
+    assert matching.matches_for(learner, page=9, per_page=3).items == []
+    assert matching.matches_for(learner, page=9, per_page=3).total == len(orders)
+
+
+def test_a_hidden_learner_still_sees_fresh_matches(ctx):
+    org = make_org()
+    python, sql = make_order(org, skills=("python",)), make_order(org, skills=("sql",))
+    learner = make_learner(skills=(("python", 4),), visibility=Visibility.HIDDEN)
+    matching.touch()
+    db.session.commit()
+    assert [m.order.id for m in matching.matches_for(learner).items] == [python.id, sql.id]
+    learner.skills.clear()
+    learner.skills.append(LearnerSkill(skill=skill("sql"), term="SQL", level=4))
+    db.session.commit()
+    # Not in the index (hidden): scored from the row as it is now.
+    assert [m.order.id for m in matching.matches_for(learner).items] == [sql.id, python.id]
+
+
 def test_scores_match_the_engine_and_explain_agrees(ctx):
     org = make_org()
     orders = [make_order(org, skills=("python",)), make_order(org, skills=("sql",))]
