@@ -77,6 +77,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learner_bp, url_prefix="/learner")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
+    from matchhub import api
+
+    api.init_app(app)
+
 
 def register_commands(app: Flask) -> None:
     from matchhub.commands import admin, imports, match, skills

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
+    401: (_l("Not signed in"), _l("Log in, or send a valid API token.")),
     403: (_l("Access denied"), _l("You do not have permission to open this page.")),
     404: (
         _l("Page not found"),
@@ -30,12 +31,19 @@ MESSAGES = {
 
 def _render(code: int, detail: str | None = None):
     title, text = MESSAGES.get(code, MESSAGES[500])
+    if request.path.startswith("/api/"):
+        # an API client gets JSON even for an address no route matches
+        from matchhub.api import error
+
+        return error(code, str(detail or text))
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(401)
     def unauthorized(error):
+        if request.path.startswith("/api/"):
+            return _render(401)
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @app.errorhandler(CSRFError)

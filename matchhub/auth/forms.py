@@ -90,3 +90,12 @@ class ResetPasswordForm(Form):
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
+
+
+class TokenForm(Form):
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=80)])
+    lifetime = SelectField(_l("Valid for"), default="90")
+
+
+class RevokeTokenForm(Form):
+    """The "revoke" button: the CSRF token is all it carries."""

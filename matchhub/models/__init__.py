@@ -2,6 +2,7 @@
 
 from matchhub.models._types import utcnow
 from matchhub.models.accounts import Membership, OrgRole, Role, User
+from matchhub.models.api import ApiToken
 from matchhub.models.audit import AuditEvent
 from matchhub.models.courses import Course, CourseSkill
 from matchhub.models.engine import EngineChange, EngineState
@@ -38,6 +39,7 @@ from matchhub.models.training import OfferStatus, TrainingOffer
 
 __all__ = [
     "AllocationRound",
+    "ApiToken",
     "Application",
     "ApplicationEvent",
     "ApplicationStatus",

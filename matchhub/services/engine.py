@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from matchhub.extensions import db
+from matchhub.matching.extract import Extractor
 from matchhub.matching.normalize import Normalized, Normalizer
 from matchhub.matching.taxonomy import Taxonomy
 from matchhub.models import Skill, SkillAlias
@@ -65,6 +66,16 @@ def normalizer() -> Normalizer:
                 state["normalizer"] = Normalizer(database_taxonomy())
                 state["fingerprint"] = fingerprint
     return state["normalizer"]
+
+
+def extractor() -> Extractor:
+    """This worker's extractor, one per normaliser: rebuilt only when the taxonomy changes."""
+    normalizer_ = normalizer()
+    state = current_app.extensions.setdefault("matchhub.extractor", {})
+    if state.get("normalizer") is not normalizer_:
+        state["extractor"] = Extractor(normalizer_)
+        state["normalizer"] = normalizer_
+    return state["extractor"]
 
 
 def normalize_terms(terms: list[str]) -> list[Normalized]:

@@ -12,12 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from matchhub.extensions import db
-from matchhub.matching.extract import Extractor
 from matchhub.matching.types import DEFAULT_LEVEL
 from matchhub.models import (
     Course,
@@ -129,22 +127,12 @@ def save_programme(
     return programme
 
 
-def _extractor() -> Extractor:
-    """One extractor per normaliser: rebuilt only when the taxonomy changes."""
-    normalizer = engine.normalizer()
-    state = current_app.extensions.setdefault("matchhub.extractor", {})
-    if state.get("normalizer") is not normalizer:
-        state["extractor"] = Extractor(normalizer)
-        state["normalizer"] = normalizer
-    return state["extractor"]
-
-
 def suggest_skills(*texts: str) -> list[Skill]:
     """Skills mentioned in a course's name and syllabus (Vietnamese or English), first mention
     first. O(length of the text)."""
     slugs: list[str] = []
     for text in texts:
-        for mention in _extractor().extract(text or ""):
+        for mention in engine.extractor().extract(text or ""):
             if mention.skill_id not in slugs:
                 slugs.append(mention.skill_id)
     return skills_by_slug(slugs)

@@ -1,0 +1,76 @@
+"""The JSON API, ``/api/v1``: what the pages offer, for other systems (an enterprise's
+HR system, a college's student records, the province's statistics office).
+
+Every call carries a personal token (``Authorization: Bearer mh_…``, created on the
+account's "API tokens" page) and acts as that token's user, so the role and
+organisation checks of the pages apply unchanged. Session cookies are ignored, so
+no CSRF token is needed and a browser cannot be tricked into calling the API.
+Errors are JSON, ``{"error": {"status", "message"}}``, in the user's language.
+The contract is ``/api/v1/openapi.json`` (see :mod:`matchhub.api.openapi`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, g, jsonify, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from matchhub.extensions import csrf, limiter
+from matchhub.services import api_tokens
+
+bp = Blueprint("api", __name__)
+
+#: Calls one token may make per minute (per client address without a token).
+RATE_LIMIT = "300 per minute"
+#: Endpoints anyone may read without a token.
+PUBLIC = frozenset({"api.openapi"})
+
+
+def _rate_key() -> str:
+    header = request.headers.get("Authorization", "")
+    if header:
+        return "api:" + hashlib.sha256(header.encode()).hexdigest()[:24]
+    return "api-ip:" + (request.remote_addr or "")
+
+
+def error(status: int, message: str) -> Response:
+    """A JSON error response."""
+    response = jsonify(error={"status": status, "message": message})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="MatchHub API"'
+    return response
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint in PUBLIC:
+        return None
+    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
+    user = api_tokens.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        return error(401, _("Send a valid API token in the header: Authorization: Bearer mh_…"))
+    # Flask-Login reads the request's user from g._login_user; setting it here (and never
+    # touching the session) makes current_user the token's user for this request only.
+    g._login_user = user
+    return None
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    from matchhub.errors import MESSAGES
+
+    code = exc.code or 500
+    message = MESSAGES.get(code, MESSAGES[500])[1]
+    return error(code, str(message))
+
+
+def init_app(app) -> None:
+    """Register the blueprint under ``/api/v1``: no CSRF, its own rate limit."""
+    from matchhub.api import routes  # noqa: F401  (the routes register on bp)
+
+    csrf.exempt(bp)
+    limiter.limit(RATE_LIMIT, key_func=_rate_key)(bp)
+    app.register_blueprint(bp, url_prefix="/api/v1")

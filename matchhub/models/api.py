@@ -1,0 +1,34 @@
+"""Personal API tokens: how another system acts as a user through /api/v1."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matchhub.extensions import db
+from matchhub.models._types import UTCDateTime, utcnow
+from matchhub.models.accounts import User
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # What the owner calls it ("HR system", "college SIS"), to tell tokens apart.
+    name: Mapped[str] = mapped_column(sa.String(80))
+    # The first characters of the token, shown in the list so the owner can find a
+    # leaked one; the token itself is never stored, only its SHA-256.
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.prefix}… of user {self.user_id}>"

@@ -1,0 +1,107 @@
+"""Personal API tokens: create, list, revoke, and authenticate a request by one.
+
+A token is ``mh_`` + 43 random URL-safe characters (256 bits). Only its SHA-256
+is stored: a slow password hash buys nothing against a secret this long, and a
+lookup by hash is one indexed query. The raw token is shown once, at creation.
+A token acts as its user with that user's role and organisation, so every check
+the web pages make applies to the API too; it dies with the user's deactivation,
+a revocation or its expiry date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from matchhub.extensions import db
+from matchhub.models import ApiToken, User, utcnow
+from matchhub.services import ServiceError, audit
+
+PREFIX = "mh_"
+#: Active tokens one user may hold at once.
+MAX_ACTIVE = 10
+#: Lifetimes a user may choose, in days (``None``: until revoked).
+LIFETIMES = (30, 90, 365, None)
+# Writing last_used_at on every call would turn each API read into a write.
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _active():
+    now = utcnow()
+    return sa.and_(
+        ApiToken.revoked_at.is_(None),
+        sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+    )
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens that still work, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, _active())
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def create_token(user: User, name: str, days: int | None) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns it with the raw secret (shown once). Audited."""
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_("Give the token a name."), field="name")
+    if days not in LIFETIMES:
+        raise ServiceError(_("Choose one of the offered lifetimes."), field="lifetime")
+    if len(tokens_of(user)) >= MAX_ACTIVE:
+        raise ServiceError(
+            _("You already have %(n)d active tokens: revoke one first.", n=MAX_ACTIVE)
+        )
+    raw = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name[:80],
+        prefix=raw[:10],
+        token_hash=_digest(raw),
+        expires_at=utcnow() + timedelta(days=days) if days else None,
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record("api_token.created", actor=user, obj=token, name=token.name)
+    db.session.commit()
+    return token, raw
+
+
+def revoke(user: User, token_id: int) -> bool:
+    """Revoke one of the user's own tokens; False when it is not theirs or already dead."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        return False
+    token.revoked_at = utcnow()
+    audit.record("api_token.revoked", actor=user, obj=token, name=token.name)
+    db.session.commit()
+    return True
+
+
+def authenticate(raw: str | None) -> User | None:
+    """The active user a raw token belongs to, or ``None`` (unknown, revoked,
+    expired, or the user deactivated)."""
+    if not raw or not raw.startswith(PREFIX) or len(raw) > 100:
+        return None
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw), _active())
+    )
+    if token is None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user

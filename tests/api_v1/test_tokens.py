@@ -1,0 +1,98 @@
+"""Personal API tokens: the account page, what a token may do, and when it stops working."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from apiclient import call, token_for
+from conftest import submit
+from factories import make_user
+
+from matchhub.extensions import db
+from matchhub.models import ApiToken, AuditEvent, utcnow
+from matchhub.services import ServiceError, api_tokens
+
+
+def _create(client, name="Hệ thống nhân sự", lifetime="90"):
+    return submit(client, "/auth/tokens", {"name": name, "lifetime": lifetime})
+
+
+def test_a_token_is_shown_once_stored_hashed_and_works(client, ctx, login):
+    user = make_user(email="an@example.vn")
+    login("an@example.vn")
+    page = _create(client).get_data(as_text=True)
+    raw = re.search(r'id="new-token">(mh_[\w-]+)<', page).group(1)
+    stored = db.session.scalars(sa.select(ApiToken)).one()
+    assert stored.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw not in stored.prefix + stored.name and stored.prefix == raw[:10]
+    assert stored.expires_at - utcnow() > timedelta(days=89)
+    listing = client.get("/auth/tokens").get_data(as_text=True)
+    assert raw not in listing and f"{raw[:10]}…" in listing
+    assert call(client, "GET", "/api/v1/me", raw).get_json()["email"] == "an@example.vn"
+    assert db.session.scalar(
+        sa.select(AuditEvent.id).where(
+            AuditEvent.action == "api_token.created", AuditEvent.actor_id == user.id
+        )
+    )
+
+
+def test_revoked_expired_and_deactivated_tokens_are_refused(client, ctx, login):
+    user = make_user(email="an@example.vn")
+    revoked, expired, orphan = token_for(user), token_for(user), token_for(make_user())
+    tokens = {t.prefix: t for t in db.session.scalars(sa.select(ApiToken))}
+    login("an@example.vn")
+    submit(client, f"/auth/tokens/{tokens[revoked[:10]].id}/revoke", {}, form_url="/auth/tokens")
+    tokens[expired[:10]].expires_at = utcnow() - timedelta(seconds=1)
+    tokens[orphan[:10]].user.active = False
+    db.session.commit()
+    for raw in (revoked, expired, orphan, "mh_not-a-real-token", "garbage"):
+        response = call(client, "GET", "/api/v1/me", raw)
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.get("/auth/tokens").get_data(as_text=True).count("<code>mh_") == 0
+
+
+def test_nobody_revokes_another_users_token(client, ctx, login):
+    owner = make_user()
+    token_for(owner)
+    theirs = db.session.scalars(sa.select(ApiToken)).one()
+    make_user(email="other@example.vn")
+    login("other@example.vn")
+    response = submit(client, f"/auth/tokens/{theirs.id}/revoke", {}, form_url="/auth/tokens")
+    assert response.status_code == 404
+    db.session.refresh(theirs)
+    assert theirs.revoked_at is None
+
+
+def test_bad_input_is_refused_per_field(client, ctx, login):
+    make_user(email="an@example.vn")
+    login("an@example.vn")
+    page = _create(client, name="   ", lifetime="7").get_data(as_text=True)
+    assert page.count("invalid-feedback") >= 2
+    assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
+
+
+def test_at_most_ten_active_tokens(ctx):
+    user = make_user()
+    for _ in range(api_tokens.MAX_ACTIVE):
+        token_for(user, None)
+    with pytest.raises(ServiceError):
+        token_for(user)
+
+
+def test_the_api_ignores_session_cookies_and_sets_none(client, ctx, login):
+    user = make_user(email="an@example.vn")
+    raw = token_for(user)
+    login("an@example.vn")  # a browser session is no way into the API (no CSRF risk)
+    assert call(client, "GET", "/api/v1/me", None).status_code == 401
+    response = call(client, "GET", "/api/v1/me", raw)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
+def test_the_token_page_needs_a_login(client):
+    assert client.get("/auth/tokens").status_code == 302
