@@ -93,7 +93,9 @@ class ResetPasswordForm(Form):
 
 
 class TokenForm(Form):
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=80)])
+    name = StringField(
+        _l("Token name"), filters=[strip], validators=[DataRequired(), Length(max=80)]
+    )
     lifetime = SelectField(_l("Valid for"), default="90")
 
 
