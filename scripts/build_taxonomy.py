@@ -40,6 +40,7 @@ from matchhub.matching.text import fold  # noqa: E402
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 DEFAULT_OUT = ROOT / "matchhub" / "data" / "skills.json"
 CURATED = Path(__file__).resolve().parent / "taxonomy_curated.txt"
+IMPLIES = Path(__file__).resolve().parent / "taxonomy_implies.txt"
 
 #: Skills whose ESCO concept has a label none of our aliases spells (mostly the
 #: transversal skills, which ESCO words as verb phrases); ``None`` means ESCO has no
@@ -213,6 +214,34 @@ def parse_curated(text: str) -> list[dict]:
             }
         )
     return records
+
+
+def parse_implies(text: str) -> dict[str, list[str]]:
+    """Parse ``id > implied-id, ...`` lines (``#`` starts a comment line)."""
+    implies: dict[str, list[str]] = {}
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        source, sep, targets = line.partition(">")
+        if not sep or not source.strip() or not targets.strip():
+            raise SystemExit(f"implications line {lineno}: expected 'id > implied-id, ...'")
+        if source.strip() in implies:
+            raise SystemExit(f"implications line {lineno}: {source.strip()!r} listed twice")
+        implies[source.strip()] = [t.strip() for t in targets.split(",") if t.strip()]
+    return implies
+
+
+def attach_implies(records: list[dict], implies: dict[str, list[str]]) -> None:
+    """Set each record's ``implies``; an implication naming no skill stops the build."""
+    ids = {rec["id"] for rec in records}
+    unknown = sorted(
+        {i for source, targets in implies.items() for i in (source, *targets) if i not in ids}
+    )
+    if unknown:
+        raise SystemExit(f"implications name unknown skills: {', '.join(unknown)}")
+    for rec in records:
+        rec["implies"] = implies.get(rec["id"], [])
 
 
 def check_conflicts(records: list[dict]) -> list[str]:
@@ -712,7 +741,8 @@ def build(data: Path) -> dict:
     if problems:
         raise SystemExit("alias conflicts:\n  " + "\n  ".join(problems))
     attach_references(records, data)
-    Taxonomy.from_records(records)  # validates ids, categories and uniqueness
+    attach_implies(records, parse_implies(IMPLIES.read_text(encoding="utf-8")))
+    Taxonomy.from_records(records)  # validates ids, categories, uniqueness, implication cycles
     return {
         "name": "MatchHub skill taxonomy",
         "attribution": (

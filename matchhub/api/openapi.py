@@ -223,10 +223,11 @@ SCHEMAS: dict[str, Any] = {
     },
     "Candidate": {
         "type": "object",
-        "required": ["rank", "learner", "application", "result"],
+        "required": ["rank", "learner", "inferred_skills", "application", "result"],
         "properties": {
             "rank": {"type": "integer", "minimum": 1},
             "learner": _ref("CandidateLearner"),
+            "inferred_skills": _ref("InferredSkills"),
             "application": {
                 "oneOf": [
                     {"type": "null"},
@@ -245,8 +246,9 @@ SCHEMAS: dict[str, Any] = {
     },
     "CandidateDetail": {
         "type": "object",
-        "required": ["learner", "result"],
+        "required": ["learner", "inferred_skills", "result"],
         "properties": {
+            "inferred_skills": _ref("InferredSkills"),
             "learner": {
                 "allOf": [
                     _ref("CandidateLearner"),
@@ -277,8 +279,9 @@ SCHEMAS: dict[str, Any] = {
     },
     "Match": {
         "type": "object",
-        "required": ["rank", "order", "application_status", "result"],
+        "required": ["rank", "order", "application_status", "inferred_skills", "result"],
         "properties": {
+            "inferred_skills": _ref("InferredSkills"),
             "rank": {"type": "integer", "minimum": 1},
             "order": {
                 "type": "object",
@@ -299,6 +302,14 @@ SCHEMAS: dict[str, Any] = {
             },
             "result": _ref("MatchResult"),
         },
+    },
+    "InferredSkills": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": (
+            "skill ids the learner did not list but another listed skill implies "
+            "(React implies JavaScript); the result credits them one level below it"
+        ),
     },
     "OrderPage": _page_of("Order"),
     "CandidatePage": _page_of("Candidate"),

@@ -21,7 +21,6 @@ from matchhub.services import (
     applications,
     demand,
     engine,
-    learners,
     matching,
     orders,
     profiles,
@@ -237,7 +236,7 @@ def own_orders():
     return _paged([_order(o) for o in rows[start : start + per_page]], page, per_page, len(rows))
 
 
-def _candidate(c: matching.Candidate) -> dict[str, Any]:
+def _candidate(c: matching.Candidate, inferred: frozenset[str]) -> dict[str, Any]:
     learner = c.learner
     visible = applications.contact_visible(c.application)
     return {
@@ -252,6 +251,7 @@ def _candidate(c: matching.Candidate) -> dict[str, Any]:
             "email": learner.email if visible else None,
             "phone": learner.phone if visible else None,
         },
+        "inferred_skills": sorted(inferred),
         "application": (
             {"id": c.application.id, "status": c.application.status.value}
             if c.application is not None
@@ -278,7 +278,9 @@ def order_candidates(order_id: int):
         min_score=min_score or None,
     )
     result = matching.candidates_for(order, filters, page=page, per_page=per_page)
-    return _paged([_candidate(c) for c in result.items], page, per_page, result.total)
+    inferred = matching.inferred_skills(c.learner.id for c in result.items)
+    items = [_candidate(c, inferred.get(c.learner.id, frozenset())) for c in result.items]
+    return _paged(items, page, per_page, result.total)
 
 
 @bp.get("/orders/<int:order_id>/candidates/<int:learner_id>")
@@ -304,6 +306,7 @@ def candidate_detail(order_id: int, learner_id: int):
             "email": learner.email if view.contact_visible else None,
             "phone": learner.phone if view.contact_visible else None,
         },
+        inferred_skills=sorted(matching.inferred_skills_of(learner)),
         result=matching.explain(order, learner).as_dict(),
     )
 
@@ -314,7 +317,7 @@ def candidate_detail(order_id: int, learner_id: int):
 @bp.get("/matches")
 def my_matches():
     require(Role.LEARNER)
-    learner = learners.learner_of_user(current_user)
+    learner = matching.learner_to_match(current_user)
     if learner is None:
         abort(404)
     page, per_page = _page_args()
@@ -328,6 +331,7 @@ def my_matches():
         page=page,
         per_page=per_page,
     )
+    inferred = sorted(matching.inferred_skills_of(learner))
     items = [
         {
             "rank": m.rank,
@@ -345,6 +349,7 @@ def my_matches():
                 if m.application_status in applications.LEARNER_VISIBLE
                 else None
             ),
+            "inferred_skills": inferred,
             "result": m.result.as_dict(),
         }
         for m in result.items

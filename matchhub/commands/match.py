@@ -33,6 +33,7 @@ from flask.cli import AppGroup
 from matchhub.matching.extract import Extractor
 from matchhub.matching.index import MatchIndex
 from matchhub.matching.normalize import Normalizer
+from matchhub.matching.taxonomy import expand_skills
 from matchhub.matching.types import (
     DEFAULT_LEVEL,
     MAX_LEVEL,
@@ -55,6 +56,7 @@ class _Terms:
 
     def __init__(self) -> None:
         self._normalizer = Normalizer.default()
+        self.implications = self._normalizer.taxonomy.implications()
         self._extractor = None
         self._cache: dict[str, str | None] = {}
         self.unknown = 0
@@ -157,7 +159,8 @@ def _learner(obj: dict, terms: _Terms) -> LearnerProfile:
     try:
         return LearnerProfile(
             id=_get_id(obj),
-            skills=tuple(skills),
+            # what the listed skills imply (React > JavaScript), as the web app ranks
+            skills=expand_skills(skills, terms.implications),
             text=text,
             locality=_locality(obj),
             preferred_localities=tuple(prefs),

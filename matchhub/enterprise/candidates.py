@@ -68,6 +68,7 @@ def candidate_list(order_id: int):
         shortlist_form=ShortlistForm(),
         contact_visible=applications.contact_visible,
         skills=matching.skills_of(c.result for c in page.items) if page else {},
+        inferred=matching.inferred_skills(c.learner.id for c in page.items) if page else {},
     )
 
 
@@ -85,6 +86,7 @@ def candidate_detail(order_id: int, learner_id: int):
         view=view,
         result=result,
         skills=matching.skills_of([result]),
+        inferred=matching.inferred_skills_of(view.learner),
         shortlist_form=ShortlistForm(),
     )
 
@@ -167,6 +169,7 @@ def application_detail(application_id: int):
         contact_visible=applications.contact_visible(app),
         result=result,
         skills=matching.skills_of([result]),
+        inferred=matching.inferred_skills_of(app.learner),
     )
 
 

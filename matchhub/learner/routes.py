@@ -164,6 +164,7 @@ def match_list():
         form=form,
         page=page,
         skills=matching.skill_names((m.result for m in page.items), current_lang()),
+        inferred=matching.inferred_skills_of(learner),
         kind_names=kinds,
         locality_names=dict(places),
     )
@@ -187,6 +188,7 @@ def order_detail(order_id: int):
         application=app,
         result=result,
         skills=matching.skills_of([result]),
+        inferred=matching.inferred_skills_of(learner),
         apply_form=ApplyForm(),
         can_apply=open_to_all
         and (app is None or app.status in (ApplicationStatus.INVITED, ApplicationStatus.WITHDRAWN)),

@@ -21,6 +21,7 @@ __all__ = [
     "Skill",
     "Taxonomy",
     "TaxonomyError",
+    "expand_skills",
     "load_taxonomy",
 ]
 
@@ -54,8 +55,9 @@ class TaxonomyError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Skill:
     """One skill: a stable ASCII slug id, English and Vietnamese names, a category,
-    optional ESCO URI and O*NET technology reference, and its aliases (any language,
-    any case; matching folds them)."""
+    optional ESCO URI and O*NET technology reference, its aliases (any language,
+    any case; matching folds them), and the skills it ``implies``: those nobody can
+    hold it without ("React" implies JavaScript, "Spring Boot" Spring and Java)."""
 
     id: str
     name_en: str
@@ -64,6 +66,7 @@ class Skill:
     esco_uri: str | None = None
     onet: str | None = None
     aliases: tuple[str, ...] = ()
+    implies: tuple[str, ...] = ()
 
     def labels(self) -> tuple[str, ...]:
         """All surface forms of the skill: both names, then the aliases, de-duplicated
@@ -84,6 +87,7 @@ class Skill:
             "esco_uri": self.esco_uri,
             "onet": self.onet,
             "aliases": list(self.aliases),
+            "implies": list(self.implies),
         }
 
 
@@ -109,6 +113,7 @@ def _skill_from_record(rec: Mapping[str, Any]) -> Skill:
         esco_uri=rec.get("esco_uri") or None,
         onet=rec.get("onet") or None,
         aliases=tuple(dict.fromkeys(str(a) for a in aliases if str(a).strip())),
+        implies=tuple(dict.fromkeys(str(i) for i in rec.get("implies") or ())),
     )
 
 
@@ -121,13 +126,15 @@ class Taxonomy:
     __slots__ = ("_by_id", "_skills")
 
     def __init__(self, skills: Iterable[Skill]):
-        """Build from skills; raises :class:`TaxonomyError` on a duplicate id."""
+        """Build from skills; raises :class:`TaxonomyError` on a duplicate id, or an
+        implication of an unknown skill, of itself, or in a cycle."""
         ordered = tuple(skills)
         by_id: dict[str, Skill] = {}
         for skill in ordered:
             if skill.id in by_id:
                 raise TaxonomyError(f"duplicate skill id {skill.id!r}")
             by_id[skill.id] = skill
+        _check_implications(by_id)
         object.__setattr__(self, "_skills", ordered)
         object.__setattr__(self, "_by_id", by_id)
 
@@ -153,6 +160,11 @@ class Taxonomy:
         """The skill with this id, or ``None``. O(1)."""
         return self._by_id.get(skill_id)
 
+    def implications(self) -> dict[str, tuple[str, ...]]:
+        """``{skill_id: skills it implies}`` for the skills that imply any (see
+        :func:`expand_skills`)."""
+        return {s.id: s.implies for s in self._skills if s.implies}
+
     def __len__(self) -> int:
         return len(self._skills)
 
@@ -164,6 +176,69 @@ class Taxonomy:
 
     def __repr__(self) -> str:
         return f"Taxonomy({len(self._skills)} skills)"
+
+
+def _check_implications(by_id: Mapping[str, Skill]) -> None:
+    """Implications name known skills, never the skill itself, and form no cycle
+    (a depth-first search, O(skills + implications))."""
+    for skill in by_id.values():
+        for target in skill.implies:
+            if target == skill.id:
+                raise TaxonomyError(f"skill {skill.id!r} implies itself")
+            if target not in by_id:
+                raise TaxonomyError(f"skill {skill.id!r} implies unknown skill {target!r}")
+    done: set[str] = set()
+    for root in by_id:
+        if root in done:
+            continue
+        path: list[str] = []
+        on_path: set[str] = set()
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(by_id[root].implies))]
+        path.append(root)
+        on_path.add(root)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(path.pop())
+                done.add(node)
+            elif child in on_path:
+                cycle = [*path[path.index(child) :], child]
+                raise TaxonomyError("implication cycle: " + " > ".join(cycle))
+            elif child not in done:
+                stack.append((child, iter(by_id[child].implies)))
+                path.append(child)
+                on_path.add(child)
+
+
+def expand_skills(
+    skills: Iterable[tuple[str, int]], implications: Mapping[str, Iterable[str]]
+) -> tuple[tuple[str, int], ...]:
+    """A profile's ``(skill_id, level)`` pairs plus the skills they imply.
+
+    An implied skill is held one level below the skill implying it (at least 1):
+    a React developer at level 4 knows JavaScript, though not necessarily as
+    deeply. Implications chain (Redux > React > JavaScript) and a skill reached
+    several ways keeps its highest level. A skill the person listed keeps the
+    level they gave it: their own statement wins over an inference. Listed skills
+    come first, in their order, then implied ones by id, so equal inputs give
+    equal profiles. O(skills reached).
+    """
+    listed: dict[str, int] = {}
+    for skill_id, level in skills:
+        if level > listed.get(skill_id, 0):
+            listed[skill_id] = level
+    implied: dict[str, int] = {}
+    pending = list(listed.items())
+    while pending:
+        skill_id, level = pending.pop()
+        implied_level = max(1, level - 1)
+        for target in implications.get(skill_id, ()):
+            if target not in listed and implied_level > implied.get(target, 0):
+                implied[target] = implied_level
+                pending.append((target, implied_level))
+    return tuple(listed.items()) + tuple(sorted(implied.items()))
 
 
 @lru_cache(maxsize=8)

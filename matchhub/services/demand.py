@@ -26,6 +26,7 @@ from matchhub.matching.gaps import (
     demand_profile,
     programme_gaps,
 )
+from matchhub.matching.taxonomy import expand_skills
 from matchhub.matching.types import OrderProfile, ProgrammeProfile, SkillReq
 from matchhub.models import (
     Order,
@@ -37,6 +38,7 @@ from matchhub.models import (
     Skill,
     VerificationState,
 )
+from matchhub.services import engine
 from matchhub.services.orders import today_in_vietnam
 
 _VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -281,7 +283,10 @@ def _profile(programme: Programme) -> ProgrammeProfile:
     return ProgrammeProfile(
         id=programme.id,
         name=programme.name,
-        skills=tuple((ps.skill.slug, ps.level) for ps in programme.skills),
+        # a programme teaching React teaches JavaScript too (one level below)
+        skills=expand_skills(
+            ((ps.skill.slug, ps.level) for ps in programme.skills), engine.implications()
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from flask import current_app
 from matchhub.extensions import db
 from matchhub.matching.extract import Extractor
 from matchhub.matching.normalize import Normalized, Normalizer
-from matchhub.matching.taxonomy import Taxonomy
+from matchhub.matching.taxonomy import Taxonomy, load_taxonomy
 from matchhub.models import Skill, SkillAlias
 
 _lock = threading.Lock()
@@ -66,6 +66,22 @@ def normalizer() -> Normalizer:
                 state["normalizer"] = Normalizer(database_taxonomy())
                 state["fingerprint"] = fingerprint
     return state["normalizer"]
+
+
+def implications() -> dict[str, tuple[str, ...]]:
+    """Which skill implies which (React > JavaScript), from the shipped taxonomy,
+    limited to the skills the database still has unmerged. Rebuilt with the normaliser."""
+    normalizer()  # brings the cached state up to the database's taxonomy
+    state = current_app.extensions["matchhub.engine"]
+    if state.get("implications_for") != state["fingerprint"]:
+        known = state["normalizer"].taxonomy
+        state["implications"] = {
+            source: kept
+            for source, targets in load_taxonomy().implications().items()
+            if source in known and (kept := tuple(t for t in targets if t in known))
+        }
+        state["implications_for"] = state["fingerprint"]
+    return state["implications"]
 
 
 def extractor() -> Extractor:

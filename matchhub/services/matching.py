@@ -38,6 +38,7 @@ from matchhub.extensions import db
 from matchhub.matching import advice
 from matchhub.matching.index import MatchIndex
 from matchhub.matching.rank import Weights, weights_from_mapping
+from matchhub.matching.taxonomy import expand_skills
 from matchhub.matching.types import (
     LearnerProfile,
     MatchResult,
@@ -67,6 +68,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
+from matchhub.services import engine
 
 __all__ = [
     "Advice",
@@ -77,6 +79,8 @@ __all__ = [
     "ResultPage",
     "candidates_for",
     "explain",
+    "inferred_skills",
+    "inferred_skills_of",
     "is_matchable",
     "learner_profile",
     "learner_to_match",
@@ -185,6 +189,9 @@ class _State:
     epoch: str | None
     version: int
     slugs: dict[int, str]
+    # skill implications (React > JavaScript): learners are ranked with what their
+    # skills imply, so one who lists React is not "missing" JavaScript
+    implies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     learners: dict[int, _LearnerMeta] = field(default_factory=dict)
     orders: dict[int, _OrderMeta] = field(default_factory=dict)
 
@@ -276,7 +283,7 @@ def _load_learners(state: _State, ids: Collection[int] | None) -> list[LearnerPr
         profiles.append(
             LearnerProfile(
                 id=row.id,
-                skills=tuple(skills.get(row.id, ())),
+                skills=expand_skills(skills.get(row.id, ()), state.implies),
                 text=row.cv_text or "",
                 locality=row.locality,
                 preferred_localities=tuple(row.preferred_localities or ()),
@@ -354,7 +361,13 @@ def _weights() -> Weights | None:
 
 def _build(epoch: str | None, version: int) -> _State:
     """Load every matchable learner and live order and index them. O(market size)."""
-    state = _State(index=None, epoch=epoch, version=version, slugs=_skill_slugs())
+    state = _State(
+        index=None,
+        epoch=epoch,
+        version=version,
+        slugs=_skill_slugs(),
+        implies=engine.implications(),
+    )
     learners = _load_learners(state, None)
     orders = _load_orders(state, None)
     state.index = MatchIndex(learners, orders, _weights())
@@ -410,7 +423,7 @@ def learner_profile(learner: Learner, state: _State | None = None) -> LearnerPro
             skills.append((slug, s.level))
     return LearnerProfile(
         id=learner.id,
-        skills=tuple(skills),
+        skills=expand_skills(skills, state.implies),
         text=learner.cv_text or "",
         locality=learner.locality,
         preferred_localities=tuple(learner.preferred_localities or ()),
@@ -658,6 +671,51 @@ def matches_for(
     return ResultPage(items, page, per_page, total)
 
 
+def _inferred(state: _State, listed: list[tuple[str, int]]) -> frozenset[str]:
+    own = {slug for slug, _ in listed}
+    return frozenset(slug for slug, _ in expand_skills(listed, state.implies) if slug not in own)
+
+
+def _slug_state() -> _State:
+    """This worker's state for slug and implication lookups: as built, without the
+    version read (neither goes stale in a way that matters: a new skill's slug is
+    fetched on a miss, implications only change with a new release)."""
+    return _holder()["state"] or _state()
+
+
+def inferred_skills(learner_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    """For each learner, the skills the ranking credits them with only because a skill
+    they listed implies it (React > JavaScript), so pages can say so. One query."""
+    ids = list(dict.fromkeys(learner_ids))
+    if not ids:
+        return {}
+    with _holder()["lock"]:
+        state = _slug_state()
+        listed: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        rows = db.session.execute(
+            sa.select(LearnerSkill.learner_id, LearnerSkill.skill_id, LearnerSkill.level).where(
+                LearnerSkill.learner_id.in_(ids), LearnerSkill.skill_id.is_not(None)
+            )
+        )
+        for learner_id, skill_id, level in rows:
+            slug = _slug(state, skill_id)
+            if slug is not None:
+                listed[learner_id].append((slug, level))
+        return {learner_id: _inferred(state, skills) for learner_id, skills in listed.items()}
+
+
+def inferred_skills_of(learner: Learner) -> frozenset[str]:
+    """:func:`inferred_skills` of one learner whose skills are loaded: no query."""
+    with _holder()["lock"]:
+        state = _slug_state()
+        listed = [
+            (slug, s.level)
+            for s in learner.skills
+            if s.skill_id is not None and (slug := _slug(state, s.skill_id)) is not None
+        ]
+        return _inferred(state, listed)
+
+
 def learner_to_match(user: User) -> Learner | None:
     """``user``'s learner row with its skills, all that :func:`matches_for` reads of it;
     not the programme, college and Skill rows that profile pages load with it."""
@@ -799,7 +857,8 @@ def _programme_profiles() -> list[ProgrammeProfile]:
     for programme_id, name, slug, level in rows:
         names[programme_id] = name
         skills[programme_id].append((slug, level))
-    return [ProgrammeProfile(i, names[i], tuple(skills[i])) for i in names]
+    implies = engine.implications()
+    return [ProgrammeProfile(i, names[i], expand_skills(skills[i], implies)) for i in names]
 
 
 def _courses_teaching(skill: Skill, limit: int) -> list[Course]:

@@ -8,6 +8,7 @@ from matchhub.matching.taxonomy import (
     Skill,
     Taxonomy,
     TaxonomyError,
+    expand_skills,
     load_taxonomy,
 )
 from matchhub.matching.text import fold
@@ -267,3 +268,65 @@ def test_imported_records_round_trip_through_the_curated_format(tmp_path):
         (r["id"], r["name_en"], r["aliases"]) for r in records
     ]
     assert not build.check_conflicts(parsed)
+
+
+# ---------------------------------------------------------------- implications
+
+
+def _skills(*pairs):
+    return Taxonomy.from_records(
+        {"id": sid, "name_en": sid, "category": "framework-library", "implies": list(implies)}
+        for sid, implies in pairs
+    )
+
+
+def test_implied_skills_chain_one_level_down_and_never_below_one():
+    tax = _skills(("redux", ["react"]), ("react", ["javascript"]), ("javascript", []))
+    expanded = expand_skills([("redux", 4)], tax.implications())
+    assert expanded == (("redux", 4), ("javascript", 2), ("react", 3))
+    assert expand_skills([("redux", 1)], tax.implications()) == (
+        ("redux", 1),
+        ("javascript", 1),
+        ("react", 1),
+    )
+
+
+def test_a_listed_skill_keeps_its_own_level_and_the_highest_path_wins():
+    tax = _skills(
+        ("react", ["javascript"]), ("vue", ["javascript"]), ("javascript", []), ("nodejs", [])
+    )
+    implications = tax.implications()
+    # the learner's own "JavaScript: 1" is their statement: not raised by React at 5
+    assert dict(expand_skills([("react", 5), ("javascript", 1)], implications)) == {
+        "react": 5,
+        "javascript": 1,
+    }
+    # reached twice, the higher implied level is kept; unrelated skills are untouched
+    assert dict(expand_skills([("vue", 2), ("react", 4), ("nodejs", 3)], implications)) == {
+        "vue": 2,
+        "react": 4,
+        "nodejs": 3,
+        "javascript": 3,
+    }
+    assert expand_skills([], implications) == ()
+
+
+def test_implications_must_name_known_skills_without_cycles():
+    with pytest.raises(TaxonomyError, match="unknown skill 'nowhere'"):
+        _skills(("react", ["nowhere"]))
+    with pytest.raises(TaxonomyError, match="implies itself"):
+        _skills(("react", ["react"]))
+    with pytest.raises(TaxonomyError, match="cycle: a > b > c > a"):
+        _skills(("a", ["b"]), ("b", ["c"]), ("c", ["a"]))
+
+
+def test_the_shipped_taxonomy_implies_what_a_developer_must_know():
+    implications = load_taxonomy().implications()
+    assert "javascript" in implications["react"]
+    assert "python" in implications["django"]
+    assert set(implications["spring-boot"]) == {"spring"}
+    expanded = dict(expand_skills([("spring-boot", 4)], implications))
+    assert expanded == {"spring-boot": 4, "spring": 3, "java": 2}
+    # products are not folded into one another: MySQL implies SQL, never SQL Server
+    assert implications["mysql"] == ("sql",)
+    assert load_taxonomy().to_records()[0]["implies"] == list(load_taxonomy().skills[0].implies)
