@@ -35,7 +35,7 @@ client overhead, is the figure to compare with the target.
 the test client (no gunicorn, no load generator), the two endpoints, an authenticated
 learner page that lists nothing (``/learner/applications`` with no application: the
 floor every learner page pays), then each step of the matches view called as the view
-calls it; medians of ``PART_ROUNDS`` calls, in ms.
+calls it, and ``base.html`` rendered alone; medians of ``PART_ROUNDS`` calls, in ms.
 """
 
 from __future__ import annotations
@@ -530,6 +530,7 @@ def _parts_of(path: str) -> dict:
         with template_rendered.connected_to(capture, app):
             view()
         db.session.remove()
+    base = app.jinja_env.get_template("base.html")
     ctx = app.test_request_context("/learner/matches")
     ctx.push()
     login_user(user)
@@ -541,7 +542,7 @@ def _parts_of(path: str) -> dict:
                 "matches": get("/learner/matches"),
                 "view": view,
                 "user_by_session": lambda: db.session.get(User, user.id, populate_existing=True),
-                "learner_of_user_full": lambda: learners.learner_of_user(user),
+                "learner_of_user": lambda: learners.learner_of_user(user),
                 "learner_to_match": lambda: matching.learner_to_match(user),
                 "index_version_check": matching._state,
                 "rank_top_k": lambda: state.index.rank_orders(profile, k=PER_PAGE),
@@ -551,8 +552,10 @@ def _parts_of(path: str) -> dict:
                     [m.order.id for m in page.items], learner.id
                 ),
                 "skill_names": lambda: matching.skill_names(results, current_lang()),
-                # The template alone, with the context the view gave it.
+                # The template alone, with the context the view gave it; then the
+                # frame every page extends (navigation, language switch, footer).
                 "template": lambda: captured["template"].render(captured["context"]),
+                "base_template": lambda: base.render(captured["context"]),
             }
         )
         db.session.remove()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
+from babel import numbers
+from babel.support import NullTranslations
 from flask import Flask, current_app, g, request
 from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
-    format_percent,
     get_locale,
     get_translations,
 )
@@ -53,12 +55,25 @@ def _fmt_date(value: date | datetime | None, format: str = "medium") -> str:
     return format_date(value, format)
 
 
+@lru_cache(maxsize=64)
+def _number_pattern(format: str) -> numbers.NumberPattern:
+    """``format`` parsed, once per worker: Babel parses a pattern string again on every
+    call, and a page of matches formats dozens of scores. A pattern holds no locale:
+    the locale still gives the symbols and separators when it is applied."""
+    return numbers.parse_pattern(format)
+
+
 def _fmt_number(value: float | int | None, format: str | None = None) -> str:
-    return "" if value is None else format_decimal(value, format=format)
+    if value is None:
+        return ""
+    pattern = None if format is None else _number_pattern(format)
+    return numbers.format_decimal(value, format=pattern, locale=get_locale())
 
 
 def _fmt_percent(value: float | None) -> str:
-    return "" if value is None else format_percent(value, format="#,##0%")
+    if value is None:
+        return ""
+    return numbers.format_percent(value, format=_number_pattern("#,##0%"), locale=get_locale())
 
 
 def _fmt_vnd(value: int | None) -> str:
@@ -67,6 +82,14 @@ def _fmt_vnd(value: int | None) -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # Flask-Babel's own callables, with the request's translations looked up once.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters.update(
         date=_fmt_date, number=_fmt_number, percent=_fmt_percent, vnd=_fmt_vnd
     )
@@ -91,9 +114,26 @@ def init_app(app: Flask) -> None:
         return {"current_lang": current_lang(), "languages": app.config["LANGUAGES"]}
 
 
+def _translations() -> NullTranslations:
+    """Flask-Babel's ``get_translations()``, looked up once per request and locale.
+
+    Flask-Babel walks its request state anew for every string (nine context-local
+    lookups), and a page translates dozens. The memo on ``g`` is keyed by the
+    locale object itself: ``force_locale`` (a mail in its reader's language) and
+    ``refresh()`` replace that object, so they switch the catalog as before.
+    """
+    locale = get_locale()
+    if locale is None:  # outside a request: Flask-Babel's null translations
+        return get_translations()
+    memo = g.get("_i18n_translations")
+    if memo is None or memo[0] is not locale:
+        memo = g._i18n_translations = (locale, get_translations())
+    return memo[1]
+
+
 def _ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """Plural forms whose count is written the local way (1.500 in Vietnamese, 1,500 in English)."""
-    text = get_translations().ngettext(singular, plural, num)
+    text = _translations().ngettext(singular, plural, num)
     return text % {"num": format_decimal(num), **variables}
 
 

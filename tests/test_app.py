@@ -1,15 +1,18 @@
 """The app factory, configuration, health and security headers."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from factories import make_org, make_user
 
 from matchhub import create_app
 from matchhub.config import ProdConfig, TestConfig, database_url
+from matchhub.models import OrgKind, Role
 
 
 def test_testing_config(app):
@@ -115,3 +118,58 @@ def test_static_assets_are_local(client):
     assert "//cdn" not in html and "https://" not in html.split("<footer")[0]
     with client.get("/static/vendor/bootstrap-5.3.9/bootstrap.min.css") as response:
         assert response.status_code == 200
+
+
+SECTIONS = {
+    "enterprise": ["/enterprise/", "/enterprise/orders", "/enterprise/rounds"],
+    "college": [
+        "/college/",
+        "/college/programmes",
+        "/college/learners",
+        "/college/imports",
+        "/college/demand",
+        "/college/gaps",
+        "/college/training-orders",
+        "/college/outcomes",
+    ],
+    "learner": [
+        "/learner/",
+        "/learner/matches",
+        "/learner/applications",
+        "/learner/next-skills",
+        "/learner/rounds",
+        "/learner/profile",
+        "/learner/privacy",
+    ],
+    "admin": [
+        "/admin/",
+        "/admin/organizations",
+        "/admin/province",
+        "/admin/rounds",
+        "/admin/taxonomy",
+        "/admin/audit",
+        "/admin/users",
+    ],
+}
+
+
+CURRENT = re.compile(r'class="nav-link active" href="([^"]+)"\s+aria-current="page"')
+
+
+@pytest.mark.parametrize("role", list(SECTIONS))
+def test_section_links_are_the_roles_own_with_the_current_page_marked(client, ctx, login, role):
+    kind = {"enterprise": OrgKind.ENTERPRISE, "college": OrgKind.COLLEGE}.get(role)
+    login(make_user(Role(role), org=make_org(kind=kind) if kind else None).email)
+    links = SECTIONS[role]
+    for lang, dashboard in (("vi", "Bảng điều khiển"), ("en", "Dashboard")):
+        client.set_cookie("lang", lang)
+        for here in (links[0], links[1]):
+            html = client.get(here).get_data(as_text=True)
+            nav = html.split('<nav class="border-bottom')[1].split("</nav>")[0]
+            assert re.findall(r'href="([^"]+)"', nav) == links
+            assert CURRENT.findall(nav) == [here] and nav.count("active") == 1
+            assert f">{dashboard}</a>" in nav
+
+
+def test_visitors_get_no_section_links(client):
+    assert '<nav class="border-bottom' not in client.get("/").get_data(as_text=True)

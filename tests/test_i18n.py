@@ -139,3 +139,41 @@ def test_plural_counts_are_written_the_local_way(app):
         with force_locale("en"):
             assert render_template_string(template, n=1500) == "1,500 learners"
             assert render_template_string(template, n=1) == "1 learner"
+
+
+def test_numbers_and_percentages_match_babels_own_formatting(app):
+    """The filters keep their parsed patterns; the text is Flask-Babel's to the byte."""
+    import flask_babel
+    from flask_babel import force_locale
+
+    from matchhub.i18n import _fmt_number, _fmt_percent
+
+    with app.test_request_context():
+        for lang in ("vi", "en"):
+            with force_locale(lang):
+                for value in (0, 0.004, 0.4567, 0.995, 1, 12.3456, -0.25):
+                    assert _fmt_percent(value) == flask_babel.format_percent(value, "#,##0%")
+                for value in (0, 1234.5, -98765.4321, 1500000):
+                    for pattern in (None, "0.0", "0.00", "#,##0.00"):
+                        expected = flask_babel.format_decimal(value, format=pattern)
+                        assert _fmt_number(value, pattern) == expected
+        for lang, expected in (("vi", ("1.235%", "1.234,50")), ("en", ("1,235%", "1,234.50"))):
+            with force_locale(lang):
+                assert (_fmt_percent(12.3456), _fmt_number(1234.5, "#,##0.00")) == expected
+        assert _fmt_percent(None) == "" and _fmt_number(None) == ""
+
+
+def test_template_translations_switch_with_the_locale_inside_a_request(app):
+    """A mail rendered in its reader's language inside a page's request, and the page after it."""
+    from flask import g, render_template_string
+    from flask_babel import force_locale, refresh
+
+    template = "{{ _('Log in') }} {{ ngettext('%(num)s learner', '%(num)s learners', 2) }}"
+    with app.test_request_context():
+        assert render_template_string(template) == "Đăng nhập 2 người học"
+        with force_locale("en"):
+            assert render_template_string(template) == "Log in 2 learners"
+        assert render_template_string(template) == "Đăng nhập 2 người học"
+        g.forced_locale = "en"  # a locale chosen again in the middle of the request
+        refresh()
+        assert render_template_string(template) == "Log in 2 learners"

@@ -9,7 +9,9 @@ from matchhub.models import (
     ApplicationStatus,
     LearnerSkill,
     OrderStatus,
+    OrgKind,
     Role,
+    User,
     VerificationState,
     utcnow,
 )
@@ -114,3 +116,67 @@ def test_match_labels_follow_each_requests_language(client, ctx, login):
             assert has in html and missing in html, (lang, url)
         other = "Has:" if lang == "vi" else "Có:"
         assert other not in html
+
+
+def test_learner_of_user_loads_relations_only_when_read(ctx):
+    college = make_org(kind=OrgKind.COLLEGE, name="Trường Cao đẳng Nam Định")
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    learner.college = college
+    for slug in ("python", "sql"):
+        learner.skills.append(LearnerSkill(skill=skill(slug), term=slug, level=3))
+    db.session.commit()
+    user_id = user.id
+    db.session.expunge_all()  # nothing left in the session from the set-up
+
+    learner = learner_of_user(db.session.get(User, user_id))
+    assert {"skills", "programme", "college"} <= sa.inspect(learner).unloaded
+    statements = []
+
+    def counter(*_args):
+        statements.append(_args[2])
+
+    sa.event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        slugs = [s.skill.slug for s in learner.skills]
+        skill_queries = len(statements)
+        assert learner.college.name == "Trường Cao đẳng Nam Định" and learner.programme is None
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", counter)
+    assert slugs == ["python", "sql"]
+    assert skill_queries == 1  # the skills with their taxonomy rows, not one query per skill
+
+
+def test_profile_pages_run_the_same_queries_however_many_skills(client, ctx, login):
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    learner.skills.append(LearnerSkill(skill=skill("python"), term="Python", level=3))
+    db.session.commit()
+    login(user.email)
+    one = {url: _queries_of(client, url) for url in ("/learner/profile", "/learner/profile/edit")}
+    for slug in ("sql", "java", "javascript", "docker"):
+        learner.skills.append(LearnerSkill(skill=skill(slug), term=slug, level=2))
+    db.session.commit()
+    html = client.get("/learner/profile").get_data(as_text=True)
+    assert all(skill(s).name_vi in html for s in ("python", "sql", "docker"))
+    assert {url: _queries_of(client, url) for url in one} == one
+
+
+def test_pages_without_skills_do_not_load_them(client, ctx, login):
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    learner.skills.append(LearnerSkill(skill=skill("python"), term="Python", level=3))
+    db.session.commit()
+    login(user.email)
+    statements = []
+
+    def counter(*_args):
+        statements.append(_args[2])
+
+    client.get("/learner/applications")
+    sa.event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        assert client.get("/learner/applications").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", counter)
+    assert statements and not any("learner_skills" in s for s in statements)
