@@ -29,6 +29,16 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def _extends(base: str, properties: dict[str, Any]) -> dict[str, Any]:
+    """Schema ``base`` plus ``properties``, all of them required."""
+    return {
+        "allOf": [
+            _ref(base),
+            {"type": "object", "required": list(properties), "properties": properties},
+        ]
+    }
+
+
 def _page_of(item: str) -> dict[str, Any]:
     return {
         "type": "object",
@@ -96,16 +106,7 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "Skill": _SKILL,
-    "SkillHit": {
-        "allOf": [
-            _ref("Skill"),
-            {
-                "type": "object",
-                "required": ["match"],
-                "properties": {"match": {"enum": ["exact", "normalised", "prefix"]}},
-            },
-        ]
-    },
+    "SkillHit": _extends("Skill", {"match": {"enum": ["exact", "normalised", "prefix"]}}),
     "Normalized": {
         "type": "object",
         "required": ["term", "skill_id", "name_en", "name_vi", "score"],
@@ -127,21 +128,15 @@ SCHEMAS: dict[str, Any] = {
             "end": {"type": "integer"},
         },
     },
-    "OrderSkill": {
-        "allOf": [
-            _ref("Skill"),
-            {
-                "type": "object",
-                "required": ["term", "required", "level", "weight"],
-                "properties": {
-                    "term": {"type": "string", "description": "as the enterprise wrote it"},
-                    "required": {"type": "boolean", "description": "false: nice to have"},
-                    "level": {"type": "integer", "minimum": 1, "maximum": 5},
-                    "weight": {"type": "number"},
-                },
-            },
-        ]
-    },
+    "OrderSkill": _extends(
+        "Skill",
+        {
+            "term": {"type": "string", "description": "as the enterprise wrote it"},
+            "required": {"type": "boolean", "description": "false: nice to have"},
+            "level": {"type": "integer", "minimum": 1, "maximum": 5},
+            "weight": {"type": "number"},
+        },
+    ),
     "Order": {
         "type": "object",
         "required": ["id", "kind", "status", "title", "organization", "headcount", "skills"],
@@ -249,31 +244,25 @@ SCHEMAS: dict[str, Any] = {
         "required": ["learner", "inferred_skills", "result"],
         "properties": {
             "inferred_skills": _ref("InferredSkills"),
-            "learner": {
-                "allOf": [
-                    _ref("CandidateLearner"),
-                    {
-                        "type": "object",
-                        "required": ["cv_text", "skills"],
-                        "properties": {
-                            "cv_text": {"type": "string"},
-                            "skills": {
-                                "type": "array",
-                                "items": {
-                                    "allOf": [
-                                        _ref("Skill"),
-                                        {
-                                            "type": "object",
-                                            "required": ["level"],
-                                            "properties": {"level": {"type": "integer"}},
-                                        },
-                                    ]
+            "learner": _extends(
+                "CandidateLearner",
+                {
+                    "cv_text": {"type": "string"},
+                    "skills": {
+                        "type": "array",
+                        "items": {
+                            "allOf": [
+                                _ref("Skill"),
+                                {
+                                    "type": "object",
+                                    "required": ["level"],
+                                    "properties": {"level": {"type": "integer"}},
                                 },
-                            },
+                            ]
                         },
                     },
-                ]
-            },
+                },
+            ),
             "result": _ref("MatchResult"),
         },
     },
@@ -321,37 +310,31 @@ SCHEMAS: dict[str, Any] = {
             "orders": {"type": "integer", "description": "open orders counted"},
             "skills": {
                 "type": "array",
-                "items": {
-                    "allOf": [
-                        _ref("Skill"),
-                        {
-                            "type": "object",
-                            "required": ["demand", "share", "orders", "level", "programmes"],
-                            "properties": {
-                                "demand": {
-                                    "type": "number",
-                                    "description": "positions, halved every 90 days of age",
-                                },
-                                "share": {"type": "number"},
-                                "orders": {"type": "integer"},
-                                "level": {"type": "integer"},
-                                "programmes": {
-                                    "type": "array",
-                                    "description": "your programmes teaching it",
-                                    "items": {
-                                        "type": "object",
-                                        "required": ["id", "name", "level"],
-                                        "properties": {
-                                            "id": {"type": "integer"},
-                                            "name": {"type": "string"},
-                                            "level": {"type": "integer"},
-                                        },
-                                    },
+                "items": _extends(
+                    "Skill",
+                    {
+                        "demand": {
+                            "type": "number",
+                            "description": "positions, halved every 90 days of age",
+                        },
+                        "share": {"type": "number"},
+                        "orders": {"type": "integer"},
+                        "level": {"type": "integer"},
+                        "programmes": {
+                            "type": "array",
+                            "description": "your programmes teaching it",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "name", "level"],
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "name": {"type": "string"},
+                                    "level": {"type": "integer"},
                                 },
                             },
                         },
-                    ]
-                },
+                    },
+                ),
             },
         },
     },
@@ -366,21 +349,15 @@ SCHEMAS: dict[str, Any] = {
             "fill_rate": _nullable("number"),
             "gaps": {
                 "type": "array",
-                "items": {
-                    "allOf": [
-                        _ref("Skill"),
-                        {
-                            "type": "object",
-                            "required": ["demand", "supply", "ratio", "flag"],
-                            "properties": {
-                                "demand": {"type": "integer"},
-                                "supply": {"type": "integer"},
-                                "ratio": _nullable("number"),
-                                "flag": {"enum": ["shortage", "balanced", "surplus"]},
-                            },
-                        },
-                    ]
-                },
+                "items": _extends(
+                    "Skill",
+                    {
+                        "demand": {"type": "integer"},
+                        "supply": {"type": "integer"},
+                        "ratio": _nullable("number"),
+                        "flag": {"enum": ["shortage", "balanced", "surplus"]},
+                    },
+                ),
             },
         },
     },

@@ -236,21 +236,24 @@ def own_orders():
     return _paged([_order(o) for o in rows[start : start + per_page]], page, per_page, len(rows))
 
 
+def _learner(learner, contact_visible: bool) -> dict[str, Any]:
+    """A candidate as an enterprise may see them: contacts only once they applied."""
+    return {
+        "id": learner.id,
+        "full_name": learner.full_name,
+        "college": learner.college.name if learner.college else None,
+        "programme": learner.programme.name if learner.programme else None,
+        "graduation_year": learner.graduation_year,
+        "locality": learner.locality,
+        "email": learner.email if contact_visible else None,
+        "phone": learner.phone if contact_visible else None,
+    }
+
+
 def _candidate(c: matching.Candidate, inferred: frozenset[str]) -> dict[str, Any]:
-    learner = c.learner
-    visible = applications.contact_visible(c.application)
     return {
         "rank": c.rank,
-        "learner": {
-            "id": learner.id,
-            "full_name": learner.full_name,
-            "college": learner.college.name if learner.college else None,
-            "programme": learner.programme.name if learner.programme else None,
-            "graduation_year": learner.graduation_year,
-            "locality": learner.locality,
-            "email": learner.email if visible else None,
-            "phone": learner.phone if visible else None,
-        },
+        "learner": _learner(c.learner, applications.contact_visible(c.application)),
         "inferred_skills": sorted(inferred),
         "application": (
             {"id": c.application.id, "status": c.application.status.value}
@@ -293,18 +296,11 @@ def candidate_detail(order_id: int, learner_id: int):
     learner = view.learner
     return jsonify(
         learner={
-            "id": learner.id,
-            "full_name": learner.full_name,
-            "college": learner.college.name if learner.college else None,
-            "programme": learner.programme.name if learner.programme else None,
-            "graduation_year": learner.graduation_year,
-            "locality": learner.locality,
+            **_learner(learner, view.contact_visible),
             "cv_text": learner.cv_text,
             "skills": [
                 {**_skill(s.skill), "level": s.level} for s in learner.skills if s.skill is not None
             ],
-            "email": learner.email if view.contact_visible else None,
-            "phone": learner.phone if view.contact_visible else None,
         },
         inferred_skills=sorted(matching.inferred_skills_of(learner)),
         result=matching.explain(order, learner).as_dict(),

@@ -279,14 +279,12 @@ def _demand(today: date | None) -> Demand:
     )
 
 
-def _profile(programme: Programme) -> ProgrammeProfile:
+def _profile(programme: Programme, implications) -> ProgrammeProfile:
     return ProgrammeProfile(
         id=programme.id,
         name=programme.name,
         # a programme teaching React teaches JavaScript too (one level below)
-        skills=expand_skills(
-            ((ps.skill.slug, ps.level) for ps in programme.skills), engine.implications()
-        ),
+        skills=expand_skills(((ps.skill.slug, ps.level) for ps in programme.skills), implications),
     )
 
 
@@ -299,15 +297,16 @@ def _named(report: GapReport) -> dict[str, Skill]:
 def programme_gap_report(programme: Programme, today: date | None = None) -> ProgrammeGaps:
     """What the province's demand asks that ``programme`` does not teach (or too low), ranked by
     the demand behind it, grouped into suggested modules with the covered share after each."""
-    report = programme_gaps(_profile(programme), _demand(today))
+    report = programme_gaps(_profile(programme, engine.implications()), _demand(today))
     return ProgrammeGaps(programme, report, _named(report))
 
 
 def gap_overview(programmes: list[Programme], today: date | None = None) -> list[ProgrammeGaps]:
     """The gap report of each programme against one demand built once."""
     demand = _demand(today)
+    implications = engine.implications()
     out = []
     for programme in programmes:
-        report = programme_gaps(_profile(programme), demand, max_missing=5)
+        report = programme_gaps(_profile(programme, implications), demand, max_missing=5)
         out.append(ProgrammeGaps(programme, report, _named(report)))
     return out
