@@ -26,8 +26,7 @@ from matchhub.matching.gaps import (
     demand_profile,
     programme_gaps,
 )
-from matchhub.matching.taxonomy import expand_skills
-from matchhub.matching.types import OrderProfile, ProgrammeProfile, SkillReq
+from matchhub.matching.types import OrderProfile, ProgrammeProfile
 from matchhub.models import (
     Order,
     OrderSkill,
@@ -38,7 +37,7 @@ from matchhub.models import (
     Skill,
     VerificationState,
 )
-from matchhub.services import engine
+from matchhub.services import engine, engine_profiles
 from matchhub.services.orders import today_in_vietnam
 
 _VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -91,55 +90,14 @@ def _local_day(moment: datetime | None) -> date | None:
 
 
 def _open_orders() -> list[_OpenOrder]:
-    """Open orders of verified organisations as the engine's profiles. Two queries."""
-    orders = db.session.execute(
-        sa.select(
-            Order.id,
-            Order.kind,
-            Order.headcount,
-            Order.locality,
-            Order.remote,
-            Order.published_at,
-            Order.created_at,
-            Organization.sector,
+    """Open orders of verified organisations as the engine's profiles (the one loader,
+    without their text: demand never reads it). Three queries."""
+    return [
+        _OpenOrder(profile=profile, sector=meta.sector, locality=meta.locality)
+        for profile, meta in engine_profiles.load_orders(
+            engine_profiles.vocabulary(), with_text=False
         )
-        .join(Organization, Organization.id == Order.organization_id)
-        .where(Order.status == OrderStatus.OPEN, Organization.state == VerificationState.VERIFIED)
-        .order_by(Order.id)
-    ).all()
-    skills: dict[int, list[tuple[str, bool, int, float]]] = defaultdict(list)
-    ids = [o.id for o in orders]
-    for start in range(0, len(ids), 5000):
-        for order_id, slug, required, level, weight in db.session.execute(
-            sa.select(
-                OrderSkill.order_id, Skill.slug, OrderSkill.required, OrderSkill.level,
-                OrderSkill.weight,
-            )
-            .join(Skill, Skill.id == OrderSkill.skill_id)
-            .where(OrderSkill.order_id.in_(ids[start : start + 5000]))
-            .order_by(OrderSkill.id)
-        ):  # fmt: skip
-            skills[order_id].append((slug, required, level, weight))
-    out = []
-    for o in orders:
-        listed = skills.get(o.id, [])
-        out.append(
-            _OpenOrder(
-                profile=OrderProfile(
-                    id=o.id,
-                    kind=o.kind.value,
-                    required=tuple(SkillReq(s, lv, w) for s, req, lv, w in listed if req),
-                    nice=tuple(SkillReq(s, lv, w) for s, req, lv, w in listed if not req),
-                    locality=o.locality,
-                    remote=o.remote,
-                    headcount=o.headcount,
-                    posted=_local_day(o.published_at or o.created_at),
-                ),
-                sector=o.sector,
-                locality=o.locality,
-            )
-        )
-    return out
+    ]
 
 
 def _skills(slugs) -> dict[str, Skill]:
@@ -280,12 +238,9 @@ def _demand(today: date | None) -> Demand:
 
 
 def _profile(programme: Programme, implications) -> ProgrammeProfile:
-    return ProgrammeProfile(
-        id=programme.id,
-        name=programme.name,
-        # a programme teaching React teaches JavaScript too (one level below)
-        skills=expand_skills(((ps.skill.slug, ps.level) for ps in programme.skills), implications),
-    )
+    """The programme's profile through the one loader, whose vocabulary holds these same
+    ``implications`` (``engine.implications()``): implied skills included."""
+    return engine_profiles.programme_profile(programme, engine_profiles.vocabulary())
 
 
 def _named(report: GapReport) -> dict[str, Skill]:

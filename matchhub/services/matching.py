@@ -39,13 +39,7 @@ from matchhub.matching import advice
 from matchhub.matching.index import MatchIndex
 from matchhub.matching.rank import Weights, weights_from_mapping
 from matchhub.matching.taxonomy import expand_skills
-from matchhub.matching.types import (
-    LearnerProfile,
-    MatchResult,
-    OrderProfile,
-    ProgrammeProfile,
-    SkillReq,
-)
+from matchhub.matching.types import LearnerProfile, MatchResult, OrderProfile, Tier
 from matchhub.models import (
     Application,
     ApplicationStatus,
@@ -58,19 +52,19 @@ from matchhub.models import (
     Order,
     OrderKind,
     OrderSkill,
-    OrderStatus,
     Organization,
     Programme,
-    ProgrammeSkill,
     Skill,
     User,
     VerificationState,
     Visibility,
     utcnow,
 )
-from matchhub.services import engine
+from matchhub.services import engine_profiles
 
 __all__ = [
+    "DEFAULT_TIER_FILTER",
+    "TIER_FILTERS",
     "Advice",
     "Candidate",
     "CandidateFilters",
@@ -93,6 +87,11 @@ __all__ = [
     "skills_of",
     "touch",
 ]
+
+#: The pages' "show" filter and the API's ``tier`` parameter: the lowest tier kept.
+TIER_FILTERS: dict[str, Tier | None] = {"near": Tier.NEAR, "meets": Tier.MEETS, "all": None}
+#: What the candidates and matches pages show first: who meets or nearly meets.
+DEFAULT_TIER_FILTER = "near"
 
 KEY = "matching"
 #: Versions of change log kept; a worker further behind than this rebuilds.
@@ -169,31 +168,15 @@ def _db_version() -> tuple[str, int] | None:
 
 
 @dataclass
-class _LearnerMeta:
-    locality: str | None
-    graduation_year: int | None
-    programme_id: int | None
-
-
-@dataclass
-class _OrderMeta:
-    kind: str
-    locality: str | None
-    remote: bool
-    organization_id: int
-
-
-@dataclass
 class _State:
     index: MatchIndex | None
     epoch: str | None
     version: int
-    slugs: dict[int, str]
-    # skill implications (React > JavaScript): learners are ranked with what their
-    # skills imply, so one who lists React is not "missing" JavaScript
-    implies: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    learners: dict[int, _LearnerMeta] = field(default_factory=dict)
-    orders: dict[int, _OrderMeta] = field(default_factory=dict)
+    # skill ids as engine ids, and implications (React > JavaScript): learners are
+    # ranked with what their skills imply, so one who lists React is not "missing" it
+    vocab: engine_profiles.Vocabulary
+    learners: dict[int, engine_profiles.LearnerMeta] = field(default_factory=dict)
+    orders: dict[int, engine_profiles.OrderMeta] = field(default_factory=dict)
 
 
 def _holder() -> dict[str, Any]:
@@ -230,128 +213,22 @@ def _stale(state: _State | None, epoch: str, version: int) -> bool:
     )
 
 
-def _matchable_learner():
-    return sa.and_(Learner.visibility != Visibility.HIDDEN, Learner.consent_at.is_not(None))
-
-
-def _live_order():
-    return sa.and_(
-        Order.status == OrderStatus.OPEN, Organization.state == VerificationState.VERIFIED
-    )
-
-
-def _skill_slugs() -> dict[int, str]:
-    """Database skill id -> engine skill id; a merged skill maps to its survivor's slug."""
-    rows = db.session.execute(sa.select(Skill.id, Skill.slug, Skill.merged_into_id)).all()
-    slug = {r.id: r.slug for r in rows}
-    into = {r.id: r.merged_into_id for r in rows if r.merged_into_id is not None}
-    out = {}
-    for skill_id in slug:
-        target, hops = skill_id, 0
-        while target in into and hops < 10:  # bounded: a merge cycle must not hang a request
-            target, hops = into[target], hops + 1
-        out[skill_id] = slug.get(target, slug[skill_id])
-    return out
-
-
 def _load_learners(state: _State, ids: Collection[int] | None) -> list[LearnerProfile]:
     """Matchable learners (all, or those of ``ids``) as profiles; updates ``state.learners``."""
-    query = sa.select(
-        Learner.id,
-        Learner.cv_text,
-        Learner.locality,
-        Learner.preferred_localities,
-        Learner.graduation_year,
-        Learner.programme_id,
-    ).where(_matchable_learner())
-    skill_query = (
-        sa.select(LearnerSkill.learner_id, LearnerSkill.skill_id, LearnerSkill.level)
-        .join(Learner, Learner.id == LearnerSkill.learner_id)
-        .where(_matchable_learner(), LearnerSkill.skill_id.is_not(None))
-        .order_by(LearnerSkill.id)
-    )
-    if ids is not None:
-        query = query.where(Learner.id.in_(ids))
-        skill_query = skill_query.where(LearnerSkill.learner_id.in_(ids))
-    skills: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for learner_id, skill_id, level in db.session.execute(skill_query):
-        slug = _slug(state, skill_id)
-        if slug is not None:
-            skills[learner_id].append((slug, level))
-    profiles = []
-    for row in db.session.execute(query.order_by(Learner.id)):
-        profiles.append(
-            LearnerProfile(
-                id=row.id,
-                skills=expand_skills(skills.get(row.id, ()), state.implies),
-                text=row.cv_text or "",
-                locality=row.locality,
-                preferred_localities=tuple(row.preferred_localities or ()),
-            )
-        )
-        state.learners[row.id] = _LearnerMeta(row.locality, row.graduation_year, row.programme_id)
-    return profiles
+    out = []
+    for profile, meta in engine_profiles.load_learners(state.vocab, ids):
+        state.learners[profile.id] = meta
+        out.append(profile)
+    return out
 
 
 def _load_orders(state: _State, ids: Collection[int] | None) -> list[OrderProfile]:
     """Open orders of verified organisations (all, or those of ``ids``) as profiles."""
-    query = (
-        sa.select(
-            Order.id,
-            Order.kind,
-            Order.title,
-            Order.description,
-            Order.locality,
-            Order.remote,
-            Order.headcount,
-            Order.published_at,
-            Order.organization_id,
-        )
-        .join(Organization, Organization.id == Order.organization_id)
-        .where(_live_order())
-    )
-    skill_query = (
-        sa.select(
-            OrderSkill.order_id,
-            OrderSkill.skill_id,
-            OrderSkill.required,
-            OrderSkill.level,
-            OrderSkill.weight,
-        )
-        .join(Order, Order.id == OrderSkill.order_id)
-        .join(Organization, Organization.id == Order.organization_id)
-        .where(_live_order(), OrderSkill.skill_id.is_not(None))
-        .order_by(OrderSkill.id)
-    )
-    if ids is not None:
-        query = query.where(Order.id.in_(ids))
-        skill_query = skill_query.where(OrderSkill.order_id.in_(ids))
-    reqs: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for order_id, skill_id, required, level, weight in db.session.execute(skill_query):
-        slug = _slug(state, skill_id)
-        if slug is not None:
-            reqs[order_id][0 if required else 1].append(SkillReq(slug, level, float(weight)))
-    profiles = []
-    for row in db.session.execute(query.order_by(Order.id)):
-        required, nice = reqs.get(row.id, ((), ()))
-        profiles.append(_order_profile(row, required, nice))
-        state.orders[row.id] = _OrderMeta(
-            OrderKind(row.kind).value, row.locality, bool(row.remote), row.organization_id
-        )
-    return profiles
-
-
-def _order_text(title: str | None, description: str | None) -> str:
-    return f"{title or ''}\n{description or ''}".strip()
-
-
-def _slug(state: _State, skill_id: int) -> str | None:
-    slug = state.slugs.get(skill_id)
-    if slug is None:
-        # A skill the province office added after this worker built its map.
-        state.slugs = _skill_slugs()
-        slug = state.slugs.get(skill_id)
-    return slug
+    out = []
+    for profile, meta in engine_profiles.load_orders(state.vocab, ids):
+        state.orders[profile.id] = meta
+        out.append(profile)
+    return out
 
 
 def _weights() -> Weights | None:
@@ -361,16 +238,10 @@ def _weights() -> Weights | None:
 
 def _build(epoch: str | None, version: int) -> _State:
     """Load every matchable learner and live order and index them. O(market size)."""
-    state = _State(
-        index=None,
-        epoch=epoch,
-        version=version,
-        slugs=_skill_slugs(),
-        implies=engine.implications(),
-    )
+    state = _State(index=None, epoch=epoch, version=version, vocab=engine_profiles.vocabulary())
     learners = _load_learners(state, None)
     orders = _load_orders(state, None)
-    state.index = MatchIndex(learners, orders, _weights())
+    state.index = MatchIndex(learners, orders, _weights(), related=engine_profiles.related())
     return state
 
 
@@ -415,30 +286,12 @@ def is_matchable(learner: Learner) -> bool:
 
 def learner_profile(learner: Learner, state: _State | None = None) -> LearnerProfile:
     """The engine's view of a learner row (its skills must be loadable)."""
-    state = state or _state()
-    skills = []
-    for s in learner.skills:
-        slug = _slug(state, s.skill_id) if s.skill_id is not None else None
-        if slug is not None:
-            skills.append((slug, s.level))
-    return LearnerProfile(
-        id=learner.id,
-        skills=expand_skills(skills, state.implies),
-        text=learner.cv_text or "",
-        locality=learner.locality,
-        preferred_localities=tuple(learner.preferred_localities or ()),
-    )
+    return engine_profiles.learner_profile(learner, (state or _state()).vocab)
 
 
 def order_profile(order: Order, state: _State | None = None) -> OrderProfile:
     """The engine's view of an order row, whatever its status (drafts can be previewed)."""
-    state = state or _state()
-    required, nice = [], []
-    for s in order.skills:
-        slug = _slug(state, s.skill_id) if s.skill_id is not None else None
-        if slug is not None:
-            (required if s.required else nice).append(SkillReq(slug, s.level, float(s.weight)))
-    return _order_profile(order, required, nice)
+    return engine_profiles.order_profile(order, (state or _state()).vocab)
 
 
 def _indexed_or_fresh(profile: LearnerProfile, state: _State) -> LearnerProfile:
@@ -449,21 +302,6 @@ def _indexed_or_fresh(profile: LearnerProfile, state: _State) -> LearnerProfile:
     """
     indexed = state.index.learner(profile.id) if state.index.has_learner(profile.id) else None
     return indexed if indexed == profile else profile
-
-
-def _order_profile(row, required, nice) -> OrderProfile:
-    """The engine's view of an order: ``row`` is an Order or a result row with its columns."""
-    return OrderProfile(
-        id=row.id,
-        kind=OrderKind(row.kind).value,
-        required=tuple(required),
-        nice=tuple(nice),
-        text=_order_text(row.title, row.description),
-        locality=row.locality,
-        remote=bool(row.remote),
-        headcount=row.headcount,
-        posted=row.published_at.date() if row.published_at else None,
-    )
 
 
 # ----------------------------------------------------------------- pages of results
@@ -517,12 +355,14 @@ class ResultPage:
 
 @dataclass(frozen=True)
 class CandidateFilters:
-    """Filters of the candidates page; ``min_score`` is 0..1."""
+    """Filters of the candidates page; ``min_score`` is 0..1; ``min_tier`` keeps those
+    at that tier or better (None: everyone)."""
 
     locality: str | None = None
     graduation_year: int | None = None
     programme_id: int | None = None
     min_score: float | None = None
+    min_tier: Tier | None = None
 
 
 @dataclass(frozen=True)
@@ -565,27 +405,15 @@ def _page_bounds(page: int, per_page: int) -> tuple[int, int]:
     return page, (page - 1) * per_page
 
 
-def _cut_at_score(ranked: tuple, score_of, min_score: float) -> int:
-    """How many of ``ranked`` (best first) score at least ``min_score``: a binary search,
-    O(log n) explanations, since scores never rise along the ranking."""
-    lo, hi = 0, len(ranked)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if score_of(ranked[mid]) >= min_score:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 def candidates_for(
     order: Order, filters: CandidateFilters | None = None, page: int = 1, per_page: int = 20
 ) -> ResultPage:
     """Ranked learners for ``order`` (best first) with explanations, one page of them.
 
-    Only matchable learners (not hidden, consent given) are ever ranked. Filters
-    narrow by locality, graduation year, programme and minimum score. O(learners
-    holding the order's skills) numpy work + O(log n) for ``min_score`` + O(page).
+    Only matchable learners (not hidden, consent given) are ever ranked, by tier,
+    then score (the engine's one order). Filters narrow by locality, graduation
+    year, programme, minimum score and minimum tier. O(learners holding the order's
+    skills) numpy work + O(n log n) sorting of those left + O(page) explanations.
     """
     filters = filters or CandidateFilters()
     page, offset = _page_bounds(page, per_page)
@@ -601,15 +429,11 @@ def candidates_for(
                 and (not filters.graduation_year or m.graduation_year == filters.graduation_year)
                 and (not filters.programme_id or m.programme_id == filters.programme_id)
             ]
-        ranked = state.index.ranked_learner_ids(profile, allowed)
+        ranked = state.index.ranked_learner_ids(
+            profile, allowed, min_score=filters.min_score or None, min_tier=filters.min_tier
+        )
         total = len(ranked)
-        if filters.min_score:
-            total = _cut_at_score(
-                ranked,
-                lambda i: state.index.explain(profile, i).score,
-                filters.min_score,
-            )
-        page_ids = list(ranked[offset : min(offset + per_page, total)])
+        page_ids = list(ranked[offset : offset + per_page])
         results = (
             state.index.rank_learners(profile, k=len(page_ids), candidates=page_ids)
             if page_ids
@@ -631,16 +455,19 @@ def matches_for(
     locality: str | None = None,
     page: int = 1,
     per_page: int = 20,
+    min_tier: Tier | None = None,
 ) -> ResultPage:
-    """Open orders ranked for ``learner`` with reasons, one page of them.
+    """Open orders ranked for ``learner`` (tier, then score) with reasons, one page.
 
     ``kind`` keeps one kind of order; ``locality`` keeps orders there plus remote
-    ones. The learner's own row is scored (fresh), whatever their visibility: a
-    hidden learner still sees their matches. Only the page is ranked: the index's
-    top ``offset + per_page`` (pruned, O(orders needing the learner's skills) numpy
-    work), with explanations for the page's rows; every eligible order counts
-    towards the total, so it is the number of orders the filters keep. Then one
-    query loads the page's cards and the learner's applications to them.
+    ones; ``min_tier`` those the learner meets (``Tier.MEETS``) or at least nearly
+    meets (``Tier.NEAR``). The learner's own row is scored (fresh), whatever their
+    visibility: a hidden learner still sees their matches. Only the page is ranked:
+    the index's top ``offset + per_page`` (pruned, O(orders needing the learner's
+    skills) numpy work), with explanations for the page's rows; the total is the
+    number of orders the filters keep (with ``min_tier``, one unsorted numpy pass
+    over the eligible orders counts them). Then one query loads the page's cards
+    and the learner's applications to them.
     """
     kind_value = OrderKind(kind).value if kind else None
     page, offset = _page_bounds(page, per_page)
@@ -655,10 +482,16 @@ def matches_for(
                 if (not kind_value or m.kind == kind_value)
                 and (not locality or m.locality == locality or m.remote)
             ]
-        # state.orders and the index hold the same orders, all of them eligible.
-        total = state.index.n_orders if allowed is None else len(allowed)
+        if min_tier is None:
+            # state.orders and the index hold the same orders, all of them eligible.
+            total = state.index.n_orders if allowed is None else len(allowed)
+        else:
+            tiers = state.index.order_scores(profile, allowed).tier
+            total = int((tiers >= int(min_tier)).sum())
         results = (
-            state.index.rank_orders(profile, k=per_page, candidates=allowed, offset=offset)
+            state.index.rank_orders(
+                profile, k=per_page, candidates=allowed, offset=offset, min_tier=min_tier
+            )
             if offset < total
             else ()
         )
@@ -673,7 +506,8 @@ def matches_for(
 
 def _inferred(state: _State, listed: list[tuple[str, int]]) -> frozenset[str]:
     own = {slug for slug, _ in listed}
-    return frozenset(slug for slug, _ in expand_skills(listed, state.implies) if slug not in own)
+    implied = expand_skills(listed, state.vocab.implies)
+    return frozenset(slug for slug, _ in implied if slug not in own)
 
 
 def _slug_state() -> _State:
@@ -698,7 +532,7 @@ def inferred_skills(learner_ids: Iterable[int]) -> dict[int, frozenset[str]]:
             )
         )
         for learner_id, skill_id, level in rows:
-            slug = _slug(state, skill_id)
+            slug = state.vocab.slug(skill_id)
             if slug is not None:
                 listed[learner_id].append((slug, level))
         return {learner_id: _inferred(state, skills) for learner_id, skills in listed.items()}
@@ -711,7 +545,7 @@ def inferred_skills_of(learner: Learner) -> frozenset[str]:
         listed = [
             (slug, s.level)
             for s in learner.skills
-            if s.skill_id is not None and (slug := _slug(state, s.skill_id)) is not None
+            if (slug := state.vocab.slug(s.skill_id)) is not None
         ]
         return _inferred(state, listed)
 
@@ -799,9 +633,9 @@ def next_skills(learner: Learner, k: int = 2, teaching_limit: int = 5) -> list[A
     each with the programmes (verified colleges', short courses included) and courses
     that teach it, best level first. O(open orders) per candidate skill tried.
     """
-    programme_profiles = _programme_profiles()
     with _holder()["lock"]:
         state = _state()
+        programme_profiles = engine_profiles.load_programmes(state.vocab)
         profile = learner_profile(learner, state)
         found = advice.next_skills(
             state.index, profile, programme_profiles, k=k, candidates=list(state.orders)
@@ -841,24 +675,6 @@ def next_skills(learner: Learner, k: int = 2, teaching_limit: int = 5) -> list[A
             )
         )
     return out
-
-
-def _programme_profiles() -> list[ProgrammeProfile]:
-    rows = db.session.execute(
-        sa.select(Programme.id, Programme.name, Skill.slug, ProgrammeSkill.level)
-        .join(ProgrammeSkill, ProgrammeSkill.programme_id == Programme.id)
-        .join(Skill, Skill.id == ProgrammeSkill.skill_id)
-        .join(Organization, Organization.id == Programme.organization_id)
-        .where(Organization.state == VerificationState.VERIFIED)
-        .order_by(Programme.id, ProgrammeSkill.id)
-    )
-    names: dict[int, str] = {}
-    skills: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for programme_id, name, slug, level in rows:
-        names[programme_id] = name
-        skills[programme_id].append((slug, level))
-    implies = engine.implications()
-    return [ProgrammeProfile(i, names[i], expand_skills(skills[i], implies)) for i in names]
 
 
 def _courses_teaching(skill: Skill, limit: int) -> list[Course]:
@@ -964,10 +780,12 @@ def skill_names(results: Iterable[MatchResult], lang: str) -> dict[str, str]:
 
 def _slugs_in(results: Iterable[MatchResult]) -> set[str]:
     return {
-        m.skill_id
+        slug
         for r in results
-        for group in (r.matched, r.partial, r.missing, r.nice)
+        for group in (r.matched, r.partial, r.missing, r.nice, r.related)
         for m in group
+        for slug in (m.skill_id, m.via)
+        if slug is not None
     }
 
 

@@ -9,11 +9,14 @@ outcome (match rate, unmatched learners, empty seats, stability check), may
 rerun it, and publishes it. Published results never change: every write
 below refuses a published round.
 
-An enterprise that has not ranked its candidates is taken to accept them in
-the engine's score order (what its ranking page pre-fills); a candidate who
-listed the order after the enterprise saved its ranking is appended in score
-order after the ranked ones. Only a candidate explicitly marked unacceptable
-is excluded.
+Both sides' pre-filled orders come from the serving index, so they carry the
+score and tier of every other page. A learner's list is pre-filled with the
+internships they meet or nearly meet, best first; nobody is placed where they
+lack a required skill unless they listed that internship themselves. An
+enterprise that has not ranked its candidates is taken to accept them in its
+candidates page's order (tier, then score); a candidate who listed the order
+after the enterprise saved its ranking is appended in that order after the
+ranked ones. Only a candidate explicitly marked unacceptable is excluded.
 """
 
 from __future__ import annotations
@@ -34,16 +37,13 @@ from matchhub.matching.allocation import (
     deferred_acceptance,
     explain_outcome,
 )
-from matchhub.matching.rank import rank_learners, rank_orders
-from matchhub.matching.types import LearnerProfile, OrderProfile, SkillReq
+from matchhub.matching.types import MatchResult, Tier
 from matchhub.models import (
     AllocationRound,
     Learner,
-    LearnerSkill,
     Membership,
     Order,
     OrderKind,
-    OrderSkill,
     OrderStatus,
     Organization,
     RoundChoice,
@@ -51,12 +51,11 @@ from matchhub.models import (
     RoundRanking,
     RoundResult,
     RoundStatus,
-    Skill,
     User,
     VerificationState,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, notifications
+from matchhub.services import ServiceError, audit, matching, notifications
 
 MAX_CHOICES = 10
 
@@ -145,94 +144,34 @@ def participation(rnd: AllocationRound) -> dict[str, int]:
     return {"learners": learners or 0, "orders_ranked": ranked or 0, "orders": len(rnd.orders)}
 
 
-# --- Engine profiles (the pre-filled order of both sides) ----------------------------
+# --- Fit: the pre-filled order of both sides ------------------------------------------
 
 
-def _learner_profiles(learner_ids: list[int]) -> dict[int, LearnerProfile]:
-    if not learner_ids:
-        return {}
-    skills: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for lid, slug, level in db.session.execute(
-        sa.select(LearnerSkill.learner_id, Skill.slug, LearnerSkill.level)
-        .join(Skill, Skill.id == LearnerSkill.skill_id)
-        .where(LearnerSkill.learner_id.in_(learner_ids))
-    ):
-        skills[lid].append((slug, level))
-    rows = db.session.execute(
-        sa.select(
-            Learner.id, Learner.cv_text, Learner.locality, Learner.preferred_localities
-        ).where(Learner.id.in_(learner_ids))
-    )
-    return {
-        lid: LearnerProfile(
-            id=lid,
-            skills=tuple(skills.get(lid, ())),
-            text=cv or "",
-            locality=locality,
-            preferred_localities=tuple(preferred or ()),
-        )
-        for lid, cv, locality, preferred in rows
-    }
+def _best_first(result: MatchResult) -> tuple:
+    # The engine's one order: tier, then score, then id.
+    return (-int(result.tier), -result.score, result.order_id, result.learner_id)
 
 
-def _order_profiles(order_ids: list[int]) -> dict[int, OrderProfile]:
+def _orders_by_fit(learner: Learner, order_ids: list[int]) -> list[MatchResult]:
+    """The round's orders for a learner, best first, with the very score and tier the
+    learner's matches page shows (the serving index, :mod:`services.matching`)."""
     if not order_ids:
-        return {}
-    req: dict[int, list[SkillReq]] = defaultdict(list)
-    nice: dict[int, list[SkillReq]] = defaultdict(list)
-    for oid, slug, required, level, weight in db.session.execute(
-        sa.select(
-            OrderSkill.order_id,
-            Skill.slug,
-            OrderSkill.required,
-            OrderSkill.level,
-            OrderSkill.weight,
-        )
-        .join(Skill, Skill.id == OrderSkill.skill_id)
-        .where(OrderSkill.order_id.in_(order_ids))
-        .order_by(OrderSkill.id)
-    ):
-        (req if required else nice)[oid].append(SkillReq(slug, level, weight))
-    rows = db.session.execute(
-        sa.select(
-            Order.id, Order.title, Order.description, Order.locality, Order.remote, Order.headcount
-        ).where(Order.id.in_(order_ids))
-    )
-    return {
-        oid: OrderProfile(
-            id=oid,
-            kind=OrderKind.INTERNSHIP.value,
-            required=tuple(req.get(oid, ())),
-            nice=tuple(nice.get(oid, ())),
-            text=f"{title}\n{description or ''}",
-            locality=locality,
-            remote=remote,
-            headcount=headcount,
-        )
-        for oid, title, description, locality, remote, headcount in rows
-    }
+        return []
+    return sorted(matching.scores_for_learner(learner, order_ids).values(), key=_best_first)
 
 
-def _orders_by_score(learner_id: int, order_ids: list[int]) -> list[tuple[int, float]]:
-    """The round's orders for a learner, best match first, with their scores."""
-    profiles = _order_profiles(order_ids)
-    learner = _learner_profiles([learner_id]).get(learner_id)
-    if learner is None or not profiles:
-        return [(oid, 0.0) for oid in order_ids]
-    ranked = rank_orders(learner, list(profiles.values()), k=len(profiles))
-    return [(r.order_id, r.score) for r in ranked]
+def _learners_by_fit(order: Order, learner_ids: list[int]) -> list[tuple[int, MatchResult | None]]:
+    """Candidates for an order, best first, as its candidates page ranks them.
 
-
-def _learners_by_score(order_id: int, learner_ids: list[int]) -> list[tuple[int, float]]:
-    """Candidates for an order, best match first, with their scores."""
+    A candidate who hid their profile or withdrew consent since choosing the order
+    is in no ranking (no score is shown for them), yet keeps their place in the
+    round: they come after the ranked ones, by id, with ``None``.
+    """
     if not learner_ids:
         return []
-    order = _order_profiles([order_id]).get(order_id)
-    profiles = _learner_profiles(learner_ids)
-    if order is None:
-        return [(lid, 0.0) for lid in sorted(learner_ids)]
-    ranked = rank_learners(order, list(profiles.values()), k=len(profiles))
-    return [(r.learner_id, r.score) for r in ranked]
+    results = matching.scores_for_order(order, learner_ids)
+    ranked = [(r.learner_id, r) for r in sorted(results.values(), key=_best_first)]
+    return ranked + [(lid, None) for lid in sorted(set(learner_ids) - set(results))]
 
 
 # --- Setting a round up -----------------------------------------------------------
@@ -324,14 +263,16 @@ def saved_choices(rnd: AllocationRound, learner: Learner) -> list[int]:
 
 
 def suggested_choices(rnd: AllocationRound, learner: Learner) -> list[int]:
-    """Up to :data:`MAX_CHOICES` of the round's internships, best match first."""
-    ranked = _orders_by_score(learner.id, [ro.order_id for ro in rnd.orders])
-    return [oid for oid, _score in ranked[:MAX_CHOICES]]
+    """Up to :data:`MAX_CHOICES` of the round's internships that the learner meets or
+    nearly meets, best first: never one they lack a required skill for (they may
+    still add it themselves)."""
+    ranked = _orders_by_fit(learner, [ro.order_id for ro in rnd.orders])
+    return [r.order_id for r in ranked if r.tier >= Tier.NEAR][:MAX_CHOICES]
 
 
-def order_scores_for(rnd: AllocationRound, learner: Learner) -> dict[int, float]:
-    """Match score of every internship of the round for the learner."""
-    return dict(_orders_by_score(learner.id, [ro.order_id for ro in rnd.orders]))
+def order_fit_for(rnd: AllocationRound, learner: Learner) -> dict[int, MatchResult]:
+    """Score and tier of every internship of the round for the learner, by order id."""
+    return {r.order_id: r for r in _orders_by_fit(learner, [ro.order_id for ro in rnd.orders])}
 
 
 def save_choices(rnd: AllocationRound, learner: Learner, order_ids: list[int]) -> None:
@@ -391,9 +332,13 @@ def candidates_of(rnd: AllocationRound, order_id: int) -> list[int]:
 @dataclass(frozen=True)
 class CandidateRow:
     learner: Learner
-    score: float
+    result: MatchResult | None  # None: the learner is in no ranking any more (hidden)
     unacceptable: bool
     choice: int  # where the learner put this order on their own list
+
+    @property
+    def score(self) -> float:
+        return self.result.score if self.result is not None else 0.0
 
 
 def ranking_of(rnd: AllocationRound, order_id: int) -> list[CandidateRow]:
@@ -404,7 +349,7 @@ def ranking_of(rnd: AllocationRound, order_id: int) -> list[CandidateRow]:
     """
     candidate_ids = candidates_of(rnd, order_id)
     acceptable, unacceptable = _order_preferences(rnd, order_id, candidate_ids)
-    scores = dict(_learners_by_score(order_id, candidate_ids))
+    fit = dict(_learners_by_fit(round_order_map(rnd)[order_id].order, candidate_ids))
     learners = {
         lr.id: lr
         for lr in db.session.scalars(
@@ -420,9 +365,10 @@ def ranking_of(rnd: AllocationRound, order_id: int) -> list[CandidateRow]:
             )
         ).all()
     )
+    refused = [lid for lid, _r in fit.items() if lid in unacceptable]
     return [
-        CandidateRow(learners[lid], scores.get(lid, 0.0), lid in unacceptable, choice[lid])
-        for lid in [*acceptable, *sorted(unacceptable, key=lambda x: -scores.get(x, 0.0))]
+        CandidateRow(learners[lid], fit.get(lid), lid in unacceptable, choice[lid])
+        for lid in [*acceptable, *refused]
     ]
 
 
@@ -453,9 +399,8 @@ def _order_preferences(
         lid for lid, rank, flag in saved if not flag and rank is not None and lid in candidates
     ]
     seen = set(ranked) | unacceptable
-    rest = [
-        lid for lid, _s in _learners_by_score(order_id, [c for c in candidate_ids if c not in seen])
-    ]
+    order = round_order_map(rnd)[order_id].order
+    rest = [lid for lid, _r in _learners_by_fit(order, [c for c in candidate_ids if c not in seen])]
     return ranked + rest, unacceptable
 
 

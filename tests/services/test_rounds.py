@@ -8,6 +8,7 @@ from factories import make_learner, make_order, make_org, make_round, make_user
 
 from matchhub.extensions import db
 from matchhub.matching.allocation import Problem
+from matchhub.matching.types import Tier
 from matchhub.models import (
     AuditEvent,
     Notification,
@@ -18,7 +19,7 @@ from matchhub.models import (
     RoundStatus,
     utcnow,
 )
-from matchhub.services import ServiceError, rounds
+from matchhub.services import ServiceError, matching, rounds
 
 
 @pytest.fixture
@@ -43,10 +44,55 @@ def _close(rnd):
     db.session.commit()
 
 
-def test_suggestions_follow_the_match_score(setting):
+def test_suggestions_hold_only_what_the_learner_meets_or_nearly_meets_best_first(setting):
     _admin, rnd, a, b, learners, *_ = setting
-    assert rounds.suggested_choices(rnd, learners[0]) == [a.id, b.id]  # python 5, sql 1
-    assert rounds.suggested_choices(rnd, learners[3]) == [b.id, a.id]  # python 1, sql 5
+    # A asks Python at 3, B SQL at 3
+    assert rounds.suggested_choices(rnd, learners[0]) == [a.id]  # python 5, sql 1 (2 short)
+    assert rounds.suggested_choices(rnd, learners[1]) == [a.id, b.id]  # meets A, 1 short for B
+    assert rounds.suggested_choices(rnd, learners[2]) == [b.id, a.id]  # 1 short for A, meets B
+    assert rounds.suggested_choices(rnd, learners[3]) == [b.id]  # python 1, sql 5
+    fit = rounds.order_fit_for(rnd, learners[0])
+    assert fit[a.id].tier is Tier.MEETS and fit[b.id].tier is Tier.MISSING
+
+
+def test_nobody_is_placed_in_an_internship_they_lack_a_skill_for_unless_they_chose_it(ctx):
+    admin = make_user(Role.ADMIN)
+    plc = make_order(make_org(), kind=OrderKind.INTERNSHIP, skills=("plc",), title="PLC")
+    web = make_order(make_org(), kind=OrderKind.INTERNSHIP, skills=("javascript",), title="Web")
+    software = [make_learner(skills=(("react", 4), ("python", 3))) for _ in range(2)]
+    rnd = make_round(admin, [plc, web], capacity=5)
+    for learner in software:
+        # what the learner's page pre-fills, saved unchanged
+        rounds.save_choices(rnd, learner, rounds.suggested_choices(rnd, learner))
+    rounds.close_round(rnd, admin)
+    rounds.run_round(rnd, admin)
+    placed = dict(db.session.execute(sa.select(RoundResult.learner_id, RoundResult.order_id)).all())
+    assert placed == {learner.id: web.id for learner in software}
+
+    # a learner who lists the PLC internship themselves may be placed there
+    rnd2 = make_round(admin, [plc], capacity=5, name="Đợt hai")
+    rounds.save_choices(rnd2, software[0], [plc.id])
+    rounds.close_round(rnd2, admin)
+    rounds.run_round(rnd2, admin)
+    assert db.session.scalar(
+        sa.select(RoundResult.order_id).where(RoundResult.round_id == rnd2.id)
+    ) == plc.id
+
+
+def test_an_enterprise_default_ranking_is_its_candidates_page(setting):
+    _admin, rnd, a, _b, learners, *_ = setting
+    for learner in learners:
+        rounds.save_choices(rnd, learner, [a.id])
+    page = matching.candidates_for(a, per_page=50)
+    expected = [c.learner.id for c in page.items if c.learner.id in {lr.id for lr in learners}]
+    rows = rounds.ranking_of(rnd, a.id)
+    assert [row.learner.id for row in rows] == expected
+    assert rounds.preferences(rnd).order_prefs[a.id] == expected
+    by_id = {c.learner.id: c.result for c in page.items}
+    assert all(row.result.score == by_id[row.learner.id].score for row in rows)
+    assert [row.result.tier for row in rows] == sorted(
+        (row.result.tier for row in rows), reverse=True
+    )
 
 
 def test_full_round_is_stable_explained_published_and_then_immutable(setting):
