@@ -21,6 +21,7 @@ from matchhub.services import (
     learners,
     localities,
     matching,
+    orders,
     profiles,
 )
 
@@ -35,13 +36,18 @@ def _own_application(application_id: int):
     return app
 
 
-def _filters(form: CandidateFilterForm) -> matching.CandidateFilters:
+def _filters(form: CandidateFilterForm, valid: bool) -> matching.CandidateFilters:
+    """The form's filters; an invalid form filters nothing but the default tier."""
+    tier = matching.TIER_FILTERS.get(form.tier.data or "", matching.TIER_FILTERS["near"])
+    if not valid:
+        return matching.CandidateFilters(min_tier=tier)
     programme = form.programme.data
     return matching.CandidateFilters(
         locality=form.locality.data or None,
         graduation_year=form.graduation_year.data,
         programme_id=int(programme) if programme and programme.isdigit() else None,
         min_score=float(form.min_score.data) / 100 if form.min_score.data else None,
+        min_tier=tier,
     )
 
 
@@ -56,9 +62,11 @@ def candidate_list(order_id: int):
     )
     page = None
     if order.organization.is_verified:
-        filters = _filters(form) if form.validate() else matching.CandidateFilters()
         page = matching.candidates_for(
-            order, filters, page=request.args.get("page", 1, type=int), per_page=PER_PAGE
+            order,
+            _filters(form, form.validate()),
+            page=request.args.get("page", 1, type=int),
+            per_page=PER_PAGE,
         )
     return render_template(
         "enterprise/candidate_list.html",
@@ -67,6 +75,7 @@ def candidate_list(order_id: int):
         page=page,
         shortlist_form=ShortlistForm(),
         contact_visible=applications.contact_visible,
+        unknown=orders.unrecognised_required(order),
         skills=matching.skills_of(c.result for c in page.items) if page else {},
         inferred=matching.inferred_skills(c.learner.id for c in page.items) if page else {},
     )

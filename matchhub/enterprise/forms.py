@@ -5,6 +5,7 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -62,6 +63,17 @@ class CandidateFilterForm(Form):
     programme = SelectField(_l("Programme"), validators=[Optional()])
     min_score = DecimalField(
         _l("Lowest match (%)"), places=0, validators=[Optional(), NumberRange(0, 100)]
+    )
+    # Who meets or nearly meets first; the full list is one choice away.
+    tier = SelectField(
+        _l("Show"),
+        choices=[
+            SelectChoice("near", _l("Meets or nearly meets the requirements")),
+            SelectChoice("meets", _l("Meets the requirements")),
+            SelectChoice("all", _l("Everyone, best first")),
+        ],
+        default="near",
+        validators=[Optional()],
     )
 
 

@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from matchhub import notification_views
 from matchhub.enterprise import bp
+from matchhub.i18n import current_lang
 from matchhub.models import RoundStatus
 from matchhub.round_views import RoundActionForm, apply_move, int_list
 from matchhub.security import require
-from matchhub.services import ServiceError, rounds
+from matchhub.services import ServiceError, matching, rounds
 
 notification_views.register(bp)
 
@@ -75,12 +76,14 @@ def round_ranking(round_id: int, order_id: int):
         else:
             flash(_("Your ranking is saved."), "success")
         return redirect(url_for("enterprise.round_ranking", round_id=rnd.id, order_id=order_id))
+    rows = rounds.ranking_of(rnd, order_id)
     return render_template(
         "enterprise/round_ranking.html",
         rnd=rnd,
         ro=ro,
         form=form,
-        rows=rounds.ranking_of(rnd, order_id),
+        rows=rows,
+        skills=matching.skill_names((r.result for r in rows if r.result), current_lang()),
         saved=rounds.ranking_saved(rnd, order_id),
         accepting=rounds.accepts_rankings(rnd),
     )

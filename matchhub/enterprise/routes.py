@@ -57,6 +57,19 @@ def _input(form: OrderForm) -> orders.OrderInput:
     )
 
 
+def _flash_unrecognised(order) -> None:
+    unknown = orders.unrecognised_required(order)
+    if unknown:
+        flash(
+            _(
+                "Not recognised yet, kept and sent to the province office: %(terms)s. "
+                "Until mapped, they count as missing for every candidate.",
+                terms=", ".join(unknown),
+            ),
+            "warning",
+        )
+
+
 @bp.route("/")
 def dashboard():
     org = current_user.organization
@@ -100,9 +113,10 @@ def order_create():
             show_service_error(form, exc)
         else:
             flash(_("The order is saved as a draft."), "success")
+            _flash_unrecognised(order)
             return redirect(url_for("enterprise.order_detail", order_id=order.id))
     return render_template(
-        "enterprise/order_form.html", form=form, order=None, skills_help=SKILLS_HELP
+        "enterprise/order_form.html", form=form, order=None, skills_help=SKILLS_HELP, unknown=()
     )
 
 
@@ -117,9 +131,14 @@ def order_edit(order_id: int):
             show_service_error(form, exc)
         else:
             flash(_("The order is saved."), "success")
+            _flash_unrecognised(order)
             return redirect(url_for("enterprise.order_detail", order_id=order.id))
     return render_template(
-        "enterprise/order_form.html", form=form, order=order, skills_help=SKILLS_HELP
+        "enterprise/order_form.html",
+        form=form,
+        order=order,
+        skills_help=SKILLS_HELP,
+        unknown=orders.unrecognised_required(order),
     )
 
 
@@ -133,6 +152,7 @@ def order_detail(order_id: int):
         applications=apps,
         stage_counts=applications.stage_counts(apps),
         action_form=ActionForm(),
+        unknown=orders.unrecognised_required(order),
     )
 
 

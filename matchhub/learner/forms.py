@@ -5,6 +5,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -47,6 +48,17 @@ class MatchFilterForm(Form):
 
     kind = SelectField(_l("Kind"), validators=[Optional()])
     locality = SelectField(_l("Locality"), validators=[Optional()])
+    # Openings the learner meets or nearly meets first; the full list is one choice away.
+    tier = SelectField(
+        _l("Show"),
+        choices=[
+            SelectChoice("near", _l("Meets or nearly meets the requirements")),
+            SelectChoice("meets", _l("Meets the requirements")),
+            SelectChoice("all", _l("All openings, best first")),
+        ],
+        default="near",
+        validators=[Optional()],
+    )
 
 
 class ApplyForm(Form):

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from matchhub import notification_views
+from matchhub.i18n import current_lang
 from matchhub.learner import bp
 from matchhub.models import RoundStatus
 from matchhub.round_views import RoundActionForm, apply_move, int_list, learner_reasons
-from matchhub.services import ServiceError, learners, rounds
+from matchhub.services import ServiceError, learners, matching, rounds
 
 notification_views.register(bp)
 
@@ -47,6 +48,7 @@ def round_detail(round_id: int):
     choices = saved or (rounds.suggested_choices(rnd, learner) if accepting else [])
     result = rounds.result_of(rnd, learner)
     by_order = rounds.round_order_map(rnd)
+    fit = rounds.order_fit_for(rnd, learner) if accepting else {}
     return render_template(
         "learner/round_detail.html",
         rnd=rnd,
@@ -55,7 +57,8 @@ def round_detail(round_id: int):
         choices=[by_order[oid] for oid in choices if oid in by_order],
         saved=bool(saved),
         accepting=accepting,
-        scores=rounds.order_scores_for(rnd, learner) if accepting else {},
+        fit=fit,
+        skills=matching.skill_names(fit.values(), current_lang()),
         max_choices=rounds.MAX_CHOICES,
         result=result,
         reasons=learner_reasons(result, by_order) if result else [],

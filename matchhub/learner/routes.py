@@ -56,13 +56,21 @@ def _own_application(application_id: int):
 def dashboard():
     learner = _own_profile()
     apps = applications.applications_of(learner)
+    # The matches page's ranking, kept to the learner's locality (and remote work) and
+    # to what they meet or nearly meet: the same score and tier as on that page.
+    near = matching.matches_for(
+        learner,
+        locality=learner.locality,
+        per_page=6,
+        min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
+    ).items
     return render_template(
         "learner/dashboard.html",
         learner=learner,
         applications=apps,
         invitations=[a for a in apps if a.status is ApplicationStatus.INVITED],
-        # Near the learner first: the full ranking is one click away.
-        matches=matching.matches_for(learner, locality=learner.locality, per_page=6).items,
+        matches=near,
+        skills=matching.skill_names((m.result for m in near), current_lang()),
     )
 
 
@@ -151,12 +159,14 @@ def match_list():
     form.kind.choices = choices([("", _("All kinds")), *((k.value, n) for k, n in kinds.items())])
     form.locality.choices = choices([("", _("Any locality")), *places])
     valid = form.validate()
+    tier = form.tier.data if valid and form.tier.data else matching.DEFAULT_TIER_FILTER
     page = matching.matches_for(
         learner,
         kind=form.kind.data or None if valid else None,
         locality=form.locality.data or None if valid else None,
         page=request.args.get("page", 1, type=int),
         per_page=PER_PAGE,
+        min_tier=matching.TIER_FILTERS.get(tier, matching.TIER_FILTERS["near"]),
     )
     return render_template(
         "learner/match_list.html",

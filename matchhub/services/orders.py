@@ -231,6 +231,28 @@ def _validate(data: OrderInput) -> None:
         raise ServiceError(_("The lowest pay is above the highest."), field="salary_min")
 
 
+def unrecognised_required(order: Order) -> list[str]:
+    """The order's required terms that match no skill yet, as HR typed them.
+
+    They are kept on the order and wait in the province office's curation queue;
+    until mapped, every learner lacks them (no candidate meets the order). No query
+    when the order's skills are loaded.
+    """
+    return [s.term for s in order.skills if s.required and s.skill_id is None]
+
+
+def _require_recognised(skills: list[OrderSkill]) -> None:
+    """An order that names no recognised required skill would rank everyone alike:
+    it may not be open to learners."""
+    if any(s.required and s.skill_id is not None for s in skills):
+        return
+    unknown = [s.term for s in skills if s.required and s.skill_id is None]
+    message = _("Name at least one required skill the platform recognises.")
+    if unknown:
+        message += " " + _("Not recognised yet: %(terms)s.", terms=", ".join(unknown))
+    raise ServiceError(message, field="required_skills")
+
+
 def _order_skills(data: OrderInput) -> list[OrderSkill]:
     """Normalise every term; unknown terms are kept (with no skill) for the province office."""
     specs = [(*s, 1.0)[:3] for s in data.required] + [(*s, 1.0)[:3] for s in data.nice]
@@ -264,6 +286,9 @@ def save_order(
     _validate(data)
     if order is not None and order.status not in (OrderStatus.DRAFT, OrderStatus.OPEN):
         raise ServiceError(_("A closed, filled or cancelled order cannot be edited."))
+    skills = _order_skills(data)
+    if order is not None and order.status is OrderStatus.OPEN:
+        _require_recognised(skills)
     created = order is None
     if created:
         order = Order(organization_id=org.id, created_by_id=user.id, status=OrderStatus.DRAFT)
@@ -278,7 +303,7 @@ def save_order(
     order.salary_max = data.salary_max
     order.start_date = data.start_date
     order.deadline = data.deadline
-    order.skills = _order_skills(data)
+    order.skills = skills
     db.session.flush()
     audit.record(
         "order.created" if created else "order.updated",
@@ -301,6 +326,7 @@ def publish_order(order: Order, user: User) -> None:
         raise ServiceError(_("Only a draft can be published."))
     if order.deadline is not None and order.deadline < today_in_vietnam():
         raise ServiceError(_("The deadline has passed: change it before publishing."))
+    _require_recognised(order.skills)
     order.status = OrderStatus.OPEN
     order.published_at = utcnow()
     audit.record("order.published", actor=user, organization_id=order.organization_id, obj=order)

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from conftest import submit
-from factories import PASSWORD, make_learner, make_order, make_org, make_user
+from factories import PASSWORD, make_learner, make_order, make_org, make_user, skill
 
 from matchhub.extensions import db
 from matchhub.models import (
     AllocationRound,
+    LearnerSkill,
     OrderKind,
     OrgKind,
     Role,
@@ -31,6 +32,11 @@ def test_round_from_creation_to_results(app, client, ctx, login):
     make_order(ent, kind=OrderKind.JOB, title="Việc làm")  # not eligible
     learner_user = make_user(Role.LEARNER)
     learner = learner_user_profile(learner_user)
+    # meets the Python internship, one level short for the SQL one: both are suggested
+    for slug, level in (("python", 3), ("sql", 2)):
+        learner.skills.append(LearnerSkill(skill=skill(slug), term=slug, level=level))
+    learner.consent_at = utcnow()
+    db.session.commit()
     other = make_learner(make_org(OrgKind.COLLEGE), skills=(("python", 5),))
 
     # The office creates the round and opens it.

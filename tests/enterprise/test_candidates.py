@@ -47,7 +47,12 @@ def test_candidates_are_ranked_with_reasons_and_no_contacts(client, ctx, login):
     page = client.get(f"/enterprise/orders/{order.id}/candidates")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
+    # by default, those who meet or nearly meet the requirements: `other` lacks SQL
+    assert f'data-learner-id="{best.id}"' in html and f'data-learner-id="{other.id}"' not in html
+    assert "Đáp ứng đủ" in html
+    html = client.get(f"/enterprise/orders/{order.id}/candidates?tier=all").get_data(as_text=True)
     assert html.index(f'data-learner-id="{best.id}"') < html.index(f'data-learner-id="{other.id}"')
+    assert ">Thiếu: " in html
     assert f'data-learner-id="{hidden.id}"' not in html
     assert 'data-component="required"' in html and 'data-skill="python"' in html
     assert best.email not in html and "0912345678" not in html

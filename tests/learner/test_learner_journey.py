@@ -95,10 +95,16 @@ def test_matches_rank_with_reasons_and_filter_by_kind(client, ctx, login):
     poor = make_order(org, skills=("java",), kind=OrderKind.JOB, title="Lập trình Java")
     matching.touch()
     db.session.commit()
+    # by default, what I meet or nearly meet; the full list is one choice away
     html = client.get("/learner/matches").get_data(as_text=True)
+    assert f'data-order-id="{good.id}"' in html and f'data-order-id="{poor.id}"' not in html
+    assert "Đáp ứng đủ" in html and 'id="show-all"' not in html
+    html = client.get("/learner/matches?tier=all").get_data(as_text=True)
     assert html.index(f'data-order-id="{good.id}"') < html.index(f'data-order-id="{poor.id}"')
-    assert 'data-skill="java"' in html  # what I miss
+    assert 'data-skill="java"' in html and ">Thiếu: " in html  # what I miss
     html = client.get("/learner/matches?kind=job").get_data(as_text=True)
+    assert f'data-order-id="{poor.id}"' not in html and 'id="show-all"' in html
+    html = client.get("/learner/matches?kind=job&tier=all").get_data(as_text=True)
     assert f'data-order-id="{good.id}"' not in html and f'data-order-id="{poor.id}"' in html
 
 
