@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from matchhub.matching.types import Tier
 from matchhub.models import ApplicationStatus, OrderKind, OrderStatus, Role
 
 VERSION = "1.0.0"
@@ -19,6 +20,7 @@ _ORDER_KINDS = [k.value for k in OrderKind]
 _ORDER_STATUSES = [s.value for s in OrderStatus]
 _ROLES = [r.value for r in Role]
 _APPLICATION_STATUSES = [s.value for s in ApplicationStatus]
+_TIERS = [t.label for t in Tier]
 
 
 def _nullable(type_: str, **extra) -> dict[str, Any]:
@@ -168,8 +170,15 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "skill_id": {"type": "string"},
             "required_level": {"type": "integer"},
-            "learner_level": {"type": "integer", "description": "0: the learner lacks it"},
+            "learner_level": {
+                "type": "integer",
+                "description": "0: the learner lacks it; with `via`, the related skill's level",
+            },
             "weight": {"type": "number"},
+            "via": {
+                "type": "string",
+                "description": "only on related credit: the learner's related skill that earned it",
+            },
         },
     },
     "MatchResult": {
@@ -180,9 +189,12 @@ SCHEMAS: dict[str, Any] = {
             "learner_id",
             "score",
             "qualifies",
+            "tier",
             "matched",
             "partial",
             "missing",
+            "related",
+            "unknown",
             "nice",
             "components",
         ],
@@ -190,10 +202,28 @@ SCHEMAS: dict[str, Any] = {
             "order_id": {"type": "integer"},
             "learner_id": {"type": "integer"},
             "score": {"type": "number", "minimum": 0, "maximum": 1},
-            "qualifies": {"type": "boolean"},
+            "qualifies": {"type": "boolean", "description": "exactly `tier` != `missing`"},
+            "tier": {
+                "enum": _TIERS,
+                "description": (
+                    "`meets`: every required skill at the level asked; `near`: every one, "
+                    "some a level short; `missing`: lacks one (or the order names a required "
+                    "term nobody recognises yet). Results sort by tier, then score."
+                ),
+            },
             "matched": {"type": "array", "items": _ref("SkillMatch")},
             "partial": {"type": "array", "items": _ref("SkillMatch")},
             "missing": {"type": "array", "items": _ref("SkillMatch")},
+            "related": {
+                "type": "array",
+                "items": _ref("SkillMatch"),
+                "description": "the missing skills credited in part through a related skill",
+            },
+            "unknown": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "the order's required terms nobody recognises yet",
+            },
             "nice": {"type": "array", "items": _ref("SkillMatch")},
             "components": {
                 "type": "object",
@@ -430,6 +460,12 @@ _PAGE = (
     _q("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
 )
 _KIND = _q("kind", {"enum": _ORDER_KINDS})
+_MIN_TIER = _q(
+    "min_tier",
+    {"enum": ["meets", "near", "all"], "default": "all"},
+    "`near`: who meets or nearly meets the requirements (what the pages show first); "
+    "`meets`: who meets them; `all`: everyone, best first",
+)
 
 
 @cache
@@ -512,7 +548,7 @@ def spec() -> dict[str, Any]:
                     "Open orders of verified organisations, newest first",
                     _ok("OrderPage", "One page"),
                     tag="orders",
-                    params=(_KIND, _q("locality", {"type": "string"}), *_PAGE),
+                    params=(_KIND, _q("locality", {"type": "string"}), _MIN_TIER, *_PAGE),
                 )
             },
             "/orders/{order_id}": {
@@ -544,6 +580,7 @@ def spec() -> dict[str, Any]:
                         _q("locality", {"type": "string"}),
                         _q("graduation_year", {"type": "integer"}),
                         _q("min_score", {"type": "number", "minimum": 0, "maximum": 1}),
+                        _MIN_TIER,
                         *_PAGE,
                     ),
                 )
@@ -561,7 +598,7 @@ def spec() -> dict[str, Any]:
                     "Open orders ranked for you, with reasons (learners)",
                     _ok("MatchPage", "One page, best first"),
                     tag="learners",
-                    params=(_KIND, _q("locality", {"type": "string"}), *_PAGE),
+                    params=(_KIND, _q("locality", {"type": "string"}), _MIN_TIER, *_PAGE),
                 )
             },
             "/demand": {

@@ -92,6 +92,12 @@ def _order(order: Order) -> dict[str, Any]:
     }
 
 
+def _min_tier() -> str:
+    """The ``min_tier`` parameter (a key of ``matching.TIER_FILTERS``); everyone by default,
+    as before tiers existed."""
+    return request.args.get("min_tier") or "all"
+
+
 def _learner_order(order_id: int) -> Order:
     """An order the current user may read: their organisation's own, or any open
     order of a verified organisation. Anything else answers 404."""
@@ -275,10 +281,14 @@ def order_candidates(order_id: int):
     min_score = request.args.get("min_score", type=float)
     if min_score is not None and not 0 <= min_score <= 1:
         return error(400, _("“min_score” must be between 0 and 1."))
+    min_tier = _min_tier()
+    if min_tier not in matching.TIER_FILTERS:
+        return error(400, _("“min_tier” must be one of meets, near and all."))
     filters = matching.CandidateFilters(
         locality=request.args.get("locality") or None,
         graduation_year=request.args.get("graduation_year", type=int),
         min_score=min_score or None,
+        min_tier=matching.TIER_FILTERS[min_tier],
     )
     result = matching.candidates_for(order, filters, page=page, per_page=per_page)
     inferred = matching.inferred_skills(c.learner.id for c in result.items)
@@ -320,12 +330,16 @@ def my_matches():
     kind = request.args.get("kind") or None
     if kind is not None and kind not in {k.value for k in OrderKind}:
         return error(400, _("Unknown order kind “%(kind)s”.", kind=kind))
+    min_tier = _min_tier()
+    if min_tier not in matching.TIER_FILTERS:
+        return error(400, _("“min_tier” must be one of meets, near and all."))
     result = matching.matches_for(
         learner,
         kind=kind,
         locality=request.args.get("locality") or None,
         page=page,
         per_page=per_page,
+        min_tier=matching.TIER_FILTERS[min_tier],
     )
     inferred = sorted(matching.inferred_skills_of(learner))
     items = [

@@ -13,6 +13,7 @@ from matchhub.models import (
     AuditEvent,
     Learner,
     LearnerSkill,
+    OrderSkill,
     OrderStatus,
     OrgKind,
     Role,
@@ -129,6 +130,11 @@ def test_a_learner_reads_ranked_matches_and_open_orders_only(client, ctx):
     assert matches["items"][0]["order"]["id"] == good.id
     assert matches["items"][0]["order"]["organization"] == "Công ty Thành Nam"
     assert matches["items"][0]["result"]["matched"][0]["skill_id"] == "python"
+    assert [m["result"]["tier"] for m in matches["items"]] == ["meets", "missing"]
+    near = call(client, "GET", "/api/v1/matches?min_tier=near", token).get_json()
+    assert near["total"] == 1 and [m["order"]["id"] for m in near["items"]] == [good.id]
+    bad = call(client, "GET", "/api/v1/matches?min_tier=best", token)
+    assert bad.status_code == 400 and "min_tier" in bad.get_json()["error"]["message"]
     opened = call(client, "GET", "/api/v1/orders/open?kind=job", token).get_json()
     assert draft.id not in {o["id"] for o in opened["items"]} and opened["total"] == 2
     assert call(client, "GET", f"/api/v1/orders/{draft.id}", token).status_code == 404
@@ -206,3 +212,25 @@ def test_each_token_is_rate_limited(app, client, ctx):
     assert statuses[300] == 429
     other = token_for(make_user())
     assert call(client, "GET", "/api/v1/me", other).status_code == 200
+
+
+def test_candidates_carry_their_tier_and_filter_by_it(client, ctx):
+    org, boss = _enterprise()
+    order = make_order(org, skills=("python", "sql"))
+    order.skills.append(OrderSkill(skill_id=None, term="Kỹ năng lạ", required=False, level=3))
+    db.session.commit()
+    meets = make_learner(skills=(("python", 3), ("sql", 4)))
+    near = make_learner(skills=(("python", 2), ("sql", 5)))
+    lacks = make_learner(skills=(("python", 5),))
+    token = token_for(boss)
+    url = f"/api/v1/orders/{order.id}/candidates"
+    ranked = call(client, "GET", url, token).get_json()
+    tiers = [(c["learner"]["id"], c["result"]["tier"]) for c in ranked["items"]]
+    assert tiers == [(meets.id, "meets"), (near.id, "near"), (lacks.id, "missing")]
+    assert all(c["result"]["unknown"] == [] for c in ranked["items"])
+    kept = call(client, "GET", f"{url}?min_tier=near", token).get_json()
+    assert [c["learner"]["id"] for c in kept["items"]] == [meets.id, near.id]
+    assert kept["total"] == 2
+    only = call(client, "GET", f"{url}?min_tier=meets", token).get_json()
+    assert [c["learner"]["id"] for c in only["items"]] == [meets.id]
+    assert call(client, "GET", f"{url}?min_tier=x", token).status_code == 400
