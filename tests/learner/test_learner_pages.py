@@ -182,3 +182,51 @@ def test_pages_without_skills_do_not_load_them(client, ctx, login):
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", counter)
     assert statements and not any("learner_skills" in s for s in statements)
+
+
+def test_dashboard_best_near_you_has_the_matches_page_score_and_tier(client, ctx, login):
+    """'Best matches near you' is the matches page's ranking kept to the learner's
+    locality (and remote work): each opening shows the very score and tier it has
+    there and on its own page, never a second figure."""
+    import re
+
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    for slug, level in (("python", 4), ("sql", 2), ("git", 3)):
+        learner.skills.append(LearnerSkill(skill=skill(slug), term=slug, level=level))
+    learner.cv_text = "Lập trình Python, viết API và truy vấn SQL"
+    learner.consent_at = utcnow()
+    db.session.commit()
+    org = make_org()
+    specs = [
+        (("python",), "nd-nam-dinh", False, "Lập trình Python backend"),
+        (("python", "sql"), "nd-nam-dinh", False, "Python và SQL"),
+        (("sql",), "ha-noi", True, "Quản trị cơ sở dữ liệu từ xa"),
+        (("python", "git"), "ha-noi", False, "Python ở Hà Nội"),
+        (("java",), "nd-nam-dinh", False, "Lập trình Java"),
+        (("git",), "nd-nam-dinh", False, "Quản lý mã nguồn"),
+    ]
+    orders = [
+        make_order(org, skills=skills, locality=where, remote=remote, title=title)
+        for skills, where, remote, title in specs
+    ]
+    matching.touch()
+    db.session.commit()
+    login(user.email)
+
+    def cards(html):
+        return {
+            int(o): (s, t)
+            for o, s, t in re.findall(
+                r'data-order-id="(\d+)".*?data-score="([\d.]+)" data-tier="(\w+)"', html, re.S
+            )
+        }
+
+    near = cards(client.get("/learner/").get_data(as_text=True))
+    everywhere = cards(client.get("/learner/matches?tier=all").get_data(as_text=True))
+    # near the learner or remote, and met at least nearly: not Java, not Hà Nội on site
+    assert set(near) == {o.id for o in orders[:3] + orders[5:]}
+    for order_id, shown in near.items():
+        assert everywhere[order_id] == shown
+        result = matching.explain(db.session.get(type(orders[0]), order_id), learner)
+        assert shown == (f"{result.score:.4f}", result.tier.label)
