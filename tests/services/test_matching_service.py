@@ -19,7 +19,7 @@ from matchhub.models import (
     VerificationState,
     Visibility,
 )
-from matchhub.services import matching
+from matchhub.services import match_index, matching
 
 
 def _ids(page) -> list[int]:
@@ -300,7 +300,7 @@ def test_too_many_changes_rebuild_instead_of_patching(ctx, monkeypatch):
     db.session.commit()
     assert matching.candidates_for(order).total == 3
     built = matching._holder()["state"].index
-    monkeypatch.setattr(matching, "PATCH_LIMIT", 1)
+    monkeypatch.setattr(match_index, "PATCH_LIMIT", 1)
     for lr in learners[:2]:
         lr.visibility = Visibility.HIDDEN
     matching.touch(learners=learners[:2])
