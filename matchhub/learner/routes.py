@@ -23,6 +23,7 @@ from matchhub.services import (
     learners,
     localities,
     matching,
+    next_skill,
     orders,
     privacy,
     profiles,
@@ -286,7 +287,7 @@ def skill_advice():
     return render_template(
         "learner/skill_advice.html",
         learner=learner,
-        advice=matching.next_skills(learner, k=2),
+        advice=next_skill.next_skills(learner, k=2),
     )
 
 

@@ -9,9 +9,8 @@ tier on every page, in the API and in allocation rounds.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,24 +19,19 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from matchhub.extensions import db
-from matchhub.matching import advice
 from matchhub.matching.taxonomy import expand_skills
 from matchhub.matching.types import LearnerProfile, MatchResult, OrderProfile, Tier
 from matchhub.models import (
     Application,
     ApplicationStatus,
-    Course,
-    CourseSkill,
     Learner,
     LearnerSkill,
     Order,
     OrderKind,
     OrderSkill,
     Organization,
-    Programme,
     Skill,
     User,
-    VerificationState,
     Visibility,
 )
 from matchhub.services import engine_profiles
@@ -51,11 +45,11 @@ from matchhub.services.match_index import (  # noqa: F401
     _state,
     touch,
 )
+from matchhub.services.result_page import ResultPage
 
 __all__ = [
     "DEFAULT_TIER_FILTER",
     "TIER_FILTERS",
-    "Advice",
     "Candidate",
     "CandidateFilters",
     "Match",
@@ -69,7 +63,6 @@ __all__ = [
     "learner_profile",
     "learner_to_match",
     "matches_for",
-    "next_skills",
     "order_profile",
     "scores_for_learner",
     "scores_for_order",
@@ -112,52 +105,6 @@ def _indexed_or_fresh(profile: LearnerProfile, state: _State) -> LearnerProfile:
 
 
 # ----------------------------------------------------------------- pages of results
-
-
-class ResultPage:
-    """One page of ranked results, shaped like Flask-SQLAlchemy's pagination for ``pager()``."""
-
-    def __init__(self, items: list, page: int, per_page: int, total: int):
-        self.items = items
-        self.page = page
-        self.per_page = per_page
-        self.total = total
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page)) if self.total else 0
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first(self) -> int:
-        """1-based rank of the first item on this page (0 when the page is empty)."""
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-    def iter_pages(
-        self, left_edge: int = 2, left_current: int = 2, right_current: int = 4, right_edge: int = 2
-    ) -> Iterator[int | None]:
-        """Page numbers to show, None for a gap (as Flask-SQLAlchemy does)."""
-        last = 0
-        for num in range(1, self.pages + 1):
-            if (
-                num <= left_edge
-                or self.page - left_current <= num <= self.page + right_current
-                or num > self.pages - right_edge
-            ):
-                if last + 1 != num:
-                    yield None
-                yield num
-                last = num
-
-    def __iter__(self):
-        return iter(self.items)
 
 
 @dataclass(frozen=True)
@@ -411,88 +358,6 @@ def scores_for_order(order: Order, learner_ids: Iterable[int]) -> dict[int, Matc
             order_profile(order, state), k=len(indexed), candidates=indexed
         )
     return {r.learner_id: r for r in results}
-
-
-# ----------------------------------------------------------------- next-skill advice
-
-
-@dataclass(frozen=True)
-class Advice:
-    """Learn ``skill`` to ``level`` and ``unlocks`` more open orders would qualify."""
-
-    skill: Skill
-    level: int
-    unlocks: int
-    order_ids: tuple[int, ...]
-    programmes: list[Programme]
-    courses: list[Course]
-
-
-def next_skills(learner: Learner, k: int = 2, teaching_limit: int = 5) -> list[Advice]:
-    """The ``k`` skills that would make the most open orders qualify for ``learner``,
-    each with the programmes (verified colleges', short courses included) and courses
-    that teach it, best level first. O(open orders) per candidate skill tried.
-    """
-    with _holder()["lock"]:
-        state = _state()
-        programme_profiles = engine_profiles.load_programmes(state.vocab)
-        profile = learner_profile(learner, state)
-        found = advice.next_skills(
-            state.index, profile, programme_profiles, k=k, candidates=list(state.orders)
-        )
-    if not found:
-        return []
-    skills = {
-        s.slug: s
-        for s in db.session.scalars(
-            sa.select(Skill).where(Skill.slug.in_([a.skill_id for a in found]))
-        )
-    }
-    wanted_programmes = {p.id for a in found for p in a.programmes[:teaching_limit]}
-    programmes = {
-        p.id: p
-        for p in db.session.scalars(
-            sa.select(Programme)
-            .where(Programme.id.in_(wanted_programmes))
-            .options(selectinload(Programme.organization))
-        )
-    }
-    out = []
-    for a in found:
-        skill = skills.get(a.skill_id)
-        if skill is None:
-            continue
-        out.append(
-            Advice(
-                skill=skill,
-                level=a.level,
-                unlocks=a.unlocks,
-                order_ids=tuple(a.order_ids),
-                programmes=[
-                    programmes[p.id] for p in a.programmes[:teaching_limit] if p.id in programmes
-                ],
-                courses=_courses_teaching(skill, teaching_limit),
-            )
-        )
-    return out
-
-
-def _courses_teaching(skill: Skill, limit: int) -> list[Course]:
-    return list(
-        db.session.scalars(
-            sa.select(Course)
-            .join(CourseSkill, CourseSkill.course_id == Course.id)
-            .join(Programme, Programme.id == Course.programme_id)
-            .join(Organization, Organization.id == Programme.organization_id)
-            .where(
-                CourseSkill.skill_id == skill.id,
-                Organization.state == VerificationState.VERIFIED,
-            )
-            .options(selectinload(Course.programme).selectinload(Programme.organization))
-            .order_by(CourseSkill.level.desc(), Course.id)
-            .limit(limit)
-        )
-    )
 
 
 # ----------------------------------------------------------------- row loading

@@ -19,7 +19,7 @@ from matchhub.models import (
     VerificationState,
     Visibility,
 )
-from matchhub.services import match_index, matching
+from matchhub.services import match_index, matching, next_skill
 
 
 def _ids(page) -> list[int]:
@@ -270,7 +270,7 @@ def test_next_skills_names_the_skill_and_who_teaches_it(ctx):
     learner = make_learner(skills=(("python", 4),))
     matching.touch()
     db.session.commit()
-    [first, *_] = matching.next_skills(learner)
+    [first, *_] = next_skill.next_skills(learner)
     assert first.skill.slug == "sql" and first.unlocks == 3
     assert [p.id for p in first.programmes] == [course.id]
 
