@@ -10,7 +10,7 @@ from flask_login import current_user
 from matchhub.admin import bp
 from matchhub.admin.forms import ActionForm, RoundForm
 from matchhub.models import RoundStatus, utcnow
-from matchhub.services import ServiceError, rounds
+from matchhub.services import ServiceError, round_results, rounds
 
 
 def _round(round_id: int):
@@ -75,8 +75,8 @@ def round_detail(round_id: int):
         rnd=rnd,
         action_form=ActionForm(),
         participation=rounds.participation(rnd),
-        seats=rounds.seats_by_order(rnd),
-        results=rounds.results(
+        seats=round_results.seats_by_order(rnd),
+        results=round_results.results(
             rnd, page=request.args.get("page", 1, type=int), unmatched_only=unmatched_only
         )
         if rnd.ran_at
@@ -111,11 +111,13 @@ def round_close(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/run", methods=["POST"])
 def round_run(round_id: int):
-    return _act(round_id, rounds.run_round, _("The allocation ran: review it below."))
+    return _act(round_id, round_results.run_round, _("The allocation ran: review it below."))
 
 
 @bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
 def round_publish(round_id: int):
     return _act(
-        round_id, rounds.publish_round, _("The results are published and participants notified.")
+        round_id,
+        round_results.publish_round,
+        _("The results are published and participants notified."),
     )

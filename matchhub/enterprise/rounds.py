@@ -10,7 +10,7 @@ from matchhub.i18n import current_lang
 from matchhub.models import RoundStatus
 from matchhub.round_views import RoundActionForm, apply_move, int_list
 from matchhub.security import require
-from matchhub.services import ServiceError, matching, rounds
+from matchhub.services import ServiceError, matching, round_results, rounds
 
 notification_views.register(bp)
 
@@ -56,7 +56,7 @@ def round_detail(round_id: int):
         own=own,
         candidates={ro.order_id: len(rounds.candidates_of(rnd, ro.order_id)) for ro in own},
         accepting=rounds.accepts_rankings(rnd),
-        outcomes=rounds.enterprise_outcome(rnd, org),
+        outcomes=round_results.enterprise_outcome(rnd, org),
     )
 
 

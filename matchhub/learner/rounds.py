@@ -9,7 +9,7 @@ from matchhub.i18n import current_lang
 from matchhub.learner import bp
 from matchhub.models import RoundStatus
 from matchhub.round_views import RoundActionForm, apply_move, int_list, learner_reasons
-from matchhub.services import ServiceError, learners, matching, rounds
+from matchhub.services import ServiceError, learners, matching, round_results, rounds
 
 notification_views.register(bp)
 
@@ -46,7 +46,7 @@ def round_detail(round_id: int):
     saved = rounds.saved_choices(rnd, learner)
     accepting = rounds.accepts_rankings(rnd)
     choices = saved or (rounds.suggested_choices(rnd, learner) if accepting else [])
-    result = rounds.result_of(rnd, learner)
+    result = round_results.result_of(rnd, learner)
     by_order = rounds.round_order_map(rnd)
     fit = rounds.order_fit_for(rnd, learner) if accepting else {}
     return render_template(

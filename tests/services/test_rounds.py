@@ -19,7 +19,7 @@ from matchhub.models import (
     RoundStatus,
     utcnow,
 )
-from matchhub.services import ServiceError, matching, rounds
+from matchhub.services import ServiceError, matching, round_results, rounds
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_nobody_is_placed_in_an_internship_they_lack_a_skill_for_unless_they_cho
         # what the learner's page pre-fills, saved unchanged
         rounds.save_choices(rnd, learner, rounds.suggested_choices(rnd, learner))
     rounds.close_round(rnd, admin)
-    rounds.run_round(rnd, admin)
+    round_results.run_round(rnd, admin)
     placed = dict(db.session.execute(sa.select(RoundResult.learner_id, RoundResult.order_id)).all())
     assert placed == {learner.id: web.id for learner in software}
 
@@ -73,7 +73,7 @@ def test_nobody_is_placed_in_an_internship_they_lack_a_skill_for_unless_they_cho
     rnd2 = make_round(admin, [plc], capacity=5, name="Đợt hai")
     rounds.save_choices(rnd2, software[0], [plc.id])
     rounds.close_round(rnd2, admin)
-    rounds.run_round(rnd2, admin)
+    round_results.run_round(rnd2, admin)
     assert db.session.scalar(
         sa.select(RoundResult.order_id).where(RoundResult.round_id == rnd2.id)
     ) == plc.id
@@ -87,7 +87,7 @@ def test_an_enterprise_default_ranking_is_its_candidates_page(setting):
     expected = [c.learner.id for c in page.items if c.learner.id in {lr.id for lr in learners}]
     rows = rounds.ranking_of(rnd, a.id)
     assert [row.learner.id for row in rows] == expected
-    assert rounds.preferences(rnd).order_prefs[a.id] == expected
+    assert round_results.preferences(rnd).order_prefs[a.id] == expected
     by_id = {c.learner.id: c.result for c in page.items}
     assert all(row.result.score == by_id[row.learner.id].score for row in rows)
     assert [row.result.tier for row in rows] == sorted(
@@ -104,7 +104,7 @@ def test_full_round_is_stable_explained_published_and_then_immutable(setting):
     rounds.save_ranking(rnd, ent_a, users["a"], a.id, [l2.id, l1.id, l3.id], {l4.id})
 
     _close(rnd)
-    summary = rounds.run_round(rnd, admin)
+    summary = round_results.run_round(rnd, admin)
     assert rnd.status is RoundStatus.CLOSED
     assert summary["stable"] and summary["problems"] == 0
     assert summary["matched"] == 2 and summary["learners"] == 4 and summary["match_rate"] == 0.5
@@ -116,11 +116,11 @@ def test_full_round_is_stable_explained_published_and_then_immutable(setting):
     assert result[l4.id].explanation[0]["code"] == "unranked"
 
     # Nothing is visible before publication.
-    assert rounds.result_of(rnd, l2) is None
-    rounds.publish_round(rnd, admin)
+    assert round_results.result_of(rnd, l2) is None
+    round_results.publish_round(rnd, admin)
     assert rnd.status is RoundStatus.PUBLISHED and rnd.published_at is not None
-    assert rounds.result_of(rnd, l2).order_id == a.id
-    outcome = rounds.enterprise_outcome(rnd, ent_a)[0]
+    assert round_results.result_of(rnd, l2).order_id == a.id
+    outcome = round_results.enterprise_outcome(rnd, ent_a)[0]
     assert [lr.id for lr in outcome.admitted] == [l2.id] and outcome.unacceptable == 1
     notified = set(db.session.scalars(sa.select(Notification.user_id)))
     assert {users["a"].id, users["b"].id} <= notified
@@ -130,8 +130,8 @@ def test_full_round_is_stable_explained_published_and_then_immutable(setting):
     # Published results are final.
     before = [(r.learner_id, r.order_id) for r in db.session.scalars(sa.select(RoundResult))]
     for attempt in (
-        lambda: rounds.run_round(rnd, admin),
-        lambda: rounds.publish_round(rnd, admin),
+        lambda: round_results.run_round(rnd, admin),
+        lambda: round_results.publish_round(rnd, admin),
         lambda: rounds.save_choices(rnd, l1, [b.id]),
         lambda: rounds.save_ranking(rnd, ent_a, users["a"], a.id, [l1.id], set()),
     ):
@@ -146,14 +146,14 @@ def test_a_round_can_be_rerun_before_publication(setting):
     for learner in learners:
         rounds.save_choices(rnd, learner, [a.id])
     rounds.close_round(rnd, admin)
-    rounds.run_round(rnd, admin)
+    round_results.run_round(rnd, admin)
     first = db.session.scalar(sa.select(RoundResult.learner_id).where(RoundResult.order_id == a.id))
     assert first == learners[0].id  # best score
     # The ranking is closed, so the office cannot be overridden by a late enterprise ranking...
     with pytest.raises(ServiceError):
         rounds.save_ranking(rnd, ent_a, users["a"], a.id, [learners[3].id], set())
     # ...but a rerun replaces the previous results (still one row per learner).
-    rounds.run_round(rnd, admin)
+    round_results.run_round(rnd, admin)
     assert db.session.scalar(sa.select(sa.func.count(RoundResult.id))) == len(learners)
 
 
@@ -164,14 +164,14 @@ def test_stability_check_fails_on_a_hand_made_unstable_assignment(setting):
     rounds.save_choices(rnd, l2, [a.id, b.id])
     rounds.save_ranking(rnd, ent_a, users["a"], a.id, [l1.id, l2.id], set())
     # l1 is A's first choice and wants A, yet A holds l2: a blocking pair.
-    problems = rounds.check_assignment(rnd, {l1.id: b.id, l2.id: a.id})
+    problems = round_results.check_assignment(rnd, {l1.id: b.id, l2.id: a.id})
     assert problems
     assert any(
         p.learner == l1.id and p.order == a.id and p.reason is Problem.PREFERRED_TO_ADMITTED
         for p in problems
     )
     # The allocation itself passes the same check.
-    assert rounds.check_assignment(rnd, {l1.id: a.id, l2.id: b.id}) == ()
+    assert round_results.check_assignment(rnd, {l1.id: a.id, l2.id: b.id}) == ()
 
 
 def test_choices_are_validated(setting):
@@ -211,7 +211,7 @@ def test_a_suspended_enterprise_offers_no_seats(setting):
         rounds.save_choices(rnd, learner, [a.id, b.id])
     orgs.suspend_organization(ent_a, admin, "Vi phạm quy định")
     rounds.close_round(rnd, admin)
-    summary = rounds.run_round(rnd, admin)
+    summary = round_results.run_round(rnd, admin)
     assert summary["stable"] and summary["matched"] == 1
     assert db.session.scalar(sa.select(RoundResult).where(RoundResult.order_id == a.id)) is None
     first = db.session.scalar(
