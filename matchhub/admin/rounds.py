@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from matchhub.admin import bp
 from matchhub.admin.forms import ActionForm, RoundForm
+from matchhub.i18n import current_lang
 from matchhub.models import RoundStatus, utcnow
-from matchhub.services import ServiceError, round_results, rounds
+from matchhub.services import ServiceError, matching, round_results, rounds
 
 
 def _round(round_id: int):
@@ -70,17 +71,27 @@ def round_create():
 def round_detail(round_id: int):
     rnd = _round(round_id)
     unmatched_only = request.args.get("unmatched") == "1"
+    results = (
+        round_results.results(
+            rnd, page=request.args.get("page", 1, type=int), unmatched_only=unmatched_only
+        )
+        if rnd.ran_at
+        else None
+    )
+    # How well each placement fits: a learner is placed where they lack a required
+    # skill only when they listed that internship themselves.
+    fit = matching.pair_results(
+        (r.order_id, r.learner_id) for r in (results.items if results else ()) if r.order_id
+    )
     return render_template(
         "admin/round_detail.html",
         rnd=rnd,
         action_form=ActionForm(),
         participation=rounds.participation(rnd),
         seats=round_results.seats_by_order(rnd),
-        results=round_results.results(
-            rnd, page=request.args.get("page", 1, type=int), unmatched_only=unmatched_only
-        )
-        if rnd.ran_at
-        else None,
+        results=results,
+        fit=fit,
+        skills=matching.skill_names(fit.values(), current_lang()),
         unmatched_only=unmatched_only,
         accepting=rounds.accepts_rankings(rnd),
         RoundStatus=RoundStatus,

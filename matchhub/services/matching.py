@@ -64,6 +64,7 @@ __all__ = [
     "learner_to_match",
     "matches_for",
     "order_profile",
+    "pair_results",
     "scores_for_learner",
     "scores_for_order",
     "skill_names",
@@ -358,6 +359,35 @@ def scores_for_order(order: Order, learner_ids: Iterable[int]) -> dict[int, Matc
             order_profile(order, state), k=len(indexed), candidates=indexed
         )
     return {r.learner_id: r for r in results}
+
+
+def pair_results(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], MatchResult]:
+    """Score and tier of each (order id, learner id) pair, whatever the order's status and
+    the learner's visibility (a round's placements after it closed), as the pages score
+    them. Four queries for any number of pairs, then O(pair size) each."""
+    wanted = list(dict.fromkeys(pairs))
+    if not wanted:
+        return {}
+    with _holder()["lock"]:
+        state = _state()
+        vocab = state.vocab
+        orders = {
+            p.id: p
+            for p, _m in engine_profiles.load_orders(
+                vocab, {o for o, _l in wanted}, live_only=False
+            )
+        }
+        learners = {
+            p.id: p
+            for p, _m in engine_profiles.load_learners(
+                vocab, {lr for _o, lr in wanted}, matchable_only=False
+            )
+        }
+        return {
+            (o, lr): state.index.explain(orders[o], learners[lr])
+            for o, lr in wanted
+            if o in orders and lr in learners
+        }
 
 
 # ----------------------------------------------------------------- row loading

@@ -120,6 +120,9 @@ def test_round_from_creation_to_results(app, client, ctx, login):
     assert rnd.status is RoundStatus.PUBLISHED and rnd.summary["stable"]
     page = client.get(url).get_data(as_text=True)
     assert 'id="round-summary"' in page and 'data-stable="yes"' in page
+    # each placement shows how well it fits: the learner meets or nearly meets theirs
+    placed = page[page.index('id="round-results"') :]
+    assert re.search(r'data-tier="(meets|near)"', placed)
     client.post("/auth/logout", data={"csrf_token": _token(client, "/admin/")})
 
     # Results: the learner got their first choice (nobody else chose it or A ranked them first).
