@@ -173,3 +173,14 @@ def test_preview_of_a_file_without_optional_columns(client, ctx, login):
     page = response.get_data(as_text=True)
     assert 'data-rows="2"' in page and 'data-errors="0"' in page
     assert "Nguyễn Văn An" in page
+
+
+def test_a_file_over_the_size_limit_stays_on_the_import_screen(app, client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    app.config["MAX_CONTENT_LENGTH"] = 200 * 1024
+    response = _upload(client, b"x" * (300 * 1024), "lon.csv")
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert 'id="upload-submit"' in page  # the upload form, not a bare error page
+    assert "0,2 MB" in page  # the limit, in the page's (Vietnamese) number format
