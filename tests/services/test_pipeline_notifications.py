@@ -91,7 +91,9 @@ def test_training_offers_and_decisions_reach_both_organisations(ctx, inbox):
     boss = make_user(Role.ENTERPRISE, org=enterprise, email="hr@detmay.vn")
     college = make_org(OrgKind.COLLEGE, name="Cao đẳng Công nghệ")
     teacher = make_user(Role.COLLEGE, org=college, email="khoa@cdcn.edu.vn")
-    order = make_order(enterprise, kind=OrderKind.TRAINING, title="Đào tạo 30 thợ may CNC")
+    order = make_order(
+        enterprise, kind=OrderKind.TRAINING, title="Đào tạo 30 thợ may CNC", headcount=30
+    )
     offer = training.make_offer(
         college,
         teacher,
