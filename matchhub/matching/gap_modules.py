@@ -7,11 +7,17 @@ software, which every field uses and so say nothing about a field). A missing sk
 
 1. the programme has no anchor (it teaches nothing specific, so no field to judge by), or
 2. the skill is of a generic category (anyone may need English or teamwork), or
-3. the programme teaches an anchor of the skill's category, unless that category is
-   broad (:data:`BROAD_CATEGORIES`: "domain" holds PLC, ERP and banking alike), or
-4. at least ``field_share`` of the weight of the orders asking for the skill comes from
-   orders that also ask for one of the anchors (employers want it *with* what the
-   programme teaches).
+3. the skill builds on what the programme teaches: it implies a taught skill (React
+   implies JavaScript, Spring Boot implies Java), or
+4. the programme teaches at least two anchors of the skill's category (one could be a
+   stray: SQL alone does not make an information-systems programme a programming one),
+   unless that category is broad (:data:`BROAD_CATEGORIES`: "domain" holds PLC, ERP
+   and banking alike), or
+5. the orders asking for the skill also ask for one of the anchors (employers want it
+   *with* what the programme teaches) in at least ``field_share`` of their weight, and
+   at least as often as orders do in general (lift >= 1). The second condition matters
+   for broad programmes: when most orders ask for something an IT programme teaches
+   (Linux, Git), a PLC order doing so too says nothing.
 
 Any other missing skill is *far* from the field: still reported, never suggested (a
 software programme is not told to add PLC because the province's factories ask it).
@@ -29,6 +35,7 @@ merged strongest co-occurrence first, so big groups split along co-occurrence.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -42,6 +49,8 @@ GENERIC_CATEGORIES = frozenset({"transversal", "language", "office"})
 #: Categories too broad for "same category" to mean "related".
 BROAD_CATEGORIES = frozenset({"domain"})
 
+#: Taught skills of a category that make the whole category part of a programme's field.
+_CATEGORY_ANCHORS = 2
 # Linked pairs sit at distance <= _LINKED, unlinked ones at 1: the cut lies between.
 _LINKED = 0.5
 _CUT = 0.75
@@ -51,23 +60,32 @@ def in_field(
     skills: Sequence[str],
     taught: Iterable[str],
     categories: Mapping[str, str],
+    implications: Mapping[str, Sequence[str]],
     listed: sparse.csc_matrix,
     weights: np.ndarray,
     col: Mapping[str, int],
     field_share: float,
 ) -> list[bool]:
     """For each of ``skills``, whether it is in the field of a programme teaching ``taught``
-    (the module docstring's rule). ``listed`` is the order x skill incidence, columns by
-    ``col``; ``weights`` the orders' weights. O(orders listing an anchor + skills)."""
+    (the module docstring's rule); ``implications`` maps a skill to those it implies.
+    ``listed`` is the order x skill incidence, columns by ``col``; ``weights`` the
+    orders' weights. O(orders listing an anchor + skills)."""
+    taught = set(taught)
     anchors = [s for s in taught if categories.get(s) not in GENERIC_CATEGORIES]
     if not anchors:
         return [True] * len(skills)
-    anchor_categories = {categories.get(s) for s in anchors} - BROAD_CATEGORIES - {None}
+    per_category = Counter(categories.get(s) for s in anchors)
+    anchor_categories = {
+        c for c, n in per_category.items() if n >= _CATEGORY_ANCHORS and c is not None
+    } - BROAD_CATEGORIES
     anchor_cols = [col[s] for s in anchors if s in col]
     if anchor_cols:
         with_anchor = np.asarray(listed[:, anchor_cols].sum(axis=1)).ravel() > 0
     else:
         with_anchor = np.zeros(len(weights), dtype=bool)
+    total = float(weights.sum())
+    base = float(weights[with_anchor].sum()) / total if total > 0 else 0.0
+    share = max(field_share, base)
     skill_cols = [col[s] for s in skills]
     sub = listed[:, skill_cols]
     asked = sub.T @ weights
@@ -77,8 +95,9 @@ def in_field(
         category = categories.get(s)
         out.append(
             category in GENERIC_CATEGORIES
+            or any(t in taught for t in implications.get(s, ()))
             or category in anchor_categories
-            or (asked_with_anchor[i] > 0 and asked_with_anchor[i] >= field_share * asked[i])
+            or (asked_with_anchor[i] > 0 and asked_with_anchor[i] >= share * asked[i])
         )
     return out
 

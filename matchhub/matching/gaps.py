@@ -246,6 +246,7 @@ def programme_gaps(
     demand: Demand,
     *,
     categories: Mapping[str, str] | None = None,
+    implications: Mapping[str, Sequence[str]] | None = None,
     qualify_gap: int = 1,
     max_missing: int = 50,
     module_skills: int = 30,
@@ -257,7 +258,9 @@ def programme_gaps(
     """Gaps of ``programme`` against ``demand``.
 
     ``categories`` maps skill ids to their taxonomy category (skills it lacks have
-    none: they group and anchor by co-occurrence only). ``max_missing`` caps the
+    none: they group and anchor by co-occurrence only); ``implications`` maps a skill
+    to the skills it implies (React: JavaScript), which keeps it in the field of a
+    programme teaching them. ``max_missing`` caps the
     listed missing (and far) skills; the ``module_skills`` most demanded missing
     skills in the field are grouped into modules of at most ``max_module_size``
     skills; ``link_threshold``, ``min_support`` and ``field_share`` are the rules'
@@ -306,7 +309,14 @@ def programme_gaps(
 
     untaught = [gap(sd, 0) for sd in demand.skills if sd.skill_id not in taught]
     near = in_field(
-        [g.skill_id for g in untaught], taught, categories, m.listed, m.weights, m.col, field_share
+        [g.skill_id for g in untaught],
+        taught,
+        categories,
+        implications or {},
+        m.listed,
+        m.weights,
+        m.col,
+        field_share,
     )
     missing = [g for g, ok in zip(untaught, near, strict=True) if ok]
     far = [g for g, ok in zip(untaught, near, strict=True) if not ok]

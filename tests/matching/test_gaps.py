@@ -34,6 +34,8 @@ ORDERS = [
 PROGRAMME = ProgrammeProfile(id="it", name="IT", skills=(("python", 3), ("sql", 3)))
 CATEGORIES = {
     "python": "programming-language",
+    "javascript": "programming-language",
+    "git": "tool",
     "go": "programming-language",
     "rust": "programming-language",
     "sql": "database",
@@ -178,8 +180,11 @@ def test_skills_asked_together_strongly_form_a_module_with_the_reason():
 
 def test_a_skill_far_from_the_programme_field_is_not_suggested():
     software = ProgrammeProfile(
-        id="se", name="Software", skills=(("python", 3), ("react", 3), ("japanese", 2))
+        id="se",
+        name="Software",
+        skills=(("python", 3), ("react", 3), ("javascript", 2), ("japanese", 2)),
     )
+    implications = {"react": ("javascript",), "vue": ("javascript",)}
     orders = [
         order("web", ["python", "docker"]),
         order("ui", ["vue"]),
@@ -188,21 +193,36 @@ def test_a_skill_far_from_the_programme_field_is_not_suggested():
         order("bank", ["accounting"]),
         order("erp", ["erp", "python"]),
         order("erp2", ["erp"], headcount=4),
+        order("sys", ["go"]),
     ]
-    report = programme_gaps(software, demand_profile(orders, TODAY), categories=CATEGORIES)
+    demand = demand_profile(orders, TODAY)
+    report = programme_gaps(software, demand, categories=CATEGORIES, implications=implications)
     suggested = {s for m in report.modules for s in m.skills}
     assert {g.skill_id for g in report.far} == {"plc", "accounting", "erp"}
     assert not suggested & {"plc", "accounting", "erp"}
-    assert [g.skill_id for g in report.missing] == ["excel", "docker", "vue"]
-    assert suggested == {"excel", "docker", "vue"}
+    # Excel is generic, Docker asked with Python, Vue builds on JavaScript, and Go is a
+    # programming language like the two the programme teaches.
+    assert [g.skill_id for g in report.missing] == ["excel", "docker", "go", "vue"]
+    assert suggested == {"excel", "docker", "vue", "go"}
     # ERP is asked with Python by a fifth of its demand: in the field once that is enough
-    near = programme_gaps(
-        software, demand_profile(orders, TODAY), categories=CATEGORIES, field_share=0.2
-    )
+    near = programme_gaps(software, demand, categories=CATEGORIES, field_share=0.2)
     assert "erp" in {g.skill_id for g in near.missing}
+    # without the implication, one framework taught does not bring in every framework
+    assert "vue" in {g.skill_id for g in near.far}
     # a programme teaching only generic skills has no field to judge by
     generic = ProgrammeProfile(id="g", name="g", skills=(("excel", 3),))
-    assert not programme_gaps(generic, demand_profile(orders, TODAY), categories=CATEGORIES).far
+    assert not programme_gaps(generic, demand, categories=CATEGORIES).far
+
+
+def test_a_skill_asked_with_what_most_orders_ask_is_not_brought_into_the_field():
+    # Nine orders in ten ask Git, which the programme teaches; the PLC order asking Git
+    # too is no sign PLC belongs to a software programme (lift below 1).
+    orders = [order(f"w{i}", ["git", "python"]) for i in range(9)]
+    orders += [order("plc", ["plc", "git"]), order("plc2", ["plc"])]
+    software = ProgrammeProfile(id="se", name="Software", skills=(("git", 3),))
+    report = programme_gaps(software, demand_profile(orders, TODAY), categories=CATEGORIES)
+    assert [g.skill_id for g in report.far] == ["plc"]
+    assert [g.skill_id for g in report.missing] == ["python"]
 
 
 def test_level_gaps_list_skills_taught_too_low():
