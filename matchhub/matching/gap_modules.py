@@ -79,17 +79,16 @@ def in_field(
         c for c, n in per_category.items() if n >= _CATEGORY_ANCHORS and c is not None
     } - BROAD_CATEGORIES
     anchor_cols = [col[s] for s in anchors if s in col]
-    if anchor_cols:
-        with_anchor = np.asarray(listed[:, anchor_cols].sum(axis=1)).ravel() > 0
-    else:
-        with_anchor = np.zeros(len(weights), dtype=bool)
+    anchor_mask = np.zeros(listed.shape[1])
+    anchor_mask[anchor_cols] = 1.0
+    with_anchor = (listed @ anchor_mask) > 0
     total = float(weights.sum())
     base = float(weights[with_anchor].sum()) / total if total > 0 else 0.0
     share = max(field_share, base)
+    # Whole-matrix products, then a lookup: cheaper than slicing a thousand columns.
     skill_cols = [col[s] for s in skills]
-    sub = listed[:, skill_cols]
-    asked = sub.T @ weights
-    asked_with_anchor = sub.T @ (weights * with_anchor)
+    asked = (listed.T @ weights)[skill_cols]
+    asked_with_anchor = (listed.T @ (weights * with_anchor))[skill_cols]
     out = []
     for i, s in enumerate(skills):
         category = categories.get(s)

@@ -345,12 +345,20 @@ def programme_gaps(
     )
     groups = [sorted(g, key=lambda s: (-by_skill[s].demand, s)) for g in groups]
     groups.sort(key=lambda g: (-sum(by_skill[s].demand for s in g), g[0]))
-    per_order = {s: x[:, i] for i, s in enumerate(top)}
+    # How many of each module's skills every order asks: one product for all modules.
+    pos = {s: i for i, s in enumerate(top)}
+    member = sparse.csr_matrix(
+        (
+            np.ones(len(top)),
+            ([pos[s] for g in groups for s in g], [k for k, g in enumerate(groups) for _ in g]),
+        ),
+        shape=(len(top), len(groups)),
+    )
+    together = np.asarray(((x @ member) >= 2).sum(axis=0)).ravel() if groups else []
     modules = []
     adopted: list[str] = []
-    for group in groups:
+    for k, group in enumerate(groups):
         adopted.extend(group)
-        asked = sum((per_order[s] for s in group), sparse.csc_matrix((len(m.weights), 1)))
         modules.append(
             Module(
                 skills=tuple(group),
@@ -358,7 +366,7 @@ def programme_gaps(
                 covered_share_after=share_after(group),
                 cumulative_share_after=share_after(adopted),
                 category=shared_category(group, categories),
-                together=int((asked.toarray() >= 2).sum()) if len(group) > 1 else 0,
+                together=int(together[k]),
             )
         )
     return GapReport(
