@@ -95,7 +95,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    from matchhub.labels import badge, label
+    from matchhub.labels import badge, category_label, label
     from matchhub.services.localities import name_of
     from matchhub.services.orgs import sector_name
 
@@ -103,6 +103,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         label=label,
         badge=badge,
+        category_label=category_label,
         locality_name=name_of,
         sector_name=sector_name,
         skill_name=skill_name,
