@@ -6,6 +6,7 @@ from flask import Response, render_template, request
 from flask_login import current_user
 
 from matchhub.admin import bp
+from matchhub.audit_labels import action_kind_label, action_label, object_label
 from matchhub.services import auditlog
 
 
@@ -40,6 +41,9 @@ def audit_list():
         org_names=auditlog.organization_names(
             {e.organization_id for e in pagination.items if e.organization_id}
         ),
+        action_label=action_label,
+        action_kind_label=action_kind_label,
+        object_label=object_label,
     )
 
 
