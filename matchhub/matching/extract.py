@@ -15,7 +15,20 @@ apply on top of the taxonomy's aliases:
   luật" is not "thư ký"), tone-mark placement aside;
 * an n-gram never runs over list punctuation ("AWS (EC2" is two mentions), and
   aliases that join two skills ("HTML/CSS") give two mentions;
-* ``net`` alone is .NET only as ``.NET``.
+* ``net`` alone is .NET only as ``.NET``;
+* an ASCII alias never matches an accented Vietnamese syllable ("Lựa" is not Lua,
+  "Gỡ rối" is not Go, "Bá" is not BA): only aliases spelt with Vietnamese letters may;
+* academic titles are not skills: "TS" is TypeScript only in a list of code names,
+  never after "chức danh", "PGS." or before "TS. Nguyễn …";
+* the words around an alias can give it another meaning ("ô tô mát" is an automaton,
+  "ngân hàng câu hỏi" a question bank, "Khoa học máy tính" not "học máy"): the
+  collocations of ``matchhub/data/extract_context.json``.
+
+Every mention carries a ``confidence`` (0..1) and the ``evidence`` sentence it came
+from, set by the context rules of :mod:`matchhub.matching.extract_context` (the part
+of the document it sits in, a degree's field of study, generic and weak aliases).
+:meth:`Extractor.suggest` folds the mentions into one :class:`Suggestion` per skill;
+those at or above :data:`PRETICK` are the ones a form pre-ticks.
 
 Every mention's ``start``/``end`` index into the caller's original string.
 """
@@ -27,10 +40,18 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from matchhub.matching.extract_context import evidence_sentence, rules, sentence_bounds
 from matchhub.matching.normalize import Normalizer, term_tokens
-from matchhub.matching.text import fold_with_offsets, token_spans, tokens
+from matchhub.matching.text import fold, fold_with_offsets, token_spans, tokens
 
-__all__ = ["Extractor", "Mention"]
+__all__ = ["KINDS", "PRETICK", "SUGGEST_MIN", "Extractor", "Mention", "Suggestion"]
+
+#: What a text is: the context rules differ a little between a syllabus and the rest.
+KINDS = ("text", "syllabus", "posting")
+#: A suggestion at least this confident is pre-ticked on a form.
+PRETICK = 0.7
+#: Below this a mention is not worth suggesting at all.
+SUGGEST_MIN = 0.4
 
 
 def _words(text: str) -> frozenset[str]:
@@ -184,14 +205,40 @@ def _neighbour(text: str, pos: int, step: int) -> str:
     return ""
 
 
+def _accented(span: str) -> bool:
+    """Whether ``span`` holds a letter with a diacritic or ``đ`` (a Vietnamese syllable)."""
+    return any(
+        not c.isascii() and (c in "đĐ" or unicodedata.normalize("NFD", c) != c) for c in span
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One occurrence of a skill in a text: ``text[start:end]`` is ``text``."""
+    """One occurrence of a skill in a text: ``text[start:end]`` is ``text``;
+    ``confidence`` (0..1) how sure the context makes it, ``evidence`` its sentence."""
 
     skill_id: str
     start: int
     end: int
     text: str
+    confidence: float = 1.0
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One skill found in a text: the best of its mentions, with a small bonus for
+    repetition; ``evidence`` is the sentence of that best mention."""
+
+    skill_id: str
+    confidence: float
+    evidence: str
+    mentions: int
+
+    @property
+    def pre_ticked(self) -> bool:
+        """Whether a form ticks it for the user (they still confirm)."""
+        return self.confidence >= PRETICK
 
 
 class Extractor:
@@ -206,6 +253,7 @@ class Extractor:
     def __init__(self, normalizer: Normalizer):
         """Build the prose index from the normaliser's taxonomy."""
         self.normalizer = normalizer
+        self._category = {skill.id: skill.category for skill in normalizer.taxonomy}
         index: dict[str, str] = {}
         surfaces: dict[str, set[str]] = {}
         for skill in normalizer.taxonomy:
@@ -237,10 +285,17 @@ class Extractor:
         """The shared extractor over the shipped taxonomy (built once)."""
         return _default_extractor()
 
-    def extract(self, text: str) -> list[Mention]:
-        """All skill mentions in ``text``, in order of appearance, one per occurrence."""
+    def extract(self, text: str, kind: str = "text") -> list[Mention]:
+        """All skill mentions in ``text``, in order of appearance, one per occurrence,
+        each with its confidence and evidence sentence. ``kind`` is one of
+        :data:`KINDS` ("syllabus" applies the generic-skill and example rules).
+        Mentions the context rules rule out (a lecturer's title, a benefit) are left out."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}")
         if not text:
             return []
+        ctx = rules()
+        zones = ctx.zones(text)
         folded, offsets = fold_with_offsets(text)
         toks = token_spans(folded)
         words = [t for t, _, _ in toks]
@@ -263,14 +318,68 @@ class Extractor:
                 i += 1
                 continue
             sid, j = match
+            key = " ".join(words[i:j])
+            other, instead = ctx.collocation(key, words[max(0, i - 3) : i], words[j : j + 3])
+            if other and instead is None:
+                i = j
+                continue
+            sid = instead or sid
             fs = toks[i][1]
             if sid == self._dotnet and folded[fs - 1 : fs] == ".":
                 fs -= 1  # keep the dot of ".NET"
             start = offsets[fs]
             end = offsets[toks[j - 1][2] - 1] + 1
-            out.append(Mention(sid, start, end, text[start:end]))
+            confidence = self._confidence(text, kind, key, sid, j - i, start, end, zones)
+            if confidence > 0:
+                evidence = evidence_sentence(text, start, end)
+                out.append(Mention(sid, start, end, text[start:end], confidence, evidence))
             i = j
         return out
+
+    def suggest(self, text: str, kind: str = "text") -> list[Suggestion]:
+        """One :class:`Suggestion` per skill of ``text`` worth suggesting (confidence at
+        least :data:`SUGGEST_MIN`), in order of first appearance. O(length of the text)."""
+        best: dict[str, Mention] = {}
+        count: dict[str, int] = {}
+        for m in self.extract(text, kind):
+            count[m.skill_id] = count.get(m.skill_id, 0) + 1
+            if m.skill_id not in best or m.confidence > best[m.skill_id].confidence:
+                best[m.skill_id] = m
+        out = []
+        for sid, m in best.items():
+            # a skill named again and again is likelier taught, but repetition never
+            # turns a weak alias into a sure one on its own
+            confidence = round(min(0.99, m.confidence + 0.05 * min(count[sid] - 1, 2)), 3)
+            if confidence >= SUGGEST_MIN:
+                out.append(Suggestion(sid, confidence, m.evidence, count[sid]))
+        return out
+
+    def _confidence(self, text, kind, key, sid, size, start, end, zones) -> float:
+        """How sure the context makes one mention: alias strength times zone weight,
+        0 where the rules rule it out."""
+        ctx = rules()
+        zone, weight = zones.at(start)
+        if weight <= 0:
+            return 0.0
+        base = 0.9
+        if key in ctx.weak_aliases:
+            base = 0.55
+        elif size == 1 and (key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)):
+            base = 0.75
+        category = self._category.get(sid, "")
+        if category == "language" and _neighbour(text, end, 1) == ":":
+            return 0.0  # a field label: "Tiếng Anh: Software Engineering"
+        if sid in ctx.generic_skills:
+            if kind == "syllabus" and zone != "outcomes":
+                return 0.0
+            base = min(base, 0.6)
+        lo, _ = sentence_bounds(text, start, end)
+        before = fold(text[lo:start])
+        if sid in ctx.field_skills and ctx.clause_has(before, ctx.field_cues):
+            return 0.0  # "tốt nghiệp chuyên ngành CNTT": a degree, not a skill
+        if kind == "syllabus" and category == "domain" and ctx.clause_has(before, ctx.example_cues):
+            base *= 0.5  # "ứng dụng trong các lĩnh vực như tài chính"
+        return round(base * weight, 3)
 
     def _match_at(self, text, folded, offsets, toks, words, joins, i):
         """Longest alias starting at token ``i``: ``(skill_id, end token)`` or None."""
@@ -300,10 +409,12 @@ class Extractor:
                 continue
             if size == 1 and not self._single_ok(key, text, folded, offsets, toks, words, i):
                 continue
+            span = text[offsets[toks[i][1]] : offsets[toks[i + size - 1][2] - 1] + 1]
             if key in self._surfaces:
-                span = text[offsets[toks[i][1]] : offsets[toks[i + size - 1][2] - 1] + 1]
                 if not span.isascii() and _toneless(span) not in self._surfaces[key]:
                     continue
+            elif _accented(span):
+                continue  # an ASCII alias is not a Vietnamese syllable ("Lựa" is not Lua)
             return sid, i + size
         return None
 
@@ -314,7 +425,13 @@ class Extractor:
         ambiguous = key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)
         if ambiguous and original == original.lower():
             return False
+        if key in rules().academic_titles and not (
+            original.isupper() and self._code_not_title(folded, words, i, fs, fe)
+        ):
+            return False
         if len(key) == 1:
+            if folded[fe : fe + 1] == "&" and folded[fe + 1 : fe + 2].isalnum():
+                return False  # "R&D", "AT&T"
             before = _neighbour(folded, fs - 1, -1)
             after = _neighbour(folded, fe, 1)
             listed = before in _LIST_PUNCT or after in _LIST_PUNCT
@@ -332,6 +449,21 @@ class Extractor:
             if nxt in {"to", "live", "ahead", "through", "beyond", "back", "out"}:
                 return False
         return True
+
+    def _code_not_title(self, folded, words, i, fs, fe) -> bool:
+        """A token that is also an academic title ("TS" = tiến sĩ) counts as a code name
+        only in upper case, in a list of names, and away from a title's context."""
+        ctx = rules()
+        prev = words[max(0, i - 2) : i]
+        if any(" ".join(prev[k:]) in ctx.title_leads for k in range(len(prev))):
+            return False  # "chức danh: TS"
+        if i > 0 and words[i - 1] in ctx.academic_titles:
+            return False  # "PGS.TS", "PGS. TS"
+        if folded[fe : fe + 1] == ".":
+            return False  # "TS. Nguyễn Văn A"
+        before = _neighbour(folded, fs - 1, -1)
+        after = _neighbour(folded, fe, 1)
+        return bool({before, after} & (_LIST_PUNCT - {":"}))
 
 
 @lru_cache(maxsize=1)

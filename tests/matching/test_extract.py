@@ -95,7 +95,7 @@ def test_empty_text(ex):
 
 def test_mentions_are_frozen(ex):
     m = ex.extract("Docker")[0]
-    assert m == Mention("docker", 0, 6, "Docker")
+    assert m == Mention("docker", 0, 6, "Docker", 0.9, "Docker")
     with pytest.raises(AttributeError):
         m.start = 3
 

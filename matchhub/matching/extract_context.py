@@ -1,0 +1,156 @@
+"""Where a skill mention sits in a text, and how much to trust it there.
+
+The extractor finds aliases; these rules decide what each find is worth. A real
+syllabus names its lecturers' titles ("TS."), its prerequisites, its textbooks and
+its teaching platform as well as what it teaches, and a posting names the degree's
+field, the company and the benefits as well as what it asks for. The rules here are
+linguistic and structural, not per-text patches, and their word lists live in
+``matchhub/data/extract_context.json``:
+
+* **zones**: a heading ("# 7. học liệu", "Quyền lợi:") sets a weight for what
+  follows, 0 for lecturers and benefits, low for references, schedule and
+  assessment, full for objectives, outcomes, summary and requirements;
+* **field of study**: after "tốt nghiệp chuyên ngành" / "degree in" a field
+  ("Công nghệ thông tin", "Computer Science") is an education requirement, not a skill;
+* **generic skills** (IT, computer science, teaching, Vietnamese, the teaching
+  platform) count in a syllabus only where it states its objectives and outcomes;
+* **examples**: in a syllabus, a domain named as an application ("ứng dụng trong các
+  lĩnh vực như tài chính") is not taught;
+* **weak aliases** (everyday words such as "báo cáo", "độc lập") are suggested but
+  never pre-ticked on their own.
+
+Everything is deterministic and O(length of the text).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from matchhub.matching.text import fold
+
+__all__ = ["ContextRules", "Zones", "evidence_sentence", "rules"]
+
+_DATA = Path(__file__).resolve().parent.parent / "data" / "extract_context.json"
+#: A heading: a markdown line, or a short line that ends with a colon.
+_HEADING_RE = re.compile(r"^[ \t]*(#+[^\n]*|[^\n:]{2,60}:)[ \t]*$", re.MULTILINE)
+#: Where a sentence ends: ".", "!", "?", ";" before a space or line end, or a line break.
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
+_EVIDENCE_MAX = 220
+
+
+@dataclass(frozen=True, slots=True)
+class Zones:
+    """The zone of every offset of one text: ``starts`` sorted, ``names``/``weights`` aligned."""
+
+    starts: tuple[int, ...]
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+
+    def at(self, pos: int) -> tuple[str, float]:
+        """(zone name, weight) at offset ``pos``. O(log headings)."""
+        k = bisect_right(self.starts, pos) - 1
+        return self.names[k], self.weights[k]
+
+
+class ContextRules:
+    """The context word lists, folded once; see the module docstring for what they mean."""
+
+    def __init__(self, data: dict):
+        self.zone_words = [
+            (name, float(spec["weight"]), tuple(spec["words"]))
+            for name, spec in data["zones"].items()
+            if isinstance(spec, dict)
+        ]
+        self.academic_titles = frozenset(data["academic_titles"])
+        self.title_leads = tuple(data["title_leads"])
+        self.field_cues = tuple(data["field_cues"])
+        self.field_skills = frozenset(data["field_skills"])
+        self.generic_skills = frozenset(data["generic_skills"])
+        self.example_cues = tuple(data["example_cues"])
+        self.weak_aliases = frozenset(data["weak_aliases"])
+        self.collocations = {
+            key: (
+                tuple(tuple(w.split()) for w in spec.get("before", ())),
+                tuple(tuple(w.split()) for w in spec.get("after", ())),
+                spec.get("instead"),
+            )
+            for key, spec in data["collocations"].items()
+            if isinstance(spec, dict)
+        }
+
+    def zones(self, text: str) -> Zones:
+        """Split ``text`` at its headings. Text before the first heading (a title, a
+        posting without headings) counts as outcomes; a markdown heading that names no
+        known zone also resets to outcomes, a colon line that names none changes nothing."""
+        starts, names, weights = [0], ["outcomes"], [1.0]
+        for m in _HEADING_RE.finditer(text):
+            line = m.group(1)
+            key = " " + fold(line.lstrip("#").rstrip(":")) + " "
+            found = None
+            for name, weight, words in self.zone_words:
+                if any(f" {w} " in key for w in words):
+                    found = (name, weight)
+                    break
+            if found is None:
+                if not line.startswith("#"):
+                    continue
+                found = ("outcomes", 1.0)
+            starts.append(m.start())
+            names.append(found[0])
+            weights.append(found[1])
+        return Zones(tuple(starts), tuple(names), tuple(weights))
+
+    def collocation(self, key: str, before: list[str], after: list[str]) -> tuple[bool, str | None]:
+        """Whether the words around alias ``key`` give it another meaning, and which skill
+        (if any) the longer phrase means. ``before`` ends right before the alias,
+        ``after`` starts right after it; both folded tokens."""
+        spec = self.collocations.get(key)
+        if spec is None:
+            return False, None
+        befores, afters, instead = spec
+        for words in befores:
+            if len(words) <= len(before) and tuple(before[len(before) - len(words) :]) == words:
+                return True, instead
+        for words in afters:
+            if tuple(after[: len(words)]) == words:
+                return True, instead
+        return False, None
+
+    def clause_has(self, folded_clause: str, cues: tuple[str, ...]) -> bool:
+        """Whether a folded clause holds one of ``cues`` as whole words."""
+        padded = " " + folded_clause + " "
+        return any(f" {c} " in padded for c in cues)
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``: from the previous sentence end to the next."""
+    lo = 0
+    for m in _SENTENCE_END_RE.finditer(text, 0, start):
+        lo = m.end()
+    m = _SENTENCE_END_RE.search(text, end)
+    hi = m.start() + (0 if m.group() == "\n" else 1) if m else len(text)
+    return lo, hi
+
+
+def evidence_sentence(text: str, start: int, end: int) -> str:
+    """The sentence that holds the mention, trimmed around it to a readable length."""
+    lo, hi = sentence_bounds(text, start, end)
+    if hi - lo > _EVIDENCE_MAX:
+        half = (_EVIDENCE_MAX - (end - start)) // 2
+        lo2 = max(lo, start - half)
+        hi2 = min(hi, end + half)
+        sentence = ("… " if lo2 > lo else "") + text[lo2:hi2].strip()
+        return sentence + (" …" if hi2 < hi else "")
+    return " ".join(text[lo:hi].split())
+
+
+@lru_cache(maxsize=1)
+def rules() -> ContextRules:
+    """The shipped context rules (read once)."""
+    with open(_DATA, encoding="utf-8") as fh:
+        return ContextRules(json.load(fh))
