@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from matchhub.matching.extract_context import evidence_sentence, rules, sentence_bounds
+from matchhub.matching.extract_context import Sentences, rules
 from matchhub.matching.normalize import Normalizer, term_tokens
 from matchhub.matching.text import fold, fold_with_offsets, token_spans, tokens
 
@@ -188,12 +188,16 @@ _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 def _toneless(text: str) -> str:
-    """Lower-case tokens with Vietnamese tone marks removed but vowel letters kept
-    ("Thư Ký" -> "thư ky", "hoà"/"hòa" -> "hoa"), so tone-placement variants agree
-    while different words that merely fold alike ("thủ kỷ") do not."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    kept = "".join(c for c in decomposed if c not in _TONE_MARKS)
-    return " ".join(tokens(unicodedata.normalize("NFC", kept)))
+    """Lower-case tokens, each syllable's tone mark moved to its end ("Thư Ký" -> "thư
+    ky\u0301", "hoà"/"hòa" -> "hoa\u0300"): tone-placement variants agree, while words
+    that differ by a tone ("viên"/"viễn", "vị"/"vi") or a vowel ("thủ kỷ") do not."""
+    out = []
+    for tok in tokens(unicodedata.normalize("NFC", text.lower())):
+        decomposed = unicodedata.normalize("NFD", tok)
+        marks = "".join(sorted(c for c in decomposed if c in _TONE_MARKS))
+        kept = "".join(c for c in decomposed if c not in _TONE_MARKS)
+        out.append(unicodedata.normalize("NFC", kept) + marks)
+    return " ".join(out)
 
 
 def _neighbour(text: str, pos: int, step: int) -> str:
@@ -296,6 +300,7 @@ class Extractor:
             return []
         ctx = rules()
         zones = ctx.zones(text)
+        sentences = Sentences(text)
         folded, offsets = fold_with_offsets(text)
         toks = token_spans(folded)
         words = [t for t, _, _ in toks]
@@ -325,16 +330,48 @@ class Extractor:
                 continue
             sid = instead or sid
             fs = toks[i][1]
+            if folded[fs - 1 : fs] == "{" and folded[toks[j - 1][2] : toks[j - 1][2] + 1] == "}":
+                i = j  # a markup artefact ("{html}"), not prose
+                continue
+            if j - i == 1 and key in ctx.vendor_words and j < n and joins[i]:
+                nxt = text[offsets[toks[j][1]]]
+                if nxt.isalpha() and nxt.isupper():
+                    i = j  # "Apache Trafodion", "Oracle NoSQL": another product of the vendor
+                    continue
             if sid == self._dotnet and folded[fs - 1 : fs] == ".":
                 fs -= 1  # keep the dot of ".NET"
             start = offsets[fs]
             end = offsets[toks[j - 1][2] - 1] + 1
-            confidence = self._confidence(text, kind, key, sid, j - i, start, end, zones)
+            span = (start, end)
+            confidence = self._confidence(text, kind, key, sid, j - i, span, zones, sentences)
             if confidence > 0:
-                evidence = evidence_sentence(text, start, end)
+                evidence = sentences.evidence(start, end)
                 out.append(Mention(sid, start, end, text[start:end], confidence, evidence))
             i = j
+        if kind == "syllabus":
+            out = self._surveys(out, zones, sentences)
         return out
+
+    def _surveys(self, mentions, zones, sentences) -> list[Mention]:
+        """A syllabus sentence outside its outcomes that names five products or more
+        ("Document: CouchDB, Couchbase, MarkLogic, MongoDB …") surveys them: it does not
+        teach each one, so each counts for less."""
+        ctx = rules()
+        per: dict[tuple[int, int], set[str]] = {}
+        for m in mentions:
+            if self._category.get(m.skill_id) in ctx.survey_categories:
+                per.setdefault(sentences.bounds(m.start), set()).add(m.skill_id)
+        crowded = {b for b, ids in per.items() if len(ids) >= 5}
+        if not crowded:
+            return mentions
+        return [
+            replace(m, confidence=round(m.confidence * 0.6, 3))
+            if sentences.bounds(m.start) in crowded
+            and zones.at(m.start)[0] != "outcomes"
+            and self._category.get(m.skill_id) in ctx.survey_categories
+            else m
+            for m in mentions
+        ]
 
     def suggest(self, text: str, kind: str = "text") -> list[Suggestion]:
         """One :class:`Suggestion` per skill of ``text`` worth suggesting (confidence at
@@ -354,10 +391,11 @@ class Extractor:
                 out.append(Suggestion(sid, confidence, m.evidence, count[sid]))
         return out
 
-    def _confidence(self, text, kind, key, sid, size, start, end, zones) -> float:
+    def _confidence(self, text, kind, key, sid, size, span, zones, sentences) -> float:
         """How sure the context makes one mention: alias strength times zone weight,
         0 where the rules rule it out."""
         ctx = rules()
+        start, end = span
         zone, weight = zones.at(start)
         if weight <= 0:
             return 0.0
@@ -373,12 +411,15 @@ class Extractor:
             if kind == "syllabus" and zone != "outcomes":
                 return 0.0
             base = min(base, 0.6)
-        lo, _ = sentence_bounds(text, start, end)
+        lo, _ = sentences.bounds(start)
         before = fold(text[lo:start])
         if sid in ctx.field_skills and ctx.clause_has(before, ctx.field_cues):
             return 0.0  # "tốt nghiệp chuyên ngành CNTT": a degree, not a skill
-        if kind == "syllabus" and category == "domain" and ctx.clause_has(before, ctx.example_cues):
-            base *= 0.5  # "ứng dụng trong các lĩnh vực như tài chính"
+        if kind == "syllabus":
+            if category == "domain" and ctx.clause_has(before, ctx.domain_example_cues):
+                base *= 0.5  # "ứng dụng trong các lĩnh vực như tài chính"
+            elif ctx.clause_has(before, ctx.example_cues):
+                base *= 0.6  # "ví dụ: ứng dụng di động", "Case study: trí tuệ nhân tạo"
         return round(base * weight, 3)
 
     def _match_at(self, text, folded, offsets, toks, words, joins, i):

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from matchhub.matching.text import fold
 
-__all__ = ["ContextRules", "Zones", "evidence_sentence", "rules"]
+__all__ = ["ContextRules", "Sentences", "Zones", "rules"]
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "extract_context.json"
 #: A heading: a markdown line, or a short line that ends with a colon.
@@ -72,6 +72,9 @@ class ContextRules:
         self.field_skills = frozenset(data["field_skills"])
         self.generic_skills = frozenset(data["generic_skills"])
         self.example_cues = tuple(data["example_cues"])
+        self.domain_example_cues = tuple(data["domain_example_cues"])
+        self.survey_categories = frozenset(data["survey_categories"])
+        self.vendor_words = frozenset(data["vendor_words"])
         self.weak_aliases = frozenset(data["weak_aliases"])
         self.collocations = {
             key: (
@@ -127,26 +130,32 @@ class ContextRules:
         return any(f" {c} " in padded for c in cues)
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around ``text[start:end]``: from the previous sentence end to the next."""
-    lo = 0
-    for m in _SENTENCE_END_RE.finditer(text, 0, start):
-        lo = m.end()
-    m = _SENTENCE_END_RE.search(text, end)
-    hi = m.start() + (0 if m.group() == "\n" else 1) if m else len(text)
-    return lo, hi
+class Sentences:
+    """The sentences of one text, found once: :meth:`bounds` is O(log sentences)."""
 
+    def __init__(self, text: str):
+        self.text = text
+        ends = [(m.start() + (0 if m.group() == "\n" else 1), m.end())
+                for m in _SENTENCE_END_RE.finditer(text)]  # fmt: skip
+        self._his = [hi for hi, _ in ends] + [len(text)]
+        self._los = [0] + [lo for _, lo in ends]
 
-def evidence_sentence(text: str, start: int, end: int) -> str:
-    """The sentence that holds the mention, trimmed around it to a readable length."""
-    lo, hi = sentence_bounds(text, start, end)
-    if hi - lo > _EVIDENCE_MAX:
-        half = (_EVIDENCE_MAX - (end - start)) // 2
-        lo2 = max(lo, start - half)
-        hi2 = min(hi, end + half)
-        sentence = ("… " if lo2 > lo else "") + text[lo2:hi2].strip()
-        return sentence + (" …" if hi2 < hi else "")
-    return " ".join(text[lo:hi].split())
+    def bounds(self, start: int) -> tuple[int, int]:
+        """``(lo, hi)`` of the sentence holding offset ``start``."""
+        k = bisect_right(self._los, start) - 1
+        return self._los[k], self._his[k]
+
+    def evidence(self, start: int, end: int) -> str:
+        """The sentence that holds ``text[start:end]``, trimmed around it to a readable
+        length, white space collapsed."""
+        lo, hi = self.bounds(start)
+        prefix = suffix = ""
+        if hi - lo > _EVIDENCE_MAX:
+            half = (_EVIDENCE_MAX - (end - start)) // 2
+            lo2, hi2 = max(lo, start - half), min(hi, end + half)
+            prefix, suffix = ("… " if lo2 > lo else ""), (" …" if hi2 < hi else "")
+            lo, hi = lo2, hi2
+        return prefix + " ".join(self.text[lo:hi].split()) + suffix
 
 
 @lru_cache(maxsize=1)
