@@ -216,6 +216,15 @@ def _accented(span: str) -> bool:
     )
 
 
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z0-9]+")
+
+
+def _capitalised(sentence: str) -> int:
+    """How many capitalised ASCII words a sentence has: product names, in a syllabus."""
+    return len(_CAPITALISED_RE.findall(sentence))
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One occurrence of a skill in a text: ``text[start:end]`` is ``text``;
@@ -328,21 +337,17 @@ class Extractor:
             if other and instead is None:
                 i = j
                 continue
+            if self._ruled_out(text, folded, offsets, toks, words, joins, i, j):
+                i = j
+                continue
             sid = instead or sid
             fs = toks[i][1]
-            if folded[fs - 1 : fs] == "{" and folded[toks[j - 1][2] : toks[j - 1][2] + 1] == "}":
-                i = j  # a markup artefact ("{html}"), not prose
-                continue
-            if j - i == 1 and key in ctx.vendor_words and j < n and joins[i]:
-                nxt = text[offsets[toks[j][1]]]
-                if nxt.isalpha() and nxt.isupper():
-                    i = j  # "Apache Trafodion", "Oracle NoSQL": another product of the vendor
-                    continue
             if sid == self._dotnet and folded[fs - 1 : fs] == ".":
                 fs -= 1  # keep the dot of ".NET"
             start = offsets[fs]
             end = offsets[toks[j - 1][2] - 1] + 1
             span = (start, end)
+            sid = self._testing_variant(sid, folded, sentences, start)
             confidence = self._confidence(text, kind, key, sid, j - i, span, zones, sentences)
             if confidence > 0:
                 evidence = sentences.evidence(start, end)
@@ -352,8 +357,32 @@ class Extractor:
             out = self._surveys(out, zones, sentences)
         return out
 
+    def _ruled_out(self, text, folded, offsets, toks, words, joins, i, j) -> bool:
+        """Whether the alias ``words[i:j]`` names something else in this place."""
+        before, after = folded[toks[i][1] - 1 : toks[i][1]], folded[toks[j - 1][2] :][:1]
+        if before == "{" and after == "}":
+            return True  # a markup artefact ("{html}"), not prose
+        if "certified" in words[max(0, i - 2) : i]:
+            return True  # "AWS Certified Data Analytics": the name of a certificate
+        if j - i == 1 and words[i] in rules().vendor_words and j < len(toks) and joins[i]:
+            nxt = text[offsets[toks[j][1]]]
+            # "Apache Trafodion", "Oracle NoSQL": another product of the vendor
+            return nxt.isalpha() and nxt.isupper()
+        return False
+
+    def _testing_variant(self, sid, folded, sentences, start) -> str:
+        """In a sentence about testing, "mobile" is mobile testing and "security" security
+        testing ("testing Web Services and Mobile Applications")."""
+        variant = rules().testing_variants.get(sid)
+        if variant is None:
+            return sid
+        lo, hi = sentences.bounds(start)
+        sentence = set(_WORD_RE.findall(folded[lo:hi]))
+        return variant if sentence & rules().testing_cues else sid
+
     def _surveys(self, mentions, zones, sentences) -> list[Mention]:
-        """A syllabus sentence outside its outcomes that names five products or more
+        """A syllabus sentence outside its outcomes that names five products or more, or
+        three among many other capitalised names,
         ("Document: CouchDB, Couchbase, MarkLogic, MongoDB …") surveys them: it does not
         teach each one, so each counts for less."""
         ctx = rules()
@@ -361,7 +390,11 @@ class Extractor:
         for m in mentions:
             if self._category.get(m.skill_id) in ctx.survey_categories:
                 per.setdefault(sentences.bounds(m.start), set()).add(m.skill_id)
-        crowded = {b for b, ids in per.items() if len(ids) >= 5}
+        crowded = {
+            b
+            for b, ids in per.items()
+            if len(ids) >= 5 or (len(ids) >= 3 and _capitalised(sentences.text[b[0] : b[1]]) >= 6)
+        }
         if not crowded:
             return mentions
         return [
@@ -387,6 +420,8 @@ class Extractor:
             # a skill named again and again is likelier taught, but repetition never
             # turns a weak alias into a sure one on its own
             confidence = round(min(0.99, m.confidence + 0.05 * min(count[sid] - 1, 2)), 3)
+            if sid in rules().generic_skills:
+                confidence = min(confidence, 0.6)  # shown when named, never pre-ticked
             if confidence >= SUGGEST_MIN:
                 out.append(Suggestion(sid, confidence, m.evidence, count[sid]))
         return out
@@ -400,8 +435,10 @@ class Extractor:
         if weight <= 0:
             return 0.0
         base = 0.9
-        if key in ctx.weak_aliases:
-            base = 0.55
+        if key in ctx.weak_aliases or (kind == "syllabus" and key in ctx.syllabus_weak_aliases):
+            # an everyday word counts when a learning outcome states it ("CLO5 … chịu
+            # trách nhiệm"), not when the prose merely uses it ("báo cáo tiến độ")
+            base = 0.8 if sentences.states_outcome(start) else 0.55
         elif size == 1 and (key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)):
             base = 0.75
         category = self._category.get(sid, "")

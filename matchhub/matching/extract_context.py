@@ -41,6 +41,9 @@ _HEADING_RE = re.compile(r"^[ \t]*(#+[^\n]*|[^\n:]{2,60}:)[ \t]*$", re.MULTILINE
 #: Where a sentence ends: ".", "!", "?", ";" before a space or line end, or a line break.
 _SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
 _EVIDENCE_MAX = 220
+_WORD_RE = re.compile(r"[a-z0-9]+")
+#: A syllabus line that states a course learning outcome ("CLO3 …", "CLO 1.2: …").
+_OUTCOME_LINE_RE = re.compile(r"^\s*(?:CLO|CĐR|PLO)\s*\d", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,9 @@ class ContextRules:
         self.survey_categories = frozenset(data["survey_categories"])
         self.vendor_words = frozenset(data["vendor_words"])
         self.weak_aliases = frozenset(data["weak_aliases"])
+        self.syllabus_weak_aliases = frozenset(data["syllabus_weak_aliases"])
+        self.testing_cues = frozenset(data["testing_cues"])
+        self.testing_variants = dict(data["testing_variants"])
         self.collocations = {
             key: (
                 tuple(tuple(w.split()) for w in spec.get("before", ())),
@@ -126,7 +132,7 @@ class ContextRules:
 
     def clause_has(self, folded_clause: str, cues: tuple[str, ...]) -> bool:
         """Whether a folded clause holds one of ``cues`` as whole words."""
-        padded = " " + folded_clause + " "
+        padded = " " + " ".join(_WORD_RE.findall(folded_clause)) + " "
         return any(f" {c} " in padded for c in cues)
 
 
@@ -144,6 +150,11 @@ class Sentences:
         """``(lo, hi)`` of the sentence holding offset ``start``."""
         k = bisect_right(self._los, start) - 1
         return self._los[k], self._his[k]
+
+    def states_outcome(self, start: int) -> bool:
+        """Whether the sentence holding ``start`` is a course learning outcome ("CLO5 …")."""
+        lo, hi = self.bounds(start)
+        return bool(_OUTCOME_LINE_RE.match(self.text, lo, hi))
 
     def evidence(self, start: int, end: int) -> str:
         """The sentence that holds ``text[start:end]``, trimmed around it to a readable
