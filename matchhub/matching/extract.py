@@ -54,131 +54,20 @@ PRETICK = 0.7
 SUGGEST_MIN = 0.4
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
+_PROSE = rules().prose
 #: Aliases that are everyday words in English prose: they need a capital letter in
 #: the original ("Go", "Excel", "Spring").
-_CASE_WORDS = _words(
-    """
-    go rust swift ruby dart spring express flask unity shell excel word access office
-    teams hive pig spark sketch compose ant chef puppet lean logic router elastic apollo
-    jest mocha chai karma room nest next node ember backbone knockout liquid pandas torch
-    lit polymer babel yarn vite gin phoenix rails tableau window windows safari slide
-    slides zoom notion basecamp blender maya spine animate premiere canva cypress
-    postman insomnia robot cucumber behave apex elixir julia pascal delphi play phaser
-    godot cocos struts swing glue lambda hosting sprint backlog solid clean typing
-    consul nomad packer nexus envoy harbor realm kong dagger hilt celery samba grunt
-    gulp prettier storybook pulsar copilot bloc midas proteus sapo blackberry lisp
-    """
-)
-
+_CASE_WORDS = _PROSE["case_words"]
 #: Short aliases that are unambiguous in prose even in lower case.
-_SAFE_SHORT = _words(
-    """
-    php sql css git aws api gcp erp crm seo ios vue jsp k8s dax etl elt uml oop xml json
-    html ssis ssrs ssas jwt sso mvc mvp tdd bdd ddd dbt rpa llm nlp iot vba abap mfc wpf
-    wcf orm ado npm dns vpn lan wan tcp udp ccna ccnp mqtt rtos seo sem cms lms gis
-    scss sass less yii svn tfs jmeter kafka redis nginx iis elk sre ux ui c# c++ f# js
-    """
-)
-
+_SAFE_SHORT = _PROSE["safe_short"]
 #: Aliases never matched in prose: folded, they are common words or too vague.
-_PROSE_BLOCK = _words(
-    """
-    net anh mang it do os hoc toan nhung ta ps mos cli cmd n1 n2 n3 n4 n5 3d ui ux po pm
-    eda sas rest lambda swing play gin elastic office window teams zoom notion
-    internet email logic design graphics sprint backlog reporting dashboard dashboards
-    compliance pipeline container containers hosting router console terminal flash robot
-    deadline mentor leader management payment debug sales saas paas iaas startup solid lean
-    research slide slides vs bug bugs programmer regression xray driving cvs admin
-    marketing math optimization production warehouse yarn dynamic resilience velocity
-    storage emr
-    """
-) | {
-    # multi-word aliases that are either vague in prose or join two skills that a
-    # text names separately ("HTML/CSS", "Agile/Scrum", "C/C++")
-    "c c++",
-    "agile scrum",
-    "html css",
-    "aws cloud",
-    "word excel",
-    "excel word",
-    "e mail",
-    "tin hoc",
-    "may tinh",
-    "vi tinh",
-    "thiet ke",
-    "ung xu",
-    "lang nghe",
-    "quan ly nhom",
-    "lam nhom",
-    "trach nhiem",
-    "ke hoach",
-    "hoc hoi",
-    "nghien cuu",
-    "ban hang",
-    "y te",
-    "trinh bay",
-    "thuyet phuc",
-    "dam phan",
-    "ngoai giao",
-    "phoi hop",
-    "hop tac",
-    "cong tac",
-    "thich nghi",
-    "kien nhan",
-    "dong cam",
-    "thau hieu",
-    "cam ket",
-    "vi xu ly",
-    "dien tu",
-    "phan cung",
-    "xac suat",
-    "danh may",
-    "basic computer",
-    "hoach dinh",
-    "ai illustrator",
-    "kanban board",
-    "clean code",
-    "quan ly cong viec",
-    "task management",
-    "phan tich",
-    "tuyen dung",
-    "nhan su",
-    "tu dong hoa",
-    "xay dung",
-    "dao tao",
-    "kinh doanh",
-    "truyen thong",
-    "thiet ke xay dung",
-    "thiet ke kien truc",
-    "performance tuning",
-    "building automation",
-    "process control",
-    "data driven",
-    "tu duy",
-    "flexible",
-    "linh hoat",
-    # generic job titles: every posting names one, none of them is a requirement
-    "lap trinh vien",
-    "software engineer",
-    "software developer",
-    "ky su phan mem",
-}
-
+_PROSE_BLOCK = _PROSE["block"]
 #: Words around "communication" that make it machines talking, not a soft skill
-#: ("inter-process communication", "communication hub", "hardware communication").
-_TECH_BEFORE_COMMUNICATION = _words(
-    "process inter hardware device devices network serial time data wireless radio machine uart usb"
-)
-_TECH_AFTER_COMMUNICATION = _words(
-    "hub between layer bus channel channels module modules stack interface interfaces link links"
-)
-
+#: ("inter-process communication", "communication hub", "communication technology").
+_TECH_BEFORE_COMMUNICATION = _PROSE["communication_tech_before"]
+_TECH_AFTER_COMMUNICATION = _PROSE["communication_tech_after"]
 #: Tokens right before a bare one-letter name that make it a language ("ngôn ngữ C").
-_LETTER_LEADS = frozenset({"ngu", "trinh", "language", "languages", "in", "with", "and", "or"})
+_LETTER_LEADS = _PROSE["letter_leads"]
 _LIST_PUNCT = set(",/();&|:+")
 _JOINERS = frozenset({"", ".", "-", "/", "_", "'"})
 _TRAILING_DIGITS_RE = re.compile(r"^([a-z][a-z+#]*?[a-z+#])\d+(?:\.\d+)*$")
@@ -214,15 +103,6 @@ def _accented(span: str) -> bool:
     return any(
         not c.isascii() and (c in "đĐ" or unicodedata.normalize("NFD", c) != c) for c in span
     )
-
-
-_WORD_RE = re.compile(r"[a-z0-9]+")
-_CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z0-9]+")
-
-
-def _capitalised(sentence: str) -> int:
-    """How many capitalised ASCII words a sentence has: product names, in a syllabus."""
-    return len(_CAPITALISED_RE.findall(sentence))
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +227,7 @@ class Extractor:
             start = offsets[fs]
             end = offsets[toks[j - 1][2] - 1] + 1
             span = (start, end)
-            sid = self._testing_variant(sid, folded, sentences, start)
+            sid = ctx.testing_variant(sid, folded[slice(*sentences.bounds(start))])
             confidence = self._confidence(text, kind, key, sid, j - i, span, zones, sentences)
             if confidence > 0:
                 evidence = sentences.evidence(start, end)
@@ -370,38 +250,21 @@ class Extractor:
             return nxt.isalpha() and nxt.isupper()
         return False
 
-    def _testing_variant(self, sid, folded, sentences, start) -> str:
-        """In a sentence about testing, "mobile" is mobile testing and "security" security
-        testing ("testing Web Services and Mobile Applications")."""
-        variant = rules().testing_variants.get(sid)
-        if variant is None:
-            return sid
-        lo, hi = sentences.bounds(start)
-        sentence = set(_WORD_RE.findall(folded[lo:hi]))
-        return variant if sentence & rules().testing_cues else sid
-
     def _surveys(self, mentions, zones, sentences) -> list[Mention]:
-        """A syllabus sentence outside its outcomes that names five products or more, or
-        three among many other capitalised names,
-        ("Document: CouchDB, Couchbase, MarkLogic, MongoDB …") surveys them: it does not
-        teach each one, so each counts for less."""
+        """Mentions in a syllabus's survey lists (see ``ContextRules.surveys``) count for less."""
         ctx = rules()
-        per: dict[tuple[int, int], set[str]] = {}
-        for m in mentions:
-            if self._category.get(m.skill_id) in ctx.survey_categories:
-                per.setdefault(sentences.bounds(m.start), set()).add(m.skill_id)
-        crowded = {
-            b
-            for b, ids in per.items()
-            if len(ids) >= 5 or (len(ids) >= 3 and _capitalised(sentences.text[b[0] : b[1]]) >= 6)
-        }
+        listed = [
+            (sentences.bounds(m.start), m.skill_id)
+            for m in mentions
+            if self._category.get(m.skill_id) in ctx.survey_categories
+            and zones.at(m.start)[0] != "outcomes"
+        ]
+        crowded = ctx.surveys(listed, sentences.text)
         if not crowded:
             return mentions
         return [
             replace(m, confidence=round(m.confidence * 0.6, 3))
-            if sentences.bounds(m.start) in crowded
-            and zones.at(m.start)[0] != "outcomes"
-            and self._category.get(m.skill_id) in ctx.survey_categories
+            if (sentences.bounds(m.start), m.skill_id) in crowded
             else m
             for m in mentions
         ]

@@ -42,6 +42,7 @@ _HEADING_RE = re.compile(r"^[ \t]*(#+[^\n]*|[^\n:]{2,60}:)[ \t]*$", re.MULTILINE
 _SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
 _EVIDENCE_MAX = 220
 _WORD_RE = re.compile(r"[a-z0-9]+")
+_CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z0-9]+")
 #: A syllabus line that states a course learning outcome ("CLO3 …", "CLO 1.2: …").
 _OUTCOME_LINE_RE = re.compile(r"^\s*(?:CLO|CĐR|PLO)\s*\d", re.IGNORECASE)
 
@@ -69,6 +70,7 @@ class ContextRules:
             for name, spec in data["zones"].items()
             if isinstance(spec, dict)
         ]
+        self.prose = {k: frozenset(v) for k, v in data["prose"].items() if k != "about"}
         self.academic_titles = frozenset(data["academic_titles"])
         self.title_leads = tuple(data["title_leads"])
         self.field_cues = tuple(data["field_cues"])
@@ -130,10 +132,38 @@ class ContextRules:
                 return True, instead
         return False, None
 
+    def testing_variant(self, sid: str, folded_sentence: str) -> str:
+        """In a sentence about testing, "mobile" is mobile testing and "security" security
+        testing ("testing Web Services and Mobile Applications")."""
+        variant = self.testing_variants.get(sid)
+        if variant is None or not set(_WORD_RE.findall(folded_sentence)) & self.testing_cues:
+            return sid
+        return variant
+
+    def surveys(self, listed: list[tuple[tuple[int, int], str]], text: str) -> set:
+        """The ``(sentence bounds, skill id)`` pairs of ``listed`` that sit in a survey list:
+        a syllabus sentence outside its outcomes that names five products or more, or
+        three among many other capitalised names ("Wide column: Azure Cosmos DB Accumulo
+        Cassandra Scylla HBase") surveys them rather than teaching each one."""
+        per: dict[tuple[int, int], set[str]] = {}
+        for bounds, sid in listed:
+            per.setdefault(bounds, set()).add(sid)
+        crowded = {
+            b
+            for b, ids in per.items()
+            if len(ids) >= 5 or (len(ids) >= 3 and _capitalised(text[b[0] : b[1]]) >= 6)
+        }
+        return {(b, sid) for b, sid in listed if b in crowded}
+
     def clause_has(self, folded_clause: str, cues: tuple[str, ...]) -> bool:
         """Whether a folded clause holds one of ``cues`` as whole words."""
         padded = " " + " ".join(_WORD_RE.findall(folded_clause)) + " "
         return any(f" {c} " in padded for c in cues)
+
+
+def _capitalised(sentence: str) -> int:
+    """How many capitalised ASCII words a sentence has: product names, in a syllabus."""
+    return len(_CAPITALISED_RE.findall(sentence))
 
 
 class Sentences:
