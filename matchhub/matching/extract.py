@@ -217,7 +217,7 @@ class Extractor:
             if other and instead is None:
                 i = j
                 continue
-            if self._ruled_out(text, folded, offsets, toks, words, joins, i, j):
+            if self._ruled_out(sid, text, folded, offsets, toks, words, i, j):
                 i = j
                 continue
             sid = instead or sid
@@ -237,14 +237,15 @@ class Extractor:
             out = self._surveys(out, zones, sentences)
         return out
 
-    def _ruled_out(self, text, folded, offsets, toks, words, joins, i, j) -> bool:
+    def _ruled_out(self, sid, text, folded, offsets, toks, words, i, j) -> bool:
         """Whether the alias ``words[i:j]`` names something else in this place."""
         before, after = folded[toks[i][1] - 1 : toks[i][1]], folded[toks[j - 1][2] :][:1]
         if before == "{" and after == "}":
             return True  # a markup artefact ("{html}"), not prose
-        if "certified" in words[max(0, i - 2) : i]:
-            return True  # "AWS Certified Data Analytics": the name of a certificate
-        if j - i == 1 and words[i] in rules().vendor_words and j < len(toks) and joins[i]:
+        if "certified" in words[max(0, i - 2) : i] and self._category.get(sid) != "cloud-devops":
+            return True  # "AWS Certified Data Analytics": a certificate's name, not a skill
+        gap = text[offsets[toks[i][2] - 1] + 1 : offsets[toks[j][1]]] if j < len(toks) else ""
+        if j - i == 1 and words[i] in rules().vendor_words and gap and not gap.strip(" \t"):
             nxt = text[offsets[toks[j][1]]]
             # "Apache Trafodion", "Oracle NoSQL": another product of the vendor
             return nxt.isalpha() and nxt.isupper()
@@ -305,7 +306,7 @@ class Extractor:
         elif size == 1 and (key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)):
             base = 0.75
         category = self._category.get(sid, "")
-        if category == "language" and _neighbour(text, end, 1) == ":":
+        if kind == "syllabus" and category == "language" and _neighbour(text, end, 1) == ":":
             return 0.0  # a field label: "Tiếng Anh: Software Engineering"
         if sid in ctx.generic_skills:
             if kind == "syllabus" and zone != "outcomes":

@@ -82,7 +82,7 @@ class ContextRules:
         self.vendor_words = frozenset(data["vendor_words"])
         self.weak_aliases = frozenset(data["weak_aliases"])
         self.syllabus_weak_aliases = frozenset(data["syllabus_weak_aliases"])
-        self.testing_cues = frozenset(data["testing_cues"])
+        self.testing_cues = tuple(data["testing_cues"])
         self.testing_variants = dict(data["testing_variants"])
         self.collocations = {
             key: (
@@ -136,7 +136,7 @@ class ContextRules:
         """In a sentence about testing, "mobile" is mobile testing and "security" security
         testing ("testing Web Services and Mobile Applications")."""
         variant = self.testing_variants.get(sid)
-        if variant is None or not set(_WORD_RE.findall(folded_sentence)) & self.testing_cues:
+        if variant is None or not self.clause_has(folded_sentence, self.testing_cues):
             return sid
         return variant
 

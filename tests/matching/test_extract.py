@@ -338,3 +338,21 @@ def test_testing_a_mobile_app_is_mobile_testing(ex):
 def test_unknown_kind_is_refused(ex):
     with pytest.raises(ValueError):
         ex.extract("Python", "cv")
+
+
+def test_context_rules_keep_what_postings_really_ask(ex):
+    def found(text):
+        return ids(ex, text)
+
+    # a language heading in a posting is a requirement, not a course-name field
+    assert "english" in found("Tiếng Anh: đọc hiểu tài liệu chuyên ngành tốt")
+    # a vendor name is its product unless another capitalised name continues it
+    assert "oracle" in found("Cơ sở dữ liệu Oracle/MySQL")
+    assert "oracle" in found("Strong SQL, especially Oracle\nStrong Java")
+    assert "oracle" not in found("Oracle NoSQL Database, Apache Trafodion")
+    # "kiểm soát" is not testing: security stays security
+    assert "security" in found("Hiểu rõ bảo mật API, kiểm soát session/token.")
+    assert "security-testing" in found("Experience with Security or Performance testing.")
+    # a certificate names its platform (a skill) and a role (not one)
+    text = "Certifications: Microsoft Certified: Azure Developer, AWS Certified Data Analytics"
+    assert "azure" in found(text) and "data-analysis" not in found(text)
