@@ -318,6 +318,8 @@ class Extractor:
         before = fold(text[lo:start])
         if sid in ctx.field_skills and ctx.clause_has(before, ctx.field_cues):
             return 0.0  # "tốt nghiệp chuyên ngành CNTT": a degree, not a skill
+        if kind == "syllabus" and ctx.clause_has(before, ctx.prerequisite_cues):
+            return 0.0  # "Học phần tiên quyết: Lập trình hướng đối tượng": another course
         if kind == "syllabus":
             if category == "domain" and ctx.clause_has(before, ctx.domain_example_cues):
                 base *= 0.5  # "ứng dụng trong các lĩnh vực như tài chính"

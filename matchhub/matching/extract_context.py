@@ -76,6 +76,7 @@ class ContextRules:
         self.field_cues = tuple(data["field_cues"])
         self.field_skills = frozenset(data["field_skills"])
         self.generic_skills = frozenset(data["generic_skills"])
+        self.prerequisite_cues = tuple(data["prerequisite_cues"])
         self.example_cues = tuple(data["example_cues"])
         self.domain_example_cues = tuple(data["domain_example_cues"])
         self.survey_categories = frozenset(data["survey_categories"])

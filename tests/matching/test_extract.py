@@ -356,3 +356,10 @@ def test_context_rules_keep_what_postings_really_ask(ex):
     # a certificate names its platform (a skill) and a role (not one)
     text = "Certifications: Microsoft Certified: Azure Developer, AWS Certified Data Analytics"
     assert "azure" in found(text) and "data-analysis" not in found(text)
+
+
+def test_a_prerequisite_is_another_course_and_analysing_a_thing_is_not_a_soft_skill(ex):
+    text = "HỌC PHẦN: Mạng\n# 3. mục tiêu\nHọc phần tiên quyết: Lập trình hướng đối tượng."
+    assert "oop" not in sug(ex, text)
+    assert "problem-solving" not in ids(ex, "CLO7 Có kỹ năng phân tích yêu cầu của hệ thống")
+    assert "problem-solving" in ids(ex, "Có kỹ năng phân tích, tư duy logic tốt")
