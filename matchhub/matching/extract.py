@@ -314,6 +314,8 @@ class Extractor:
             base = min(base, 0.6)
         if kind == "syllabus" and category == "transversal" and zone not in ("outcomes", "content"):
             return 0.0  # "tự học bắt buộc", "báo cáo tiến độ": the schedule, not an outcome
+        if kind == "syllabus" and category == "transversal" and zone == "content":
+            base *= 0.8  # a chapter list names activities ("thảo luận nhóm"), rarely outcomes
         lo, _ = sentences.bounds(start)
         before = fold(text[lo:start])
         if sid in ctx.field_skills and ctx.clause_has(before, ctx.field_cues):
