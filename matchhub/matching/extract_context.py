@@ -14,10 +14,14 @@ linguistic and structural, not per-text patches, and their word lists live in
   ("Công nghệ thông tin", "Computer Science") is an education requirement, not a skill;
 * **generic skills** (IT, computer science, teaching, Vietnamese, the teaching
   platform) count in a syllabus only where it states its objectives and outcomes;
-* **examples**: in a syllabus, a domain named as an application ("ứng dụng trong các
-  lĩnh vực như tài chính") is not taught;
+* **examples and prerequisites**: in a syllabus, a domain named as an application
+  ("ứng dụng trong các lĩnh vực như tài chính"), anything after "ví dụ" / "case
+  study", and the prerequisite courses are not taught;
+* **survey lists**: a syllabus sentence naming many products surveys them;
 * **weak aliases** (everyday words such as "báo cáo", "độc lập") are suggested but
-  never pre-ticked on their own.
+  pre-ticked only where a learning outcome ("CLO5 …") states them;
+* **testing variants**: "mobile" / "security" in a sentence about testing are
+  mobile / security testing.
 
 Everything is deterministic and O(length of the text).
 """
