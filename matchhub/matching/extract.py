@@ -188,7 +188,7 @@ class Extractor:
         if not text:
             return []
         ctx = rules()
-        zones = ctx.zones(text)
+        zones = ctx.zones(text, kind)
         sentences = Sentences(text)
         folded, offsets = fold_with_offsets(text)
         toks = token_spans(folded)

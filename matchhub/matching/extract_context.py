@@ -70,7 +70,7 @@ class ContextRules:
 
     def __init__(self, data: dict):
         self.zone_words = [
-            (name, float(spec["weight"]), tuple(spec["words"]))
+            (name, float(spec["weight"]), tuple(spec["words"]), frozenset(spec["kinds"]))
             for name, spec in data["zones"].items()
             if isinstance(spec, dict)
         ]
@@ -99,17 +99,18 @@ class ContextRules:
             if isinstance(spec, dict)
         }
 
-    def zones(self, text: str) -> Zones:
-        """Split ``text`` at its headings. Text before the first heading (a title, a
-        posting without headings) counts as outcomes; a markdown heading that names no
-        known zone also resets to outcomes, a colon line that names none changes nothing."""
+    def zones(self, text: str, kind: str = "syllabus") -> Zones:
+        """Split ``text`` (a text of ``kind``) at its headings. Text before the first
+        heading (a title, a posting without headings) counts as outcomes; a markdown
+        heading that names no zone of this kind also resets to outcomes, a colon line
+        that names none changes nothing."""
         starts, names, weights = [0], ["outcomes"], [1.0]
         for m in _HEADING_RE.finditer(text):
             line = m.group(1)
             key = " " + fold(line.lstrip("#").rstrip(":")) + " "
             found = None
-            for name, weight, words in self.zone_words:
-                if any(f" {w} " in key for w in words):
+            for name, weight, words, kinds in self.zone_words:
+                if kind in kinds and any(f" {w} " in key for w in words):
                     found = (name, weight)
                     break
             if found is None:

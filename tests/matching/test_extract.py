@@ -363,3 +363,11 @@ def test_a_prerequisite_is_another_course_and_analysing_a_thing_is_not_a_soft_sk
     assert "oop" not in sug(ex, text)
     assert "problem-solving" not in ids(ex, "CLO7 Có kỹ năng phân tích yêu cầu của hệ thống")
     assert "problem-solving" in ids(ex, "Có kỹ năng phân tích, tư duy logic tốt")
+
+
+def test_syllabus_zones_do_not_apply_to_a_cv(ex):
+    cv = "Thông tin chung:\nThành thạo Python và SQL.\nQuyền lợi mong muốn:\nDu lịch"
+    assert {"python", "sql"} <= set(ids(ex, cv))
+    assert "hospitality" not in ids(ex, cv)  # the benefits zone applies to every kind of text
+    syllabus = "# Thông tin chung về học phần\nPython"
+    assert "python" not in {m.skill_id for m in ex.extract(syllabus, "syllabus")}
