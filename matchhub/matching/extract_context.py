@@ -1,0 +1,212 @@
+"""Where a skill mention sits in a text, and how much to trust it there.
+
+The extractor finds aliases; these rules decide what each find is worth. A real
+syllabus names its lecturers' titles ("TS."), its prerequisites, its textbooks and
+its teaching platform as well as what it teaches, and a posting names the degree's
+field, the company and the benefits as well as what it asks for. The rules here are
+linguistic and structural, not per-text patches, and their word lists live in
+``matchhub/data/extract_context.json``:
+
+* **zones**: a heading ("# 7. học liệu", "Quyền lợi:") sets a weight for what
+  follows, 0 for lecturers and benefits, low for references, schedule and
+  assessment, full for objectives, outcomes, summary and requirements;
+* **field of study**: after "tốt nghiệp chuyên ngành" / "degree in" a field
+  ("Công nghệ thông tin", "Computer Science") is an education requirement, not a skill;
+* **generic skills** (IT, computer science, teaching, Vietnamese, the teaching
+  platform) count in a syllabus only where it states its objectives and outcomes;
+* **examples and prerequisites**: in a syllabus, a domain named as an application
+  ("ứng dụng trong các lĩnh vực như tài chính"), anything after "ví dụ" / "case
+  study", and the prerequisite courses are not taught;
+* **survey lists**: a syllabus sentence naming many products surveys them;
+* **weak aliases** (everyday words such as "báo cáo", "độc lập") are suggested but
+  pre-ticked only where a learning outcome ("CLO5 …") states them;
+* **testing variants**: "mobile" / "security" in a sentence about testing are
+  mobile / security testing.
+
+Everything is deterministic and O(length of the text).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from matchhub.matching.text import fold
+
+__all__ = ["ContextRules", "Sentences", "Zones", "rules"]
+
+_DATA = Path(__file__).resolve().parent.parent / "data" / "extract_context.json"
+#: A heading: a markdown line, or a short line that ends with a colon.
+_HEADING_RE = re.compile(r"^[ \t]*(#+[^\n]*|[^\n:]{2,60}:)[ \t]*$", re.MULTILINE)
+#: Where a sentence ends: ".", "!", "?", ";" before a space or line end, or a line break.
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
+_EVIDENCE_MAX = 220
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z0-9]+")
+#: A syllabus line that states a course learning outcome ("CLO3 …", "CLO 1.2: …").
+_OUTCOME_LINE_RE = re.compile(r"^\s*(?:CLO|CĐR|PLO)\s*\d", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Zones:
+    """The zone of every offset of one text: ``starts`` sorted, ``names``/``weights`` aligned."""
+
+    starts: tuple[int, ...]
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+
+    def at(self, pos: int) -> tuple[str, float]:
+        """(zone name, weight) at offset ``pos``. O(log headings)."""
+        k = bisect_right(self.starts, pos) - 1
+        return self.names[k], self.weights[k]
+
+
+class ContextRules:
+    """The context word lists, folded once; see the module docstring for what they mean."""
+
+    def __init__(self, data: dict):
+        self.zone_words = [
+            (name, float(spec["weight"]), tuple(spec["words"]), frozenset(spec["kinds"]))
+            for name, spec in data["zones"].items()
+            if isinstance(spec, dict)
+        ]
+        self.prose = {k: frozenset(v) for k, v in data["prose"].items() if k != "about"}
+        self.academic_titles = frozenset(data["academic_titles"])
+        self.title_leads = tuple(data["title_leads"])
+        self.field_cues = tuple(data["field_cues"])
+        self.field_skills = frozenset(data["field_skills"])
+        self.generic_skills = frozenset(data["generic_skills"])
+        self.prerequisite_cues = tuple(data["prerequisite_cues"])
+        self.example_cues = tuple(data["example_cues"])
+        self.domain_example_cues = tuple(data["domain_example_cues"])
+        self.survey_categories = frozenset(data["survey_categories"])
+        self.vendor_words = frozenset(data["vendor_words"])
+        self.weak_aliases = frozenset(data["weak_aliases"])
+        self.syllabus_weak_aliases = frozenset(data["syllabus_weak_aliases"])
+        self.testing_cues = tuple(data["testing_cues"])
+        self.testing_variants = dict(data["testing_variants"])
+        self.collocations = {
+            key: (
+                tuple(tuple(w.split()) for w in spec.get("before", ())),
+                tuple(tuple(w.split()) for w in spec.get("after", ())),
+                spec.get("instead"),
+            )
+            for key, spec in data["collocations"].items()
+            if isinstance(spec, dict)
+        }
+
+    def zones(self, text: str, kind: str = "syllabus") -> Zones:
+        """Split ``text`` (a text of ``kind``) at its headings. Text before the first
+        heading (a title, a posting without headings) counts as outcomes; a markdown
+        heading that names no zone of this kind also resets to outcomes, a colon line
+        that names none changes nothing."""
+        starts, names, weights = [0], ["outcomes"], [1.0]
+        for m in _HEADING_RE.finditer(text):
+            line = m.group(1)
+            key = " " + fold(line.lstrip("#").rstrip(":")) + " "
+            found = None
+            for name, weight, words, kinds in self.zone_words:
+                if kind in kinds and any(f" {w} " in key for w in words):
+                    found = (name, weight)
+                    break
+            if found is None:
+                if not line.startswith("#"):
+                    continue
+                found = ("outcomes", 1.0)
+            starts.append(m.start())
+            names.append(found[0])
+            weights.append(found[1])
+        return Zones(tuple(starts), tuple(names), tuple(weights))
+
+    def collocation(self, key: str, before: list[str], after: list[str]) -> tuple[bool, str | None]:
+        """Whether the words around alias ``key`` give it another meaning, and which skill
+        (if any) the longer phrase means. ``before`` ends right before the alias,
+        ``after`` starts right after it; both folded tokens."""
+        spec = self.collocations.get(key)
+        if spec is None:
+            return False, None
+        befores, afters, instead = spec
+        for words in befores:
+            if len(words) <= len(before) and tuple(before[len(before) - len(words) :]) == words:
+                return True, instead
+        for words in afters:
+            if tuple(after[: len(words)]) == words:
+                return True, instead
+        return False, None
+
+    def testing_variant(self, sid: str, folded_sentence: str) -> str:
+        """In a sentence about testing, "mobile" is mobile testing and "security" security
+        testing ("testing Web Services and Mobile Applications")."""
+        variant = self.testing_variants.get(sid)
+        if variant is None or not self.clause_has(folded_sentence, self.testing_cues):
+            return sid
+        return variant
+
+    def surveys(self, listed: list[tuple[tuple[int, int], str]], text: str) -> set:
+        """The ``(sentence bounds, skill id)`` pairs of ``listed`` that sit in a survey list:
+        a syllabus sentence outside its outcomes that names five products or more, or
+        three among many other capitalised names ("Wide column: Azure Cosmos DB Accumulo
+        Cassandra Scylla HBase") surveys them rather than teaching each one."""
+        per: dict[tuple[int, int], set[str]] = {}
+        for bounds, sid in listed:
+            per.setdefault(bounds, set()).add(sid)
+        crowded = {
+            b
+            for b, ids in per.items()
+            if len(ids) >= 5 or (len(ids) >= 3 and _capitalised(text[b[0] : b[1]]) >= 6)
+        }
+        return {(b, sid) for b, sid in listed if b in crowded}
+
+    def clause_has(self, folded_clause: str, cues: tuple[str, ...]) -> bool:
+        """Whether a folded clause holds one of ``cues`` as whole words."""
+        padded = " " + " ".join(_WORD_RE.findall(folded_clause)) + " "
+        return any(f" {c} " in padded for c in cues)
+
+
+def _capitalised(sentence: str) -> int:
+    """How many capitalised ASCII words a sentence has: product names, in a syllabus."""
+    return len(_CAPITALISED_RE.findall(sentence))
+
+
+class Sentences:
+    """The sentences of one text, found once: :meth:`bounds` is O(log sentences)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        ends = [(m.start() + (0 if m.group() == "\n" else 1), m.end())
+                for m in _SENTENCE_END_RE.finditer(text)]  # fmt: skip
+        self._his = [hi for hi, _ in ends] + [len(text)]
+        self._los = [0] + [lo for _, lo in ends]
+
+    def bounds(self, start: int) -> tuple[int, int]:
+        """``(lo, hi)`` of the sentence holding offset ``start``."""
+        k = bisect_right(self._los, start) - 1
+        return self._los[k], self._his[k]
+
+    def states_outcome(self, start: int) -> bool:
+        """Whether the sentence holding ``start`` is a course learning outcome ("CLO5 …")."""
+        lo, hi = self.bounds(start)
+        return bool(_OUTCOME_LINE_RE.match(self.text, lo, hi))
+
+    def evidence(self, start: int, end: int) -> str:
+        """The sentence that holds ``text[start:end]``, trimmed around it to a readable
+        length, white space collapsed."""
+        lo, hi = self.bounds(start)
+        prefix = suffix = ""
+        if hi - lo > _EVIDENCE_MAX:
+            half = (_EVIDENCE_MAX - (end - start)) // 2
+            lo2, hi2 = max(lo, start - half), min(hi, end + half)
+            prefix, suffix = ("… " if lo2 > lo else ""), (" …" if hi2 < hi else "")
+            lo, hi = lo2, hi2
+        return prefix + " ".join(self.text[lo:hi].split()) + suffix
+
+
+@lru_cache(maxsize=1)
+def rules() -> ContextRules:
+    """The shipped context rules (read once)."""
+    with open(_DATA, encoding="utf-8") as fh:
+        return ContextRules(json.load(fh))
