@@ -47,12 +47,24 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+# Babel's CLDR patterns read "02:20:00 6 thg 8, 2026" in Vietnamese; offices write
+# day/month/year and hours:minutes, so the patterns are set per language here.
+_DATE_PATTERNS = {
+    "vi": ("dd/MM/yyyy", "dd/MM/yyyy HH:mm"),
+    "en": ("MMM d, yyyy", "MMM d, yyyy, HH:mm"),
+}
+
+
 def _fmt_date(value: date | datetime | None, format: str = "medium") -> str:
+    """A date as dd/mm/yyyy (a date and time as dd/mm/yyyy HH:mm, in Vietnam's time) in
+    Vietnamese, "Aug 6, 2026" in English. ``format`` is kept for the templates that pass
+    one; "short" and "medium" read the same."""
     if value is None:
         return ""
+    day, moment = _DATE_PATTERNS.get(str(get_locale()), _DATE_PATTERNS["vi"])
     if isinstance(value, datetime):
-        return format_datetime(value, format)
-    return format_date(value, format)
+        return format_datetime(value, moment)
+    return format_date(value, day)
 
 
 @lru_cache(maxsize=64)
