@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from matchhub.admin import bp
 from matchhub.audit_labels import action_kind_label, action_label, object_label
-from matchhub.services import auditlog
+from matchhub.services import auditlog, exports
 
 
 def _date(name: str) -> date | None:
@@ -52,6 +52,6 @@ def audit_export():
     data = auditlog.export_csv(current_user, _search())
     return Response(
         data,
-        mimetype="text/csv; charset=utf-8",
+        mimetype=exports.MIMETYPES["csv"],
         headers={"Content-Disposition": 'attachment; filename="matchhub-audit.csv"'},
     )

@@ -127,11 +127,7 @@ def import_template(fmt: str):
     headers = imports.template_headers(lang)
     rows = imports.template_rows(current_user.organization)
     name = f"matchhub-learners-{lang}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body = exports.to_xlsx(headers, rows, "learners")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    body, mimetype = exports.table_file(fmt, headers, rows, _("Learners"))
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"}
     )

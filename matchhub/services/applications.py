@@ -233,12 +233,6 @@ class Export:
     rows: int
 
 
-_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
 def export_pipeline(order: Order, user: User, fmt: str) -> Export:
     """The order's pipeline (shortlist and later stages) as CSV or XLSX; audited.
 
@@ -246,7 +240,7 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
     details appear only where the learner applied. Cells are formula-escaped by
     :mod:`matchhub.services.exports`.
     """
-    if fmt not in _FORMATS:
+    if fmt not in exports.MIMETYPES:
         raise ServiceError(_("Unknown export format."))
     apps = [
         a
@@ -296,13 +290,11 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
                 localities.name_of(lr.locality) if lr.locality else None,
                 lr.email if visible else None,
                 lr.phone if visible else None,
-                a.updated_at.date().isoformat(),
+                a.updated_at,
             ]
         )
-    if fmt == "csv":
-        data = exports.to_csv(headers, rows)
-    else:
-        data = exports.to_xlsx(headers, rows, _("Shortlist"))
+    # The sheet is named after the list, not the "Shortlist" button (same English word).
+    data, mimetype = exports.table_file(fmt, headers, rows, _("Pipeline"))
     audit.record(
         "pipeline.exported",
         actor=user,
@@ -314,7 +306,7 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
     )
     db.session.commit()
     return Export(
-        f"order-{order.id}-{today_in_vietnam().isoformat()}.{fmt}", _FORMATS[fmt], data, len(rows)
+        f"order-{order.id}-{today_in_vietnam().isoformat()}.{fmt}", mimetype, data, len(rows)
     )
 
 

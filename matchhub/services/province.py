@@ -530,11 +530,7 @@ def export_table(
     if table is None:
         return None
     name = f"matchhub-{key}-{filters.period}"
-    if fmt == "csv":
-        data, mime = exports.to_csv(table.headers, table.rows), "text/csv; charset=utf-8"
-    else:
-        data = exports.to_xlsx(table.headers, table.rows, table.title)
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data, mime = exports.table_file(fmt, table.headers, table.rows, table.title)
     audit.record(
         "export.province",
         actor=admin,
