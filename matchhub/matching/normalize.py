@@ -38,6 +38,7 @@ from matchhub.matching.variants import (
     filler_variants,
     js_variant,
     plural,
+    rephrase,
     role_variant,
     singular,
     skeleton,
@@ -45,7 +46,7 @@ from matchhub.matching.variants import (
     term_tokens,
     vendor_variant,
 )
-from matchhub.matching.wordlists import GENERIC_INSIDE, SPECIFICITY, VENDORS
+from matchhub.matching.wordlists import GENERIC_INSIDE, SPECIFICITY, VENDORS, WHOLE_TERMS
 
 __all__ = ["Normalized", "Normalizer", "derived_names", "term_tokens"]
 
@@ -194,13 +195,24 @@ class Normalizer:
             return sid, 1.0
         versionless = strip_versions(drop_durations(drop_inner_fillers(toks)))
         forms = [versionless, *filler_variants(versionless)]
+        # the term in the taxonomy's words ("xây dựng trang web" -> "phat trien web"),
+        # after the words as written and before their fillers are stripped
+        rephrased = rephrase(versionless)
+        if rephrased != versionless:
+            forms[1:1] = [rephrased]
+            forms += [f for f in filler_variants(rephrased) if f not in forms]
+        swappable = len(versionless) == 2 and "".join(versionless).isascii()
         for form in forms:
+            whole = WHOLE_TERMS.get(" ".join(form))
             for cand in (
                 form,
+                tuple(whole.split()) if whole else None,
                 singular(form),
                 plural(form),
                 js_variant(form),
                 role_variant(form),
+                # two English words the other way round: "c objective", "test unit"
+                form[::-1] if form == versionless and swappable else None,
                 # not once a suffix went: "ms windows [server]" is not "microsoft windows"
                 vendor_variant(form) if form == versionless[-len(form) :] else None,
             ):
@@ -208,9 +220,12 @@ class Normalizer:
                     sid = self.lookup(" ".join(cand))
                     if sid:
                         return sid, 0.95
-        sid, score = self._typo(forms[-1])
-        if sid:
-            return sid, score
+        shortest = filler_variants(versionless)[-1:] or [versionless]
+        for form in (shortest[0], singular(shortest[0])):
+            # a typo and a plural at once: "boostraps"
+            sid, score = self._typo(form, term) if form else (None, 0.0)
+            if sid:
+                return sid, score
         if any(t not in self._vocab_set for t in versionless) and len(versionless) > 1:
             for form in forms:
                 sid = self._skeletons.get(skeleton(" ".join(form)))
@@ -225,7 +240,10 @@ class Normalizer:
         # skills inside a longer phrase: from the words as written (a corrected
         # word may be a real word pulled onto a product name, "informatics")
         written = accented(term)
-        return self._inside(versionless, written if len(written) == len(toks) else ())
+        sid, score = self._inside(versionless, written if len(written) == len(toks) else ())
+        if sid is None and rephrased != versionless:
+            sid, score = self._inside(rephrased)
+        return sid, score
 
     def _correct_words(self, toks: tuple[str, ...]) -> tuple[str, ...]:
         """Replace each unknown word by the one alias word within one edit (two for
@@ -248,15 +266,18 @@ class Normalizer:
                 out[i] = words[0]
         return tuple(out)
 
-    def _typo(self, toks: tuple[str, ...]) -> tuple[str | None, float]:
+    def _typo(self, toks: tuple[str, ...], term: str = "") -> tuple[str | None, float]:
         """One alias within a small edit distance of the whole term, and one skill.
 
         One edit (two for a single long word); the first letter must agree: a typo
         rarely hits it, while "java structure" / "data structure" differ exactly there.
-        Words of a multi-word term are corrected one by one in ``_correct_words``.
+        Never on a short key (one edit from "Go" is "Git"); a four-letter key only by
+        swapping two neighbours, and not when ``term`` (as written) is in capitals: an
+        acronym is spelt on purpose ("CNCP" is not "CCNP"). Words of a multi-word term
+        are corrected in ``_correct_words``.
         """
         key = "".join(toks)
-        if len(key) == self.TYPO_MIN_LEN - 1 and key.isalpha():
+        if len(key) == self.TYPO_MIN_LEN - 1 and key.isalpha() and not term.isupper():
             # a swap of two neighbours keeps every letter ("hmtl"), unlike a
             # changed letter ("work" / "word")
             swaps = {

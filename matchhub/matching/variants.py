@@ -17,6 +17,7 @@ from matchhub.matching.wordlists import (
     DURATION_UNITS,
     GENERIC_DERIVED,
     INNER_FILLERS,
+    PHRASINGS,
     PREFIXES,
     ROLE_NOUNS,
     SUFFIXES,
@@ -222,3 +223,32 @@ def js_variant(toks: tuple[str, ...]) -> tuple[str, ...] | None:
     if len(toks) == 1 and len(last) >= 3 and last.isalpha():
         return (last, "js")
     return None
+
+
+def _phrasing_index() -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+    """Phrasings as (phrase tokens, replacement tokens), by first token, longest first."""
+    grouped: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for phrase, replacement in PHRASINGS.items():
+        toks = tuple(phrase.split())
+        grouped.setdefault(toks[0], []).append((toks, tuple(replacement.split())))
+    return {k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in grouped.items()}
+
+
+_PHRASING_INDEX = _phrasing_index()
+
+
+def rephrase(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """The term in the taxonomy's words: each phrase of ``PHRASINGS`` replaced, longest
+    first, left to right ("xay dung trang web" -> "phat trien web"). O(len(toks))."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        for phrase, replacement in _PHRASING_INDEX.get(toks[i], ()):
+            if toks[i : i + len(phrase)] == phrase:
+                out.extend(replacement)
+                i += len(phrase)
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    return tuple(out)

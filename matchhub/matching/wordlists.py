@@ -21,6 +21,7 @@ __all__ = [
     "SUFFIXES",
     "VENDORS",
     "VENDOR_ABBREVIATIONS",
+    "WHOLE_TERMS",
 ]
 
 PATH = Path(__file__).resolve().parents[1] / "data" / "normalize_words.json"
@@ -45,4 +46,6 @@ INNER_FILLERS: frozenset[str] = frozenset(_DOC["inner_fillers"]["words"])
 VENDOR_ABBREVIATIONS: dict[str, str] = dict(_DOC["vendor_abbreviations"]["map"])
 #: Vietnamese and English ways of saying a skill's words ("trang web" for "web",
 #: "xay dung" for "phat trien"): phrase -> the words the taxonomy uses
-PHRASINGS: dict[str, str] = dict(_DOC.get("phrasings", {}).get("map", {}))
+PHRASINGS: dict[str, str] = dict(_DOC["phrasings"]["map"])
+#: whole terms too vague for an alias in prose but clear in a skill list ("web")
+WHOLE_TERMS: dict[str, str] = dict(_DOC["whole_terms"]["map"])
