@@ -193,14 +193,15 @@ class Normalizer:
         sid = self.lookup(" ".join(toks))
         if sid:
             return sid, 1.0
-        versionless = strip_versions(drop_durations(drop_inner_fillers(toks)))
+        plain = drop_durations(drop_inner_fillers(toks))
+        versionless = strip_versions(plain)
         forms = [versionless, *filler_variants(versionless)]
-        # the term in the taxonomy's words ("xây dựng trang web" -> "phat trien web"),
-        # after the words as written and before their fillers are stripped
-        rephrased = rephrase(versionless)
+        # the term in the taxonomy's words ("xây dựng trang web" -> "phat trien web")
+        # first, then the words as written, then either without fillers; read with
+        # its versions, which may name an edition ("windows 2008" is the server)
+        rephrased = strip_versions(rephrase(plain))
         if rephrased != versionless:
-            forms[1:1] = [rephrased]
-            forms += [f for f in filler_variants(rephrased) if f not in forms]
+            forms = [rephrased, *filler_variants(rephrased), *forms]
         swappable = len(versionless) == 2 and "".join(versionless).isascii()
         for form in forms:
             whole = WHOLE_TERMS.get(" ".join(form))

@@ -459,6 +459,11 @@ def test_phrasings_never_rewrite_a_term_that_is_an_alias():
     # Windows and Windows Server stay two skills, however they are written
     assert norm.normalize("win server 2012").skill_id == "windows-server"
     assert norm.normalize("win 7").skill_id == "windows"
+    # a release only the server edition had names the server: related, never merged
+    assert norm.normalize("Windows 2008 R2").skill_id == "windows-server"
+    assert norm.normalize("window 2003").skill_id == "windows-server"
+    assert norm.normalize("Windows 2000").skill_id == "windows"
+    assert norm.normalize("Windows 10").skill_id == "windows"
 
 
 def test_web_alone_is_not_an_alias_the_extractor_would_find():
