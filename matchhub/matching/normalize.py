@@ -204,7 +204,9 @@ class Normalizer:
             forms = [rephrased, *filler_variants(rephrased), *forms]
         swappable = len(versionless) == 2 and "".join(versionless).isascii()
         for form in forms:
-            whole = WHOLE_TERMS.get(" ".join(form))
+            # only what ends the term: "web" in "quản trị web", not in "web server"
+            ends = form[-1] in (versionless[-1], rephrased[-1])
+            whole = WHOLE_TERMS.get(" ".join(form)) if ends else None
             for cand in (
                 form,
                 tuple(whole.split()) if whole else None,

@@ -443,6 +443,11 @@ def test_short_names_stay_themselves():
         ("c objective", "objective-c"),  # two English words reversed
         ("test unit", "unit-testing"),
         ("win xp", "windows"),
+        ("làm việc theo đội nhóm", "teamwork"),
+        ("làm việc tập thể", "teamwork"),
+        ("kỹ năng vi tính", "ms-office"),
+        ("mạng máy vi tính", "networking"),  # "máy vi tính" is a computer, not office
+        ("thiết kế giao diện website", "web-design"),
     ],
 )
 def test_common_vietnamese_and_english_phrasings(norm, term, skill_id):
@@ -472,5 +477,8 @@ def test_web_alone_is_not_an_alias_the_extractor_would_find():
     norm = Normalizer.default()
     assert norm.normalize("web").skill_id == "web-development"
     assert norm.lookup("web") is None
+    # only as the end of a term: a web server is not web development
+    assert norm.normalize("web server").skill_id != "web-development"
+    assert norm.normalize("quản trị website").skill_id == "web-development"
     found = [m.skill_id for m in Extractor(norm).extract("Công ty có website và app riêng.")]
     assert "web-development" not in found
