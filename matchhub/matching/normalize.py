@@ -22,7 +22,7 @@ Results are cached per normaliser, so a cohort's repeated terms cost a dict hit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -195,36 +195,23 @@ class Normalizer:
             return sid, 1.0
         plain = drop_durations(drop_inner_fillers(toks))
         versionless = strip_versions(plain)
-        forms = [versionless, *filler_variants(versionless)]
+        stripped = filler_variants(versionless)
+        forms = [versionless, *stripped]
         # the term in the taxonomy's words ("xây dựng trang web" -> "phat trien web")
         # first, then the words as written, then either without fillers; read with
         # its versions, which may name an edition ("windows 2008" is the server)
-        rephrased = strip_versions(rephrase(plain))
+        rephrased = rephrase(plain)
+        rephrased = versionless if rephrased is plain else strip_versions(rephrased)
         if rephrased != versionless:
             forms = [rephrased, *filler_variants(rephrased), *forms]
-        swappable = len(versionless) == 2 and "".join(versionless).isascii()
         for form in forms:
-            # only what ends the term: "web" in "quản trị web", not in "web server"
-            ends = form[-1] in (versionless[-1], rephrased[-1])
-            whole = WHOLE_TERMS.get(" ".join(form)) if ends else None
-            for cand in (
-                form,
-                tuple(whole.split()) if whole else None,
-                singular(form),
-                plural(form),
-                js_variant(form),
-                role_variant(form),
-                # two English words the other way round: "c objective", "test unit"
-                form[::-1] if form == versionless and swappable else None,
-                # not once a suffix went: "ms windows [server]" is not "microsoft windows"
-                vendor_variant(form) if form == versionless[-len(form) :] else None,
-            ):
+            for cand in self._variants(form, toks, versionless, rephrased):
                 if cand and cand != toks:
                     sid = self.lookup(" ".join(cand))
                     if sid:
                         return sid, 0.95
-        shortest = filler_variants(versionless)[-1:] or [versionless]
-        for form in (shortest[0], singular(shortest[0])):
+        shortest = stripped[-1] if stripped else versionless
+        for form in (shortest, singular(shortest)):
             # a typo and a plural at once: "boostraps"
             sid, score = self._typo(form, term) if form else (None, 0.0)
             if sid:
@@ -247,6 +234,31 @@ class Normalizer:
         if sid is None and rephrased != versionless:
             sid, score = self._inside(rephrased)
         return sid, score
+
+    @staticmethod
+    def _variants(
+        form: tuple[str, ...],
+        toks: tuple[str, ...],
+        versionless: tuple[str, ...],
+        rephrased: tuple[str, ...],
+    ) -> Iterator[tuple[str, ...] | None]:
+        """The spellings of one form to look up, strictest first; lazy, since most
+        terms hit on the form itself."""
+        yield form
+        # only what ends the term: "web" in "quản trị web", not in "web server"
+        if form[-1] in (versionless[-1], rephrased[-1]):
+            whole = WHOLE_TERMS.get(" ".join(form))
+            yield tuple(whole.split()) if whole else None
+        yield singular(form)
+        yield plural(form)
+        yield js_variant(form)
+        yield role_variant(form)
+        if form == versionless and len(form) == 2 and "".join(form).isascii():
+            # two English words the other way round: "c objective", "test unit"
+            yield form[::-1]
+        if form == versionless[-len(form) :]:
+            # not once a suffix went: "ms windows [server]" is not "microsoft windows"
+            yield vendor_variant(form)
 
     def _correct_words(self, toks: tuple[str, ...]) -> tuple[str, ...]:
         """Replace each unknown word by the one alias word within one edit (two for
@@ -317,9 +329,10 @@ class Normalizer:
         """
         if len(toks) < 2:
             return None, 0.0
-        if len(strip_versions(toks)) != len(toks):
+        unversioned = strip_versions(toks)
+        if len(unversioned) != len(toks):
             accented = ()
-        toks = strip_versions(toks)
+        toks = unversioned
         found: list[str] = []
         vendor_at = -1  # index in found of a bare vendor name ("oracle", "sap")
         i = 0

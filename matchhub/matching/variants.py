@@ -31,6 +31,9 @@ _VERSION_RE = re.compile(
     r"^(?:v?\d+(?:\.\d+)*[a-z]?|r\d|\d+r\d|\d+k\d*|cs\d*|cc|sp\d|x\d*|[a-z]\d|\d+x|lts)$"
 )
 _TRAILING_DIGITS_RE = re.compile(r"^([a-z][a-z.+#-]*?[a-z+#])\d+(?:\.\d+)*$")
+#: the version tokens without a digit: a term with neither keeps every token
+_DIGIT_RE = re.compile(r"\d")
+_VERSION_WORDS = frozenset({"cc", "cs", "x", "lts"})
 
 
 @lru_cache(maxsize=65536)
@@ -41,6 +44,8 @@ def term_tokens(term: str) -> tuple[str, ...]:
 
 def strip_versions(toks: tuple[str, ...]) -> tuple[str, ...]:
     """Drop version tokens and digits glued to a word (``php7``, ``laravel5``)."""
+    if _VERSION_WORDS.isdisjoint(toks) and not _DIGIT_RE.search(" ".join(toks)):
+        return toks  # the common case, in two C calls
     out = []
     for i, tok in enumerate(toks):
         if i > 0 and _VERSION_RE.match(tok):
@@ -169,6 +174,8 @@ def plural(toks: tuple[str, ...]) -> tuple[str, ...] | None:
 
 def drop_durations(toks: tuple[str, ...]) -> tuple[str, ...]:
     """The term without "<number> năm/years" ("kinh nghiệm 2 năm Java")."""
+    if DURATION_UNITS.isdisjoint(toks):  # the common case, at C speed
+        return toks
     out: list[str] = []
     i = 0
     while i < len(toks):
@@ -188,6 +195,8 @@ def drop_durations(toks: tuple[str, ...]) -> tuple[str, ...]:
 def drop_inner_fillers(toks: tuple[str, ...]) -> tuple[str, ...]:
     """The term without the function words of ``INNER_FILLERS``, and with a
     spelt-out dot read as the dot ("asp dot net" is "asp.net")."""
+    if INNER_FILLERS.isdisjoint(toks) and "dot" not in toks:  # the common case
+        return toks
     out = tuple(
         t
         for i, t in enumerate(toks)
@@ -235,11 +244,15 @@ def _phrasing_index() -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]]
 
 
 _PHRASING_INDEX = _phrasing_index()
+_PHRASING_FIRST = frozenset(_PHRASING_INDEX)
 
 
 def rephrase(toks: tuple[str, ...]) -> tuple[str, ...]:
     """The term in the taxonomy's words: each phrase of ``PHRASINGS`` replaced, longest
-    first, left to right ("xay dung trang web" -> "phat trien web"). O(len(toks))."""
+    first, left to right ("xay dung trang web" -> "phat trien web"). ``toks`` itself
+    when nothing applies, which callers test by identity. O(len(toks))."""
+    if _PHRASING_FIRST.isdisjoint(toks):
+        return toks
     out: list[str] = []
     i = 0
     while i < len(toks):
@@ -251,4 +264,4 @@ def rephrase(toks: tuple[str, ...]) -> tuple[str, ...]:
         else:
             out.append(toks[i])
             i += 1
-    return tuple(out)
+    return tuple(out) if out != list(toks) else toks
