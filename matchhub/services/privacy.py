@@ -24,8 +24,10 @@ from werkzeug.security import check_password_hash
 
 from matchhub.extensions import db
 from matchhub.models import (
+    ERASED_NAME,
     Application,
     ApplicationEvent,
+    ApplicationStatus,
     AuditEvent,
     Learner,
     LearnerSkill,
@@ -46,9 +48,6 @@ CONSENT_PURPOSES = {
         "so that they can invite me to jobs, internships and training"
     ),
 }
-#: Shown instead of a deleted learner's name wherever an anonymous row still appears.
-ERASED_NAME = "—"
-
 
 def purpose_text(key: str | None) -> str:
     """The translated purpose of a stored consent key ("" when none)."""
@@ -206,6 +205,23 @@ def export_data(learner: Learner, user: User) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+def _close_applications(learner_id: int) -> None:
+    # An application still under way ends as withdrawn: nobody can move an erased
+    # person to interview or hire. Hired and rejected ones keep their stage, so the
+    # placement statistics stay right.
+    db.session.execute(
+        sa.update(Application)
+        .where(
+            Application.learner_id == learner_id,
+            Application.status.not_in(
+                (ApplicationStatus.HIRED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
+            ),
+        )
+        .values(status=ApplicationStatus.WITHDRAWN, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def delete_account(learner: Learner, user: User, password: str) -> None:
     """Erase the learner's personal data and delete their login, after checking the password.
 
@@ -233,6 +249,13 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     learner.skills = []
     learner.user_id = None
     app_ids = sa.select(Application.id).where(Application.learner_id == learner_id)
+    _close_applications(learner_id)
+    # The enterprises' notices about these applications carry the learner's name.
+    db.session.execute(
+        sa.delete(Notification)
+        .where(Notification.payload["application_id"].as_integer().in_(app_ids))
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         sa.update(Application)
         .where(Application.learner_id == learner_id)
