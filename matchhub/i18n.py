@@ -12,6 +12,7 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
+    format_time,
     get_locale,
     get_translations,
 )
@@ -67,6 +68,11 @@ def _fmt_date(value: date | datetime | None, format: str = "medium") -> str:
     return format_date(value, day)
 
 
+def _fmt_time(value: datetime | None) -> str:
+    """The hour and minute of ``value`` in Vietnam's time, 24-hour clock in both languages."""
+    return "" if value is None else format_time(value, "HH:mm")
+
+
 @lru_cache(maxsize=64)
 def _number_pattern(format: str) -> numbers.NumberPattern:
     """``format`` parsed, once per worker: Babel parses a pattern string again on every
@@ -103,7 +109,7 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.filters.update(
-        date=_fmt_date, number=_fmt_number, percent=_fmt_percent, vnd=_fmt_vnd
+        date=_fmt_date, time=_fmt_time, number=_fmt_number, percent=_fmt_percent, vnd=_fmt_vnd
     )
     app.jinja_env.add_extension("jinja2.ext.do")
 

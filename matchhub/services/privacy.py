@@ -12,9 +12,10 @@ year) stay on an anonymised learner row. Data-subject requests are audited.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -40,6 +41,7 @@ from matchhub.models import (
 )
 from matchhub.services import ServiceError, audit, matching
 
+_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
 CONSENT_PURPOSE = "matching"
 CONSENT_PURPOSES = {
@@ -97,16 +99,23 @@ def withdraw_consent(learner: Learner, user: User) -> None:
 
 @dataclass(frozen=True)
 class ProfileView:
-    """One look at the learner's profile: which organisation, and when."""
+    """Looks at the learner's profile by one organisation on one day (Vietnam's calendar)."""
 
     organization: str
-    viewed_at: datetime
+    day: date
+    times: int
+    last_at: datetime
 
 
 def profile_views(learner: Learner, limit: int = 100) -> list[ProfileView]:
-    """Who viewed the learner's profile (organisation, time), newest first, from the audit log."""
+    """Who viewed the learner's profile, one line per organisation and day, newest first.
+
+    HR opening a candidate ten times in two minutes is one line saying "10 times",
+    not ten identical lines. Reads the audit log's most recent views (at most 50 per
+    line shown), so a long history costs no more than a page of it.
+    """
     rows = db.session.execute(
-        sa.select(Organization.name, AuditEvent.created_at)
+        sa.select(Organization.id, Organization.name, AuditEvent.created_at)
         .join(Organization, Organization.id == AuditEvent.organization_id)
         .where(
             AuditEvent.action == "profile.viewed",
@@ -114,9 +123,19 @@ def profile_views(learner: Learner, limit: int = 100) -> list[ProfileView]:
             AuditEvent.object_id == learner.id,
         )
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
+        .limit(limit * 50)
     )
-    return [ProfileView(name, at) for name, at in rows]
+    groups: dict[tuple[int, date], ProfileView] = {}
+    for org_id, name, at in rows:
+        key = (org_id, at.astimezone(_VIETNAM).date())
+        seen = groups.get(key)
+        if seen is None:
+            if len(groups) == limit:
+                continue  # older than every line shown; still count the lines' other views
+            groups[key] = ProfileView(name, key[1], 1, at)
+        else:
+            groups[key] = replace(seen, times=seen.times + 1)
+    return list(groups.values())
 
 
 def _iso(value: Any) -> Any:

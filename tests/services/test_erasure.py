@@ -77,3 +77,24 @@ def test_an_applicant_who_hides_later_is_on_the_page_and_in_the_export(client, c
     page = client.get(f"/enterprise/orders/{order.id}/pipeline").get_data(as_text=True)
     assert "Đỗ Thị Đã Nộp" in page
     assert "Đỗ Thị Đã Nộp" in _export_names(client, order)
+
+
+def test_who_viewed_my_profile_reads_one_line_per_organisation_and_day(client, ctx, login):
+    from matchhub.services import audit
+
+    org, other = make_org(name="Công ty Xem Nhiều"), make_org(name="Công ty Xem Một Lần")
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    for _ in range(10):
+        audit.record("profile.viewed", organization_id=org.id, obj=learner)
+    audit.record("profile.viewed", organization_id=other.id, obj=learner)
+    db.session.commit()
+    views = privacy.profile_views(learner)
+    assert sorted((v.organization, v.times) for v in views) == [
+        ("Công ty Xem Một Lần", 1),
+        ("Công ty Xem Nhiều", 10),
+    ]
+    login(user.email)
+    page = client.get("/learner/privacy").get_data(as_text=True)
+    listing = page.split('id="profile-views"', 1)[1].split("</ul>", 1)[0]
+    assert listing.count("Công ty Xem Nhiều") == 1 and "10 lượt xem" in listing
