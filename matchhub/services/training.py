@@ -172,6 +172,7 @@ def make_offer(college: Organization, user: User, order: Order, data: OfferInput
         seats=offer.seats,
         order=order.title,
         offer_id=offer.id,
+        order_id=order.id,
     )
     db.session.commit()
     return offer
@@ -239,5 +240,6 @@ def decide_offer(offer: TrainingOffer, user: User, accept: bool) -> None:
         org=offer.order.organization.name,
         order=offer.order.title,
         offer_id=offer.id,
+        order_id=offer.order_id,
     )
     db.session.commit()
