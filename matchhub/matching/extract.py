@@ -322,11 +322,18 @@ class Extractor:
             return 0.0  # "tốt nghiệp chuyên ngành CNTT": a degree, not a skill
         if kind == "syllabus" and ctx.clause_has(before, ctx.prerequisite_cues):
             return 0.0  # "Học phần tiên quyết: Lập trình hướng đối tượng": another course
+        cues = ctx.sense_cues.get(key)
+        # the sense shows in the words around, which in a chapter list are the lines
+        # next to it ("An ninh … Xác thực … Mã hóa"): a window, not the sentence
+        if cues and not ctx.clause_has(fold(text[max(0, start - 200) : end + 200]), cues):
+            base *= 0.6  # "mã hoá tiếng nói" is coding, not encryption
         if kind == "syllabus":
             if category == "domain" and ctx.clause_has(before, ctx.domain_example_cues):
                 base *= 0.5  # "ứng dụng trong các lĩnh vực như tài chính"
             elif ctx.clause_has(before, ctx.example_cues):
                 base *= 0.6  # "ví dụ: ứng dụng di động", "Case study: trí tuệ nhân tạo"
+            elif category == "domain" and ctx.is_setting(before):
+                base *= 0.6  # "dự báo trong tài chính": where it is applied, not taught
         return round(base * weight, 3)
 
     def _match_at(self, text, folded, offsets, toks, words, joins, i):
@@ -373,6 +380,8 @@ class Extractor:
         ambiguous = key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)
         if ambiguous and original == original.lower():
             return False
+        if key in rules().syllable_acronyms and not original.isupper():
+            return False  # "Phần Lan", "lan truyền": a Vietnamese syllable, not LAN
         if key in rules().academic_titles and not (
             original.isupper() and self._code_not_title(folded, words, i, fs, fe)
         ):

@@ -87,6 +87,10 @@ class ContextRules:
         self.vendor_words = frozenset(data["vendor_words"])
         self.weak_aliases = frozenset(data["weak_aliases"])
         self.syllabus_weak_aliases = frozenset(data["syllabus_weak_aliases"])
+        self.setting_prepositions = tuple(data["setting_prepositions"])
+        self.application_cues = tuple(data["application_cues"])
+        self.syllable_acronyms = frozenset(data["syllable_acronyms"])
+        self.sense_cues = {k: tuple(v) for k, v in data["sense_cues"].items() if k != "about"}
         self.testing_cues = tuple(data["testing_cues"])
         self.testing_variants = dict(data["testing_variants"])
         self.collocations = {
@@ -160,6 +164,23 @@ class ContextRules:
             if len(ids) >= 5 or (len(ids) >= 3 and _capitalised(text[b[0] : b[1]]) >= 6)
         }
         return {(b, sid) for b, sid in listed if b in crowded}
+
+    def is_setting(self, folded_before: str) -> bool:
+        """Whether a domain whose clause so far is ``folded_before`` is where something
+        is applied rather than what is taught: right after a preposition of place or
+        purpose ("Phân tích dự báo trong tài chính", "mô hình cho phân tích kinh
+        doanh"), or anywhere after "ứng dụng … trong" ("Ứng dụng phân tích dữ liệu lớn
+        trong an ninh mạng, phân tích mạng xã hội, … IoT")."""
+        words = _WORD_RE.findall(folded_before)
+        tail = " ".join(words[-2:])
+        if any(tail == p or tail.endswith(" " + p) for p in self.setting_prepositions):
+            return True
+        padded = " " + " ".join(words) + " "
+        for cue in self.application_cues:
+            k = padded.find(f" {cue} ")
+            if k >= 0 and any(f" {p} " in padded[k:] for p in self.setting_prepositions):
+                return True
+        return False
 
     def clause_has(self, folded_clause: str, cues: tuple[str, ...]) -> bool:
         """Whether a folded clause holds one of ``cues`` as whole words."""
