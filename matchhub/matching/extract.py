@@ -147,6 +147,7 @@ class Extractor:
         """Build the prose index from the normaliser's taxonomy."""
         self.normalizer = normalizer
         self._category = {skill.id: skill.category for skill in normalizer.taxonomy}
+        self._soft = {sid for sid, cat in self._category.items() if cat == "transversal"}
         index: dict[str, str] = {}
         surfaces: dict[str, set[str]] = {}
         for skill in normalizer.taxonomy:
@@ -235,7 +236,7 @@ class Extractor:
             i = j
         if kind == "syllabus":
             out = self._surveys(out, zones, sentences)
-        return out
+        return _glosses(text, out, self._soft)
 
     def _ruled_out(self, sid, text, folded, offsets, toks, words, i, j) -> bool:
         """Whether the alias ``words[i:j]`` names something else in this place."""
@@ -302,7 +303,8 @@ class Extractor:
         if key in ctx.weak_aliases or (kind == "syllabus" and key in ctx.syllabus_weak_aliases):
             # an everyday word counts when a learning outcome states it ("CLO5 … chịu
             # trách nhiệm"), not when the prose merely uses it ("báo cáo tiến độ")
-            base = 0.8 if sentences.states_outcome(start) else 0.55
+            outcome = sentences.states_outcome(start) and not sentences.opens_outcome(start)
+            base = 0.8 if outcome else 0.55
         elif size == 1 and (key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)):
             base = 0.75
         category = self._category.get(sid, "")
@@ -332,8 +334,17 @@ class Extractor:
                 base *= 0.5  # "ứng dụng trong các lĩnh vực như tài chính"
             elif ctx.clause_has(before, ctx.example_cues):
                 base *= 0.6  # "ví dụ: ứng dụng di động", "Case study: trí tuệ nhân tạo"
-            elif category == "domain" and ctx.is_setting(before):
+            elif category != "transversal" and ctx.is_setting(before, category == "domain"):
                 base *= 0.6  # "dự báo trong tài chính": where it is applied, not taught
+            # a discipline ("toán học", "điện tử") is background in most syllabi: it is
+            # taught when the course's title or an outcome names it
+            if (
+                category == "domain"
+                and sid in ctx.field_skills
+                and start > text.find("\n")
+                and not sentences.states_outcome(start)
+            ):
+                base = min(base, 0.55)
         return round(base * weight, 3)
 
     def _match_at(self, text, folded, offsets, toks, words, joins, i):
@@ -421,6 +432,29 @@ class Extractor:
         before = _neighbour(folded, fs - 1, -1)
         after = _neighbour(folded, fe, 1)
         return bool({before, after} & (_LIST_PUNCT - {":"}))
+
+
+def _glosses(text: str, mentions: list[Mention], soft: set[str]) -> list[Mention]:
+    """A parenthesis right after a soft skill lists its facets: "làm việc nhóm (tổ chức,
+    phân công công việc, … trình bày báo cáo)" describes teamwork, it does not teach
+    leadership and reports. Other skills inside it count for less. (After a technical
+    skill a parenthesis names real parts of it: "Java (Spring Boot, Hibernate)".)"""
+    out = list(mentions)
+    for k, head in enumerate(mentions):
+        if head.skill_id not in soft:
+            continue
+        after = text[head.end : head.end + 3].lstrip(" \t")
+        if not after.startswith("("):
+            continue
+        close = text.find(")", head.end)
+        close = len(text) if close < 0 else close
+        for j in range(k + 1, len(mentions)):
+            m = mentions[j]
+            if m.start > close:
+                break
+            if m.skill_id != head.skill_id:
+                out[j] = replace(m, confidence=round(m.confidence * 0.6, 3))
+    return out
 
 
 @lru_cache(maxsize=1)

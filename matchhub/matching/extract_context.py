@@ -47,8 +47,9 @@ _SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
 _EVIDENCE_MAX = 220
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z0-9]+")
-#: A syllabus line that states a course learning outcome ("CLO3 …", "CLO 1.2: …").
-_OUTCOME_LINE_RE = re.compile(r"^\s*(?:CLO|CĐR|PLO)\s*\d", re.IGNORECASE)
+#: The code that opens a course learning outcome ("CLO3 …", "CLO 1.2: …", "CL07"); a
+#: table flattened into prose runs several outcomes into one sentence.
+_OUTCOME_RE = re.compile(r"\b(?:CLO|CL0|CĐR|PLO)\s*\d", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,15 +166,17 @@ class ContextRules:
         }
         return {(b, sid) for b, sid in listed if b in crowded}
 
-    def is_setting(self, folded_before: str) -> bool:
-        """Whether a domain whose clause so far is ``folded_before`` is where something
-        is applied rather than what is taught: right after a preposition of place or
-        purpose ("Phân tích dự báo trong tài chính", "mô hình cho phân tích kinh
-        doanh"), or anywhere after "ứng dụng … trong" ("Ứng dụng phân tích dữ liệu lớn
-        trong an ninh mạng, phân tích mạng xã hội, … IoT")."""
+    def is_setting(self, folded_before: str, domain: bool) -> bool:
+        """Whether a mention whose clause so far is ``folded_before`` names where something
+        is applied rather than what is taught: anywhere after "ứng dụng … trong"
+        ("Ứng dụng phân tích dữ liệu lớn trong an ninh mạng, phân tích mạng xã hội, …
+        IoT"; "ứng dụng của chúng trong quy trình phát triển phần mềm"), and, for a
+        domain, right after a preposition of place or purpose ("Phân tích dự báo trong
+        tài chính", "mô hình cho phân tích kinh doanh"). A tool after "cho" or "với"
+        is often what is used ("AWS Toolkit cho Visual Studio"), hence domains only."""
         words = _WORD_RE.findall(folded_before)
         tail = " ".join(words[-2:])
-        if any(tail == p or tail.endswith(" " + p) for p in self.setting_prepositions):
+        if domain and any(tail == p or tail.endswith(" " + p) for p in self.setting_prepositions):
             return True
         padded = " " + " ".join(words) + " "
         for cue in self.application_cues:
@@ -209,9 +212,17 @@ class Sentences:
         return self._los[k], self._his[k]
 
     def states_outcome(self, start: int) -> bool:
-        """Whether the sentence holding ``start`` is a course learning outcome ("CLO5 …")."""
-        lo, hi = self.bounds(start)
-        return bool(_OUTCOME_LINE_RE.match(self.text, lo, hi))
+        """Whether ``start`` sits in a course learning outcome: an outcome code ("CLO5 …")
+        opens its sentence or comes earlier in it ("… Mức độ tự chủ CLO5 Thể hiện …")."""
+        lo, _ = self.bounds(start)
+        return _OUTCOME_RE.search(self.text, lo, start) is not None
+
+    def opens_outcome(self, start: int) -> bool:
+        """Whether ``start`` is the first word of an outcome, right after its code: the
+        outcome's verb ("CLO3 Minh họa …", "CLO2: Phân tích …"), not its object."""
+        lo, _ = self.bounds(start)
+        codes = list(_OUTCOME_RE.finditer(self.text, lo, start))
+        return bool(codes) and not self.text[codes[-1].end() : start].strip(" \t.:)-0123456789")
 
     def evidence(self, start: int, end: int) -> str:
         """The sentence that holds ``text[start:end]``, trimmed around it to a readable
