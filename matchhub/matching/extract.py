@@ -320,6 +320,16 @@ class Extractor:
             return 0.0  # "tự học bắt buộc", "báo cáo tiến độ": the schedule, not an outcome
         if kind == "syllabus" and category == "transversal" and zone == "content":
             base *= 0.8  # a chapter list names activities ("thảo luận nhóm"), rarely outcomes
+        elif (
+            kind == "syllabus"
+            and zone == "content"
+            and category in ctx.broad_categories
+            and _accented(text[start:end])
+        ):
+            # a broad skill in everyday Vietnamese words on one chapter line ("Mô hình dữ
+            # liệu hướng đối tượng", "cơ chế bắt và xử lý lỗi") is often a passing topic:
+            # below the pre-tick line once, above it when repeated or stated as an outcome
+            base = min(base, 0.78)
         lo, _ = sentences.bounds(start)
         before = fold(text[lo:start])
         if sid in ctx.field_skills and ctx.clause_has(before, ctx.field_cues):

@@ -85,6 +85,7 @@ class ContextRules:
         self.example_cues = tuple(data["example_cues"])
         self.domain_example_cues = tuple(data["domain_example_cues"])
         self.survey_categories = frozenset(data["survey_categories"])
+        self.broad_categories = frozenset(data["broad_categories"])
         self.vendor_words = frozenset(data["vendor_words"])
         self.weak_aliases = frozenset(data["weak_aliases"])
         self.syllabus_weak_aliases = frozenset(data["syllabus_weak_aliases"])
