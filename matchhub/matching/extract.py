@@ -325,10 +325,12 @@ class Extractor:
             and zone == "content"
             and category in ctx.broad_categories
             and _accented(text[start:end])
+            and not sentences.is_item(start, end)
         ):
-            # a broad skill in everyday Vietnamese words on one chapter line ("Mô hình dữ
-            # liệu hướng đối tượng", "cơ chế bắt và xử lý lỗi") is often a passing topic:
-            # below the pre-tick line once, above it when repeated or stated as an outcome
+            # a broad skill in everyday Vietnamese words inside a longer chapter line ("Mô
+            # hình dữ liệu hướng đối tượng", "cơ chế bắt và xử lý lỗi") is often a passing
+            # topic: below the pre-tick line once, above it when repeated or stated as an
+            # outcome. A chapter item that is the skill itself ("Mẫu thiết kế") counts.
             base = min(base, 0.78)
         lo, _ = sentences.bounds(start)
         before = fold(text[lo:start])

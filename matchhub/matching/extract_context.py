@@ -218,6 +218,14 @@ class Sentences:
         lo, _ = self.bounds(start)
         return _OUTCOME_RE.search(self.text, lo, start) is not None
 
+    def is_item(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is, numbering aside, a whole list item: its sentence
+        holds at most two other words ("Mẫu thiết kế 7.", "Mô hình hoá quy trình nghiệp
+        vụ"), so the item is about it rather than mentioning it."""
+        lo, hi = self.bounds(start)
+        rest = self.text[lo:start] + " " + self.text[end:hi]
+        return sum(1 for w in rest.split() if any(c.isalpha() for c in w)) <= 2
+
     def opens_outcome(self, start: int) -> bool:
         """Whether ``start`` is the first word of an outcome, right after its code: the
         outcome's verb ("CLO3 Minh họa …", "CLO2: Phân tích …"), not its object."""
