@@ -300,6 +300,12 @@ class Extractor:
         if weight <= 0:
             return 0.0
         base = 0.9
+        category = self._category.get(sid, "")
+        if zone == "schedule" and category not in ctx.broad_categories:
+            # the weekly schedule names the technologies practised each week ("Thực hành
+            # lập trình C trên ARM"), as the chapter list does; its methods and soft
+            # skills stay low (activities: "thảo luận nhóm", "báo cáo tiến độ")
+            weight = ctx.zone_weight("content")
         if key in ctx.weak_aliases or (kind == "syllabus" and key in ctx.syllabus_weak_aliases):
             # an everyday word counts when a learning outcome states it ("CLO5 … chịu
             # trách nhiệm"), not when the prose merely uses it ("báo cáo tiến độ")
@@ -309,7 +315,6 @@ class Extractor:
             base = 0.8 if outcome or titled else 0.55
         elif size == 1 and (key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)):
             base = 0.75
-        category = self._category.get(sid, "")
         if kind == "syllabus" and category == "language" and _neighbour(text, end, 1) == ":":
             return 0.0  # a field label: "Tiếng Anh: Software Engineering"
         if sid in ctx.generic_skills:

@@ -105,6 +105,10 @@ class ContextRules:
             if isinstance(spec, dict)
         }
 
+    def zone_weight(self, name: str) -> float:
+        """The weight of the zone called ``name`` (1.0 if there is none)."""
+        return next((w for n, w, _, _ in self.zone_words if n == name), 1.0)
+
     def zones(self, text: str, kind: str = "syllabus") -> Zones:
         """Split ``text`` (a text of ``kind``) at its headings. Text before the first
         heading (a title, a posting without headings) counts as outcomes; a markdown

@@ -442,3 +442,28 @@ def test_a_soft_skills_parenthesis_lists_its_facets(ex):
     assert "teamwork" in ticked and not {"leadership", "report-writing"} & ticked
     posting = "Backend Developer\nThành thạo Java (Spring Boot, Hibernate)"
     assert {"java", "spring-boot"} <= set(ids(ex, posting))
+
+
+def test_a_compound_word_is_not_split_into_another_skill(ex):
+    text = "CLO3 Vận dụng kiến thức để xây dựng yêu cầu tiến hành phân tích hệ thống"
+    assert "responsibility" not in ids(ex, text)  # "yêu cầu" + "tiến hành", not "cầu tiến"
+
+
+def test_the_weekly_schedule_names_what_is_practised(ex):
+    text = (
+        "HỌC PHẦN: Lập trình nhúng\n# 3. mục tiêu\nHiểu hệ thống nhúng.\n"
+        "# 8. hình thức tổ chức dạy học\nTuần 3: Thực hành lập trình C trên ARM, "
+        "thảo luận nhóm\n"
+    )
+    ticked = _ticked(ex, text)
+    assert "c" in ticked and "teamwork" not in ticked
+
+
+def test_a_broad_skill_inside_a_longer_chapter_line_is_only_shown(ex):
+    text = (
+        "HỌC PHẦN: Cơ sở dữ liệu\n# 3. mục tiêu\nQuản trị cơ sở dữ liệu.\n"
+        "# 6. nội dung chi tiết\n4. Mô hình dữ liệu hướng đối tượng\n7. Mẫu thiết kế\n"
+    )
+    found = sug(ex, text)
+    assert "oop" in found and not found["oop"].pre_ticked
+    assert found["design-patterns"].pre_ticked  # the item is the skill itself
