@@ -309,10 +309,8 @@ class Extractor:
         if key in ctx.weak_aliases or (kind == "syllabus" and key in ctx.syllabus_weak_aliases):
             # an everyday word counts when a learning outcome states it ("CLO5 … chịu
             # trách nhiệm"), not when the prose merely uses it ("báo cáo tiến độ")
-            # a course named after it teaches it ("CÁC THUẬT TOÁN ĐỒ THỊ")
-            titled = kind == "syllabus" and start < text.find("\n")
             outcome = sentences.states_outcome(start) and not sentences.opens_outcome(start)
-            base = 0.8 if outcome or titled else 0.55
+            base = 0.8 if outcome else 0.55
         elif size == 1 and (key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)):
             base = 0.75
         if kind == "syllabus" and category == "language" and _neighbour(text, end, 1) == ":":
