@@ -236,7 +236,7 @@ class Extractor:
             i = j
         if kind == "syllabus":
             out = self._surveys(out, zones, sentences)
-        return _glosses(text, out, self._soft)
+        return rules().soft_facets(text, out, self._soft)
 
     def _ruled_out(self, sid, text, folded, offsets, toks, words, i, j) -> bool:
         """Whether the alias ``words[i:j]`` names something else in this place."""
@@ -347,21 +347,8 @@ class Extractor:
         if cues and not ctx.clause_has(fold(text[max(0, start - 200) : end + 200]), cues):
             base *= 0.6  # "mã hoá tiếng nói" is coding, not encryption
         if kind == "syllabus":
-            if category == "domain" and ctx.clause_has(before, ctx.domain_example_cues):
-                base *= 0.5  # "ứng dụng trong các lĩnh vực như tài chính"
-            elif ctx.clause_has(before, ctx.example_cues):
-                base *= 0.6  # "ví dụ: ứng dụng di động", "Case study: trí tuệ nhân tạo"
-            elif category != "transversal" and ctx.is_setting(before, category == "domain"):
-                base *= 0.6  # "dự báo trong tài chính": where it is applied, not taught
-            # a discipline ("toán học", "điện tử") is background in most syllabi: it is
-            # taught when the course's title or an outcome names it
-            if (
-                category == "domain"
-                and sid in ctx.field_skills
-                and start > text.find("\n")
-                and not sentences.states_outcome(start)
-            ):
-                base = min(base, 0.55)
+            stated = start < text.find("\n") or sentences.states_outcome(start)
+            base = ctx.in_syllabus(base, sid, category, before, stated)
         return round(base * weight, 3)
 
     def _match_at(self, text, folded, offsets, toks, words, joins, i):
@@ -449,29 +436,6 @@ class Extractor:
         before = _neighbour(folded, fs - 1, -1)
         after = _neighbour(folded, fe, 1)
         return bool({before, after} & (_LIST_PUNCT - {":"}))
-
-
-def _glosses(text: str, mentions: list[Mention], soft: set[str]) -> list[Mention]:
-    """A parenthesis right after a soft skill lists its facets: "làm việc nhóm (tổ chức,
-    phân công công việc, … trình bày báo cáo)" describes teamwork, it does not teach
-    leadership and reports. Other skills inside it count for less. (After a technical
-    skill a parenthesis names real parts of it: "Java (Spring Boot, Hibernate)".)"""
-    out = list(mentions)
-    for k, head in enumerate(mentions):
-        if head.skill_id not in soft:
-            continue
-        after = text[head.end : head.end + 3].lstrip(" \t")
-        if not after.startswith("("):
-            continue
-        close = text.find(")", head.end)
-        close = len(text) if close < 0 else close
-        for j in range(k + 1, len(mentions)):
-            m = mentions[j]
-            if m.start > close:
-                break
-            if m.skill_id != head.skill_id:
-                out[j] = replace(m, confidence=round(m.confidence * 0.6, 3))
-    return out
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,18 @@ linguistic and structural, not per-text patches, and their word lists live in
 * **weak aliases** (everyday words such as "báo cáo", "độc lập") are suggested but
   pre-ticked only where a learning outcome ("CLO5 …") states them;
 * **testing variants**: "mobile" / "security" in a sentence about testing are
-  mobile / security testing.
+  mobile / security testing;
+* **settings**: in a syllabus, a domain after "trong" / "cho" / "như" ("Phân tích dự
+  báo trong tài chính") and any skill after "ứng dụng … trong" is where something is
+  applied; a discipline ("toán học") counts when the title or an outcome names it;
+* **senses**: an alias with two senses ("mã hoá": encryption or coding) needs the
+  words of its sense nearby; an acronym that spells a Vietnamese syllable ("Lan")
+  needs capitals;
+* **outcomes**: an outcome code ("CLO5") anywhere earlier in a sentence makes it an
+  outcome, and the word right after the code is its verb ("CLO3 Minh họa …");
+* **broad skills** (methods, domains, design) named in everyday Vietnamese words
+  inside a longer chapter line are shown, pre-ticked only when repeated or stated as
+  an outcome; a parenthesis after a soft skill lists its facets, not other skills.
 
 Everything is deterministic and O(length of the text).
 """
@@ -31,7 +42,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -189,6 +200,43 @@ class ContextRules:
             if k >= 0 and any(f" {p} " in padded[k:] for p in self.setting_prepositions):
                 return True
         return False
+
+    def in_syllabus(self, base: float, sid: str, category: str, before: str, stated: bool):
+        """``base`` lowered for what a syllabus names without teaching it; ``before`` is the
+        folded clause up to the mention, ``stated`` whether the course title or an
+        outcome holds it."""
+        if category == "domain" and self.clause_has(before, self.domain_example_cues):
+            base *= 0.5  # "ứng dụng trong các lĩnh vực như tài chính"
+        elif self.clause_has(before, self.example_cues):
+            base *= 0.6  # "ví dụ: ứng dụng di động", "Case study: trí tuệ nhân tạo"
+        elif category != "transversal" and self.is_setting(before, category == "domain"):
+            base *= 0.6  # "dự báo trong tài chính": where it is applied, not taught
+        if category == "domain" and sid in self.field_skills and not stated:
+            # a discipline ("toán học", "điện tử") is background in most syllabi: it is
+            # taught when the course's title or an outcome names it
+            base = min(base, 0.55)
+        return base
+
+    @staticmethod
+    def soft_facets(text: str, mentions: list, soft: set[str]) -> list:
+        """A parenthesis right after a soft skill lists its facets: "làm việc nhóm (tổ
+        chức, phân công công việc, … trình bày báo cáo)" describes teamwork, it does not
+        teach leadership and reports. Other skills inside it count for less. (After a
+        technical skill a parenthesis names real parts of it: "Java (Spring Boot)".)
+        ``mentions`` are the extractor's, in order."""
+        out = list(mentions)
+        for k, head in enumerate(mentions):
+            if head.skill_id not in soft or text[head.end : head.end + 4].lstrip(" \t")[:1] != "(":
+                continue
+            close = text.find(")", head.end)
+            close = len(text) if close < 0 else close
+            for j in range(k + 1, len(mentions)):
+                m = mentions[j]
+                if m.start > close:
+                    break
+                if m.skill_id != head.skill_id:
+                    out[j] = replace(m, confidence=round(m.confidence * 0.6, 3))
+        return out
 
     def clause_has(self, folded_clause: str, cues: tuple[str, ...]) -> bool:
         """Whether a folded clause holds one of ``cues`` as whole words."""
