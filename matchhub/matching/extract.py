@@ -218,7 +218,12 @@ class Extractor:
             if other and instead is None:
                 i = j
                 continue
-            if self._ruled_out(sid, text, folded, offsets, toks, words, i, j):
+            if self._ruled_out(sid, text, folded, offsets, toks, words, i, j) or (
+                key in ctx.product_suffixes
+                and out
+                and not text[out[-1].end : offsets[toks[i][1]]].strip(" \t")
+            ):
+                # "MapReduce API": the named product's interface, not a skill of its own
                 i = j
                 continue
             sid = instead or sid

@@ -98,6 +98,7 @@ class ContextRules:
         self.survey_categories = frozenset(data["survey_categories"])
         self.broad_categories = frozenset(data["broad_categories"])
         self.vendor_words = frozenset(data["vendor_words"])
+        self.product_suffixes = frozenset(data["product_suffixes"])
         self.weak_aliases = frozenset(data["weak_aliases"])
         self.syllabus_weak_aliases = frozenset(data["syllabus_weak_aliases"])
         self.setting_prepositions = tuple(data["setting_prepositions"])

@@ -467,3 +467,8 @@ def test_a_broad_skill_inside_a_longer_chapter_line_is_only_shown(ex):
     found = sug(ex, text)
     assert "oop" in found and not found["oop"].pre_ticked
     assert found["design-patterns"].pre_ticked  # the item is the skill itself
+
+
+def test_a_products_api_is_not_the_rest_api_skill(ex):
+    assert ids(ex, "Hadoop MapReduce API") == ["hadoop", "hadoop"]
+    assert "rest-api" in ids(ex, "Thiết kế và xây dựng API cho hệ thống")
