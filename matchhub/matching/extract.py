@@ -147,6 +147,7 @@ class Extractor:
         """Build the prose index from the normaliser's taxonomy."""
         self.normalizer = normalizer
         self._category = {skill.id: skill.category for skill in normalizer.taxonomy}
+        self._soft = {sid for sid, cat in self._category.items() if cat == "transversal"}
         index: dict[str, str] = {}
         surfaces: dict[str, set[str]] = {}
         for skill in normalizer.taxonomy:
@@ -217,7 +218,12 @@ class Extractor:
             if other and instead is None:
                 i = j
                 continue
-            if self._ruled_out(sid, text, folded, offsets, toks, words, i, j):
+            if self._ruled_out(sid, text, folded, offsets, toks, words, i, j) or (
+                key in ctx.product_suffixes
+                and out
+                and not text[out[-1].end : offsets[toks[i][1]]].strip(" \t")
+            ):
+                # "MapReduce API": the named product's interface, not a skill of its own
                 i = j
                 continue
             sid = instead or sid
@@ -235,7 +241,7 @@ class Extractor:
             i = j
         if kind == "syllabus":
             out = self._surveys(out, zones, sentences)
-        return out
+        return rules().soft_facets(text, out, self._soft)
 
     def _ruled_out(self, sid, text, folded, offsets, toks, words, i, j) -> bool:
         """Whether the alias ``words[i:j]`` names something else in this place."""
@@ -299,13 +305,19 @@ class Extractor:
         if weight <= 0:
             return 0.0
         base = 0.9
+        category = self._category.get(sid, "")
+        if zone == "schedule" and category not in ctx.broad_categories:
+            # the weekly schedule names the technologies practised each week ("Thực hành
+            # lập trình C trên ARM"), as the chapter list does; its methods and soft
+            # skills stay low (activities: "thảo luận nhóm", "báo cáo tiến độ")
+            weight = ctx.zone_weight("content")
         if key in ctx.weak_aliases or (kind == "syllabus" and key in ctx.syllabus_weak_aliases):
             # an everyday word counts when a learning outcome states it ("CLO5 … chịu
             # trách nhiệm"), not when the prose merely uses it ("báo cáo tiến độ")
-            base = 0.8 if sentences.states_outcome(start) else 0.55
+            outcome = sentences.states_outcome(start) and not sentences.opens_outcome(start)
+            base = 0.8 if outcome else 0.55
         elif size == 1 and (key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)):
             base = 0.75
-        category = self._category.get(sid, "")
         if kind == "syllabus" and category == "language" and _neighbour(text, end, 1) == ":":
             return 0.0  # a field label: "Tiếng Anh: Software Engineering"
         if sid in ctx.generic_skills:
@@ -316,17 +328,32 @@ class Extractor:
             return 0.0  # "tự học bắt buộc", "báo cáo tiến độ": the schedule, not an outcome
         if kind == "syllabus" and category == "transversal" and zone == "content":
             base *= 0.8  # a chapter list names activities ("thảo luận nhóm"), rarely outcomes
+        elif (
+            kind == "syllabus"
+            and zone == "content"
+            and category in ctx.broad_categories
+            and _accented(text[start:end])
+            and not sentences.is_item(start, end)
+        ):
+            # a broad skill in everyday Vietnamese words inside a longer chapter line ("Mô
+            # hình dữ liệu hướng đối tượng", "cơ chế bắt và xử lý lỗi") is often a passing
+            # topic: below the pre-tick line once, above it when repeated or stated as an
+            # outcome. A chapter item that is the skill itself ("Mẫu thiết kế") counts.
+            base = min(base, 0.78)
         lo, _ = sentences.bounds(start)
         before = fold(text[lo:start])
         if sid in ctx.field_skills and ctx.clause_has(before, ctx.field_cues):
             return 0.0  # "tốt nghiệp chuyên ngành CNTT": a degree, not a skill
         if kind == "syllabus" and ctx.clause_has(before, ctx.prerequisite_cues):
             return 0.0  # "Học phần tiên quyết: Lập trình hướng đối tượng": another course
+        cues = ctx.sense_cues.get(key)
+        # the sense shows in the words around, which in a chapter list are the lines
+        # next to it ("An ninh … Xác thực … Mã hóa"): a window, not the sentence
+        if cues and not ctx.clause_has(fold(text[max(0, start - 200) : end + 200]), cues):
+            base *= 0.6  # "mã hoá tiếng nói" is coding, not encryption
         if kind == "syllabus":
-            if category == "domain" and ctx.clause_has(before, ctx.domain_example_cues):
-                base *= 0.5  # "ứng dụng trong các lĩnh vực như tài chính"
-            elif ctx.clause_has(before, ctx.example_cues):
-                base *= 0.6  # "ví dụ: ứng dụng di động", "Case study: trí tuệ nhân tạo"
+            stated = start < text.find("\n") or sentences.states_outcome(start)
+            base = ctx.in_syllabus(base, sid, category, before, stated)
         return round(base * weight, 3)
 
     def _match_at(self, text, folded, offsets, toks, words, joins, i):
@@ -373,6 +400,8 @@ class Extractor:
         ambiguous = key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)
         if ambiguous and original == original.lower():
             return False
+        if key in rules().syllable_acronyms and not original.isupper():
+            return False  # "Phần Lan", "lan truyền": a Vietnamese syllable, not LAN
         if key in rules().academic_titles and not (
             original.isupper() and self._code_not_title(folded, words, i, fs, fe)
         ):

@@ -21,7 +21,18 @@ linguistic and structural, not per-text patches, and their word lists live in
 * **weak aliases** (everyday words such as "báo cáo", "độc lập") are suggested but
   pre-ticked only where a learning outcome ("CLO5 …") states them;
 * **testing variants**: "mobile" / "security" in a sentence about testing are
-  mobile / security testing.
+  mobile / security testing;
+* **settings**: in a syllabus, a domain after "trong" / "cho" / "như" ("Phân tích dự
+  báo trong tài chính") and any skill after "ứng dụng … trong" is where something is
+  applied; a discipline ("toán học") counts when the title or an outcome names it;
+* **senses**: an alias with two senses ("mã hoá": encryption or coding) needs the
+  words of its sense nearby; an acronym that spells a Vietnamese syllable ("Lan")
+  needs capitals;
+* **outcomes**: an outcome code ("CLO5") anywhere earlier in a sentence makes it an
+  outcome, and the word right after the code is its verb ("CLO3 Minh họa …");
+* **broad skills** (methods, domains, design) named in everyday Vietnamese words
+  inside a longer chapter line are shown, pre-ticked only when repeated or stated as
+  an outcome; a parenthesis after a soft skill lists its facets, not other skills.
 
 Everything is deterministic and O(length of the text).
 """
@@ -31,7 +42,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,8 +58,9 @@ _SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
 _EVIDENCE_MAX = 220
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _CAPITALISED_RE = re.compile(r"\b[A-Z][A-Za-z0-9]+")
-#: A syllabus line that states a course learning outcome ("CLO3 …", "CLO 1.2: …").
-_OUTCOME_LINE_RE = re.compile(r"^\s*(?:CLO|CĐR|PLO)\s*\d", re.IGNORECASE)
+#: The code that opens a course learning outcome ("CLO3 …", "CLO 1.2: …", "CL07"); a
+#: table flattened into prose runs several outcomes into one sentence.
+_OUTCOME_RE = re.compile(r"\b(?:CLO|CL0|CĐR|PLO)\s*\d", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +96,15 @@ class ContextRules:
         self.example_cues = tuple(data["example_cues"])
         self.domain_example_cues = tuple(data["domain_example_cues"])
         self.survey_categories = frozenset(data["survey_categories"])
+        self.broad_categories = frozenset(data["broad_categories"])
         self.vendor_words = frozenset(data["vendor_words"])
+        self.product_suffixes = frozenset(data["product_suffixes"])
         self.weak_aliases = frozenset(data["weak_aliases"])
         self.syllabus_weak_aliases = frozenset(data["syllabus_weak_aliases"])
+        self.setting_prepositions = tuple(data["setting_prepositions"])
+        self.application_cues = tuple(data["application_cues"])
+        self.syllable_acronyms = frozenset(data["syllable_acronyms"])
+        self.sense_cues = {k: tuple(v) for k, v in data["sense_cues"].items() if k != "about"}
         self.testing_cues = tuple(data["testing_cues"])
         self.testing_variants = dict(data["testing_variants"])
         self.collocations = {
@@ -98,6 +116,10 @@ class ContextRules:
             for key, spec in data["collocations"].items()
             if isinstance(spec, dict)
         }
+
+    def zone_weight(self, name: str) -> float:
+        """The weight of the zone called ``name`` (1.0 if there is none)."""
+        return next((w for n, w, _, _ in self.zone_words if n == name), 1.0)
 
     def zones(self, text: str, kind: str = "syllabus") -> Zones:
         """Split ``text`` (a text of ``kind``) at its headings. Text before the first
@@ -161,6 +183,62 @@ class ContextRules:
         }
         return {(b, sid) for b, sid in listed if b in crowded}
 
+    def is_setting(self, folded_before: str, domain: bool) -> bool:
+        """Whether a mention whose clause so far is ``folded_before`` names where something
+        is applied rather than what is taught: anywhere after "ứng dụng … trong"
+        ("Ứng dụng phân tích dữ liệu lớn trong an ninh mạng, phân tích mạng xã hội, …
+        IoT"; "ứng dụng của chúng trong quy trình phát triển phần mềm"), and, for a
+        domain, right after a preposition of place or purpose ("Phân tích dự báo trong
+        tài chính", "mô hình cho phân tích kinh doanh"). A tool after "cho" or "với"
+        is often what is used ("AWS Toolkit cho Visual Studio"), hence domains only."""
+        words = _WORD_RE.findall(folded_before)
+        tail = " ".join(words[-2:])
+        if domain and any(tail == p or tail.endswith(" " + p) for p in self.setting_prepositions):
+            return True
+        padded = " " + " ".join(words) + " "
+        for cue in self.application_cues:
+            k = padded.find(f" {cue} ")
+            if k >= 0 and any(f" {p} " in padded[k:] for p in self.setting_prepositions):
+                return True
+        return False
+
+    def in_syllabus(self, base: float, sid: str, category: str, before: str, stated: bool):
+        """``base`` lowered for what a syllabus names without teaching it; ``before`` is the
+        folded clause up to the mention, ``stated`` whether the course title or an
+        outcome holds it."""
+        if category == "domain" and self.clause_has(before, self.domain_example_cues):
+            base *= 0.5  # "ứng dụng trong các lĩnh vực như tài chính"
+        elif self.clause_has(before, self.example_cues):
+            base *= 0.6  # "ví dụ: ứng dụng di động", "Case study: trí tuệ nhân tạo"
+        elif category != "transversal" and self.is_setting(before, category == "domain"):
+            base *= 0.6  # "dự báo trong tài chính": where it is applied, not taught
+        if category == "domain" and sid in self.field_skills and not stated:
+            # a discipline ("toán học", "điện tử") is background in most syllabi: it is
+            # taught when the course's title or an outcome names it
+            base = min(base, 0.55)
+        return base
+
+    @staticmethod
+    def soft_facets(text: str, mentions: list, soft: set[str]) -> list:
+        """A parenthesis right after a soft skill lists its facets: "làm việc nhóm (tổ
+        chức, phân công công việc, … trình bày báo cáo)" describes teamwork, it does not
+        teach leadership and reports. Other skills inside it count for less. (After a
+        technical skill a parenthesis names real parts of it: "Java (Spring Boot)".)
+        ``mentions`` are the extractor's, in order."""
+        out = list(mentions)
+        for k, head in enumerate(mentions):
+            if head.skill_id not in soft or text[head.end : head.end + 4].lstrip(" \t")[:1] != "(":
+                continue
+            close = text.find(")", head.end)
+            close = len(text) if close < 0 else close
+            for j in range(k + 1, len(mentions)):
+                m = mentions[j]
+                if m.start > close:
+                    break
+                if m.skill_id != head.skill_id:
+                    out[j] = replace(m, confidence=round(m.confidence * 0.6, 3))
+        return out
+
     def clause_has(self, folded_clause: str, cues: tuple[str, ...]) -> bool:
         """Whether a folded clause holds one of ``cues`` as whole words."""
         padded = " " + " ".join(_WORD_RE.findall(folded_clause)) + " "
@@ -188,9 +266,25 @@ class Sentences:
         return self._los[k], self._his[k]
 
     def states_outcome(self, start: int) -> bool:
-        """Whether the sentence holding ``start`` is a course learning outcome ("CLO5 …")."""
+        """Whether ``start`` sits in a course learning outcome: an outcome code ("CLO5 …")
+        opens its sentence or comes earlier in it ("… Mức độ tự chủ CLO5 Thể hiện …")."""
+        lo, _ = self.bounds(start)
+        return _OUTCOME_RE.search(self.text, lo, start) is not None
+
+    def is_item(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is, numbering aside, a whole list item: its sentence
+        holds at most two other words ("Mẫu thiết kế 7.", "Mô hình hoá quy trình nghiệp
+        vụ"), so the item is about it rather than mentioning it."""
         lo, hi = self.bounds(start)
-        return bool(_OUTCOME_LINE_RE.match(self.text, lo, hi))
+        rest = self.text[lo:start] + " " + self.text[end:hi]
+        return sum(1 for w in rest.split() if any(c.isalpha() for c in w)) <= 2
+
+    def opens_outcome(self, start: int) -> bool:
+        """Whether ``start`` is the first word of an outcome, right after its code: the
+        outcome's verb ("CLO3 Minh họa …", "CLO2: Phân tích …"), not its object."""
+        lo, _ = self.bounds(start)
+        codes = list(_OUTCOME_RE.finditer(self.text, lo, start))
+        return bool(codes) and not self.text[codes[-1].end() : start].strip(" \t.:)-0123456789")
 
     def evidence(self, start: int, end: int) -> str:
         """The sentence that holds ``text[start:end]``, trimmed around it to a readable

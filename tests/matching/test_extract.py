@@ -371,3 +371,104 @@ def test_syllabus_zones_do_not_apply_to_a_cv(ex):
     assert "hospitality" not in ids(ex, cv)  # the benefits zone applies to every kind of text
     syllabus = "# Thông tin chung về học phần\nPython"
     assert "python" not in {m.skill_id for m in ex.extract(syllabus, "syllabus")}
+
+
+def _ticked(ex, text):
+    return {s.skill_id for s in ex.suggest(text, "syllabus") if s.pre_ticked}
+
+
+def test_a_domain_where_methods_are_applied_is_not_taught(ex):
+    text = (
+        "HỌC PHẦN: Phân tích dữ liệu\n# 3. mục tiêu\n"
+        "Vận dụng học máy vào các bài toán trong nhiều khía cạnh như tài chính, bán lẻ.\n"
+        "# 6. nội dung chi tiết\nChương 8. Phân tích dự báo trong tài chính\n"
+        "Ứng dụng phân tích dữ liệu lớn trong an ninh mạng và dữ liệu IoT\n"
+    )
+    ticked = _ticked(ex, text)
+    assert "machine-learning" in ticked
+    assert not {"finance", "iot"} & ticked
+    # the same domain as the course's subject is taught
+    own = "HỌC PHẦN: Thương mại điện tử\n# 3. mục tiêu\nXây dựng hệ thống thương mại điện tử."
+    assert "ecommerce" in _ticked(ex, own)
+
+
+def test_a_discipline_is_taught_when_an_outcome_names_it(ex):
+    background = "HỌC PHẦN: Phương pháp hình thức\n# 3. mục tiêu\nDùng các mô hình toán học.\n"
+    assert "mathematics" not in _ticked(ex, background)
+    outcome = "HỌC PHẦN: Mạng\n# 4. chuẩn đầu ra\nCLO1 Vận dụng kiến thức toán học để mô hình hoá."
+    assert "mathematics" in _ticked(ex, outcome)
+
+
+def test_coding_is_encryption_only_beside_security_words(ex):
+    speech = "HỌC PHẦN: Xử lý tiếng nói\n# 3. mục tiêu\nHiểu mã hoá và nhận dạng tiếng nói."
+    assert "cryptography" not in _ticked(ex, speech)
+    secure = "HỌC PHẦN: An toàn\n# 3. mục tiêu\nBảo mật dữ liệu bằng mã hoá khoá công khai."
+    assert "cryptography" in _ticked(ex, secure)
+    assert "debugging" not in ids(ex, "Mã sửa lỗi và mã hoá kênh")
+
+
+def test_a_vietnamese_syllable_is_not_an_acronym(ex):
+    assert "networking" not in ids(ex, "Bài học từ Phần Lan; lan truyền thông tin")
+    assert "networking" in ids(ex, "Thiết kế mạng LAN, WAN")
+
+
+def test_what_students_must_already_have_is_not_taught(ex):
+    text = (
+        "HỌC PHẦN: Đồ thị\n# 3. mục tiêu\nCài đặt các thuật toán bằng Python.\n"
+        "Ghi chú: sinh viên cần có khả năng đọc tài liệu tiếng Anh\n"
+    )
+    ticked = _ticked(ex, text)
+    assert "python" in ticked and "english" not in ticked
+
+
+def test_outcomes_run_together_and_their_verbs(ex):
+    # a flattened outcome table: the code sits mid-sentence, yet the line is an outcome
+    text = (
+        "HỌC PHẦN: Mạng\n# 4. chuẩn đầu ra\n"
+        "Mức độ tự chủ và trách nhiệm CLO5 Thể hiện tính trung thực, chịu trách nhiệm cá nhân\n"
+        "CLO6 Minh họa phương pháp tư duy dịch vụ\n"
+    )
+    ticked = _ticked(ex, text)
+    assert "responsibility" in ticked
+    assert "graphic-design" not in ticked  # "Minh họa" is the outcome's verb
+
+
+def test_a_soft_skills_parenthesis_lists_its_facets(ex):
+    text = (
+        "HỌC PHẦN: Dữ liệu\n# 4. chuẩn đầu ra\n"
+        "CLO7 Có kỹ năng làm việc nhóm (tổ chức phân công công việc, trình bày báo cáo)\n"
+    )
+    ticked = _ticked(ex, text)
+    assert "teamwork" in ticked and not {"leadership", "report-writing"} & ticked
+    posting = "Backend Developer\nThành thạo Java (Spring Boot, Hibernate)"
+    assert {"java", "spring-boot"} <= set(ids(ex, posting))
+
+
+def test_a_compound_word_is_not_split_into_another_skill(ex):
+    text = "CLO3 Vận dụng kiến thức để xây dựng yêu cầu tiến hành phân tích hệ thống"
+    assert "responsibility" not in ids(ex, text)  # "yêu cầu" + "tiến hành", not "cầu tiến"
+
+
+def test_the_weekly_schedule_names_what_is_practised(ex):
+    text = (
+        "HỌC PHẦN: Lập trình nhúng\n# 3. mục tiêu\nHiểu hệ thống nhúng.\n"
+        "# 8. hình thức tổ chức dạy học\nTuần 3: Thực hành lập trình C trên ARM, "
+        "thảo luận nhóm\n"
+    )
+    ticked = _ticked(ex, text)
+    assert "c" in ticked and "teamwork" not in ticked
+
+
+def test_a_broad_skill_inside_a_longer_chapter_line_is_only_shown(ex):
+    text = (
+        "HỌC PHẦN: Cơ sở dữ liệu\n# 3. mục tiêu\nQuản trị cơ sở dữ liệu.\n"
+        "# 6. nội dung chi tiết\n4. Mô hình dữ liệu hướng đối tượng\n7. Mẫu thiết kế\n"
+    )
+    found = sug(ex, text)
+    assert "oop" in found and not found["oop"].pre_ticked
+    assert found["design-patterns"].pre_ticked  # the item is the skill itself
+
+
+def test_a_products_api_is_not_the_rest_api_skill(ex):
+    assert ids(ex, "Hadoop MapReduce API") == ["hadoop", "hadoop"]
+    assert "rest-api" in ids(ex, "Thiết kế và xây dựng API cho hệ thống")
