@@ -93,18 +93,22 @@ class Block:
     def refresh_skill_sums(self, idf: np.ndarray, version: int) -> None:
         """Recompute, when the skill IDF changed, each row's skill-profile norm (learners:
         ``sqrt(sum idf_t^2)`` over skills held; orders: ``sqrt(sum (weight_s idf_s)^2)``
-        over required and nice skills) and, for orders, the sums of required and of
-        nice skill weights x rarity (the coverage denominators)."""
+        over required and nice skills; 1 for a row without any) and, for orders, the
+        sums of required and of nice skill weights x rarity (coverage denominators)."""
         if self._skill_version == version:
             return
         if self.nice is None:
             t = self.skills
             w = idf[t.cols_of_nnz]
-            self.skill_norm = np.sqrt(np.bincount(t.rows, weights=w * w, minlength=self.n))
+            norm = np.sqrt(np.bincount(t.rows, weights=w * w, minlength=self.n))
         else:
             self.den, req_sq = _weighted_row_sums(self.skills, idf, self.n)
             self.nice_den, nice_sq = _weighted_row_sums(self.nice, idf, self.n)
-            self.skill_norm = np.sqrt(req_sq + nice_sq)
+            norm = np.sqrt(req_sq + nice_sq)
+        # A row without skills has a zero dot product with any query, so a norm of 1
+        # there gives the right overlap (0) and spares the scorers a 0/0 guard.
+        norm[norm == 0] = 1.0
+        self.skill_norm = norm
         self._skill_version = version
 
 

@@ -132,15 +132,16 @@ class MatchIndex(IndexStore, BlockScoring):
         the ``limit``-th best of those exact keys are dropped too. What is left holds
         the exact top ``limit``. Rows below ``min_tier`` are never scored; rows that
         may fail ``min_score`` never count towards a bound.
-        Returns (positions, score, text, tier, short), unsorted.
+        Returns (positions, score, text, tier, short), unsorted (short None for learners).
         """
         w = self.weights
         part = self._learner_parts if learners else self._order_parts
         blocks: list[Parts] = [part(query, b) for b in (side.base, side.delta)]
-        skill, loc, overlap, tier, short = (
+        skill, loc, overlap, tier = (
             np.concatenate([getattr(p, name) for p in blocks])
-            for name in ("skill", "loc", "overlap", "tier", "short")
+            for name in ("skill", "loc", "overlap", "tier")
         )
+        short = None if learners else np.concatenate([p.short for p in blocks])
         ok = self._eligible(side, candidates)
         if min_tier is not None:
             ok &= tier >= min_tier
@@ -192,7 +193,7 @@ class MatchIndex(IndexStore, BlockScoring):
         if min_score is not None:
             keep = _kept(score, min_score)
             pos, score, text = pos[keep], score[keep], text[keep]
-        return pos, score, text, tier[pos], short[pos]
+        return pos, score, text, tier[pos], None if short is None else short[pos]
 
     def _order_by(
         self, side: Side, pos: np.ndarray, score: np.ndarray, tier: np.ndarray, limit: int | None

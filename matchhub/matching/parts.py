@@ -33,14 +33,14 @@ class Parts:
     row's score is ``(skill + text * similarity + loc + overlap) / total``, added in
     that order as ``explain_pair`` adds it. ``tier`` holds :class:`Tier` values;
     ``short`` counts required terms lacked or held more than ``qualify_gap`` short
-    (unrecognised terms included).
+    (unrecognised terms included); only orders have it (None for learner rows).
     """
 
     skill: np.ndarray
     loc: np.ndarray
     overlap: np.ndarray
     tier: np.ndarray
-    short: np.ndarray
+    short: np.ndarray | None
 
     @classmethod
     def empty(cls) -> Parts:
@@ -60,6 +60,28 @@ def _tiers(n_req, within, at_level, n_unknown) -> np.ndarray:
     return tier
 
 
+class _Sums:
+    """Per-row sums of entries given column by column, added by one bincount."""
+
+    __slots__ = ("rows", "values")
+
+    def __init__(self) -> None:
+        self.rows: list[np.ndarray] = []
+        self.values: list[np.ndarray] = []
+
+    def add(self, rows: np.ndarray, values: np.ndarray) -> None:
+        self.rows.append(rows)
+        self.values.append(values)
+
+    def total(self, n: int) -> np.ndarray:
+        if not self.rows:
+            return np.zeros(n)
+        rows = np.concatenate(self.rows)
+        return np.bincount(rows, weights=np.concatenate(self.values), minlength=n).astype(
+            np.float64, copy=False
+        )
+
+
 class BlockScoring:
     """The per-block scorers of :class:`~matchhub.matching.index.MatchIndex` (a mixin
     over its :class:`~matchhub.matching.store.IndexStore` state)."""
@@ -77,45 +99,69 @@ class BlockScoring:
             return Parts.empty()
         required, nice = order_skills(order)
         block.refresh_skill_sums(self._skill_idf_array(), self._skill_version)
-        num = np.zeros(n)
-        dot = np.zeros(n)
-        within = np.zeros(n, dtype=np.int64)
-        at_level = np.zeros(n, dtype=np.int64)
-        den = order_sq = 0.0
-        for req in required:
-            a, idf = self._req_weight(req)
-            den += a
-            order_sq += a * a
-            rows, gap, credit = self._column_credit(block, req)
-            dot[rows] += a * idf
-            within[rows] += gap <= w.qualify_gap
-            at_level[rows] += gap == 0
-            rows, credit = self._with_related(block, req, rows, credit)
-            num[rows] += a * credit
-        nice_num = np.zeros(n)
-        nice_den = 0.0
-        for req in nice:
-            a, idf = self._req_weight(req)
-            nice_den += a
-            order_sq += a * a
-            rows, _, credit = self._column_credit(block, req)
-            dot[rows] += a * idf
-            rows, credit = self._with_related(block, req, rows, credit)
-            nice_num[rows] += a * credit
-        coverage = num / den if den > 0 else np.zeros(n)
-        nice_cov = nice_num / nice_den if nice_den > 0 else np.zeros(n)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            overlap = np.where(
-                dot > 0, np.minimum(dot / (math.sqrt(order_sq) * block.skill_norm), 1.0), 0.0
+        # Entries of every column the order touches, in the order's skill order, summed
+        # per row by one bincount each: the same additions, in the same order, as
+        # explain_pair makes for one learner.
+        held_rows, held_gap, dot_w = [], [], []
+        num = _Sums()
+        nice_num = _Sums()
+        den = nice_den = order_sq = 0.0
+        for reqs, sums in ((required, num), (nice, nice_num)):
+            for req in reqs:
+                a, idf = self._req_weight(req)
+                if sums is num:
+                    den += a
+                else:
+                    nice_den += a
+                order_sq += a * a
+                rows, gap, credit = self._column_credit(block, req)
+                held_rows.append(rows)
+                dot_w.append(np.full(len(rows), a * idf))
+                if sums is num:
+                    held_gap.append(gap)
+                rows, credit = self._with_related(block, req, rows, credit)
+                sums.add(rows, a * credit)
+        skill = w.required * (num.total(n) / den) if den > 0 else np.zeros(n)
+        if nice_den > 0:
+            # Without nice skills this part is 0.0, and x + 0.0 == x: no need to add it.
+            skill = skill + w.nice * (nice_num.total(n) / nice_den)
+        if held_rows:
+            dot = np.bincount(
+                np.concatenate(held_rows), weights=np.concatenate(dot_w), minlength=n
             )
-        n_req, n_unknown = len(required), len(order.unknown_terms())
+            # skill_norm is never 0 (see Block.refresh_skill_sums): no 0/0 to guard.
+            overlap = dot / (math.sqrt(order_sq) * block.skill_norm)
+            overlap = w.overlap * np.minimum(overlap, 1.0, out=overlap)
+        else:
+            overlap = np.zeros(n)
+        n_req = len(required)
+        if n_req and not order.unknown_required:
+            tier = self._learner_tiers(block, held_rows[:n_req], held_gap)
+        else:
+            tier = np.zeros(n, dtype=np.int8)
         return Parts(
-            skill=w.required * coverage + w.nice * nice_cov,
+            skill=skill,
             loc=w.locality * self._learner_locality(order, block),
-            overlap=w.overlap * overlap,
-            tier=_tiers(n_req, within, at_level, n_unknown),
-            short=n_req - within + n_unknown,
+            overlap=overlap,
+            tier=tier,
+            short=None,
         )
+
+    def _learner_tiers(self, block: Block, rows: list, gaps: list) -> np.ndarray:
+        """Tier of every row from each required column's rows and shortfalls: NEAR
+        where every column holds the row within ``qualify_gap``, MEETS where every
+        one holds it at the level asked."""
+        within = np.ones(block.n, dtype=bool)
+        at_level = np.ones(block.n, dtype=bool)
+        for col_rows, gap in zip(rows, gaps, strict=True):
+            held = np.zeros(block.n, dtype=bool)
+            held[col_rows[gap <= self.weights.qualify_gap]] = True
+            within &= held
+            held[:] = False
+            held[col_rows[gap == 0]] = True
+            at_level &= held
+        tier = within.view(np.int8) + at_level.view(np.int8)
+        return tier
 
     def _req_weight(self, req: SkillReq) -> tuple[float, float]:
         idf = self.skill_idf(req.skill_id)

@@ -194,7 +194,6 @@ def explain_pair(
     ``related`` is a closed relation (:func:`related_closure`).
     O(skills of the order + skills of the learner).
     """
-    related = related or {}
     levels = learner_levels(learner)
     required, nice = order_skills(order)
     step = weights.level_step
@@ -241,57 +240,49 @@ def explain_pair(
             if best is not None:
                 nice_num += a * (weights.related_credit * level_credit(best[1], req.level, step))
     nice_cov = nice_num / nice_den if nice_den > 0 else 0.0
-    overlap = _overlap(dot, order_sq, levels, skill_idf)
+    overlap = 0.0
+    if dot > 0.0:
+        learner_sq = 0.0
+        for skill_id in levels:
+            idf = skill_idf(skill_id)
+            learner_sq += idf * idf
+        overlap = min(dot / (math.sqrt(order_sq) * math.sqrt(learner_sq)), 1.0)
     loc = locality_fit(order, learner, weights)
-    unknown = order.unknown_terms()
+    unknown = order.unknown_terms() if order.unknown_required else ()
     w = weights
-    values = (
-        w.required * coverage,
-        w.nice * nice_cov,
-        w.text * text_sim,
-        w.locality * loc,
-        w.overlap * overlap,
-    )
-    # Added in this order by every code path, so the float sums agree.
-    score = round_score((values[0] + values[1] + values[2] + values[3] + values[4]) / w.total)
-    # Rounded like the score so explanations read cleanly and compare across paths.
-    components = tuple(
-        (name, round_score(value))
-        for name, value in (
-            *zip(PARTS, (v / w.total for v in values), strict=True),
-            ("coverage", coverage),
-            ("nice_coverage", nice_cov),
-            ("text_similarity", text_sim),
-            ("locality_fit", loc),
-            ("skill_overlap", overlap),
-        )
-    )
+    total = w.total
+    v_req = w.required * coverage
+    v_nice = w.nice * nice_cov
+    v_text = w.text * text_sim
+    v_loc = w.locality * loc
+    v_overlap = w.overlap * overlap
+    # Added in this order by every code path, so the float sums agree. Components are
+    # rounded like the score so explanations read cleanly and compare across paths.
+    r = round_score
     return MatchResult(
         order_id=order.id,
         learner_id=learner.id,
-        score=score,
+        score=r((v_req + v_nice + v_text + v_loc + v_overlap) / total),
         tier=tier_of(len(required), within, at_level, len(unknown)),
         matched=tuple(matched),
         partial=tuple(partial),
         missing=tuple(missing),
-        components=components,
+        components=(
+            ("required", r(v_req / total)),
+            ("nice", r(v_nice / total)),
+            ("text", r(v_text / total)),
+            ("locality", r(v_loc / total)),
+            ("overlap", r(v_overlap / total)),
+            ("coverage", r(coverage)),
+            ("nice_coverage", r(nice_cov)),
+            ("text_similarity", r(text_sim)),
+            ("locality_fit", r(loc)),
+            ("skill_overlap", r(overlap)),
+        ),
         nice=tuple(nice_held),
         related=tuple(via),
         unknown=unknown,
     )
-
-
-def _overlap(
-    dot: float, order_sq: float, levels: Mapping[str, int], skill_idf: Callable[[str], float]
-) -> float:
-    """Skill-profile cosine from the dot product and the order's squared norm."""
-    if dot <= 0.0:
-        return 0.0
-    learner_sq = 0.0
-    for skill_id in levels:
-        idf = skill_idf(skill_id)
-        learner_sq += idf * idf
-    return min(dot / (math.sqrt(order_sq) * math.sqrt(learner_sq)), 1.0)
 
 
 class _Corpus:

@@ -360,7 +360,7 @@ class IndexStore:
             )
         return cache[1]
 
-    # ----------------------------------------------------------------- scoring
+    # ----------------------------------------------------------------- query documents
 
     def _query_doc(self, side: Side, profile) -> Doc:
         if side.profiles.get(profile.id) is profile:
