@@ -234,8 +234,8 @@ class BlockScoring:
             s_idf = self.skill_idf(skill_id)
             learner_sq += s_idf * s_idf
         query = self._learner_query(levels)
-        num, dot, within, at_level = self._order_sums(block.skills, query, idf, n)
-        nice_num, nice_dot, _, _ = self._order_sums(block.nice, query, idf, n)
+        num, dot, within, at_level = self._order_sums(block.skills, query, idf, n, count=True)
+        nice_num, nice_dot, _, _ = self._order_sums(block.nice, query, idf, n, count=False)
         with np.errstate(divide="ignore", invalid="ignore"):
             coverage = np.where(block.den > 0, num / block.den, 0.0)
             nice_cov = np.where(block.nice_den > 0, nice_num / block.nice_den, 0.0)
@@ -283,7 +283,7 @@ class BlockScoring:
             np.asarray(direct, dtype=bool),
         )
 
-    def _order_sums(self, csc: Csc, query, idf: np.ndarray, n: int):
+    def _order_sums(self, csc: Csc, query, idf: np.ndarray, n: int, *, count: bool):
         """Per order row of ``csc`` (required or nice entries): the sum of weight x
         rarity x credit, the skill-overlap dot product, and how many skills are held
         within ``qualify_gap`` and at the level asked (held skills only, factor 1).
@@ -301,11 +301,18 @@ class BlockScoring:
         gap, credit = _credit(w, csc.vals[0][pos], np.repeat(levels, lengths))
         col_idf = np.repeat(idf[cols], lengths)
         a = csc.vals[1][pos] * col_idf
-        total = np.bincount(rows, weights=a * (np.repeat(factor, lengths) * credit), minlength=n)
-        held = np.repeat(direct, lengths)
-        rows, gap = rows[held], gap[held]
+        if direct.all():  # no related entries: spare the factors and the copies
+            total = np.bincount(rows, weights=a * credit, minlength=n)
+        else:
+            credit = np.repeat(factor, lengths) * credit
+            total = np.bincount(rows, weights=a * credit, minlength=n)
+            held = np.repeat(direct, lengths)
+            rows, gap = rows[held], gap[held]
+            a, col_idf = a[held], col_idf[held]
         # bincount of no rows gives ints, hence the cast.
-        dot = np.bincount(rows, weights=a[held] * col_idf[held], minlength=n).astype(np.float64)
+        dot = np.bincount(rows, weights=a * col_idf, minlength=n).astype(np.float64)
+        if not count:
+            return total, dot, None, None
         within = np.bincount(rows[gap <= w.qualify_gap], minlength=n)
         at_level = np.bincount(rows[gap == 0], minlength=n)
         return total, dot, within, at_level
