@@ -28,11 +28,14 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.from_object(config or config_from_env())
     os.makedirs(app.instance_path, exist_ok=True)
 
+    from matchhub import security
+
+    security.register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
 
-    from matchhub import errors, i18n, security
+    from matchhub import errors, i18n
 
     i18n.init_app(app)
     security.init_app(app)

@@ -8,7 +8,7 @@ its translations from Flask-Babel (see :class:`Form`).
 from collections.abc import Iterable
 
 from flask import flash
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
@@ -24,7 +24,9 @@ class _BabelTranslations:
         return gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        # WTForms formats the result itself with its own names (%(max)d, %(min)d);
+        # Flask-Babel's ngettext would format it first with only %(num)s and fail.
+        return get_translations().ungettext(singular, plural, n)
 
 
 class Form(FlaskForm):

@@ -63,6 +63,8 @@ def _http_error(exc: HTTPException):
     from matchhub.errors import MESSAGES
 
     code = exc.code or 500
+    if exc.description != type(exc).description:  # ours, translated where it was raised
+        return error(code, str(exc.description))
     message = MESSAGES.get(code, MESSAGES[500])[1]
     return error(code, str(message))
 
