@@ -28,6 +28,12 @@ def _account_key() -> str:
     return "account:" + accounts.normalize_email(request.form.get("email", ""))
 
 
+def _remembered() -> bool:
+    """Whether this device holds a remember cookie (kept, with the new version, after a change)."""
+    name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return bool(request.cookies.get(name))
+
+
 def home_for(user) -> str:
     """The dashboard a user lands on after logging in."""
     return url_for(f"{user.role.value}.dashboard")
@@ -120,12 +126,17 @@ def password_change():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            accounts.change_password(
+                user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_api_tokens=form.keep_api_tokens.data,
+            )
         except ServiceError as exc:
             show_service_error(form, exc)
         else:
             # The session version changed: log in again on this device only.
-            login_user(user)
+            login_user(user, remember=_remembered())
             flash(_("Your password has been changed."), "success")
             return redirect(home_for(user))
     return render_template("auth/password_change.html", form=form)
@@ -153,7 +164,9 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
+            accounts.reset_password(
+                token, form.password.data, keep_api_tokens=form.keep_api_tokens.data
+            )
         except ServiceError as exc:
             show_service_error(form, exc)
         else:

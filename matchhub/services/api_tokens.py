@@ -90,6 +90,17 @@ def revoke(user: User, token_id: int) -> bool:
     return True
 
 
+def revoke_all(user: User) -> int:
+    """Revoke every working token of ``user`` (password change or reset); the caller commits."""
+    now = utcnow()
+    revoked = tokens_of(user)
+    for token in revoked:
+        token.revoked_at = now
+    if revoked:
+        audit.record("api_token.revoked_all", actor=user, obj=user, count=len(revoked))
+    return len(revoked)
+
+
 def authenticate(raw: str | None) -> User | None:
     """The active user a raw token belongs to, or ``None`` (unknown, revoked,
     expired, or the user deactivated)."""
