@@ -49,8 +49,11 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Login throttling: per client address and per account, both per minute.
+    # Failed logins per client address (see matchhub/auth/throttle.py); a school's shared
+    # address (CIDR networks, comma or space separated) gets the higher limit.
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
+    LOGIN_SHARED_ADDRESSES = os.environ.get("LOGIN_SHARED_ADDRESSES", "")
+    LOGIN_SHARED_LIMIT = os.environ.get("LOGIN_SHARED_LIMIT", "100 per minute")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

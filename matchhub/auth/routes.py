@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from matchhub.auth import bp
+from matchhub.auth import bp, throttle
 from matchhub.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -17,15 +17,6 @@ from matchhub.forms import choices, show_service_error
 from matchhub.i18n import select_locale
 from matchhub.models import Role
 from matchhub.services import ServiceError, accounts, localities, mail, orgs
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_LIMIT"]
-
-
-def _account_key() -> str:
-    # Throttle per account too, so a botnet spread over many addresses cannot hammer one user.
-    return "account:" + accounts.normalize_email(request.form.get("email", ""))
 
 
 def _remembered() -> bool:
@@ -49,20 +40,35 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key)
+# Failures per address only (see matchhub.auth.throttle); per account: the back-off below.
+@limiter.limit(throttle.address_limit, methods=["POST"], deduct_when=throttle.failed)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        email = form.email.data
+        wait = throttle.wait_seconds(email)
+        if wait and not throttle.known_device(email):
+            flash(
+                _(
+                    "Too many failed attempts for this account. Try again in %(num)d seconds.",
+                    num=wait,
+                ),
+                "danger",
+            )
+            return render_template("auth/login.html", form=form), 429
+        user = accounts.authenticate(email, form.password.data)
         if user is None:
+            throttle.record_failure(email)
             flash(_("Wrong email or password, or the account is not active."), "danger")
         else:
+            throttle.record_success(email)
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            response = redirect(_safe_next(request.args.get("next")) or home_for(user))
+            throttle.remember_device(response, email)
+            return response
     return render_template("auth/login.html", form=form)
 
 
