@@ -12,6 +12,7 @@ from matchhub.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from matchhub.auth.later import after_response
 from matchhub.extensions import limiter
 from matchhub.forms import choices, show_service_error
 from matchhub.i18n import select_locale
@@ -106,8 +107,13 @@ def register():
         except ServiceError as exc:
             show_service_error(form, exc)
         else:
-            login_user(user)
-            if user.role is Role.LEARNER:
+            if user is None:
+                # Taken: the same answer as a new account (the owner is told by mail), so the
+                # form does not reveal who has an account.
+                after_response(lambda: _tell_owner(data.email))
+            else:
+                login_user(user)
+            if data.role is Role.LEARNER:
                 flash(
                     _("Your account is ready. Complete your profile to see matching openings."),
                     "success",
@@ -121,8 +127,21 @@ def register():
                     ),
                     "info",
                 )
-            return redirect(home_for(user))
+            return redirect(url_for(f"{data.role.value}.dashboard"))
     return render_template("auth/register.html", form=form)
+
+
+def _tell_owner(email: str) -> None:
+    user = accounts.existing_account_notice(email)
+    if user is not None:
+        mail.send(
+            mail.render(
+                user,
+                "account_exists",
+                login=url_for("auth.login", _external=True),
+                reset=url_for("auth.reset_request", _external=True),
+            )
+        )
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -153,16 +172,21 @@ def password_change():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        found = accounts.request_password_reset(form.email.data)
-        if found is not None:
-            user, token = found
-            link = url_for("auth.reset_password", token=token, _external=True)
-            # Without MAIL_SERVER (development) the message, link included, goes to the log.
-            mail.send(mail.render(user, "password_reset", link=link))
-        # Same answer either way, so the form does not reveal who has an account.
+        # Looked up and mailed after the answer: the same answer in the same time whether
+        # the account exists or not, so the form does not reveal who has an account.
+        email = form.email.data
+        after_response(lambda: _send_reset_link(email))
         flash(_("If an account exists for this email, a reset link has been sent."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
+
+
+def _send_reset_link(email: str) -> None:
+    found = accounts.request_password_reset(email)
+    if found is not None:
+        user, token = found
+        link = url_for("auth.reset_password", token=token, _external=True)
+        mail.send(mail.render(user, "password_reset", link=link))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

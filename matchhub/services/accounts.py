@@ -83,20 +83,27 @@ class Registration:
     locale: str | None = None
 
 
-def register(data: Registration) -> User:
-    """Create a user; an enterprise or college user also creates their (pending) organisation."""
+def register(data: Registration) -> User | None:
+    """Create a user; an enterprise or college user also creates their (pending) organisation.
+
+    ``None`` when the email already has an account: the caller answers as for a new one
+    (so the form does not reveal who is registered) and tells the owner by mail
+    (:func:`existing_account_notice`). The password is hashed either way, so that both
+    answers take the same time.
+    """
     if data.role is Role.ADMIN:
         raise ServiceError(_("This kind of account cannot be registered."))
     problem = password_problem(data.password)
     if problem:
         raise ServiceError(problem, field="password")
     email = normalize_email(data.email)
+    password_hash = hash_password(data.password)
     if get_user_by_email(email) is not None:
-        raise ServiceError(_("An account with this email already exists."), field="email")
+        return None
 
     user = User(
         email=email,
-        password_hash=hash_password(data.password),
+        password_hash=password_hash,
         full_name=data.full_name.strip(),
         role=data.role,
         locale=data.locale,
@@ -211,6 +218,16 @@ def _reset_serializer() -> URLSafeTimedSerializer:
 def password_reset_token(user: User) -> str:
     """A signed token, valid for an hour and only until the password changes."""
     return _reset_serializer().dumps({"uid": user.id, "v": user.session_version})
+
+
+def existing_account_notice(email: str) -> User | None:
+    """The active owner of ``email`` to tell that someone tried to register it (audited)."""
+    user = get_user_by_email(email)
+    if user is None or not user.active:
+        return None
+    audit.record("account.register_existing", actor=None, obj=user)
+    db.session.commit()
+    return user
 
 
 def request_password_reset(email: str) -> tuple[User, str] | None:
