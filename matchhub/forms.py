@@ -12,7 +12,7 @@ from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import SelectChoice, TextAreaField
 
 from matchhub.services import ServiceError
 
@@ -29,12 +29,33 @@ class _BabelTranslations:
         return get_translations().ungettext(singular, plural, n)
 
 
+def _unix_newlines(value):
+    """Browsers send a textarea's line breaks as CRLF, and its ``maxlength`` counts each as
+    one character: count (and store) them as one, so what fitted the box fits the field."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     """The base of every MatchHub form: CSRF from Flask-WTF, messages in the user's language."""
 
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, TextAreaField):
+                filters = unbound_field.kwargs.get("filters") or ()
+                options = {**options, "filters": [_unix_newlines, *filters]}
+            return unbound_field.bind(form=form, **options)
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        # A submitted form says everything: a field it lacks is empty, never the edited
+        # object's attribute of the same name (``Learner.skills`` is a list of rows, not the
+        # text the form's "skills" field holds), so a crafted post cannot crash the view.
+        formdata = self.meta.wrap_formdata(self, formdata)
+        if formdata:
+            obj = None
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
 
 
 # WTForms' own messages: listed so that `make catalog` extracts them. Never displayed from here.
