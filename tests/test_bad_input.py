@@ -36,7 +36,7 @@ from matchhub.extensions import db
 from matchhub.models import Learner, Order, OrderKind, OrgKind, Role, utcnow
 from matchhub.services import applications
 
-LONG = ("é" * 99 + "\r\n") * 60  # 6,000 characters, more once CRLF is counted twice
+LONG = ("Việt " + "a" * 94 + "\r\n") * 60  # 6,000 characters (CRLF as a browser sends it)
 NUL = "a\x00b"
 HUGE = str(10**20)
 _ARGS = re.compile(r"""args\.get(?:list)?\(\s*["'](\w+)["']""")
