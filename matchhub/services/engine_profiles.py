@@ -125,10 +125,11 @@ def vocabulary() -> Vocabulary:
     return state["vocabulary"]
 
 
-def related() -> Mapping[str, Iterable[str]] | None:
-    """The *related* relation for the ranking (Windows ~ Windows Server): partial credit,
-    never a merge. ``None`` until the taxonomy ships one."""
-    return None
+def related() -> Mapping[str, Iterable[str]]:
+    """The *related* relation the ranking gives partial credit through (Windows ~ Windows
+    Server, SQL ~ MySQL): never a merge. From the shipped taxonomy, cached with the
+    normaliser (:func:`matchhub.services.engine.related`)."""
+    return engine.related()
 
 
 def _skill_slugs() -> dict[int, str]:
