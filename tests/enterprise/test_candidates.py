@@ -269,3 +269,24 @@ def test_candidates_are_paginated_keeping_the_filters(client, ctx, login):
         f"/enterprise/orders/{order.id}/candidates?graduation_year=2026&page=2"
     ).get_data(as_text=True)
     assert second.count('class="card mb-3 candidate"') == 3
+
+
+def test_related_credit_reads_related_skill_and_leaves_the_skill_missing(client, ctx, login):
+    """Accounting ~ finance are related, never merged: the candidate earns part of the
+    credit, the card names the related skill, and the tier still says what is missing."""
+    org, _ = _enterprise(login)
+    order = make_order(org, skills=("accounting",))
+    related = make_learner(skills=(("finance", 4),))
+    unrelated = make_learner(skills=(("photoshop", 4),))
+    matching.touch()
+    db.session.commit()
+    results = {c.learner.id: c.result for c in matching.candidates_for(order).items}
+    credited = results[related.id]
+    assert [(m.skill_id, m.via) for m in credited.related] == [("accounting", "finance")]
+    assert credited.score > results[unrelated.id].score
+    assert credited.tier == results[unrelated.id].tier  # related credit never lifts a tier
+    html = client.get(f"/enterprise/orders/{order.id}/candidates?tier=all").get_data(as_text=True)
+    card = html[html.index(f'data-learner-id="{related.id}"') :]
+    card = card[: card.index("</li>")]
+    assert 'data-related="finance"' in card and "kỹ năng liên quan" in card
+    assert ">Thiếu: " in card
