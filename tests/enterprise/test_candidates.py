@@ -55,6 +55,7 @@ def test_candidates_are_ranked_with_reasons_and_no_contacts(client, ctx, login):
     assert ">Thiếu: " in html
     assert f'data-learner-id="{hidden.id}"' not in html
     assert 'data-component="required"' in html and 'data-skill="python"' in html
+    assert 'data-component="overlap"' in html  # every part of the score has its row
     assert best.email not in html and "0912345678" not in html
 
 
