@@ -141,7 +141,16 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Order": {
         "type": "object",
-        "required": ["id", "kind", "status", "title", "organization", "headcount", "skills"],
+        "required": [
+            "id",
+            "kind",
+            "status",
+            "title",
+            "organization",
+            "headcount",
+            "skills",
+            "unrecognised_required",
+        ],
         "properties": {
             "id": {"type": "integer"},
             "kind": {"enum": _ORDER_KINDS},
@@ -162,6 +171,14 @@ SCHEMAS: dict[str, Any] = {
             "deadline": _nullable("string", format="date"),
             "published_at": _nullable("string", format="date-time"),
             "skills": {"type": "array", "items": _ref("OrderSkill")},
+            "unrecognised_required": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": (
+                    "required terms no skill matches yet, as typed: kept for the province "
+                    "office to map, missing for every candidate until then"
+                ),
+            },
         },
     },
     "SkillMatch": {

@@ -89,6 +89,7 @@ def _order(order: Order) -> dict[str, Any]:
             for s in order.skills
             if s.skill is not None
         ],
+        "unrecognised_required": orders.unrecognised_required(order),
     }
 
 

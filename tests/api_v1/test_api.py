@@ -228,6 +228,8 @@ def test_candidates_carry_their_tier_and_filter_by_it(client, ctx):
     tiers = [(c["learner"]["id"], c["result"]["tier"]) for c in ranked["items"]]
     assert tiers == [(meets.id, "meets"), (near.id, "near"), (lacks.id, "missing")]
     assert all(c["result"]["unknown"] == [] for c in ranked["items"])
+    detail = call(client, "GET", f"/api/v1/orders/{order.id}", token).get_json()
+    assert detail["unrecognised_required"] == []  # the unknown term is only nice to have
     kept = call(client, "GET", f"{url}?min_tier=near", token).get_json()
     assert [c["learner"]["id"] for c in kept["items"]] == [meets.id, near.id]
     assert kept["total"] == 2

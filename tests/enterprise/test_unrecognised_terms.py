@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from apiclient import call, token_for
 from conftest import submit
 from factories import make_learner, make_order, make_org, make_user
 
@@ -39,7 +40,7 @@ def _boss(login):
 
 
 def test_an_order_without_a_recognised_required_skill_cannot_be_published(client, ctx, login):
-    org, _user = _boss(login)
+    org, boss = _boss(login)
     response = submit(client, "/enterprise/orders/new", _form(), follow_redirects=True)
     html = response.get_data(as_text=True)
     # saved as a draft, the term kept and HR told it is not recognised
@@ -70,6 +71,8 @@ def test_an_order_without_a_recognised_required_skill_cannot_be_published(client
     db.session.refresh(order)
     assert order.status is OrderStatus.OPEN
     assert orders.unrecognised_required(order) == ["kỹ năng làm xyzzy"]
+    body = call(client, "GET", f"/api/v1/orders/{order.id}", token_for(boss)).get_json()
+    assert body["unrecognised_required"] == ["kỹ năng làm xyzzy"]
 
 
 def test_an_open_order_cannot_lose_its_last_recognised_required_skill(ctx):
