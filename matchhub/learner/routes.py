@@ -57,14 +57,14 @@ def _own_application(application_id: int):
 def dashboard():
     learner = _own_profile()
     apps = applications.applications_of(learner)
-    # The matches page's ranking, kept to the learner's locality (and remote work) and
-    # to what they meet or nearly meet: the same score and tier as on that page.
+    # The matches page's ranking kept to the learner's locality (and remote work), with
+    # the same score and tier: what they meet or nearly meet, else the best there is.
     near = matching.matches_for(
         learner,
         locality=learner.locality,
         per_page=6,
         min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
-    ).items
+    ).items or matching.matches_for(learner, locality=learner.locality, per_page=6).items
     return render_template(
         "learner/dashboard.html",
         learner=learner,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import sqlalchemy as sa
@@ -291,3 +292,32 @@ def test_related_credit_reads_related_skill_and_leaves_the_skill_missing(client,
     card = card[: card.index("</li>")]
     assert 'data-related="finance"' in card and "kỹ năng liên quan" in card
     assert ">Thiếu: " in card
+
+
+def test_tier_words_say_how_far_each_candidate_is(client, ctx, login):
+    org, _ = _enterprise(login)
+    order = make_order(org, skills=("python", "sql"))  # level 3 each
+    meets = make_learner(skills=(("python", 3), ("sql", 5)))
+    near = make_learner(skills=(("python", 2), ("sql", 3)))
+    far = make_learner(skills=(("python", 1), ("sql", 3)))
+    lacks = make_learner(skills=(("python", 5),))
+    matching.touch()
+    db.session.commit()
+
+    def words(html, learner):
+        card = html[html.index(f'data-learner-id="{learner.id}"') :]
+        return re.search(r'class="badge tier[^"]*" data-tier="(\w+)">([^<]*)<', card).groups()
+
+    url = f"/enterprise/orders/{order.id}/candidates?tier=all"
+    html = client.get(url).get_data(as_text=True)
+    assert words(html, meets) == ("meets", "Đáp ứng đủ")
+    assert words(html, near) == ("near", "Gần đủ: thiếu 1 mức ở Python")
+    assert words(html, far) == ("missing", "Còn xa mức yêu cầu: thiếu 2 mức ở Python")
+    assert words(html, lacks)[0] == "missing" and words(html, lacks)[1].startswith("Thiếu: ")
+    # no 'qualifies' beside 'below the level asked' any more
+    assert "đạt yêu cầu" not in html
+    client.set_cookie("lang", "en")
+    html = client.get(url).get_data(as_text=True)
+    assert words(html, meets) == ("meets", "Meets the requirements")
+    assert words(html, near) == ("near", "Nearly: one level short in Python")
+    assert words(html, far) == ("missing", "Far below the level asked: 2 levels short in Python")
