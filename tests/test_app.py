@@ -268,3 +268,18 @@ def test_the_gunicorn_logger_masks_the_access_log():
     atoms = logger.atoms(resp, req, environ, timedelta(seconds=0.01))
     text = " ".join(str(v) for v in atoms.values())
     assert "code1" not in text and "tok.en" not in text and "/auth/claim/…" in text
+
+
+def test_static_files_are_fingerprinted_and_cached_for_a_year(client):
+    page = client.get("/").get_data(as_text=True)
+    import re
+
+    url = re.search(r'href="(/static/[^"]+\.css\?v=[0-9a-f]{12})"', page).group(1)
+    cached = client.get(url)
+    assert cached.status_code == 200
+    assert "max-age=31536000" in cached.headers["Cache-Control"]
+    assert "immutable" in cached.headers["Cache-Control"]
+    cached.close()
+    stale = client.get(url.split("?v=")[0] + "?v=000000000000")
+    assert "immutable" not in stale.headers.get("Cache-Control", "")
+    stale.close()
