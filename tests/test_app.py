@@ -283,3 +283,19 @@ def test_static_files_are_fingerprinted_and_cached_for_a_year(client):
     stale = client.get(url.split("?v=")[0] + "?v=000000000000")
     assert "immutable" not in stale.headers.get("Cache-Control", "")
     stale.close()
+
+
+def test_irreversible_actions_ask_for_confirmation(client, ctx, login):
+    from factories import make_org, make_user
+
+    from matchhub.models import OrgKind, Role
+
+    org = make_org(OrgKind.COLLEGE)
+    login(make_user(Role.ADMIN).email)
+    page = client.get(f"/admin/organizations/{org.id}").get_data(as_text=True)
+    suspend = page.split('id="suspend-form"', 1)[1].split(">", 1)[0]
+    assert "data-confirm=" in suspend
+    assert "js/confirm.js" in page
+    script = client.get("/static/js/confirm.js")
+    assert b"window.confirm" in script.data
+    script.close()
