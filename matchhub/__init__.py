@@ -36,9 +36,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
 
-    from matchhub import errors, i18n
+    from matchhub import errors, i18n, static_files
 
     i18n.init_app(app)
+    static_files.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     _serve_behind_proxies(app)

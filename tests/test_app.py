@@ -268,3 +268,34 @@ def test_the_gunicorn_logger_masks_the_access_log():
     atoms = logger.atoms(resp, req, environ, timedelta(seconds=0.01))
     text = " ".join(str(v) for v in atoms.values())
     assert "code1" not in text and "tok.en" not in text and "/auth/claim/…" in text
+
+
+def test_static_files_are_fingerprinted_and_cached_for_a_year(client):
+    page = client.get("/").get_data(as_text=True)
+    import re
+
+    url = re.search(r'href="(/static/[^"]+\.css\?v=[0-9a-f]{12})"', page).group(1)
+    cached = client.get(url)
+    assert cached.status_code == 200
+    assert "max-age=31536000" in cached.headers["Cache-Control"]
+    assert "immutable" in cached.headers["Cache-Control"]
+    cached.close()
+    stale = client.get(url.split("?v=")[0] + "?v=000000000000")
+    assert "immutable" not in stale.headers.get("Cache-Control", "")
+    stale.close()
+
+
+def test_irreversible_actions_ask_for_confirmation(client, ctx, login):
+    from factories import make_org, make_user
+
+    from matchhub.models import OrgKind, Role
+
+    org = make_org(OrgKind.COLLEGE)
+    login(make_user(Role.ADMIN).email)
+    page = client.get(f"/admin/organizations/{org.id}").get_data(as_text=True)
+    suspend = page.split('id="suspend-form"', 1)[1].split(">", 1)[0]
+    assert "data-confirm=" in suspend
+    assert "js/confirm.js" in page
+    script = client.get("/static/js/confirm.js")
+    assert b"window.confirm" in script.data
+    script.close()

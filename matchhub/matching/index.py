@@ -137,11 +137,16 @@ class MatchIndex(IndexStore, BlockScoring):
         w = self.weights
         part = self._learner_parts if learners else self._order_parts
         blocks: list[Parts] = [part(query, b) for b in (side.base, side.delta)]
-        skill, loc, overlap, tier = (
-            np.concatenate([getattr(p, name) for p in blocks])
-            for name in ("skill", "loc", "overlap", "tier")
-        )
-        short = None if learners else np.concatenate([p.short for p in blocks])
+        if not side.delta.n:  # the usual case after a compaction: no copies
+            skill, loc, overlap, tier, short = (
+                blocks[0].skill, blocks[0].loc, blocks[0].overlap, blocks[0].tier, blocks[0].short
+            )
+        else:
+            skill, loc, overlap, tier = (
+                np.concatenate([getattr(p, name) for p in blocks])
+                for name in ("skill", "loc", "overlap", "tier")
+            )
+            short = None if learners else np.concatenate([p.short for p in blocks])
         ok = self._eligible(side, candidates)
         if min_tier is not None:
             ok &= tier >= min_tier

@@ -116,7 +116,7 @@ class BlockScoring:
                 order_sq += a * a
                 rows, gap, credit = self._column_credit(block, req)
                 held_rows.append(rows)
-                dot_w.append(np.full(len(rows), a * idf))
+                dot_w.append(a * idf)
                 if sums is num:
                     held_gap.append(gap)
                 rows, credit = self._with_related(block, req, rows, credit)
@@ -126,9 +126,10 @@ class BlockScoring:
             # Without nice skills this part is 0.0, and x + 0.0 == x: no need to add it.
             skill = skill + w.nice * (nice_num.total(n) / nice_den)
         if held_rows:
+            lengths = [len(rows) for rows in held_rows]
             dot = np.bincount(
-                np.concatenate(held_rows), weights=np.concatenate(dot_w), minlength=n
-            )
+                np.concatenate(held_rows), weights=np.repeat(dot_w, lengths), minlength=n
+            ).astype(np.float64, copy=False)
             # skill_norm is never 0 (see Block.refresh_skill_sums): no 0/0 to guard.
             overlap = dot / (math.sqrt(order_sq) * block.skill_norm)
             overlap = w.overlap * np.minimum(overlap, 1.0, out=overlap)

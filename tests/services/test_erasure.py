@@ -98,3 +98,15 @@ def test_who_viewed_my_profile_reads_one_line_per_organisation_and_day(client, c
     page = client.get("/learner/privacy").get_data(as_text=True)
     listing = page.split('id="profile-views"', 1)[1].split("</ul>", 1)[0]
     assert listing.count("Công ty Xem Nhiều") == 1 and "10 lượt xem" in listing
+
+
+def test_the_pipeline_table_stacks_into_labelled_cards_on_a_phone(client, ctx, login):
+    org = make_org()
+    hr = make_user(Role.ENTERPRISE, org=org)
+    order = make_order(org)
+    _applicant(order, "Ngô Thị Điện Thoại")
+    login(hr.email)
+    page = client.get(f"/enterprise/orders/{order.id}/pipeline").get_data(as_text=True)
+    table = page.split('id="pipeline"', 1)[0].rsplit("<table", 1)[1]
+    assert "table-stack" in table
+    assert 'data-label="Giai đoạn"' in page and 'data-label="Liên hệ"' in page
