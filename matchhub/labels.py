@@ -128,6 +128,20 @@ _CATEGORY_LABELS = {
 }
 
 
+# The three tiers of the ranking contract (matchhub.matching.types.Tier), short form for
+# tables and exports; cards spell out the detail ("Nearly: one level short in SQL").
+_TIER_LABELS = {
+    2: _l("Meets the requirements"),
+    1: _l("Nearly meets the requirements"),
+    0: _l("Misses a requirement"),
+}
+
+
+def tier_label(tier: int | None) -> str:
+    """The translated short name of a ranking tier (empty for ``None``)."""
+    return "" if tier is None else str(_TIER_LABELS.get(int(tier), ""))
+
+
 def category_label(slug: str | None) -> str:
     """The translated name of a skill category (the slug itself if it has none)."""
     if slug is None:

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from matchhub.extensions import db
-from matchhub.labels import label
+from matchhub.labels import label, tier_label
 from matchhub.models import (
     Application,
     ApplicationEvent,
@@ -274,7 +274,7 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
         _("Name"),
         _("Stage"),
         _("Score"),
-        _("Qualifies"),
+        _("Fit"),
         _("Training institution"),
         _("Programme"),
         _("Graduation year"),
@@ -293,7 +293,7 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
                 lr.full_name,
                 str(label(a.status)),
                 round(result.score * 100, 1) if result else None,
-                (_("yes") if result.qualifies else _("no")) if result else None,
+                tier_label(result.tier) if result else None,
                 lr.college.name if lr.college else None,
                 lr.programme.name if lr.programme else None,
                 lr.graduation_year,

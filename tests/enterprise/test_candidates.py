@@ -157,6 +157,9 @@ def test_export_escapes_formulas_hides_contacts_and_is_audited(client, ctx, logi
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == 3
+    fit = rows[0].index("Mức phù hợp")
+    assert {r[fit] for r in rows[1:]} <= {"Đáp ứng đủ", "Gần đủ", "Thiếu yêu cầu"}
+    assert all(r[fit] for r in rows[1:])
     assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
     assert best.email not in body.decode("utf-8-sig")
     response = client.get(f"/enterprise/orders/{order.id}/pipeline/export.xlsx")
