@@ -299,3 +299,17 @@ def test_irreversible_actions_ask_for_confirmation(client, ctx, login):
     script = client.get("/static/js/confirm.js")
     assert b"window.confirm" in script.data
     script.close()
+
+
+def test_an_unverified_enterprise_sees_why_it_cannot_publish(client, ctx, login):
+    from factories import make_order, make_org, make_user
+
+    from matchhub.models import OrderStatus, Role, VerificationState
+
+    org = make_org(state=VerificationState.PENDING)
+    order = make_order(org, status=OrderStatus.DRAFT)
+    login(make_user(Role.ENTERPRISE, org=org).email)
+    page = client.get(f"/enterprise/orders/{order.id}").get_data(as_text=True)
+    button = page.split('id="publish"', 1)[1].split(">", 1)[0]
+    assert "disabled" in button and 'aria-describedby="publish-blocked"' in button
+    assert 'id="publish-blocked"' in page
