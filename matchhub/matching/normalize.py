@@ -22,6 +22,7 @@ Results are cached per normaliser, so a cohort's repeated terms cost a dict hit.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -74,6 +75,9 @@ class Normalizer:
     TYPO_MIN_LEN = 5
     #: a single word this long may be two edits away
     TYPO_LONG_LEN = 12
+    #: a word cut short names a product when it keeps this many letters and share
+    TRUNCATED_MIN_LEN = 6
+    TRUNCATED_SHARE = 0.7
 
     def __init__(self, taxonomy: Taxonomy):
         """Index the taxonomy's labels (names and aliases)."""
@@ -140,6 +144,7 @@ class Normalizer:
             keys.append(k)
             ids.append(self._compact[k])
         self._fuzzy_by_first = by_first
+        self._sorted_fuzzy = sorted(self._fuzzy_keys)
         # vocabulary for correcting one misspelt word inside a longer term
         self._vocab = sorted(
             {t for k in ascii_keys for t in k.split() if len(t) >= self.TYPO_MIN_LEN}
@@ -152,7 +157,10 @@ class Normalizer:
             if " " in key:
                 sk = skeleton(key)
                 if len(sk.replace(" ", "")) >= 6:
-                    skel[sk] = sid if skel.get(sk, sid) == sid else None
+                    # also without spaces: a lost vowel can take its syllable's
+                    # space with it ("làm vi c nhóm")
+                    for k in (sk, sk.replace(" ", "")):
+                        skel[k] = sid if skel.get(k, sid) == sid else None
         self._skeletons = {k: v for k, v in skel.items() if v is not None}
         self._cache: dict[str, Normalized] = {}
 
@@ -216,9 +224,16 @@ class Normalizer:
             sid, score = self._typo(form, term) if form else (None, 0.0)
             if sid:
                 return sid, score
-        if any(t not in self._vocab_set for t in versionless) and len(versionless) > 1:
+        sid = self._truncated(shortest)
+        if sid:
+            return sid, 0.8
+        # a lost vowel leaves an unknown word or a stray letter ("vi c" for "việc")
+        if len(versionless) > 1 and any(
+            t not in self._vocab_set or len(t) == 1 for t in versionless
+        ):
             for form in forms:
-                sid = self._skeletons.get(skeleton(" ".join(form)))
+                sk = skeleton(" ".join(form))
+                sid = self._skeletons.get(sk) or self._skeletons.get(sk.replace(" ", ""))
                 if sid:
                     return sid, 0.7
         corrected = self._correct_words(versionless)
@@ -259,6 +274,27 @@ class Normalizer:
         if form == versionless[-len(form) :]:
             # not once a suffix went: "ms windows [server]" is not "microsoft windows"
             yield vendor_variant(form)
+
+    def _truncated(self, toks: tuple[str, ...]) -> str | None:
+        """The one long product name a single word cuts short ("postgre" ->
+        PostgreSQL): at least ``TRUNCATED_MIN_LEN`` letters and ``TRUNCATED_SHARE``
+        of the name, and no other name starting the same way. Not a known word
+        ("micro", "data"), and English/product keys only, like typos."""
+        if len(toks) != 1:
+            return None
+        word = toks[0]
+        n = len(word)
+        if n < self.TRUNCATED_MIN_LEN or not word.isalpha() or word in self._vocab_set:
+            return None
+        ids = set()
+        # the names starting with the word sit together in the sorted keys
+        keys = self._sorted_fuzzy
+        for i in range(bisect_left(keys, word), len(keys)):
+            if not keys[i].startswith(word):
+                break
+            if n >= self.TRUNCATED_SHARE * len(keys[i]):
+                ids.add(self._compact[keys[i]])
+        return ids.pop() if len(ids) == 1 else None
 
     def _correct_words(self, toks: tuple[str, ...]) -> tuple[str, ...]:
         """Replace each unknown word by the one alias word within one edit (two for

@@ -482,3 +482,51 @@ def test_web_alone_is_not_an_alias_the_extractor_would_find():
     assert norm.normalize("quản trị website").skill_id == "web-development"
     found = [m.skill_id for m in Extractor(norm).extract("Công ty có website và app riêng.")]
     assert "web-development" not in found
+
+
+def test_a_lost_vowel_that_took_its_space_with_it():
+    tax = Taxonomy.from_records(
+        [
+            {
+                "id": "teamwork",
+                "name_en": "Teamwork",
+                "name_vi": "Làm việc nhóm",
+                "category": "transversal",
+            }
+        ]
+    )
+    n = Normalizer(tax)
+    assert n.normalize("làm vi c nhóm").skill_id == "teamwork"
+    assert n.normalize("lm vc nhm").skill_id == "teamwork"
+    # too few consonants left to tell what it was
+    assert n.normalize("l v n").skill_id is None
+
+
+def test_a_long_name_cut_short():
+    tax = Taxonomy.from_records(
+        [
+            {"id": "postgresql", "name_en": "PostgreSQL", "category": "database"},
+            {"id": "elasticsearch", "name_en": "Elasticsearch", "category": "database"},
+            {"id": "javascript", "name_en": "JavaScript", "category": "programming-language"},
+            {"id": "java", "name_en": "Java", "category": "programming-language"},
+            {"id": "kubernetes", "name_en": "Kubernetes", "category": "cloud-devops"},
+            {"id": "kubernetix", "name_en": "Kubernetix", "category": "tool"},
+        ]
+    )
+    n = Normalizer(tax)
+    assert n.normalize("postgre").skill_id == "postgresql"
+    assert n.normalize("Postgre 9.6").skill_id == "postgresql"
+    assert n.normalize("javascr").skill_id == "javascript"
+    # too short a share of the name, or too few letters
+    assert n.normalize("elastic").skill_id is None
+    assert n.normalize("javasc").skill_id is None
+    # the start of two names names neither
+    assert n.normalize("kuberne").skill_id is None
+
+
+def test_a_cut_short_name_on_the_shipped_taxonomy(norm):
+    assert sid(norm, "postgre") == "postgresql"
+    assert sid(norm, "kubernet") == "kubernetes"
+    # a whole word is never read as the start of a longer name
+    assert sid(norm, "micro") is None
+    assert sid(norm, "photo") != "photoshop"
