@@ -530,3 +530,16 @@ def test_a_cut_short_name_on_the_shipped_taxonomy(norm):
     # a whole word is never read as the start of a longer name
     assert sid(norm, "micro") is None
     assert sid(norm, "photo") != "photoshop"
+
+
+def test_whole_terms_that_are_clear_only_in_a_skill_list(norm):
+    from matchhub.matching.extract import Extractor
+
+    assert sid(norm, "Access") == "access"
+    assert sid(norm, "macro") == "vba"
+    assert sid(norm, "QoS") == "networking"
+    assert sid(norm, "bảo trì hệ thống") == "system-admin"
+    # not aliases: in prose they are a word, a course topic or software upkeep
+    assert norm.lookup("access") is None and norm.lookup("qos") is None
+    found = {m.skill_id for m in Extractor(norm).extract("Phát triển và bảo trì hệ thống, QoS.")}
+    assert not found & {"system-admin", "networking"}
