@@ -36,6 +36,7 @@ from matchhub.matching.variants import (
     derived_names,
     drop_durations,
     drop_inner_fillers,
+    drop_leading_numbers,
     filler_variants,
     js_variant,
     plural,
@@ -201,7 +202,7 @@ class Normalizer:
         sid = self.lookup(" ".join(toks))
         if sid:
             return sid, 1.0
-        plain = drop_durations(drop_inner_fillers(toks))
+        plain = drop_leading_numbers(drop_durations(drop_inner_fillers(toks)))
         versionless = strip_versions(plain)
         stripped = filler_variants(versionless)
         forms = [versionless, *stripped]
@@ -298,12 +299,22 @@ class Normalizer:
 
     def _correct_words(self, toks: tuple[str, ...]) -> tuple[str, ...]:
         """Replace each unknown word by the one alias word within one edit (two for
-        long words), when exactly one such word exists ("sever" -> "server")."""
+        long words), when exactly one such word exists ("sever" -> "server"); a
+        word under five letters only by two swapped neighbours ("slq")."""
         if len(toks) < 2:
             return toks
         out = list(toks)
         for i, tok in enumerate(toks):
-            if len(tok) < self.TYPO_MIN_LEN or tok in self._vocab_set or not tok.isalpha():
+            if tok in self._vocab_set or not tok.isalpha() or len(tok) < 3:
+                continue
+            if len(tok) < self.TYPO_MIN_LEN:
+                # a short word only by swapping two neighbours ("slq server"), and
+                # only into one known word; the caller still needs the whole
+                # corrected term to be a key
+                swaps = {tok[:j] + tok[j + 1] + tok[j] + tok[j + 2 :] for j in range(len(tok) - 1)}
+                swaps &= self._vocab_set
+                if len(swaps) == 1:
+                    out[i] = swaps.pop()
                 continue
             max_dist = 1 if len(tok) < 8 else 2
             found = process.extract(

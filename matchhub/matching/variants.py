@@ -192,6 +192,17 @@ def drop_durations(toks: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out) if out else toks
 
 
+def drop_leading_numbers(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """The term without the numbers that start it, a score or a count ("7.0 IELTS",
+    "2 Java"), when words follow; "3d", "5s" and "1c" keep their letter."""
+    if not toks[0].isdigit():  # the common case
+        return toks
+    i = 0
+    while i < len(toks) and toks[i].isdigit():
+        i += 1
+    return toks[i:] if i < len(toks) else toks
+
+
 def drop_inner_fillers(toks: tuple[str, ...]) -> tuple[str, ...]:
     """The term without the function words of ``INNER_FILLERS``, and with a
     spelt-out dot read as the dot ("asp dot net" is "asp.net")."""

@@ -543,3 +543,29 @@ def test_whole_terms_that_are_clear_only_in_a_skill_list(norm):
     assert norm.lookup("access") is None and norm.lookup("qos") is None
     found = {m.skill_id for m in Extractor(norm).extract("Phát triển và bảo trì hệ thống, QoS.")}
     assert not found & {"system-admin", "networking"}
+
+
+def test_a_short_word_with_two_letters_swapped_inside_a_term():
+    tax = Taxonomy.from_records(
+        [
+            {"id": "sql-server", "name_en": "SQL Server", "category": "database"},
+            {"id": "sql", "name_en": "SQL", "category": "database"},
+        ]
+    )
+    n = Normalizer(tax)
+    assert n.normalize("slq server").skill_id == "sql-server"
+    # a changed letter is another word, not a swap
+    assert n.normalize("sdl server").skill_id is None
+
+
+def test_scores_and_counts_before_or_after_a_skill(norm):
+    assert sid(norm, "7.0 IELTS") == "english"
+    assert sid(norm, "TOEIC : 790 điểm") == "english"
+    assert sid(norm, "2 Java") == "java"
+    # a number that is part of the name stays
+    assert sid(norm, "3D Max") == "3d-modeling"
+    assert sid(norm, "5S") == "six-sigma"
+    assert sid(norm, "2010") is None
+    # "C+" alone in a skill list is C++; never an alias the extractor would find
+    assert sid(norm, "C +") == "cpp"
+    assert norm.lookup("c+") is None
