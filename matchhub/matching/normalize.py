@@ -37,6 +37,7 @@ from matchhub.matching.variants import (
     drop_durations,
     drop_inner_fillers,
     drop_leading_numbers,
+    english_shaped,
     filler_variants,
     js_variant,
     plural,
@@ -46,6 +47,7 @@ from matchhub.matching.variants import (
     skeleton,
     strip_versions,
     term_tokens,
+    unglued,
     vendor_variant,
 )
 from matchhub.matching.wordlists import GENERIC_INSIDE, SPECIFICITY, VENDORS, WHOLE_TERMS
@@ -228,6 +230,20 @@ class Normalizer:
         sid = self._truncated(shortest)
         if sid:
             return sid, 0.8
+        glued = unglued(shortest, self._vocab_set)
+        if glued:
+            # read as the two words it runs together, when they name the skill
+            # outright (not several), it is no soft skill ("weblogic" is not web +
+            # logic), and a part that names it is no three-letter English word shape
+            # (consonant-vowel-consonant: "net", "win" in "testnet", "winword"),
+            # while acronyms are fine ("phpdesigner", "openerp")
+            hit = self.normalize(glued[0])
+            if (
+                hit.score >= 0.8
+                and self._specificity(hit.skill_id) > 0
+                and any(self.lookup(p) == hit.skill_id and not english_shaped(p) for p in glued[1])
+            ):
+                return hit.skill_id, 0.8
         # a lost vowel leaves an unknown word or a stray letter ("vi c" for "việc")
         if len(versionless) > 1 and any(
             t not in self._vocab_set or len(t) == 1 for t in versionless
@@ -240,9 +256,9 @@ class Normalizer:
         corrected = self._correct_words(versionless)
         if corrected != versionless:
             for form in (corrected, *filler_variants(corrected)):
-                sid = self.lookup(" ".join(form))
-                if sid:
-                    return sid, 0.8
+                for cand in self._variants(form, corrected, corrected, corrected):
+                    if cand and (sid := self.lookup(" ".join(cand))):
+                        return sid, 0.8
         # skills inside a longer phrase: from the words as written (a corrected
         # word may be a real word pulled onto a product name, "informatics")
         written = accented(term)

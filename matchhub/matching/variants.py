@@ -276,3 +276,21 @@ def rephrase(toks: tuple[str, ...]) -> tuple[str, ...]:
             out.append(toks[i])
             i += 1
     return tuple(out) if out != list(toks) else toks
+
+
+def unglued(toks: tuple[str, ...], vocab: frozenset[str]) -> tuple[str, tuple[str, str]] | None:
+    """A single unknown word that is two known words run together ("corejava",
+    "javaweb"), split at the one place that makes two words of ``vocab`` of 3+
+    letters: the spaced term and its two parts; ``None`` otherwise. O(len(word))."""
+    if len(toks) != 1 or len(toks[0]) < 6 or toks[0] in vocab:
+        return None
+    word = toks[0]
+    splits = [(word[:i], word[i:]) for i in range(3, len(word) - 2)]
+    splits = [(a, b) for a, b in splits if a in vocab and b in vocab]
+    return (" ".join(splits[0]), splits[0]) if len(splits) == 1 else None
+
+
+def english_shaped(word: str) -> bool:
+    """Whether a three-letter word has the consonant-vowel-consonant shape of an
+    English word ("net", "win"), unlike most acronyms ("php", "erp", "sql")."""
+    return len(word) == 3 and [c in "aeiouy" for c in word] == [False, True, False]

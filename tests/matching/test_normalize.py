@@ -569,3 +569,33 @@ def test_scores_and_counts_before_or_after_a_skill(norm):
     # "C+" alone in a skill list is C++; never an alias the extractor would find
     assert sid(norm, "C +") == "cpp"
     assert norm.lookup("c+") is None
+
+
+def test_two_known_words_run_together():
+    tax = Taxonomy.from_records(
+        [
+            {"id": "java", "name_en": "Java", "category": "programming-language"},
+            {"id": "php", "name_en": "PHP", "category": "programming-language"},
+            {"id": "dotnet", "name_en": ".NET", "category": "framework-library"},
+            {"id": "windows", "name_en": "Windows", "category": "tool", "aliases": ["win"]},
+            {"id": "word", "name_en": "Microsoft Word", "category": "office"},
+            {"id": "testing", "name_en": "Testing", "category": "testing", "aliases": ["test"]},
+            {"id": "web", "name_en": "Web", "category": "domain"},
+            {"id": "logic", "name_en": "Logic", "category": "transversal"},
+        ]
+    )
+    n = Normalizer(tax)
+    assert n.normalize("corejava").skill_id is None  # "core" is no known word here
+    assert n.normalize("javaweb").skill_id == "java"
+    assert n.normalize("phpdesigner").skill_id is None  # "designer" unknown
+    # a three-letter part shaped like an English word does not name a product
+    assert n.normalize("testnet").skill_id is None
+    assert n.normalize("winword").skill_id is None
+    # nor is a soft skill glued onto a word
+    assert n.normalize("weblogic").skill_id is None
+
+
+def test_glued_words_on_the_shipped_taxonomy(norm):
+    assert sid(norm, "frameworkcodeigniter") == "codeigniter"
+    assert sid(norm, "phpdesigner") == "php"
+    assert sid(norm, "weblogic") != "critical-thinking"
