@@ -599,3 +599,23 @@ def test_glued_words_on_the_shipped_taxonomy(norm):
     assert sid(norm, "frameworkcodeigniter") == "codeigniter"
     assert sid(norm, "phpdesigner") == "php"
     assert sid(norm, "weblogic") != "critical-thinking"
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("thông thạo Photoshop", "photoshop"),
+        ("biết cách sử dụng Git", "git"),
+        ("lập trình bằng Python", "python"),
+        ("Excel ở mức cơ bản", "excel"),
+        ("English upper intermediate", "english"),
+        ("tiếng Nhật lưu loát", "japanese"),
+    ],
+)
+def test_how_well_a_skill_is_known_is_not_the_skill(norm, term, expected):
+    assert sid(norm, term) == expected
+
+
+def test_a_level_word_alone_is_not_a_skill(norm):
+    assert sid(norm, "thông thạo") is None
+    assert sid(norm, "intermediate") is None
