@@ -449,3 +449,13 @@ def test_common_cv_products_and_languages_are_known_and_kept_apart():
     assert "anydesk" in related["teamviewer"]
     assert "junit" in related["dotnet-unit-testing"]
     assert "teamviewer" not in related["skype"]
+
+
+def test_ordinary_words_are_not_read_as_product_names():
+    # one edit, a glued "js" or a dropped digit away from a product name
+    from matchhub.matching.normalize import Normalizer
+
+    norm = Normalizer.default()
+    for word in ("addition", "create", "fails", "guide", "knives", "meter", "select",
+                 "strive", "leaflets", "notch", "activity", "moment"):
+        assert norm.normalize(word).skill_id is None, word
