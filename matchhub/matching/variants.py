@@ -107,12 +107,13 @@ def filler_variants(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [form for _, _, form in staged]
 
 
-_VOWELS_RE = re.compile(r"[aeiouy]")
+#: deletes the vowels of a folded key (str.translate: one C pass, no regex)
+_NO_VOWELS = str.maketrans("", "", "aeiouy")
 
 
 def skeleton(key: str) -> str:
     """A folded key without its vowels."""
-    return " ".join(w for w in _VOWELS_RE.sub("", key).split())
+    return " ".join(key.translate(_NO_VOWELS).split())
 
 
 def accented(term: str) -> tuple[bool, ...]:
