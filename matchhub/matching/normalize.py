@@ -106,7 +106,9 @@ class Normalizer:
         # no two skills imply the same one
         derived: dict[str, str | None] = {}
         for skill in taxonomy:
-            for cand in {n for name in (skill.name_en, skill.name_vi) for n in derived_names(name)}:
+            # a product's Vietnamese name is its English one: derive once
+            names = {skill.name_en, skill.name_vi}
+            for cand in {n for name in names for n in derived_names(name)}:
                 key = " ".join(term_tokens(cand))
                 if key in spaced:
                     continue
@@ -158,12 +160,11 @@ class Normalizer:
         skel: dict[str, str | None] = {}
         for key, sid in spaced.items():
             if " " in key:
+                # without spaces: a lost vowel can take its syllable's space with
+                # it ("làm vi c nhóm")
                 sk = skeleton(key)
-                if len(sk.replace(" ", "")) >= 6:
-                    # also without spaces: a lost vowel can take its syllable's
-                    # space with it ("làm vi c nhóm")
-                    for k in (sk, sk.replace(" ", "")):
-                        skel[k] = sid if skel.get(k, sid) == sid else None
+                if len(sk) >= 6:
+                    skel[sk] = sid if skel.get(sk, sid) == sid else None
         self._skeletons = {k: v for k, v in skel.items() if v is not None}
         self._cache: dict[str, Normalized] = {}
 
@@ -249,8 +250,7 @@ class Normalizer:
             t not in self._vocab_set or len(t) == 1 for t in versionless
         ):
             for form in forms:
-                sk = skeleton(" ".join(form))
-                sid = self._skeletons.get(sk) or self._skeletons.get(sk.replace(" ", ""))
+                sid = self._skeletons.get(skeleton(" ".join(form)))
                 if sid:
                     return sid, 0.7
         corrected = self._correct_words(versionless)

@@ -107,13 +107,13 @@ def filler_variants(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [form for _, _, form in staged]
 
 
-#: deletes the vowels of a folded key (str.translate: one C pass, no regex)
-_NO_VOWELS = str.maketrans("", "", "aeiouy")
+#: deletes the vowels and spaces of a folded key (str.translate: one C pass)
+_NO_VOWELS = str.maketrans("", "", "aeiouy ")
 
 
 def skeleton(key: str) -> str:
-    """A folded key without its vowels."""
-    return " ".join(key.translate(_NO_VOWELS).split())
+    """A folded key without its vowels and spaces: "lam viec nhom" -> "lmvcnhm"."""
+    return key.translate(_NO_VOWELS)
 
 
 def accented(term: str) -> tuple[bool, ...]:
