@@ -22,6 +22,7 @@ Results are cached per normaliser, so a cohort's repeated terms cost a dict hit.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +36,8 @@ from matchhub.matching.variants import (
     derived_names,
     drop_durations,
     drop_inner_fillers,
+    drop_leading_numbers,
+    english_shaped,
     filler_variants,
     js_variant,
     plural,
@@ -44,6 +47,7 @@ from matchhub.matching.variants import (
     skeleton,
     strip_versions,
     term_tokens,
+    unglued,
     vendor_variant,
 )
 from matchhub.matching.wordlists import GENERIC_INSIDE, SPECIFICITY, VENDORS, WHOLE_TERMS
@@ -74,6 +78,9 @@ class Normalizer:
     TYPO_MIN_LEN = 5
     #: a single word this long may be two edits away
     TYPO_LONG_LEN = 12
+    #: a word cut short names a product when it keeps this many letters and share
+    TRUNCATED_MIN_LEN = 6
+    TRUNCATED_SHARE = 0.7
 
     def __init__(self, taxonomy: Taxonomy):
         """Index the taxonomy's labels (names and aliases)."""
@@ -99,7 +106,9 @@ class Normalizer:
         # no two skills imply the same one
         derived: dict[str, str | None] = {}
         for skill in taxonomy:
-            for cand in {n for name in (skill.name_en, skill.name_vi) for n in derived_names(name)}:
+            # a product's Vietnamese name is its English one: derive once
+            names = {skill.name_en, skill.name_vi}
+            for cand in {n for name in names for n in derived_names(name)}:
                 key = " ".join(term_tokens(cand))
                 if key in spaced:
                     continue
@@ -140,6 +149,7 @@ class Normalizer:
             keys.append(k)
             ids.append(self._compact[k])
         self._fuzzy_by_first = by_first
+        self._sorted_fuzzy = sorted(self._fuzzy_keys)
         # vocabulary for correcting one misspelt word inside a longer term
         self._vocab = sorted(
             {t for k in ascii_keys for t in k.split() if len(t) >= self.TYPO_MIN_LEN}
@@ -150,8 +160,10 @@ class Normalizer:
         skel: dict[str, str | None] = {}
         for key, sid in spaced.items():
             if " " in key:
+                # without spaces: a lost vowel can take its syllable's space with
+                # it ("làm vi c nhóm")
                 sk = skeleton(key)
-                if len(sk.replace(" ", "")) >= 6:
+                if len(sk) >= 6:
                     skel[sk] = sid if skel.get(sk, sid) == sid else None
         self._skeletons = {k: v for k, v in skel.items() if v is not None}
         self._cache: dict[str, Normalized] = {}
@@ -193,7 +205,7 @@ class Normalizer:
         sid = self.lookup(" ".join(toks))
         if sid:
             return sid, 1.0
-        plain = drop_durations(drop_inner_fillers(toks))
+        plain = drop_leading_numbers(drop_durations(drop_inner_fillers(toks)))
         versionless = strip_versions(plain)
         stripped = filler_variants(versionless)
         forms = [versionless, *stripped]
@@ -216,7 +228,27 @@ class Normalizer:
             sid, score = self._typo(form, term) if form else (None, 0.0)
             if sid:
                 return sid, score
-        if any(t not in self._vocab_set for t in versionless) and len(versionless) > 1:
+        sid = self._truncated(shortest)
+        if sid:
+            return sid, 0.8
+        glued = unglued(shortest, self._vocab_set)
+        if glued:
+            # read as the two words it runs together, when they name the skill
+            # outright (not several), it is no soft skill ("weblogic" is not web +
+            # logic), and a part that names it is no three-letter English word shape
+            # (consonant-vowel-consonant: "net", "win" in "testnet", "winword"),
+            # while acronyms are fine ("phpdesigner", "openerp")
+            hit = self.normalize(glued[0])
+            if (
+                hit.score >= 0.8
+                and self._specificity(hit.skill_id) > 0
+                and any(self.lookup(p) == hit.skill_id and not english_shaped(p) for p in glued[1])
+            ):
+                return hit.skill_id, 0.8
+        # a lost vowel leaves an unknown word or a stray letter ("vi c" for "việc")
+        if len(versionless) > 1 and any(
+            t not in self._vocab_set or len(t) == 1 for t in versionless
+        ):
             for form in forms:
                 sid = self._skeletons.get(skeleton(" ".join(form)))
                 if sid:
@@ -224,9 +256,9 @@ class Normalizer:
         corrected = self._correct_words(versionless)
         if corrected != versionless:
             for form in (corrected, *filler_variants(corrected)):
-                sid = self.lookup(" ".join(form))
-                if sid:
-                    return sid, 0.8
+                for cand in self._variants(form, corrected, corrected, corrected):
+                    if cand and (sid := self.lookup(" ".join(cand))):
+                        return sid, 0.8
         # skills inside a longer phrase: from the words as written (a corrected
         # word may be a real word pulled onto a product name, "informatics")
         written = accented(term)
@@ -260,14 +292,45 @@ class Normalizer:
             # not once a suffix went: "ms windows [server]" is not "microsoft windows"
             yield vendor_variant(form)
 
+    def _truncated(self, toks: tuple[str, ...]) -> str | None:
+        """The one long product name a single word cuts short ("postgre" ->
+        PostgreSQL): at least ``TRUNCATED_MIN_LEN`` letters and ``TRUNCATED_SHARE``
+        of the name, and no other name starting the same way. Not a known word
+        ("micro", "data"), and English/product keys only, like typos."""
+        if len(toks) != 1:
+            return None
+        word = toks[0]
+        n = len(word)
+        if n < self.TRUNCATED_MIN_LEN or not word.isalpha() or word in self._vocab_set:
+            return None
+        ids = set()
+        # the names starting with the word sit together in the sorted keys
+        keys = self._sorted_fuzzy
+        for i in range(bisect_left(keys, word), len(keys)):
+            if not keys[i].startswith(word):
+                break
+            if n >= self.TRUNCATED_SHARE * len(keys[i]):
+                ids.add(self._compact[keys[i]])
+        return ids.pop() if len(ids) == 1 else None
+
     def _correct_words(self, toks: tuple[str, ...]) -> tuple[str, ...]:
         """Replace each unknown word by the one alias word within one edit (two for
-        long words), when exactly one such word exists ("sever" -> "server")."""
+        long words), when exactly one such word exists ("sever" -> "server"); a
+        word under five letters only by two swapped neighbours ("slq")."""
         if len(toks) < 2:
             return toks
         out = list(toks)
         for i, tok in enumerate(toks):
-            if len(tok) < self.TYPO_MIN_LEN or tok in self._vocab_set or not tok.isalpha():
+            if tok in self._vocab_set or not tok.isalpha() or len(tok) < 3:
+                continue
+            if len(tok) < self.TYPO_MIN_LEN:
+                # a short word only by swapping two neighbours ("slq server"), and
+                # only into one known word; the caller still needs the whole
+                # corrected term to be a key
+                swaps = {tok[:j] + tok[j + 1] + tok[j] + tok[j + 2 :] for j in range(len(tok) - 1)}
+                swaps &= self._vocab_set
+                if len(swaps) == 1:
+                    out[i] = swaps.pop()
                 continue
             max_dist = 1 if len(tok) < 8 else 2
             found = process.extract(

@@ -107,12 +107,13 @@ def filler_variants(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [form for _, _, form in staged]
 
 
-_VOWELS_RE = re.compile(r"[aeiouy]")
+#: deletes the vowels and spaces of a folded key (str.translate: one C pass)
+_NO_VOWELS = str.maketrans("", "", "aeiouy ")
 
 
 def skeleton(key: str) -> str:
-    """A folded key without its vowels."""
-    return " ".join(w for w in _VOWELS_RE.sub("", key).split())
+    """A folded key without its vowels and spaces: "lam viec nhom" -> "lmvcnhm"."""
+    return key.translate(_NO_VOWELS)
 
 
 def accented(term: str) -> tuple[bool, ...]:
@@ -192,6 +193,17 @@ def drop_durations(toks: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out) if out else toks
 
 
+def drop_leading_numbers(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """The term without the numbers that start it, a score or a count ("7.0 IELTS",
+    "2 Java"), when words follow; "3d", "5s" and "1c" keep their letter."""
+    if not toks[0].isdigit():  # the common case
+        return toks
+    i = 0
+    while i < len(toks) and toks[i].isdigit():
+        i += 1
+    return toks[i:] if i < len(toks) else toks
+
+
 def drop_inner_fillers(toks: tuple[str, ...]) -> tuple[str, ...]:
     """The term without the function words of ``INNER_FILLERS``, and with a
     spelt-out dot read as the dot ("asp dot net" is "asp.net")."""
@@ -265,3 +277,21 @@ def rephrase(toks: tuple[str, ...]) -> tuple[str, ...]:
             out.append(toks[i])
             i += 1
     return tuple(out) if out != list(toks) else toks
+
+
+def unglued(toks: tuple[str, ...], vocab: frozenset[str]) -> tuple[str, tuple[str, str]] | None:
+    """A single unknown word that is two known words run together ("corejava",
+    "javaweb"), split at the one place that makes two words of ``vocab`` of 3+
+    letters: the spaced term and its two parts; ``None`` otherwise. O(len(word))."""
+    if len(toks) != 1 or len(toks[0]) < 6 or toks[0] in vocab:
+        return None
+    word = toks[0]
+    splits = [(word[:i], word[i:]) for i in range(3, len(word) - 2)]
+    splits = [(a, b) for a, b in splits if a in vocab and b in vocab]
+    return (" ".join(splits[0]), splits[0]) if len(splits) == 1 else None
+
+
+def english_shaped(word: str) -> bool:
+    """Whether a three-letter word has the consonant-vowel-consonant shape of an
+    English word ("net", "win"), unlike most acronyms ("php", "erp", "sql")."""
+    return len(word) == 3 and [c in "aeiouy" for c in word] == [False, True, False]

@@ -482,3 +482,140 @@ def test_web_alone_is_not_an_alias_the_extractor_would_find():
     assert norm.normalize("quản trị website").skill_id == "web-development"
     found = [m.skill_id for m in Extractor(norm).extract("Công ty có website và app riêng.")]
     assert "web-development" not in found
+
+
+def test_a_lost_vowel_that_took_its_space_with_it():
+    tax = Taxonomy.from_records(
+        [
+            {
+                "id": "teamwork",
+                "name_en": "Teamwork",
+                "name_vi": "Làm việc nhóm",
+                "category": "transversal",
+            }
+        ]
+    )
+    n = Normalizer(tax)
+    assert n.normalize("làm vi c nhóm").skill_id == "teamwork"
+    assert n.normalize("lm vc nhm").skill_id == "teamwork"
+    # too few consonants left to tell what it was
+    assert n.normalize("l v n").skill_id is None
+
+
+def test_a_long_name_cut_short():
+    tax = Taxonomy.from_records(
+        [
+            {"id": "postgresql", "name_en": "PostgreSQL", "category": "database"},
+            {"id": "elasticsearch", "name_en": "Elasticsearch", "category": "database"},
+            {"id": "javascript", "name_en": "JavaScript", "category": "programming-language"},
+            {"id": "java", "name_en": "Java", "category": "programming-language"},
+            {"id": "kubernetes", "name_en": "Kubernetes", "category": "cloud-devops"},
+            {"id": "kubernetix", "name_en": "Kubernetix", "category": "tool"},
+        ]
+    )
+    n = Normalizer(tax)
+    assert n.normalize("postgre").skill_id == "postgresql"
+    assert n.normalize("Postgre 9.6").skill_id == "postgresql"
+    assert n.normalize("javascr").skill_id == "javascript"
+    # too short a share of the name, or too few letters
+    assert n.normalize("elastic").skill_id is None
+    assert n.normalize("javasc").skill_id is None
+    # the start of two names names neither
+    assert n.normalize("kuberne").skill_id is None
+
+
+def test_a_cut_short_name_on_the_shipped_taxonomy(norm):
+    assert sid(norm, "postgre") == "postgresql"
+    assert sid(norm, "kubernet") == "kubernetes"
+    # a whole word is never read as the start of a longer name
+    assert sid(norm, "micro") is None
+    assert sid(norm, "photo") != "photoshop"
+
+
+def test_whole_terms_that_are_clear_only_in_a_skill_list(norm):
+    from matchhub.matching.extract import Extractor
+
+    assert sid(norm, "Access") == "access"
+    assert sid(norm, "macro") == "vba"
+    assert sid(norm, "QoS") == "networking"
+    assert sid(norm, "bảo trì hệ thống") == "system-admin"
+    # not aliases: in prose they are a word, a course topic or software upkeep
+    assert norm.lookup("access") is None and norm.lookup("qos") is None
+    found = {m.skill_id for m in Extractor(norm).extract("Phát triển và bảo trì hệ thống, QoS.")}
+    assert not found & {"system-admin", "networking"}
+
+
+def test_a_short_word_with_two_letters_swapped_inside_a_term():
+    tax = Taxonomy.from_records(
+        [
+            {"id": "sql-server", "name_en": "SQL Server", "category": "database"},
+            {"id": "sql", "name_en": "SQL", "category": "database"},
+        ]
+    )
+    n = Normalizer(tax)
+    assert n.normalize("slq server").skill_id == "sql-server"
+    # a changed letter is another word, not a swap
+    assert n.normalize("sdl server").skill_id is None
+
+
+def test_scores_and_counts_before_or_after_a_skill(norm):
+    assert sid(norm, "7.0 IELTS") == "english"
+    assert sid(norm, "TOEIC : 790 điểm") == "english"
+    assert sid(norm, "2 Java") == "java"
+    # a number that is part of the name stays
+    assert sid(norm, "3D Max") == "3d-modeling"
+    assert sid(norm, "5S") == "six-sigma"
+    assert sid(norm, "2010") is None
+    # "C+" alone in a skill list is C++; never an alias the extractor would find
+    assert sid(norm, "C +") == "cpp"
+    assert norm.lookup("c+") is None
+
+
+def test_two_known_words_run_together():
+    tax = Taxonomy.from_records(
+        [
+            {"id": "java", "name_en": "Java", "category": "programming-language"},
+            {"id": "php", "name_en": "PHP", "category": "programming-language"},
+            {"id": "dotnet", "name_en": ".NET", "category": "framework-library"},
+            {"id": "windows", "name_en": "Windows", "category": "tool", "aliases": ["win"]},
+            {"id": "word", "name_en": "Microsoft Word", "category": "office"},
+            {"id": "testing", "name_en": "Testing", "category": "testing", "aliases": ["test"]},
+            {"id": "web", "name_en": "Web", "category": "domain"},
+            {"id": "logic", "name_en": "Logic", "category": "transversal"},
+        ]
+    )
+    n = Normalizer(tax)
+    assert n.normalize("corejava").skill_id is None  # "core" is no known word here
+    assert n.normalize("javaweb").skill_id == "java"
+    assert n.normalize("phpdesigner").skill_id is None  # "designer" unknown
+    # a three-letter part shaped like an English word does not name a product
+    assert n.normalize("testnet").skill_id is None
+    assert n.normalize("winword").skill_id is None
+    # nor is a soft skill glued onto a word
+    assert n.normalize("weblogic").skill_id is None
+
+
+def test_glued_words_on_the_shipped_taxonomy(norm):
+    assert sid(norm, "frameworkcodeigniter") == "codeigniter"
+    assert sid(norm, "phpdesigner") == "php"
+    assert sid(norm, "weblogic") != "critical-thinking"
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("thông thạo Photoshop", "photoshop"),
+        ("biết cách sử dụng Git", "git"),
+        ("lập trình bằng Python", "python"),
+        ("Excel ở mức cơ bản", "excel"),
+        ("English upper intermediate", "english"),
+        ("tiếng Nhật lưu loát", "japanese"),
+    ],
+)
+def test_how_well_a_skill_is_known_is_not_the_skill(norm, term, expected):
+    assert sid(norm, term) == expected
+
+
+def test_a_level_word_alone_is_not_a_skill(norm):
+    assert sid(norm, "thông thạo") is None
+    assert sid(norm, "intermediate") is None

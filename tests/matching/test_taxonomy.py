@@ -418,3 +418,44 @@ def test_the_shipped_taxonomy_relates_without_merging():
     assert norm.normalize("SQL").skill_id == "sql"
     # unrelated families stay apart
     assert "photoshop" not in related["sql"]
+
+
+def test_common_cv_products_and_languages_are_known_and_kept_apart():
+    from matchhub.matching.normalize import Normalizer
+
+    norm = Normalizer.default()
+    expected = {
+        "TeamViewer": "teamviewer",
+        "team viewer": "teamviewer",
+        "AnyDesk": "anydesk",
+        "tiếng Nga": "russian",
+        "Tiếng Tây Ban Nha": "spanish",
+        "NUnit": "dotnet-unit-testing",
+        "lập trình Phalcon": "phalcon",
+        "diệt virus": "firewall",
+        "FileZilla FTP": "filezilla",
+        "vẽ kỹ thuật": "mechanical",
+        "UART": "serial-buses",
+        # once read as the wrong skill: Apache httpd, REST APIs, Tomcat
+        "Apache Camel": "apache-camel",
+        "Win32 API": "win32-api",
+        "WebSphere MQ": "rabbitmq",
+        "ONNX": "onnx",
+    }
+    for term, skill in expected.items():
+        assert norm.normalize(term).skill_id == skill, term
+    related = load_taxonomy().related()
+    # one family, distinct products: related, never merged
+    assert "anydesk" in related["teamviewer"]
+    assert "junit" in related["dotnet-unit-testing"]
+    assert "teamviewer" not in related["skype"]
+
+
+def test_ordinary_words_are_not_read_as_product_names():
+    # one edit, a glued "js" or a dropped digit away from a product name
+    from matchhub.matching.normalize import Normalizer
+
+    norm = Normalizer.default()
+    for word in ("addition", "create", "fails", "guide", "knives", "meter", "select",
+                 "strive", "leaflets", "notch", "activity", "moment"):
+        assert norm.normalize(word).skill_id is None, word
