@@ -4,8 +4,8 @@
     .venv/bin/python -m bench.run --only engine,quality
 
 Sections are the modules ``bench.quality``, ``bench.engine``, ``bench.allocation``,
-``bench.pages``, ``bench.imports``, ``bench.dashboard`` and ``bench.throughput``; each exposes
-``run() -> dict`` of flat keys. A section that is
+``bench.pages``, ``bench.imports``, ``bench.dashboard``, ``bench.throughput`` and
+``bench.ranking``; each exposes ``run() -> dict`` of flat keys. A section that is
 not there is skipped with a note on stderr; one that fails is reported on stderr,
 the others still run, and the exit status is 1. Output: sorted keys, indent 2.
 """
@@ -18,7 +18,16 @@ import json
 import sys
 import traceback
 
-SECTIONS = ("quality", "engine", "allocation", "pages", "imports", "dashboard", "throughput")
+SECTIONS = (
+    "quality",
+    "engine",
+    "allocation",
+    "pages",
+    "imports",
+    "dashboard",
+    "throughput",
+    "ranking",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

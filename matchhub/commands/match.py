@@ -51,23 +51,28 @@ class BadLine(ValueError):
     """An input line that cannot become a profile; the message says why."""
 
 
-class _Terms:
+class Terms:
     """Free-text terms to (skill id, level), with a cache: cohorts repeat their terms."""
 
     def __init__(self) -> None:
         self._normalizer = Normalizer.default()
         self.implications = self._normalizer.taxonomy.implications()
-        self._extractor = None
+        related = getattr(self._normalizer.taxonomy, "related", None)
+        # skill -> related skills (Windows ~ Windows Server), when the taxonomy has them
+        self.related = related() if callable(related) else None
+        self._extractor: Extractor | None = None
         self._cache: dict[str, str | None] = {}
         self.unknown = 0
+        self.orders_from_text = 0
+        self.orders_without_skills = 0
 
     def skill(self, term: str) -> str | None:
         if term not in self._cache:
             self._cache[term] = self._normalizer.normalize(term).skill_id
         return self._cache[term]
 
-    def parse(self, raw: Any) -> tuple[str, int] | None:
-        """``"python:4"`` -> ("python", 4); None for a term matching no skill."""
+    def split(self, raw: Any) -> tuple[str, int]:
+        """``"python:4"`` -> ("python", 4); a term without a level gets DEFAULT_LEVEL."""
         if not isinstance(raw, str):
             raise BadLine(f"a skill term must be a string, got {raw!r}")
         term, level = raw, DEFAULT_LEVEL
@@ -79,20 +84,33 @@ class _Terms:
         term = term.strip()
         if not term:
             raise BadLine(f"empty skill term {raw!r}")
-        skill_id = self.skill(term)
-        if skill_id is None:
-            self.unknown += 1
-            return None
-        return skill_id, level
+        return term, level
 
     def parse_list(self, raw: Any, field: str) -> list[tuple[str, int]]:
+        """The recognised (skill id, level) pairs of a term list."""
+        return self.parse_terms(raw, field)[0]
+
+    def parse_terms(self, raw: Any, field: str) -> tuple[list[tuple[str, int]], list[str]]:
+        """The recognised (skill id, level) pairs of a term list, and the unrecognised terms
+        (without their level), each counted in ``unknown``."""
         if raw is None:
-            return []
+            return [], []
         if not isinstance(raw, list):
             raise BadLine(f'"{field}" must be a list of terms')
-        return [p for p in (self.parse(t) for t in raw) if p is not None]
+        known: list[tuple[str, int]] = []
+        unknown: list[str] = []
+        for item in raw:
+            term, level = self.split(item)
+            skill_id = self.skill(term)
+            if skill_id is None:
+                self.unknown += 1
+                unknown.append(term)
+            else:
+                known.append((skill_id, level))
+        return known, unknown
 
     def extract(self, text: str) -> list[tuple[str, int]]:
+        """The skills a free text names, each at DEFAULT_LEVEL, in order of mention."""
         if self._extractor is None:
             self._extractor = Extractor.default()
         return [(m.skill_id, DEFAULT_LEVEL) for m in self._extractor.extract(text)]
@@ -131,16 +149,26 @@ def _flag(obj: dict, field: str) -> bool:
     return value
 
 
-def _order(obj: dict, terms: _Terms) -> OrderProfile:
-    required = terms.parse_list(obj.get("required"), "required")
+def order_profile(obj: dict, terms: Terms) -> OrderProfile:
+    """An order line as the engine's profile (the module docstring says how)."""
+    required, _unknown = terms.parse_terms(obj.get("required"), "required")
     nice = terms.parse_list(obj.get("nice"), "nice")
+    text = _text(obj, "title", "description")
+    if not required:
+        # Without a recognised required skill an order would ask for nothing and
+        # "qualify" everyone; its own words say what it needs, as a learner's text
+        # does. A skill it lists as nice to have stays nice.
+        listed_nice = {s for s, _ in nice}
+        required = [p for p in terms.extract(text) if p[0] not in listed_nice]
+        terms.orders_from_text += 1
+        terms.orders_without_skills += not required
     try:
         return OrderProfile(
             id=_get_id(obj),
             kind=obj.get("kind", "job"),
             required=tuple(SkillReq(s, lv) for s, lv in required),
             nice=tuple(SkillReq(s, lv) for s, lv in nice),
-            text=_text(obj, "title", "description"),
+            text=text,
             locality=_locality(obj),
             remote=_flag(obj, "remote"),
             headcount=obj.get("headcount", 1),
@@ -149,7 +177,8 @@ def _order(obj: dict, terms: _Terms) -> OrderProfile:
         raise BadLine(str(exc)) from None
 
 
-def _learner(obj: dict, terms: _Terms) -> LearnerProfile:
+def learner_profile(obj: dict, terms: Terms) -> LearnerProfile:
+    """A learner line as the engine's profile (the module docstring says how)."""
     text = _text(obj, "text")
     raw_skills = obj.get("skills")
     skills = terms.extract(text) if raw_skills is None else terms.parse_list(raw_skills, "skills")
@@ -235,11 +264,18 @@ def _skills(result: MatchResult) -> dict[str, list[dict]]:
 )
 def rank_command(orders_path: str, learners_path: str, k: int, for_: str) -> None:
     """Rank orders for every learner (or learners for every order), as JSON lines."""
-    terms = _Terms()
-    orders = list(_read(orders_path, lambda obj: _order(obj, terms)))
-    learners = list(_read(learners_path, lambda obj: _learner(obj, terms)))
+    terms = Terms()
+    orders = list(_read(orders_path, lambda obj: order_profile(obj, terms)))
+    learners = list(_read(learners_path, lambda obj: learner_profile(obj, terms)))
     if terms.unknown:
         click.echo(f"{terms.unknown} skill terms matched no skill and were left out", err=True)
+    if terms.orders_from_text:
+        click.echo(
+            f"{terms.orders_from_text} orders had no recognised required skill and took their"
+            f" skills from their title and description; {terms.orders_without_skills} of them"
+            " name none and qualify nobody",
+            err=True,
+        )
     index = MatchIndex(learners, orders)
     if for_ == "learners":
         for learner in learners:
