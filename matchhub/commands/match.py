@@ -9,7 +9,11 @@ Orders are ``{"id", "title", "description", "required": [terms], "nice": [terms]
 (optional ``"preferred_localities"``), and a learner without ``"skills"`` gets the
 skills extracted from its text. A term is free text normalised to the taxonomy and
 may carry a level, ``"python:4"`` (default level 3). Terms that match no skill are
-left out and counted on stderr.
+left out and counted on stderr. An order whose ``"required"`` is missing or names no
+known skill takes its required skills from its title and description, the way a
+learner without ``"skills"`` does (a skill it lists as ``"nice"`` stays nice to
+have); an order whose text names no skill either requires nothing and qualifies
+nobody. stderr says how many orders took their skills from their text.
 
 ``--for learners`` (default) prints one line per learner,
 ``{"learner_id", "results": [{"order_id", "score", "qualifies", "matched", "missing"}]}``,

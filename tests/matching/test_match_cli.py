@@ -129,3 +129,39 @@ def test_unknown_terms_are_left_out_and_counted(run):
     assert result.exit_code == 0, result.output
     assert "1 skill terms matched no skill" in result.stderr
     assert len(lines) == 1
+
+
+def test_an_order_without_required_skills_takes_them_from_its_text(run):
+    orders = [
+        {"id": "py", "title": "Lập trình viên Python", "description": "Phát triển web với Django"},
+        {"id": "java", "title": "Java developer", "required": []},
+    ]
+    learners = [{"id": 1, "text": "", "skills": ["python", "django", "phát triển web"]}]
+    result, lines = run(orders, learners)
+    assert result.exit_code == 0, result.output
+    best = lines[0]["results"][0]
+    assert best["order_id"] == "py" and best["qualifies"] is True
+    assert {m["skill_id"] for m in best["matched"]} == {"python", "django", "web-development"}
+    assert best["missing"] == []
+    other = lines[0]["results"][1]
+    assert other["order_id"] == "java" and other["qualifies"] is False
+    assert [m["skill_id"] for m in other["missing"]] == ["java"]
+    assert "2 orders had no recognised required skill" in result.stderr
+
+
+def test_an_order_with_only_unknown_required_terms_reads_its_text(run):
+    orders = [{"id": "x", "title": "Java developer", "required": ["qwzxv-unheard-of"]}]
+    learners = [{"id": 1, "text": "", "skills": ["python"]}]
+    result, lines = run(orders, learners)
+    assert result.exit_code == 0, result.output
+    assert [m["skill_id"] for m in lines[0]["results"][0]["missing"]] == ["java"]
+
+
+def test_a_nice_skill_stays_nice_when_required_comes_from_text(run):
+    orders = [{"id": "x", "title": "Java developer, biết Git là lợi thế", "nice": ["git"]}]
+    learners = [{"id": 1, "text": "", "skills": ["git"]}]
+    result, lines = run(orders, learners)
+    assert result.exit_code == 0, result.output
+    res = lines[0]["results"][0]
+    assert [m["skill_id"] for m in res["missing"]] == ["java"]
+    assert res["matched"] == []
