@@ -35,6 +35,8 @@ of the same texts (fitted on all order and learner texts), ties by id.
 import would build them (``required`` = the posting's tags, 28 postings have none;
 the CLI then takes skills from the text), the share of top-10 results that are orders
 with no recognised required skill. ``_text`` is the same over the text-built orders.
+``ranking_skillless_qualified_share``: of the learners with no recognised skill (the
+untagged postings), the share that "qualify" for an imported order in their top 10.
 
 ``--fit``: queries are split by company (``crc32(company) % 3 == 0`` held out, so no
 held-out company is a train query), a coordinate search over round values of the
@@ -256,6 +258,16 @@ def vacuous_share(bench: Bench, orders, weights: Weights, related) -> float:
     return hits / total if total else 0.0
 
 
+def skillless_qualified_share(bench: Bench, orders, weights: Weights, related) -> float | None:
+    """Share of learners with no recognised skill who qualify for any of their top 10."""
+    index = make_index(bench.learners, orders, weights, related)
+    bare = [lr.id for lr in bench.learners if not lr.skills]
+    if not bare:
+        return None
+    hits = sum(any(r.qualifies for r in index.rank_orders(i, k=TOP)) for i in bare)
+    return round(hits / len(bare), 4)
+
+
 def _mean(values: Sequence[float]) -> float:
     return round(statistics.fmean(values), 4) if values else 0.0
 
@@ -277,6 +289,7 @@ KEYS = (
     "ranking_real_queries",
     "ranking_vacuous_top10_share",
     "ranking_vacuous_top10_share_text",
+    "ranking_skillless_qualified_share",
 )
 
 
@@ -303,6 +316,9 @@ def run() -> dict:
         ),
         "ranking_vacuous_top10_share_text": round(
             vacuous_share(bench, bench.orders, weights, related), 4
+        ),
+        "ranking_skillless_qualified_share": skillless_qualified_share(
+            bench, bench.imported, weights, related
         ),
     }
 
