@@ -49,11 +49,9 @@ locality signal and no nice-to-have skills.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import statistics
 import sys
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -323,61 +321,6 @@ def run() -> dict:
     }
 
 
-#: Round values tried for each fitted field, in the order the search visits them.
-GRID = {
-    "text": (0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8),
-    "overlap": (0.0, 0.1, 0.2, 0.3, 0.4, 0.6),
-    "related_credit": (0.0, 0.25, 0.5, 0.75),
-    "level_step": (0.1, 0.25, 0.5),
-}
-
-
-def fit(rounds: int = 2) -> dict:
-    """Coordinate search on train queries; ``required`` stays at its default (the score
-    divides by the sum of the weights, so only the ratios to it matter)."""
-    bench = Bench(load_postings())
-    related = related_map()
-    names = {f.name for f in dataclasses.fields(Weights)}
-    grid = {k: v for k, v in GRID.items() if k in names}
-    if related is None:
-        grid.pop("related_credit", None)
-    train = [q for q in bench.queries if zlib.crc32(bench.postings[q].company.encode()) % 3]
-    held = [q for q in bench.queries if q not in set(train)]
-
-    def score(w: Weights, queries) -> float:
-        return summary(engine_scores(bench, w, queries, related))["both"]
-
-    best = Weights()
-    best_score = score(best, train)
-    trail = [{"weights": {}, "train_p10": best_score}]
-    for _ in range(rounds):
-        moved = False
-        for name, values in grid.items():
-            for value in values:
-                if value == getattr(best, name):
-                    continue
-                cand = dataclasses.replace(best, **{name: value})
-                s = score(cand, train)
-                if s > best_score + 0.002:  # a real gain, not a tie broken by noise
-                    best, best_score, moved = cand, s, True
-                    trail.append({"weights": {name: value}, "train_p10": s})
-        if not moved:
-            break
-    default = Weights()
-    return {
-        "fitted": {k: getattr(best, k) for k in grid} | {"required": best.required},
-        "train_queries": len(train),
-        "heldout_queries": len(held),
-        "train_p10_default": trail[0]["train_p10"],
-        "train_p10_fitted": best_score,
-        "heldout_p10_default": summary(engine_scores(bench, default, held, related)),
-        "heldout_p10_fitted": summary(engine_scores(bench, best, held, related)),
-        "heldout_tfidf_p10": summary(tfidf_scores(bench, held)),
-        "search": trail,
-        "related": related is not None,
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ranking", description=__doc__)
     parser.add_argument("--fit", action="store_true", help="fit Weights on train queries")
@@ -385,7 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.fit and not ITVIEC.exists():
         print(f"note: {ITVIEC} not found; nothing to fit", file=sys.stderr)
         return 1
-    print(json.dumps(fit() if args.fit else run(), indent=2, sort_keys=True))
+    if args.fit:
+        from bench.ranking_fit import fit  # numpy-heavy search, only when asked
+
+        print(json.dumps(fit(), indent=2, sort_keys=True))
+    else:
+        print(json.dumps(run(), indent=2, sort_keys=True))
     return 0
 
 
