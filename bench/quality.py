@@ -5,13 +5,8 @@
     .venv/bin/python -m bench.quality --misses [SEED]   # 50 missed ITviec tags, ditto
 
 Reads ../shared/data when present (never shipped, never read by tests):
-- ``eval/viski_synonym_pairs_val.tsv``: two terms are predicted synonyms when the
-  normaliser sends both to the same known skill; precision/recall/F1 against the
-  labels, plus the plain ``token_set_ratio >= 80`` baseline on folded text.
-- ``eval/viski_synonym_pairs_train.tsv``: the development protocol. The train
-  pairs are split into two cluster-disjoint folds (:func:`train_folds`); rules
-  are developed on the first and the second is only measured (``viski_heldout_*``),
-  also with the fold's own terms removed from the aliases (``_cold_``).
+- ``eval/viski_synonym_pairs_{val,train}.tsv``: the ``viski_*`` keys, see
+  :mod:`bench.viski`.
 - ``jobs/itviec_2025-11.csv``: for each posting, the employer's own tags that the
   taxonomy knows (the tag normalises to a skill) and whether extraction from the
   requirements text finds that skill: micro recall over all such tags.
@@ -29,145 +24,15 @@ import re
 import statistics
 import sys
 import time
-import zlib
 from pathlib import Path
 
-from rapidfuzz import fuzz
-from rapidfuzz.utils import default_process
-
+from bench.viski import DATA, viski_figures
 from matchhub.matching.extract import Extractor
 from matchhub.matching.normalize import Normalizer, term_tokens
-from matchhub.matching.taxonomy import Taxonomy, load_taxonomy
+from matchhub.matching.taxonomy import load_taxonomy
 from matchhub.matching.text import fold, tokens
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-VISKI_VAL = DATA / "eval" / "viski_synonym_pairs_val.tsv"
-VISKI_TRAIN = DATA / "eval" / "viski_synonym_pairs_train.tsv"
 ITVIEC = DATA / "jobs" / "itviec_2025-11.csv"
-
-
-def read_pairs(path: Path) -> list[tuple[str, str, int]]:
-    """(term_a, term_b, label) rows of a ViSki pairs file."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, delimiter="\t")
-        next(reader)
-        return [(a, b, int(lab)) for a, b, lab in reader]
-
-
-def prf(pred: list[bool], gold: list[int]) -> dict[str, float]:
-    """Precision, recall and F1 of boolean predictions against 0/1 labels."""
-    tp = sum(1 for p, g in zip(pred, gold, strict=True) if p and g)
-    fp = sum(1 for p, g in zip(pred, gold, strict=True) if p and not g)
-    fn = sum(1 for p, g in zip(pred, gold, strict=True) if not p and g)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1}
-
-
-def viski_scores(path: Path, normalizer: Normalizer) -> dict[str, float]:
-    """Normaliser and fuzzy-baseline scores on one pairs file."""
-    pairs = read_pairs(path)
-    gold = [lab for _, _, lab in pairs]
-    base = [
-        fuzz.token_set_ratio(fold(a), fold(b), processor=default_process) >= 80 for a, b, _ in pairs
-    ]
-    ours = pair_scores(pairs, normalizer)
-    return {
-        "f1": ours["f1"],
-        "precision": ours["precision"],
-        "recall": ours["recall"],
-        "baseline_f1": prf(base, gold)["f1"],
-    }
-
-
-def train_folds(
-    pairs: list[tuple[str, str, int]],
-) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
-    """Split ViSki pairs into two cluster-disjoint folds (development, held-out).
-
-    Terms linked by a synonym pair form one cluster (a connected component of the
-    synonym graph); a cluster goes to fold ``crc32(its root) % 2``, so no cluster
-    is in both folds, as val shares few clusters with train. Pairs whose terms
-    fall in different folds are dropped. Deterministic for a given file: the
-    union-find roots follow the file's order. O(n α(n)).
-    """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b, lab in pairs:
-        find(a)
-        find(b)
-        if lab:
-            parent[find(a)] = find(b)
-    dev: list[tuple[str, str, int]] = []
-    held: list[tuple[str, str, int]] = []
-    for pair in pairs:
-        fa = zlib.crc32(find(pair[0]).encode()) % 2
-        if fa == zlib.crc32(find(pair[1]).encode()) % 2:
-            (dev if fa == 0 else held).append(pair)
-    return dev, held
-
-
-def without_terms(taxonomy: Taxonomy, pairs: list[tuple[str, str, int]]) -> Taxonomy:
-    """The taxonomy minus every alias that is, token for token, a term of ``pairs``
-    (names stay): a "cold" taxonomy that has never seen those terms, the way
-    val's terms were never seen. Aliases the project would have written anyway
-    ("seo", "ms word") go too, so the cold figure is a pessimistic bound."""
-    terms = {" ".join(term_tokens(t)) for a, b, _ in pairs for t in (a, b)}
-    records = taxonomy.to_records()
-    for rec in records:
-        rec["aliases"] = [a for a in rec["aliases"] if " ".join(term_tokens(a)) not in terms]
-    return Taxonomy.from_records(records)
-
-
-def pair_scores(pairs: list[tuple[str, str, int]], normalizer: Normalizer) -> dict[str, float]:
-    """Precision, recall and F1 of "both terms normalise to the same known skill"."""
-    pred = []
-    for a, b, _ in pairs:
-        sa = normalizer.normalize(a).skill_id
-        pred.append(sa is not None and sa == normalizer.normalize(b).skill_id)
-    return prf(pred, [lab for _, _, lab in pairs])
-
-
-def miss_counts(pairs: list[tuple[str, str, int]], normalizer: Normalizer) -> dict[str, float]:
-    """Where recall is lost, in aggregate: synonym pairs with an unknown term
-    (``fn_unknown``) or with two different known skills (``fn_different``), and
-    the share of distinct terms the taxonomy does not know (``terms_unknown``)."""
-    fn_unknown = fn_different = 0
-    terms: dict[str, bool] = {}
-    for a, b, lab in pairs:
-        sa, sb = normalizer.normalize(a).skill_id, normalizer.normalize(b).skill_id
-        terms[a], terms[b] = sa is None, sb is None
-        if lab and not (sa is not None and sa == sb):
-            if sa is None or sb is None:
-                fn_unknown += 1
-            else:
-                fn_different += 1
-    return {
-        "fn_unknown": fn_unknown,
-        "fn_different": fn_different,
-        "terms_unknown": sum(terms.values()) / len(terms) if terms else 0.0,
-    }
-
-
-def heldout_scores(path: Path, taxonomy: Taxonomy) -> dict[str, float]:
-    """Scores on the held-out fold of the train file (see :func:`train_folds`):
-    with the shipped taxonomy (``warm``) and with its aliases that are terms of
-    that fold removed (``cold``, see :func:`without_terms`)."""
-    _, held = train_folds(read_pairs(path))
-    warm = pair_scores(held, Normalizer(taxonomy))
-    cold_normalizer = Normalizer(without_terms(taxonomy, held))
-    cold = pair_scores(held, cold_normalizer) | miss_counts(held, cold_normalizer)
-    out = {f"warm_{k}": v for k, v in warm.items()}
-    out.update({f"cold_{k}": v for k, v in cold.items()})
-    out["pairs"] = len(held)
-    return out
 
 
 def parse_tags(raw: str) -> list[str]:
@@ -419,22 +284,6 @@ def cohort_quality() -> dict[str, float]:
 def run() -> dict:
     """All quality figures as a flat dict (``None`` where the data is absent)."""
     result: dict[str, float | int | None] = {
-        "viski_val_f1": None,
-        "viski_val_precision": None,
-        "viski_val_recall": None,
-        "viski_val_f1_baseline_fuzzy": None,
-        "viski_heldout_f1": None,
-        "viski_heldout_precision": None,
-        "viski_heldout_recall": None,
-        "viski_heldout_cold_f1": None,
-        "viski_heldout_cold_precision": None,
-        "viski_heldout_cold_recall": None,
-        "viski_val_fn_unknown": None,
-        "viski_val_fn_different": None,
-        "viski_val_terms_unknown_share": None,
-        "viski_heldout_cold_fn_unknown": None,
-        "viski_heldout_cold_fn_different": None,
-        "viski_heldout_cold_terms_unknown_share": None,
         "itviec_tag_recall": None,
         "itviec_tag_recall_with_title": None,
         "itviec_tag_recall_mentioned": None,
@@ -447,40 +296,7 @@ def run() -> dict:
     result["normalize_cohort_accuracy"] = round(quality["accuracy"], 4)
     result["normalize_cohort_wrong_share"] = round(quality["wrong"], 4)
     normalizer = Normalizer(load_taxonomy())
-    if VISKI_VAL.exists():
-        s = viski_scores(VISKI_VAL, normalizer)
-        result.update(
-            viski_val_f1=round(s["f1"], 4),
-            viski_val_precision=round(s["precision"], 4),
-            viski_val_recall=round(s["recall"], 4),
-            viski_val_f1_baseline_fuzzy=round(s["baseline_f1"], 4),
-        )
-        m = miss_counts(read_pairs(VISKI_VAL), normalizer)
-        result.update(
-            viski_val_fn_unknown=m["fn_unknown"],
-            viski_val_fn_different=m["fn_different"],
-            viski_val_terms_unknown_share=round(m["terms_unknown"], 4),
-        )
-    else:
-        print(f"note: {VISKI_VAL} not found; viski keys are null", file=sys.stderr)
-    if VISKI_TRAIN.exists():
-        h = heldout_scores(VISKI_TRAIN, load_taxonomy())
-        result.update(
-            {f"viski_heldout_{k}": round(h[f"warm_{k}"], 4) for k in ("f1", "precision", "recall")}
-        )
-        result.update(
-            {
-                f"viski_heldout_cold_{k}": round(h[f"cold_{k}"], 4)
-                for k in ("f1", "precision", "recall")
-            }
-        )
-        result.update(
-            viski_heldout_cold_fn_unknown=h["cold_fn_unknown"],
-            viski_heldout_cold_fn_different=h["cold_fn_different"],
-            viski_heldout_cold_terms_unknown_share=round(h["cold_terms_unknown"], 4),
-        )
-    else:
-        print(f"note: {VISKI_TRAIN} not found; held-out keys are null", file=sys.stderr)
+    result.update(viski_figures(normalizer))
     if ITVIEC.exists():
         s = itviec_scores(read_itviec(ITVIEC), Extractor(normalizer))
         result.update(

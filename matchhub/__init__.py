@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matchhub.config import Config, config_from_env
+from matchhub.config import Config, config_from_env, require_production_secret
 
 if TYPE_CHECKING:  # Flask is imported by create_app, so `import matchhub.matching` stays web-free
     from flask import Flask
@@ -26,20 +26,37 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     else:
         app.config.from_object(config or config_from_env())
+    require_production_secret(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    from matchhub import security
+
+    security.register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
 
-    from matchhub import errors, i18n, security
+    from matchhub import errors, i18n
 
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    _serve_behind_proxies(app)
+    from matchhub import logs
+
+    logs.init_app(app)
     if app.config["ENV_NAME"] == "production" and not app.config.get("MAIL_SERVER"):
-        app.logger.warning("MAIL_SERVER is not set: reset links and decisions are only logged")
+        app.logger.warning("MAIL_SERVER is not set: reset links and decisions are not sent")
     return app
+
+
+def _serve_behind_proxies(app: Flask) -> None:
+    """Trust ``TRUSTED_PROXIES`` hops of X-Forwarded-For/-Proto/-Host (ProxyFix)."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

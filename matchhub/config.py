@@ -49,8 +49,13 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Login throttling: per client address and per account, both per minute.
+    # Redis down: limits are skipped with a logged error rather than every login failing.
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Failed logins per client address (see matchhub/auth/throttle.py); a school's shared
+    # address (CIDR networks, comma or space separated) gets the higher limit.
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
+    LOGIN_SHARED_ADDRESSES = os.environ.get("LOGIN_SHARED_ADDRESSES", "")
+    LOGIN_SHARED_LIMIT = os.environ.get("LOGIN_SHARED_LIMIT", "100 per minute")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -74,6 +79,12 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "MatchHub <no-reply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 10))
+    # Without MAIL_SERVER, write each message (links included) to the log: development only.
+    MAIL_LOG_BODY = True
+
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (nginx: 1).
+    # 0 trusts none: behind a proxy, throttling would see one address and HSTS never apply.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 
 
 class TestConfig(Config):
@@ -97,6 +108,7 @@ class ProdConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     DEMO_ALLOWED = False
+    MAIL_LOG_BODY = False  # a reset link in a log is a password in a log
 
     @classmethod
     def check(cls) -> None:
@@ -105,6 +117,29 @@ class ProdConfig(Config):
         if len(secret) < 16 or secret == DEV_SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set to a long random value in production")
         cls.SECRET_KEY = secret
+
+
+def _strong(secret: str | None) -> bool:
+    return bool(secret) and len(secret) >= 16 and secret != DEV_SECRET_KEY
+
+
+def require_production_secret(config) -> None:
+    """Refuse to run in production with the development or a short ``SECRET_KEY``, however
+    the app is created (``create_app()``, ``create_app(ProdConfig)``, a mapping).
+
+    Production is ``ENV_NAME == "production"`` or, outside the test suite, ``MATCHHUB_ENV``.
+    A key set in the environment after the config module was imported is taken then.
+    """
+    in_production = config.get("ENV_NAME") == "production" or (
+        not config.get("TESTING")
+        and os.environ.get("MATCHHUB_ENV", "").lower() == "production"
+    )
+    if not in_production or _strong(config.get("SECRET_KEY")):
+        return
+    secret = os.environ.get("SECRET_KEY", "")
+    if not _strong(secret):
+        raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    config["SECRET_KEY"] = secret
 
 
 def config_from_env() -> type[Config]:

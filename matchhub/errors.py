@@ -62,7 +62,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return _render(error.code)
+        # A description set where the error was raised is ours and translated; Werkzeug's
+        # class defaults are English, so the page's own text replaces them.
+        own = error.description if error.description != type(error).description else None
+        return _render(error.code, own)
 
     @app.errorhandler(500)
     def server_error(error):

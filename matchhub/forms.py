@@ -8,11 +8,11 @@ its translations from Flask-Babel (see :class:`Form`).
 from collections.abc import Iterable
 
 from flask import flash
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import SelectChoice, TextAreaField
 
 from matchhub.services import ServiceError
 
@@ -24,7 +24,15 @@ class _BabelTranslations:
         return gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        # WTForms formats the result itself with its own names (%(max)d, %(min)d);
+        # Flask-Babel's ngettext would format it first with only %(num)s and fail.
+        return get_translations().ungettext(singular, plural, n)
+
+
+def _unix_newlines(value):
+    """Browsers send a textarea's line breaks as CRLF, and its ``maxlength`` counts each as
+    one character: count (and store) them as one, so what fitted the box fits the field."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 class Form(FlaskForm):
@@ -33,6 +41,21 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, TextAreaField):
+                filters = unbound_field.kwargs.get("filters") or ()
+                options = {**options, "filters": [_unix_newlines, *filters]}
+            return unbound_field.bind(form=form, **options)
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        # A submitted form says everything: a field it lacks is empty, never the edited
+        # object's attribute of the same name (``Learner.skills`` is a list of rows, not the
+        # text the form's "skills" field holds), so a crafted post cannot crash the view.
+        formdata = self.meta.wrap_formdata(self, formdata)
+        if formdata:
+            obj = None
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
 
 
 # WTForms' own messages: listed so that `make catalog` extracts them. Never displayed from here.

@@ -12,6 +12,7 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
+    format_time,
     get_locale,
     get_translations,
 )
@@ -47,12 +48,29 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+# Babel's CLDR patterns read "02:20:00 6 thg 8, 2026" in Vietnamese; offices write
+# day/month/year and hours:minutes, so the patterns are set per language here.
+_DATE_PATTERNS = {
+    "vi": ("dd/MM/yyyy", "dd/MM/yyyy HH:mm"),
+    "en": ("MMM d, yyyy", "MMM d, yyyy, HH:mm"),
+}
+
+
 def _fmt_date(value: date | datetime | None, format: str = "medium") -> str:
+    """A date as dd/mm/yyyy (a date and time as dd/mm/yyyy HH:mm, in Vietnam's time) in
+    Vietnamese, "Aug 6, 2026" in English. ``format`` is kept for the templates that pass
+    one; "short" and "medium" read the same."""
     if value is None:
         return ""
+    day, moment = _DATE_PATTERNS.get(str(get_locale()), _DATE_PATTERNS["vi"])
     if isinstance(value, datetime):
-        return format_datetime(value, format)
-    return format_date(value, format)
+        return format_datetime(value, moment)
+    return format_date(value, day)
+
+
+def _fmt_time(value: datetime | None) -> str:
+    """The hour and minute of ``value`` in Vietnam's time, 24-hour clock in both languages."""
+    return "" if value is None else format_time(value, "HH:mm")
 
 
 @lru_cache(maxsize=64)
@@ -91,11 +109,11 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.filters.update(
-        date=_fmt_date, number=_fmt_number, percent=_fmt_percent, vnd=_fmt_vnd
+        date=_fmt_date, time=_fmt_time, number=_fmt_number, percent=_fmt_percent, vnd=_fmt_vnd
     )
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    from matchhub.labels import badge, label
+    from matchhub.labels import badge, category_label, label
     from matchhub.services.localities import name_of
     from matchhub.services.orgs import sector_name
 
@@ -103,6 +121,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         label=label,
         badge=badge,
+        category_label=category_label,
         locality_name=name_of,
         sector_name=sector_name,
         skill_name=skill_name,

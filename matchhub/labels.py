@@ -107,3 +107,29 @@ def label(value: enum.Enum | None) -> str:
 def badge(value: enum.Enum) -> str:
     """The Bootstrap colour of ``value``'s badge."""
     return BADGES.get(_key(value), "info")
+
+
+# Taxonomy categories are plain slugs (matchhub.matching.taxonomy.CATEGORIES), not an enum.
+_CATEGORY_LABELS = {
+    "programming-language": _l("Programming languages"),
+    "framework-library": _l("Frameworks and libraries"),
+    "database": _l("Databases"),
+    "cloud-devops": _l("Cloud and DevOps"),
+    "tool": _l("Development tools"),
+    "testing": _l("Software testing"),
+    "data-ai": _l("Data and AI"),
+    "networking-security": _l("Networking and security"),
+    "design": _l("Design"),
+    "methodology": _l("Methods and processes"),
+    "office": _l("Office software"),
+    "domain": _l("Domain knowledge"),
+    "transversal": _l("Soft skills"),
+    "language": _l("Foreign languages"),
+}
+
+
+def category_label(slug: str | None) -> str:
+    """The translated name of a skill category (the slug itself if it has none)."""
+    if slug is None:
+        return ""
+    return str(_CATEGORY_LABELS.get(slug, slug))

@@ -7,6 +7,7 @@ be included in any dashboard without its view passing anything.
 
 from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from matchhub.forms import Form
 from matchhub.models import Role
@@ -22,6 +23,28 @@ def unread_notifications():
     if not current_user.is_authenticated:
         return []
     return [(n, notifications.message(n)) for n in notifications.unread_for(current_user)]
+
+
+def _target(note) -> str:
+    """The page a notification is about, for the signed-in user's role (their dashboard
+    when it names no page, or names one that no longer exists)."""
+    p = note.payload or {}
+    role = current_user.role.value
+    endpoint, args = f"{role}.dashboard", {}
+    if note.kind == "round.published" and p.get("round_id") and role in ("learner", "enterprise"):
+        endpoint, args = f"{role}.round_detail", {"round_id": p["round_id"]}
+    elif note.kind.startswith("application.") and p.get("application_id"):
+        if role in ("learner", "enterprise"):
+            endpoint, args = f"{role}.application_detail", {"application_id": p["application_id"]}
+    elif note.kind == "offer.received" and p.get("order_id") and role == "enterprise":
+        endpoint = "enterprise.order_detail"
+        args = {"order_id": p["order_id"], "_anchor": "training-offers"}
+    elif note.kind.startswith("offer.") and role == "college":
+        endpoint = "college.training_order_list"
+    try:
+        return url_for(endpoint, **args)
+    except BuildError:
+        return url_for(f"{role}.dashboard")
 
 
 def round_invitations() -> list[tuple[object, str]]:
@@ -52,6 +75,19 @@ def register(bp: Blueprint) -> None:
             abort(404)
         return redirect(url_for(f"{bp.name}.dashboard") + "#notifications")
 
+    def notification_open(notification_id: int):
+        # Opening a notification reads it: the link marks it read, then goes to its page.
+        note = notifications.open_notification(current_user, notification_id)
+        if note is None:
+            abort(404)
+        return redirect(_target(note))
+
+    bp.add_url_rule(
+        "/notifications/<int:notification_id>",
+        endpoint="notification_open",
+        view_func=notification_open,
+        methods=["GET"],
+    )
     bp.add_url_rule(
         "/notifications/<int:notification_id>/read",
         endpoint="notification_read",

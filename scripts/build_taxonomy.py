@@ -41,6 +41,7 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data"
 DEFAULT_OUT = ROOT / "matchhub" / "data" / "skills.json"
 CURATED = Path(__file__).resolve().parent / "taxonomy_curated.txt"
 IMPLIES = Path(__file__).resolve().parent / "taxonomy_implies.txt"
+RELATED = Path(__file__).resolve().parent / "taxonomy_related.txt"
 
 #: Skills whose ESCO concept has a label none of our aliases spells (mostly the
 #: transversal skills, which ESCO words as verb phrases); ``None`` means ESCO has no
@@ -216,32 +217,41 @@ def parse_curated(text: str) -> list[dict]:
     return records
 
 
-def parse_implies(text: str) -> dict[str, list[str]]:
-    """Parse ``id > implied-id, ...`` lines (``#`` starts a comment line)."""
+def parse_implies(text: str, sep: str = ">", what: str = "implications") -> dict[str, list[str]]:
+    """Parse ``id > implied-id, ...`` lines (``#`` starts a comment line); with
+    ``sep="~"`` the ``id ~ related-id, ...`` lines of the related list."""
     implies: dict[str, list[str]] = {}
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        source, sep, targets = line.partition(">")
-        if not sep or not source.strip() or not targets.strip():
-            raise SystemExit(f"implications line {lineno}: expected 'id > implied-id, ...'")
+        source, found, targets = line.partition(sep)
+        if not found or not source.strip() or not targets.strip():
+            raise SystemExit(f"{what} line {lineno}: expected 'id {sep} other-id, ...'")
         if source.strip() in implies:
-            raise SystemExit(f"implications line {lineno}: {source.strip()!r} listed twice")
+            raise SystemExit(f"{what} line {lineno}: {source.strip()!r} listed twice")
         implies[source.strip()] = [t.strip() for t in targets.split(",") if t.strip()]
     return implies
 
 
-def attach_implies(records: list[dict], implies: dict[str, list[str]]) -> None:
-    """Set each record's ``implies``; an implication naming no skill stops the build."""
+def parse_related(text: str) -> dict[str, list[str]]:
+    """Parse the ``id ~ related-id, ...`` lines of ``taxonomy_related.txt``."""
+    return parse_implies(text, sep="~", what="related")
+
+
+def attach_implies(
+    records: list[dict], implies: dict[str, list[str]], field: str = "implies"
+) -> None:
+    """Set each record's ``implies`` (or another relation ``field``); a line naming
+    no skill stops the build."""
     ids = {rec["id"] for rec in records}
     unknown = sorted(
         {i for source, targets in implies.items() for i in (source, *targets) if i not in ids}
     )
     if unknown:
-        raise SystemExit(f"implications name unknown skills: {', '.join(unknown)}")
+        raise SystemExit(f"{field} name unknown skills: {', '.join(unknown)}")
     for rec in records:
-        rec["implies"] = implies.get(rec["id"], [])
+        rec[field] = implies.get(rec["id"], [])
 
 
 def check_conflicts(records: list[dict]) -> list[str]:
@@ -742,7 +752,9 @@ def build(data: Path) -> dict:
         raise SystemExit("alias conflicts:\n  " + "\n  ".join(problems))
     attach_references(records, data)
     attach_implies(records, parse_implies(IMPLIES.read_text(encoding="utf-8")))
-    Taxonomy.from_records(records)  # validates ids, categories, uniqueness, implication cycles
+    attach_implies(records, parse_related(RELATED.read_text(encoding="utf-8")), field="related")
+    # validates ids, categories, uniqueness, implication cycles, relations to oneself
+    Taxonomy.from_records(records)
     return {
         "name": "MatchHub skill taxonomy",
         "attribution": (

@@ -46,6 +46,10 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered, as a server sends the whole body and then closes the response: work
+        # scheduled with ``response.call_on_close`` (mail after the answer) runs before
+        # the call returns, as it would before the next request on that worker.
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

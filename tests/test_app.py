@@ -11,7 +11,7 @@ import pytest
 from factories import make_org, make_user
 
 from matchhub import create_app
-from matchhub.config import ProdConfig, TestConfig, database_url
+from matchhub.config import Config, ProdConfig, TestConfig, database_url
 from matchhub.models import OrgKind, Role
 
 
@@ -173,3 +173,98 @@ def test_section_links_are_the_roles_own_with_the_current_page_marked(client, ct
 
 def test_visitors_get_no_section_links(client):
     assert '<nav class="border-bottom' not in client.get("/").get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- issue 13, faults 7 and 8
+
+
+def test_production_refuses_the_dev_secret_however_the_app_is_created(monkeypatch):
+    from matchhub.config import DEV_SECRET_KEY
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("MATCHHUB_ENV", raising=False)
+    monkeypatch.setattr(ProdConfig, "SECRET_KEY", DEV_SECRET_KEY)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProdConfig)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"ENV_NAME": "production"})
+    monkeypatch.setenv("MATCHHUB_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(Config)  # the development class, on a production machine
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)  # set after the config module was imported
+    assert create_app(ProdConfig).config["SECRET_KEY"] == "x" * 40
+
+
+def _proxied(proxies: int):
+    class Behind(TestConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+        TRUSTED_PROXIES = proxies
+
+    return create_app(Behind).test_client()
+
+
+def test_trusted_proxies_apply_proxyfix(app):
+    headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    direct = _proxied(0).get("/auth/login", headers=headers)
+    assert "Strict-Transport-Security" not in direct.headers
+    behind = _proxied(1).get("/auth/login", headers=headers)
+    assert behind.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_production_logs_hold_no_reset_or_claim_link(caplog):
+    from conftest import IsolatedClient, submit
+    from factories import make_user
+
+    from matchhub.extensions import db
+    from matchhub.logs import mask
+
+    class Prod(TestConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+        MAIL_LOG_BODY = False
+
+    prod = create_app(Prod)
+    prod.test_client_class = IsolatedClient
+    with prod.app_context():
+        db.create_all()
+        make_user(email="a@example.vn")
+    client = prod.test_client()
+    with caplog.at_level("WARNING"):
+        assert submit(client, "/auth/reset", {"email": "a@example.vn"}).status_code == 302
+        with prod.app_context():
+            prod.logger.error("Exception on /auth/claim/AbC-123 [POST]")
+    assert "mail to a@example.vn not sent" in caplog.text
+    assert "/auth/reset/" not in caplog.text
+    assert "/auth/claim/…" in caplog.text and "AbC-123" not in caplog.text
+    line = 'GET /auth/reset/eyJ1aWQiOjF9.Zx_y HTTP/1.1" 200 "https://h/auth/claim/K9?x=1"'
+    assert mask(line) == 'GET /auth/reset/… HTTP/1.1" 200 "https://h/auth/claim/…?x=1"'
+
+
+def test_the_gunicorn_logger_masks_the_access_log():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from matchhub.logs import gunicorn_logger_class
+
+    logger = gunicorn_logger_class().__new__(gunicorn_logger_class())
+    logger.cfg = SimpleNamespace(logconfig_dict=None, logconfig=None)
+    req = SimpleNamespace(
+        headers=[("REFERER", "https://h/auth/reset/tok.en")],
+        method="GET",
+        uri="/auth/claim/code1",
+        path="/auth/claim/code1",
+        query="",
+        version=(1, 1),
+    )
+    resp = SimpleNamespace(status="200 OK", headers=[], sent=10, response_length=10)
+    environ = {
+        "RAW_URI": "/auth/claim/code1",
+        "REMOTE_ADDR": "1.2.3.4",
+        "REQUEST_METHOD": "GET",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "PATH_INFO": "/auth/claim/code1",
+        "QUERY_STRING": "",
+    }
+
+    atoms = logger.atoms(resp, req, environ, timedelta(seconds=0.01))
+    text = " ".join(str(v) for v in atoms.values())
+    assert "code1" not in text and "tok.en" not in text and "/auth/claim/…" in text

@@ -1,7 +1,7 @@
 """Vietnamese by default, English on request, and a complete Vietnamese catalog."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -98,12 +98,13 @@ def test_dates_and_numbers_follow_the_locale(app):
     with app.test_request_context():
         with force_locale("vi"):
             assert _fmt_number(1500000) == "1.500.000"
-            assert "2026" in _fmt_date(date(2026, 11, 26))
-            vi = _fmt_date(date(2026, 11, 26))
+            assert _fmt_date(date(2026, 8, 6)) == "06/08/2026"
+            # 19:20 UTC is 02:20 the next day in Vietnam.
+            assert _fmt_date(datetime(2026, 8, 5, 19, 20, tzinfo=UTC)) == "06/08/2026 02:20"
         with force_locale("en"):
             assert _fmt_number(1500000) == "1,500,000"
             assert _fmt_date(date(2026, 11, 26)) == "Nov 26, 2026"
-        assert vi != "Nov 26, 2026"
+            assert _fmt_date(datetime(2026, 8, 5, 19, 20, tzinfo=UTC)) == "Aug 6, 2026, 02:20"
 
 
 def test_timezone_is_vietnam(app):

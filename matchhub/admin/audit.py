@@ -6,7 +6,8 @@ from flask import Response, render_template, request
 from flask_login import current_user
 
 from matchhub.admin import bp
-from matchhub.services import auditlog
+from matchhub.audit_labels import action_kind_label, action_label, object_label
+from matchhub.services import auditlog, exports
 
 
 def _date(name: str) -> date | None:
@@ -40,6 +41,9 @@ def audit_list():
         org_names=auditlog.organization_names(
             {e.organization_id for e in pagination.items if e.organization_id}
         ),
+        action_label=action_label,
+        action_kind_label=action_kind_label,
+        object_label=object_label,
     )
 
 
@@ -48,6 +52,6 @@ def audit_export():
     data = auditlog.export_csv(current_user, _search())
     return Response(
         data,
-        mimetype="text/csv; charset=utf-8",
+        mimetype=exports.MIMETYPES["csv"],
         headers={"Content-Disposition": 'attachment; filename="matchhub-audit.csv"'},
     )

@@ -7,6 +7,7 @@ from flask_login import current_user
 from matchhub.admin import bp
 from matchhub.admin.forms import MapTermForm, MergeForm, SkillForm
 from matchhub.forms import choices, show_service_error
+from matchhub.labels import category_label
 from matchhub.matching.taxonomy import CATEGORIES
 from matchhub.services import ServiceError, curation
 
@@ -15,7 +16,7 @@ PER_PAGE = 50
 
 def _skill_form() -> SkillForm:
     form = SkillForm(prefix="new")
-    form.category.choices = choices((c, c) for c in CATEGORIES)
+    form.category.choices = choices((c, category_label(c)) for c in CATEGORIES)
     return form
 
 

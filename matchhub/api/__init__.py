@@ -11,9 +11,7 @@ The contract is ``/api/v1/openapi.json`` (see :mod:`matchhub.api.openapi`).
 
 from __future__ import annotations
 
-import hashlib
-
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -22,16 +20,36 @@ from matchhub.services import api_tokens
 
 bp = Blueprint("api", __name__)
 
-#: Calls one token may make per minute (per client address without a token).
+#: Calls one token may make per minute (per client address without a valid token);
+#: ``API_RATE_LIMIT`` in the config overrides it.
 RATE_LIMIT = "300 per minute"
 #: Endpoints anyone may read without a token.
 PUBLIC = frozenset({"api.openapi"})
 
 
+def _rate_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT") or RATE_LIMIT
+
+
+def _request_token():
+    """The working token this request carries, looked up once per request.
+
+    ``Bearer`` is matched in any case and with any spacing, as RFC 7235 allows; the rate
+    limit (which runs before :func:`_authenticate`) and the authentication share the answer.
+    """
+    if "api_token" not in g:
+        parts = request.headers.get("Authorization", "").split(None, 1)
+        valid = len(parts) == 2 and parts[0].lower() == "bearer"
+        g.api_token = api_tokens.find(parts[1].strip()) if valid else None
+    return g.api_token
+
+
 def _rate_key() -> str:
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "api:" + hashlib.sha256(header.encode()).hexdigest()[:24]
+    # Keyed on the token itself, so that rewriting the header gets no fresh quota; calls
+    # without a working token share their address's quota.
+    token = _request_token()
+    if token is not None:
+        return f"api-token:{token.id}"
     return "api-ip:" + (request.remote_addr or "")
 
 
@@ -48,8 +66,8 @@ def error(status: int, message: str) -> Response:
 def _authenticate():
     if request.endpoint in PUBLIC:
         return None
-    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
-    user = api_tokens.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
+    token = _request_token()
+    user = api_tokens.use(token) if token is not None else None
     if user is None:
         return error(401, _("Send a valid API token in the header: Authorization: Bearer mh_…"))
     # Flask-Login reads the request's user from g._login_user; setting it here (and never
@@ -63,6 +81,8 @@ def _http_error(exc: HTTPException):
     from matchhub.errors import MESSAGES
 
     code = exc.code or 500
+    if exc.description != type(exc).description:  # ours, translated where it was raised
+        return error(code, str(exc.description))
     message = MESSAGES.get(code, MESSAGES[500])[1]
     return error(code, str(message))
 
@@ -72,5 +92,5 @@ def init_app(app) -> None:
     from matchhub.api import routes  # noqa: F401  (the routes register on bp)
 
     csrf.exempt(bp)
-    limiter.limit(RATE_LIMIT, key_func=_rate_key)(bp)
+    limiter.limit(_rate_limit, key_func=_rate_key)(bp)
     app.register_blueprint(bp, url_prefix="/api/v1")

@@ -66,8 +66,15 @@ class RegisterForm(Form):
             raise ValidationError(_l("Choose a sector."))
 
 
+KEEP_TOKENS_LABEL = _l(
+    "Keep my API tokens (otherwise every token stops working, as every other session does)"
+)
+
+
 class ChangePasswordForm(Form):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=200)]
+    )
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -76,6 +83,7 @@ class ChangePasswordForm(Form):
             EqualTo("new_password", message=_l("The passwords do not match.")),
         ],
     )
+    keep_api_tokens = BooleanField(KEEP_TOKENS_LABEL)
 
 
 class ResetRequestForm(Form):
@@ -90,6 +98,7 @@ class ResetPasswordForm(Form):
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
+    keep_api_tokens = BooleanField(KEEP_TOKENS_LABEL)
 
 
 class TokenForm(Form):

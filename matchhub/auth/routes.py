@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from matchhub.auth import bp
+from matchhub.auth import bp, throttle
 from matchhub.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -12,6 +12,7 @@ from matchhub.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from matchhub.auth.later import after_response
 from matchhub.extensions import limiter
 from matchhub.forms import choices, show_service_error
 from matchhub.i18n import select_locale
@@ -19,13 +20,10 @@ from matchhub.models import Role
 from matchhub.services import ServiceError, accounts, localities, mail, orgs
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_LIMIT"]
-
-
-def _account_key() -> str:
-    # Throttle per account too, so a botnet spread over many addresses cannot hammer one user.
-    return "account:" + accounts.normalize_email(request.form.get("email", ""))
+def _remembered() -> bool:
+    """Whether this device holds a remember cookie (kept, with the new version, after a change)."""
+    name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return bool(request.cookies.get(name))
 
 
 def home_for(user) -> str:
@@ -43,20 +41,35 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key)
+# Failures per address only (see matchhub.auth.throttle); per account: the back-off below.
+@limiter.limit(throttle.address_limit, methods=["POST"], deduct_when=throttle.failed)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        email = form.email.data
+        wait = throttle.wait_seconds(email)
+        if wait and not throttle.known_device(email):
+            flash(
+                _(
+                    "Too many failed attempts for this account. Try again in %(num)d seconds.",
+                    num=wait,
+                ),
+                "danger",
+            )
+            return render_template("auth/login.html", form=form), 429
+        user = accounts.authenticate(email, form.password.data)
         if user is None:
+            throttle.record_failure(email)
             flash(_("Wrong email or password, or the account is not active."), "danger")
         else:
+            throttle.record_success(email)
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            response = redirect(_safe_next(request.args.get("next")) or home_for(user))
+            throttle.remember_device(response, email)
+            return response
     return render_template("auth/login.html", form=form)
 
 
@@ -94,8 +107,13 @@ def register():
         except ServiceError as exc:
             show_service_error(form, exc)
         else:
-            login_user(user)
-            if user.role is Role.LEARNER:
+            if user is None:
+                # Taken: the same answer as a new account (the owner is told by mail), so the
+                # form does not reveal who has an account.
+                after_response(lambda: _tell_owner(data.email))
+            else:
+                login_user(user)
+            if data.role is Role.LEARNER:
                 flash(
                     _("Your account is ready. Complete your profile to see matching openings."),
                     "success",
@@ -109,8 +127,21 @@ def register():
                     ),
                     "info",
                 )
-            return redirect(home_for(user))
+            return redirect(url_for(f"{data.role.value}.dashboard"))
     return render_template("auth/register.html", form=form)
+
+
+def _tell_owner(email: str) -> None:
+    user = accounts.existing_account_notice(email)
+    if user is not None:
+        mail.send(
+            mail.render(
+                user,
+                "account_exists",
+                login=url_for("auth.login", _external=True),
+                reset=url_for("auth.reset_request", _external=True),
+            )
+        )
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -120,12 +151,17 @@ def password_change():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            accounts.change_password(
+                user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_api_tokens=form.keep_api_tokens.data,
+            )
         except ServiceError as exc:
             show_service_error(form, exc)
         else:
             # The session version changed: log in again on this device only.
-            login_user(user)
+            login_user(user, remember=_remembered())
             flash(_("Your password has been changed."), "success")
             return redirect(home_for(user))
     return render_template("auth/password_change.html", form=form)
@@ -136,16 +172,21 @@ def password_change():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        found = accounts.request_password_reset(form.email.data)
-        if found is not None:
-            user, token = found
-            link = url_for("auth.reset_password", token=token, _external=True)
-            # Without MAIL_SERVER (development) the message, link included, goes to the log.
-            mail.send(mail.render(user, "password_reset", link=link))
-        # Same answer either way, so the form does not reveal who has an account.
+        # Looked up and mailed after the answer: the same answer in the same time whether
+        # the account exists or not, so the form does not reveal who has an account.
+        email = form.email.data
+        after_response(lambda: _send_reset_link(email))
         flash(_("If an account exists for this email, a reset link has been sent."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
+
+
+def _send_reset_link(email: str) -> None:
+    found = accounts.request_password_reset(email)
+    if found is not None:
+        user, token = found
+        link = url_for("auth.reset_password", token=token, _external=True)
+        mail.send(mail.render(user, "password_reset", link=link))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -153,7 +194,9 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
+            accounts.reset_password(
+                token, form.password.data, keep_api_tokens=form.keep_api_tokens.data
+            )
         except ServiceError as exc:
             show_service_error(form, exc)
         else:

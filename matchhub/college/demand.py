@@ -11,8 +11,6 @@ from matchhub.services import demand, exports, learners
 from matchhub.services.localities import name_of as locality_name
 from matchhub.services.orgs import sector_name
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _chart_data(report: demand.DemandReport) -> dict:
     """What the charts draw; the same figures are in the tables beside them."""
@@ -72,10 +70,7 @@ def demand_export(fmt: str):
         for r in report.skills
     ]
     name = f"demand-{report.today.isoformat()}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = exports.to_xlsx(headers, rows, _("Demand")), XLSX
+    body, mimetype = exports.table_file(fmt, headers, rows, _("Demand"))
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"}
     )

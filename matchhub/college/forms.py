@@ -37,7 +37,9 @@ class ProgrammeForm(Form):
     code = StringField(
         _l("Code"), filters=[strip], validators=[DataRequired(), Length(max=30), CODE_RULE]
     )
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Programme name"), filters=[strip], validators=[DataRequired(), Length(max=200)]
+    )
     level = SelectField(_l("Level"), validators=[DataRequired()])
     field = StringField(
         _l("Field of study"), filters=[strip], validators=[DataRequired(), Length(max=120)]
@@ -54,7 +56,9 @@ class CourseForm(Form):
     code = StringField(
         _l("Code"), filters=[strip], validators=[DataRequired(), Length(max=30), CODE_RULE]
     )
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Course name"), filters=[strip], validators=[DataRequired(), Length(max=200)]
+    )
     credits = IntegerField(_l("Credits"), default=3, validators=[Optional(), NumberRange(0, 60)])
     syllabus = TextAreaField(
         _l("Syllabus (learning outcomes, topics)"), validators=[Optional(), Length(max=20_000)]

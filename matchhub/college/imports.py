@@ -1,16 +1,46 @@
 """Bulk import of learners: upload, preview, commit; and the template to start from."""
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from matchhub.college import bp
 from matchhub.college.forms import ActionForm, UploadForm
+from matchhub.errors import _render as render_error
 from matchhub.i18n import current_lang
 from matchhub.services import ServiceError, exports, imports
 
 PREVIEW_PAGE_SIZE = 200
 _RESULT_KEY = "college.import_result"
+
+
+def _upload_limit_mb() -> str:
+    return format_decimal(current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024), "#,##0.#")
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge):
+    # The body is refused while the CSRF check reads the form, before any view runs:
+    # on the import screen, stay there and say the limit instead of a bare error page.
+    if request.endpoint != "college.import_upload":
+        return render_error(413)
+    form = UploadForm(formdata=None)
+    form.file.errors = [
+        _("The file is larger than %(mb)s MB: split it into smaller files.", mb=_upload_limit_mb())
+    ]
+    return _upload_page(form), 413
 
 
 @bp.route("/imports", methods=["GET", "POST"])
@@ -26,12 +56,17 @@ def import_upload():
             form.file.errors = [*form.file.errors, exc.message]
         else:
             return redirect(url_for("college.import_preview", token=token))
+    return _upload_page(form)
+
+
+def _upload_page(form: UploadForm) -> str:
     return render_template(
         "college/import_upload.html",
         form=form,
         result=session.pop(_RESULT_KEY, None),
         columns=imports.COLUMNS,
         max_rows=imports.MAX_WEB_ROWS,
+        max_mb=_upload_limit_mb(),
     )
 
 
@@ -92,11 +127,7 @@ def import_template(fmt: str):
     headers = imports.template_headers(lang)
     rows = imports.template_rows(current_user.organization)
     name = f"matchhub-learners-{lang}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body = exports.to_xlsx(headers, rows, "learners")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    body, mimetype = exports.table_file(fmt, headers, rows, _("Learners"))
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"}
     )

@@ -7,6 +7,7 @@ from flask_login import current_user
 from matchhub.college import bp
 from matchhub.college.forms import OfferForm
 from matchhub.forms import choices, show_service_error
+from matchhub.models import VerificationState
 from matchhub.services import ServiceError, learners, training
 
 
@@ -61,5 +62,10 @@ def training_order_detail(order_id: int):
         o for o in training.offers_of_college(current_user.organization) if o.order_id == order.id
     ]
     return render_template(
-        "college/training_order_detail.html", order=order, form=form, my_offers=my_offers
+        "college/training_order_detail.html",
+        order=order,
+        form=form,
+        my_offers=my_offers,
+        seats_left=training.seats_left(order),
+        verified=current_user.organization.state is VerificationState.VERIFIED,
     )

@@ -9,8 +9,6 @@ from matchhub.labels import label
 from matchhub.models import ApplicationStatus
 from matchhub.services import exports, outcomes
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @bp.route("/outcomes")
 def outcome_report():
@@ -44,10 +42,7 @@ def outcome_export(fmt: str):
         ]
         for c in cohorts
     ]
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = exports.to_xlsx(headers, rows, _("Outcomes")), XLSX
+    body, mimetype = exports.table_file(fmt, headers, rows, _("Outcomes"))
     return Response(
         body,
         mimetype=mimetype,

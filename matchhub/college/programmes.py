@@ -105,21 +105,35 @@ def _level(value: str | None) -> int:
     return min(max(level, 1), 5)
 
 
+def _confidence(value: str | None) -> float | None:
+    """A suggestion's confidence carried by the form (None when absent or not a number)."""
+    try:
+        return min(max(float(value), 0.0), 1.0) if value else None
+    except ValueError:
+        return None
+
+
 def _candidates(course=None) -> list[dict]:
-    """The skill checkboxes: those already on the form (ticked or not), else the course's."""
+    """The skill checkboxes: those already on the form (ticked or not, with the confidence
+    and evidence of a suggestion carried along), else the course's."""
     if request.method == "POST":
         slugs = request.form.getlist("candidate")
         ticked = set(request.form.getlist("skill"))
         skills = service.skills_by_slug(slugs)
-        return [
-            {
-                "skill": s,
-                "level": _level(request.form.get(f"level-{s.slug}")),
-                "checked": s.slug in ticked,
-                "suggested": False,
-            }
-            for s in skills
-        ]
+        out = []
+        for s in skills:
+            confidence = _confidence(request.form.get(f"confidence-{s.slug}"))
+            out.append(
+                {
+                    "skill": s,
+                    "level": _level(request.form.get(f"level-{s.slug}")),
+                    "checked": s.slug in ticked,
+                    "suggested": confidence is not None,
+                    "confidence": confidence,
+                    "evidence": (request.form.get(f"evidence-{s.slug}") or "")[:300],
+                }
+            )
+        return out
     if course is not None:
         return [
             {"skill": cs.skill, "level": cs.level, "checked": True, "suggested": False}
@@ -129,15 +143,19 @@ def _candidates(course=None) -> list[dict]:
 
 
 def _with_suggestions(form: CourseForm, candidates: list[dict]) -> list[dict]:
+    """Add the skills the name and syllabus name; only the confident ones come ticked."""
     known = {c["skill"].slug for c in candidates}
-    for skill in service.suggest_skills(form.name.data or "", form.syllabus.data or ""):
-        if skill.slug not in known:
+    for found in service.suggest_skills(form.name.data or "", form.syllabus.data or ""):
+        if found.skill.slug not in known:
             candidates.append(
                 {
-                    "skill": skill,
+                    "skill": found.skill,
                     "level": service.SUGGESTED_LEVEL,
-                    "checked": True,
+                    "checked": found.pre_ticked,
                     "suggested": True,
+                    "confidence": found.confidence,
+                    "evidence": found.evidence,
+                    "fresh": True,
                 }
             )
     return candidates
@@ -149,13 +167,15 @@ def _course_page(programme, course):
     # Suggesting saves nothing, so it runs even on a half-filled form (CSRF is checked app-wide).
     if form.is_submitted() and request.form.get("action") == "suggest":
         candidates = _with_suggestions(form, candidates)
-        found = sum(1 for c in candidates if c["suggested"])
-        if found:
+        fresh = [c for c in candidates if c.get("fresh")]
+        if fresh:
             flash(
                 _(
-                    "%(n)d skills found in the text and ticked: untick those the course "
-                    "does not teach, adjust the levels, then save.",
-                    n=found,
+                    "%(n)d skills found in the text; the %(ticked)d it states clearly are "
+                    "ticked. Check each against the sentence shown, untick those the course "
+                    "does not teach, tick the others it does, adjust the levels, then save.",
+                    n=len(fresh),
+                    ticked=sum(1 for c in fresh if c["checked"]),
                 ),
                 "info",
             )
@@ -184,6 +204,7 @@ def _course_page(programme, course):
         course=course,
         candidates=candidates,
         skills_help=SKILLS_HELP,
+        pretick=service.SUGGESTION_PRETICK,
     )
 
 

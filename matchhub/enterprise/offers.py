@@ -20,7 +20,10 @@ def _training_offers():
         require(current_user.role, organization=order.organization)
         return training.offers_for_order(order)
 
-    return {"training_offers_for": training_offers_for}
+    def training_seats_left(order):
+        return training.seats_left(order)
+
+    return {"training_offers_for": training_offers_for, "training_seats_left": training_seats_left}
 
 
 @bp.route("/offers/<int:offer_id>/<any(accept, decline):decision>", methods=["POST"])

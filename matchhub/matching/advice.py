@@ -1,11 +1,11 @@
 """Next-skill advice: which one skill would make a learner qualify for the most orders.
 
-For every order the learner does not qualify for (see :mod:`matchhub.matching.rank`
-for the rule), the skills that alone could change that are: the one required skill
-the learner lacks or holds too low, when exactly one blocks; or, when no required
-skill blocks and only the score is short, any required or nice-to-have skill held
-below the level asked. Each such skill is then tried for real: the learner is
-re-scored against the orders it could unlock with the skill raised to the highest
+A learner qualifies for an order when they meet or nearly meet it (tier NEAR or
+above; see :mod:`matchhub.matching.rank` for the rule). For every order the learner
+does not qualify for, the one skill that alone could change that is the one required
+skill the learner lacks or holds too low, when exactly one blocks and the order has
+no unrecognised required term. Each such skill is then tried for real: the learner
+is re-scored against the orders it could unlock with the skill raised to the highest
 level those orders ask, and the orders that now qualify are counted. Candidates are
 tried in order of how many orders they could unlock at most, and the search stops as
 soon as no remaining candidate can beat the ``k``-th best, so the answer is exact.
@@ -52,7 +52,9 @@ def _candidates(
         found[skill_id] = (max(best, level), ids)
 
     for order in orders:
-        required, nice = order_skills(order)
+        if order.unknown_required:
+            continue
+        required, _ = order_skills(order)
         blocking = [
             r
             for r in required
@@ -60,10 +62,6 @@ def _candidates(
         ]
         if len(blocking) == 1:
             add(blocking[0].skill_id, blocking[0].level, order.id)
-        elif not blocking:
-            for r in required + nice:
-                if levels.get(r.skill_id, 0) < r.level:
-                    add(r.skill_id, r.level, order.id)
     return found
 
 
@@ -85,8 +83,8 @@ def next_skills(
     if k <= 0:
         return ()
     base = index.order_scores(learner, candidates)
-    # An order short of two or more required skills cannot be unlocked by one skill.
-    reachable = ~base.qualifies & (base.short <= 1)
+    # An order short of two or more required terms cannot be unlocked by one skill.
+    reachable = ~base.qualifies & (base.short == 1)
     open_ids = sorted(base.ids[reachable].tolist(), key=id_sort_key)
     qualify_gap = index.weights.qualify_gap
     found = _candidates(learner, (index.order(i) for i in open_ids), qualify_gap)

@@ -15,7 +15,20 @@ apply on top of the taxonomy's aliases:
   luật" is not "thư ký"), tone-mark placement aside;
 * an n-gram never runs over list punctuation ("AWS (EC2" is two mentions), and
   aliases that join two skills ("HTML/CSS") give two mentions;
-* ``net`` alone is .NET only as ``.NET``.
+* ``net`` alone is .NET only as ``.NET``;
+* an ASCII alias never matches an accented Vietnamese syllable ("Lựa" is not Lua,
+  "Gỡ rối" is not Go, "Bá" is not BA): only aliases spelt with Vietnamese letters may;
+* academic titles are not skills: "TS" is TypeScript only in a list of code names,
+  never after "chức danh", "PGS." or before "TS. Nguyễn …";
+* the words around an alias can give it another meaning ("ô tô mát" is an automaton,
+  "ngân hàng câu hỏi" a question bank, "Khoa học máy tính" not "học máy"): the
+  collocations of ``matchhub/data/extract_context.json``.
+
+Every mention carries a ``confidence`` (0..1) and the ``evidence`` sentence it came
+from, set by the context rules of :mod:`matchhub.matching.extract_context` (the part
+of the document it sits in, a degree's field of study, generic and weak aliases).
+:meth:`Extractor.suggest` folds the mentions into one :class:`Suggestion` per skill;
+those at or above :data:`PRETICK` are the ones a form pre-ticks.
 
 Every mention's ``start``/``end`` index into the caller's original string.
 """
@@ -24,140 +37,37 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from matchhub.matching.extract_context import Sentences, rules
 from matchhub.matching.normalize import Normalizer, term_tokens
-from matchhub.matching.text import fold_with_offsets, token_spans, tokens
+from matchhub.matching.text import fold, fold_with_offsets, token_spans, tokens
 
-__all__ = ["Extractor", "Mention"]
+__all__ = ["KINDS", "PRETICK", "SUGGEST_MIN", "Extractor", "Mention", "Suggestion"]
+
+#: What a text is: the context rules differ a little between a syllabus and the rest.
+KINDS = ("text", "syllabus", "posting")
+#: A suggestion at least this confident is pre-ticked on a form.
+PRETICK = 0.7
+#: Below this a mention is not worth suggesting at all.
+SUGGEST_MIN = 0.4
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
+_PROSE = rules().prose
 #: Aliases that are everyday words in English prose: they need a capital letter in
 #: the original ("Go", "Excel", "Spring").
-_CASE_WORDS = _words(
-    """
-    go rust swift ruby dart spring express flask unity shell excel word access office
-    teams hive pig spark sketch compose ant chef puppet lean logic router elastic apollo
-    jest mocha chai karma room nest next node ember backbone knockout liquid pandas torch
-    lit polymer babel yarn vite gin phoenix rails tableau window windows safari slide
-    slides zoom notion basecamp blender maya spine animate premiere canva cypress
-    postman insomnia robot cucumber behave apex elixir julia pascal delphi play phaser
-    godot cocos struts swing glue lambda hosting sprint backlog solid clean typing
-    consul nomad packer nexus envoy harbor realm kong dagger hilt celery samba grunt
-    gulp prettier storybook pulsar copilot bloc midas proteus sapo blackberry lisp
-    """
-)
-
+_CASE_WORDS = _PROSE["case_words"]
 #: Short aliases that are unambiguous in prose even in lower case.
-_SAFE_SHORT = _words(
-    """
-    php sql css git aws api gcp erp crm seo ios vue jsp k8s dax etl elt uml oop xml json
-    html ssis ssrs ssas jwt sso mvc mvp tdd bdd ddd dbt rpa llm nlp iot vba abap mfc wpf
-    wcf orm ado npm dns vpn lan wan tcp udp ccna ccnp mqtt rtos seo sem cms lms gis
-    scss sass less yii svn tfs jmeter kafka redis nginx iis elk sre ux ui c# c++ f# js
-    """
-)
-
+_SAFE_SHORT = _PROSE["safe_short"]
 #: Aliases never matched in prose: folded, they are common words or too vague.
-_PROSE_BLOCK = _words(
-    """
-    net anh mang it do os hoc toan nhung ta ps mos cli cmd n1 n2 n3 n4 n5 3d ui ux po pm
-    eda sas rest lambda swing play gin elastic office window teams zoom notion
-    internet email logic design graphics sprint backlog reporting dashboard dashboards
-    compliance pipeline container containers hosting router console terminal flash robot
-    deadline mentor leader management payment debug sales saas paas iaas startup solid lean
-    research slide slides vs bug bugs programmer regression xray driving cvs admin
-    marketing math optimization production warehouse yarn dynamic resilience velocity
-    storage emr
-    """
-) | {
-    # multi-word aliases that are either vague in prose or join two skills that a
-    # text names separately ("HTML/CSS", "Agile/Scrum", "C/C++")
-    "c c++",
-    "agile scrum",
-    "html css",
-    "aws cloud",
-    "word excel",
-    "excel word",
-    "e mail",
-    "tin hoc",
-    "may tinh",
-    "vi tinh",
-    "thiet ke",
-    "ung xu",
-    "lang nghe",
-    "quan ly nhom",
-    "lam nhom",
-    "trach nhiem",
-    "ke hoach",
-    "hoc hoi",
-    "nghien cuu",
-    "ban hang",
-    "y te",
-    "trinh bay",
-    "thuyet phuc",
-    "dam phan",
-    "ngoai giao",
-    "phoi hop",
-    "hop tac",
-    "cong tac",
-    "thich nghi",
-    "kien nhan",
-    "dong cam",
-    "thau hieu",
-    "cam ket",
-    "vi xu ly",
-    "dien tu",
-    "phan cung",
-    "xac suat",
-    "danh may",
-    "basic computer",
-    "hoach dinh",
-    "ai illustrator",
-    "kanban board",
-    "clean code",
-    "quan ly cong viec",
-    "task management",
-    "phan tich",
-    "tuyen dung",
-    "nhan su",
-    "tu dong hoa",
-    "xay dung",
-    "dao tao",
-    "kinh doanh",
-    "truyen thong",
-    "thiet ke xay dung",
-    "thiet ke kien truc",
-    "performance tuning",
-    "building automation",
-    "process control",
-    "data driven",
-    "tu duy",
-    "flexible",
-    "linh hoat",
-    # generic job titles: every posting names one, none of them is a requirement
-    "lap trinh vien",
-    "software engineer",
-    "software developer",
-    "ky su phan mem",
-}
-
+_PROSE_BLOCK = _PROSE["block"]
 #: Words around "communication" that make it machines talking, not a soft skill
-#: ("inter-process communication", "communication hub", "hardware communication").
-_TECH_BEFORE_COMMUNICATION = _words(
-    "process inter hardware device devices network serial time data wireless radio machine uart usb"
-)
-_TECH_AFTER_COMMUNICATION = _words(
-    "hub between layer bus channel channels module modules stack interface interfaces link links"
-)
-
+#: ("inter-process communication", "communication hub", "communication technology").
+_TECH_BEFORE_COMMUNICATION = _PROSE["communication_tech_before"]
+_TECH_AFTER_COMMUNICATION = _PROSE["communication_tech_after"]
 #: Tokens right before a bare one-letter name that make it a language ("ngôn ngữ C").
-_LETTER_LEADS = frozenset({"ngu", "trinh", "language", "languages", "in", "with", "and", "or"})
+_LETTER_LEADS = _PROSE["letter_leads"]
 _LIST_PUNCT = set(",/();&|:+")
 _JOINERS = frozenset({"", ".", "-", "/", "_", "'"})
 _TRAILING_DIGITS_RE = re.compile(r"^([a-z][a-z+#]*?[a-z+#])\d+(?:\.\d+)*$")
@@ -167,12 +77,16 @@ _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 def _toneless(text: str) -> str:
-    """Lower-case tokens with Vietnamese tone marks removed but vowel letters kept
-    ("Thư Ký" -> "thư ky", "hoà"/"hòa" -> "hoa"), so tone-placement variants agree
-    while different words that merely fold alike ("thủ kỷ") do not."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    kept = "".join(c for c in decomposed if c not in _TONE_MARKS)
-    return " ".join(tokens(unicodedata.normalize("NFC", kept)))
+    """Lower-case tokens, each syllable's tone mark moved to its end ("Thư Ký" -> "thư
+    ky\u0301", "hoà"/"hòa" -> "hoa\u0300"): tone-placement variants agree, while words
+    that differ by a tone ("viên"/"viễn", "vị"/"vi") or a vowel ("thủ kỷ") do not."""
+    out = []
+    for tok in tokens(unicodedata.normalize("NFC", text.lower())):
+        decomposed = unicodedata.normalize("NFD", tok)
+        marks = "".join(sorted(c for c in decomposed if c in _TONE_MARKS))
+        kept = "".join(c for c in decomposed if c not in _TONE_MARKS)
+        out.append(unicodedata.normalize("NFC", kept) + marks)
+    return " ".join(out)
 
 
 def _neighbour(text: str, pos: int, step: int) -> str:
@@ -184,14 +98,40 @@ def _neighbour(text: str, pos: int, step: int) -> str:
     return ""
 
 
+def _accented(span: str) -> bool:
+    """Whether ``span`` holds a letter with a diacritic or ``đ`` (a Vietnamese syllable)."""
+    return any(
+        not c.isascii() and (c in "đĐ" or unicodedata.normalize("NFD", c) != c) for c in span
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One occurrence of a skill in a text: ``text[start:end]`` is ``text``."""
+    """One occurrence of a skill in a text: ``text[start:end]`` is ``text``;
+    ``confidence`` (0..1) how sure the context makes it, ``evidence`` its sentence."""
 
     skill_id: str
     start: int
     end: int
     text: str
+    confidence: float = 1.0
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One skill found in a text: the best of its mentions, with a small bonus for
+    repetition; ``evidence`` is the sentence of that best mention."""
+
+    skill_id: str
+    confidence: float
+    evidence: str
+    mentions: int
+
+    @property
+    def pre_ticked(self) -> bool:
+        """Whether a form ticks it for the user (they still confirm)."""
+        return self.confidence >= PRETICK
 
 
 class Extractor:
@@ -206,6 +146,8 @@ class Extractor:
     def __init__(self, normalizer: Normalizer):
         """Build the prose index from the normaliser's taxonomy."""
         self.normalizer = normalizer
+        self._category = {skill.id: skill.category for skill in normalizer.taxonomy}
+        self._soft = {sid for sid, cat in self._category.items() if cat == "transversal"}
         index: dict[str, str] = {}
         surfaces: dict[str, set[str]] = {}
         for skill in normalizer.taxonomy:
@@ -237,10 +179,18 @@ class Extractor:
         """The shared extractor over the shipped taxonomy (built once)."""
         return _default_extractor()
 
-    def extract(self, text: str) -> list[Mention]:
-        """All skill mentions in ``text``, in order of appearance, one per occurrence."""
+    def extract(self, text: str, kind: str = "text") -> list[Mention]:
+        """All skill mentions in ``text``, in order of appearance, one per occurrence,
+        each with its confidence and evidence sentence. ``kind`` is one of
+        :data:`KINDS` ("syllabus" applies the generic-skill and example rules).
+        Mentions the context rules rule out (a lecturer's title, a benefit) are left out."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}")
         if not text:
             return []
+        ctx = rules()
+        zones = ctx.zones(text, kind)
+        sentences = Sentences(text)
         folded, offsets = fold_with_offsets(text)
         toks = token_spans(folded)
         words = [t for t, _, _ in toks]
@@ -263,14 +213,148 @@ class Extractor:
                 i += 1
                 continue
             sid, j = match
+            key = " ".join(words[i:j])
+            other, instead = ctx.collocation(key, words[max(0, i - 3) : i], words[j : j + 3])
+            if other and instead is None:
+                i = j
+                continue
+            if self._ruled_out(sid, text, folded, offsets, toks, words, i, j) or (
+                key in ctx.product_suffixes
+                and out
+                and not text[out[-1].end : offsets[toks[i][1]]].strip(" \t")
+            ):
+                # "MapReduce API": the named product's interface, not a skill of its own
+                i = j
+                continue
+            sid = instead or sid
             fs = toks[i][1]
             if sid == self._dotnet and folded[fs - 1 : fs] == ".":
                 fs -= 1  # keep the dot of ".NET"
             start = offsets[fs]
             end = offsets[toks[j - 1][2] - 1] + 1
-            out.append(Mention(sid, start, end, text[start:end]))
+            span = (start, end)
+            sid = ctx.testing_variant(sid, folded[slice(*sentences.bounds(start))])
+            confidence = self._confidence(text, kind, key, sid, j - i, span, zones, sentences)
+            if confidence > 0:
+                evidence = sentences.evidence(start, end)
+                out.append(Mention(sid, start, end, text[start:end], confidence, evidence))
             i = j
+        if kind == "syllabus":
+            out = self._surveys(out, zones, sentences)
+        return rules().soft_facets(text, out, self._soft)
+
+    def _ruled_out(self, sid, text, folded, offsets, toks, words, i, j) -> bool:
+        """Whether the alias ``words[i:j]`` names something else in this place."""
+        before, after = folded[toks[i][1] - 1 : toks[i][1]], folded[toks[j - 1][2] :][:1]
+        if before == "{" and after == "}":
+            return True  # a markup artefact ("{html}"), not prose
+        if "certified" in words[max(0, i - 2) : i] and self._category.get(sid) != "cloud-devops":
+            return True  # "AWS Certified Data Analytics": a certificate's name, not a skill
+        gap = text[offsets[toks[i][2] - 1] + 1 : offsets[toks[j][1]]] if j < len(toks) else ""
+        if j - i == 1 and words[i] in rules().vendor_words and gap and not gap.strip(" \t"):
+            nxt = text[offsets[toks[j][1]]]
+            # "Apache Trafodion", "Oracle NoSQL": another product of the vendor
+            return nxt.isalpha() and nxt.isupper()
+        return False
+
+    def _surveys(self, mentions, zones, sentences) -> list[Mention]:
+        """Mentions in a syllabus's survey lists (see ``ContextRules.surveys``) count for less."""
+        ctx = rules()
+        listed = [
+            (sentences.bounds(m.start), m.skill_id)
+            for m in mentions
+            if self._category.get(m.skill_id) in ctx.survey_categories
+            and zones.at(m.start)[0] != "outcomes"
+        ]
+        crowded = ctx.surveys(listed, sentences.text)
+        if not crowded:
+            return mentions
+        return [
+            replace(m, confidence=round(m.confidence * 0.6, 3))
+            if (sentences.bounds(m.start), m.skill_id) in crowded
+            else m
+            for m in mentions
+        ]
+
+    def suggest(self, text: str, kind: str = "text") -> list[Suggestion]:
+        """One :class:`Suggestion` per skill of ``text`` worth suggesting (confidence at
+        least :data:`SUGGEST_MIN`), in order of first appearance. O(length of the text)."""
+        best: dict[str, Mention] = {}
+        count: dict[str, int] = {}
+        for m in self.extract(text, kind):
+            count[m.skill_id] = count.get(m.skill_id, 0) + 1
+            if m.skill_id not in best or m.confidence > best[m.skill_id].confidence:
+                best[m.skill_id] = m
+        out = []
+        for sid, m in best.items():
+            # a skill named again and again is likelier taught, but repetition never
+            # turns a weak alias into a sure one on its own
+            confidence = round(min(0.99, m.confidence + 0.05 * min(count[sid] - 1, 2)), 3)
+            if sid in rules().generic_skills:
+                confidence = min(confidence, 0.6)  # shown when named, never pre-ticked
+            if confidence >= SUGGEST_MIN:
+                out.append(Suggestion(sid, confidence, m.evidence, count[sid]))
         return out
+
+    def _confidence(self, text, kind, key, sid, size, span, zones, sentences) -> float:
+        """How sure the context makes one mention: alias strength times zone weight,
+        0 where the rules rule it out."""
+        ctx = rules()
+        start, end = span
+        zone, weight = zones.at(start)
+        if weight <= 0:
+            return 0.0
+        base = 0.9
+        category = self._category.get(sid, "")
+        if zone == "schedule" and category not in ctx.broad_categories:
+            # the weekly schedule names the technologies practised each week ("Thực hành
+            # lập trình C trên ARM"), as the chapter list does; its methods and soft
+            # skills stay low (activities: "thảo luận nhóm", "báo cáo tiến độ")
+            weight = ctx.zone_weight("content")
+        if key in ctx.weak_aliases or (kind == "syllabus" and key in ctx.syllabus_weak_aliases):
+            # an everyday word counts when a learning outcome states it ("CLO5 … chịu
+            # trách nhiệm"), not when the prose merely uses it ("báo cáo tiến độ")
+            outcome = sentences.states_outcome(start) and not sentences.opens_outcome(start)
+            base = 0.8 if outcome else 0.55
+        elif size == 1 and (key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)):
+            base = 0.75
+        if kind == "syllabus" and category == "language" and _neighbour(text, end, 1) == ":":
+            return 0.0  # a field label: "Tiếng Anh: Software Engineering"
+        if sid in ctx.generic_skills:
+            if kind == "syllabus" and zone != "outcomes":
+                return 0.0
+            base = min(base, 0.6)
+        if kind == "syllabus" and category == "transversal" and zone not in ("outcomes", "content"):
+            return 0.0  # "tự học bắt buộc", "báo cáo tiến độ": the schedule, not an outcome
+        if kind == "syllabus" and category == "transversal" and zone == "content":
+            base *= 0.8  # a chapter list names activities ("thảo luận nhóm"), rarely outcomes
+        elif (
+            kind == "syllabus"
+            and zone == "content"
+            and category in ctx.broad_categories
+            and _accented(text[start:end])
+            and not sentences.is_item(start, end)
+        ):
+            # a broad skill in everyday Vietnamese words inside a longer chapter line ("Mô
+            # hình dữ liệu hướng đối tượng", "cơ chế bắt và xử lý lỗi") is often a passing
+            # topic: below the pre-tick line once, above it when repeated or stated as an
+            # outcome. A chapter item that is the skill itself ("Mẫu thiết kế") counts.
+            base = min(base, 0.78)
+        lo, _ = sentences.bounds(start)
+        before = fold(text[lo:start])
+        if sid in ctx.field_skills and ctx.clause_has(before, ctx.field_cues):
+            return 0.0  # "tốt nghiệp chuyên ngành CNTT": a degree, not a skill
+        if kind == "syllabus" and ctx.clause_has(before, ctx.prerequisite_cues):
+            return 0.0  # "Học phần tiên quyết: Lập trình hướng đối tượng": another course
+        cues = ctx.sense_cues.get(key)
+        # the sense shows in the words around, which in a chapter list are the lines
+        # next to it ("An ninh … Xác thực … Mã hóa"): a window, not the sentence
+        if cues and not ctx.clause_has(fold(text[max(0, start - 200) : end + 200]), cues):
+            base *= 0.6  # "mã hoá tiếng nói" is coding, not encryption
+        if kind == "syllabus":
+            stated = start < text.find("\n") or sentences.states_outcome(start)
+            base = ctx.in_syllabus(base, sid, category, before, stated)
+        return round(base * weight, 3)
 
     def _match_at(self, text, folded, offsets, toks, words, joins, i):
         """Longest alias starting at token ``i``: ``(skill_id, end token)`` or None."""
@@ -300,10 +384,12 @@ class Extractor:
                 continue
             if size == 1 and not self._single_ok(key, text, folded, offsets, toks, words, i):
                 continue
+            span = text[offsets[toks[i][1]] : offsets[toks[i + size - 1][2] - 1] + 1]
             if key in self._surfaces:
-                span = text[offsets[toks[i][1]] : offsets[toks[i + size - 1][2] - 1] + 1]
                 if not span.isascii() and _toneless(span) not in self._surfaces[key]:
                     continue
+            elif _accented(span):
+                continue  # an ASCII alias is not a Vietnamese syllable ("Lựa" is not Lua)
             return sid, i + size
         return None
 
@@ -314,7 +400,15 @@ class Extractor:
         ambiguous = key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)
         if ambiguous and original == original.lower():
             return False
+        if key in rules().syllable_acronyms and not original.isupper():
+            return False  # "Phần Lan", "lan truyền": a Vietnamese syllable, not LAN
+        if key in rules().academic_titles and not (
+            original.isupper() and self._code_not_title(folded, words, i, fs, fe)
+        ):
+            return False
         if len(key) == 1:
+            if folded[fe : fe + 1] == "&" and folded[fe + 1 : fe + 2].isalnum():
+                return False  # "R&D", "AT&T"
             before = _neighbour(folded, fs - 1, -1)
             after = _neighbour(folded, fe, 1)
             listed = before in _LIST_PUNCT or after in _LIST_PUNCT
@@ -332,6 +426,21 @@ class Extractor:
             if nxt in {"to", "live", "ahead", "through", "beyond", "back", "out"}:
                 return False
         return True
+
+    def _code_not_title(self, folded, words, i, fs, fe) -> bool:
+        """A token that is also an academic title ("TS" = tiến sĩ) counts as a code name
+        only in upper case, in a list of names, and away from a title's context."""
+        ctx = rules()
+        prev = words[max(0, i - 2) : i]
+        if any(" ".join(prev[k:]) in ctx.title_leads for k in range(len(prev))):
+            return False  # "chức danh: TS"
+        if i > 0 and words[i - 1] in ctx.academic_titles:
+            return False  # "PGS.TS", "PGS. TS"
+        if folded[fe : fe + 1] == ".":
+            return False  # "TS. Nguyễn Văn A"
+        before = _neighbour(folded, fs - 1, -1)
+        after = _neighbour(folded, fe, 1)
+        return bool({before, after} & (_LIST_PUNCT - {":"}))
 
 
 @lru_cache(maxsize=1)

@@ -13,25 +13,23 @@ A skill's demand is the sum of the weights of the orders that require it, plus
 qualifies (see :mod:`matchhub.matching.rank`); the *covered share* is the weight of
 covered orders over the total weight.
 
-Missing skills that orders ask for together are grouped into suggested modules:
-average-linkage agglomerative clustering over the cosine association of their
-demand-weighted co-occurrence (``C_st / sqrt(D_s * D_t)`` where ``C_st`` is the weight
-of orders listing both), cut where the association drops below
-``link_threshold``; skills enter in (demand desc, id) order, so the grouping is
-deterministic.
+Missing skills far from the programme's field are reported apart and never
+suggested; the others are grouped into suggested modules of skills that share a
+taxonomy category or that orders ask for together strongly (the rules are in
+:mod:`matchhub.matching.gap_modules`). Skills enter in (demand desc, id) order, so
+the grouping is deterministic.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from scipy.cluster.hierarchy import fcluster, linkage
 
+from matchhub.matching.gap_modules import group_skills, in_field, shared_category
 from matchhub.matching.rank import order_skills
 from matchhub.matching.types import OrderProfile, ProgrammeProfile
 
@@ -201,17 +199,21 @@ class SkillGap:
 
 @dataclass(frozen=True, slots=True)
 class Module:
-    """A suggested module: missing skills that demand asks for together.
+    """A suggested module: missing skills to teach together.
 
     ``demand`` sums the skills' demand; ``covered_share_after`` is the covered share
     after adopting this module alone, ``cumulative_share_after`` after adopting it
-    and every module ranked before it.
+    and every module ranked before it. Why its skills are together: ``category``, the
+    taxonomy category they all share (None when they do not, or share a broad one),
+    and ``together``, the number of orders asking for at least two of them.
     """
 
     skills: tuple[str, ...]
     demand: float
     covered_share_after: float
     cumulative_share_after: float
+    category: str | None = None
+    together: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,8 +222,10 @@ class GapReport:
 
     ``covered_share``: share of order weight the programme covers now;
     ``skill_share``: share of skill demand it teaches at a sufficient level;
-    ``missing``: untaught skills ranked by demand; ``level_gaps``: taught skills
-    below the level demand asks; ``modules``: suggested modules, best first.
+    ``missing``: untaught skills in the programme's field, ranked by demand; ``far``:
+    untaught skills far from its field (never suggested), ranked by demand;
+    ``level_gaps``: taught skills below the level demand asks; ``modules``: suggested
+    modules, best first.
     """
 
     programme_id: str | int
@@ -230,77 +234,40 @@ class GapReport:
     missing: tuple[SkillGap, ...]
     level_gaps: tuple[SkillGap, ...]
     modules: tuple[Module, ...]
+    far: tuple[SkillGap, ...] = ()
 
 
 def _share(value: float, total: float) -> float:
     return value / total if total > 0 else 0.0
 
 
-def _cluster(skills: list[str], co: np.ndarray, threshold: float, max_size: int) -> list[list[str]]:
-    """Average-linkage groups of ``skills`` given their co-occurrence weights ``co``."""
-    n = len(skills)
-    if n <= 1:
-        return [skills] if skills else []
-    diag = np.sqrt(np.diag(co))
-    outer = np.outer(diag, diag)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        assoc = np.where(outer > 0, co / outer, 0.0)
-    dist = np.clip(1.0 - assoc, 0.0, 1.0)
-    np.fill_diagonal(dist, 0.0)
-    # Symmetrise exactly: linkage wants one distance per pair.
-    dist = np.minimum(dist, dist.T)
-    tree = linkage(dist[np.triu_indices(n, k=1)], method="average")
-    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
-    groups: dict[int, list[str]] = {}
-    for s, label in zip(skills, labels, strict=True):
-        groups.setdefault(int(label), []).append(s)
-    pos = {s: i for i, s in enumerate(skills)}
-    out: list[list[str]] = []
-    for group in groups.values():
-        if len(group) <= max_size:
-            out.append(group)
-        else:
-            # Too broad to teach as one module: split it by the same distances, finer.
-            out.extend(_split(group, dist, pos, max_size))
-    return out
-
-
-def _split(
-    group: list[str], dist: np.ndarray, pos: dict[str, int], max_size: int
-) -> list[list[str]]:
-    idx = [pos[s] for s in group]
-    sub = dist[np.ix_(idx, idx)]
-    tree = linkage(sub[np.triu_indices(len(idx), k=1)], method="average")
-    labels = fcluster(tree, t=math.ceil(len(group) / max_size), criterion="maxclust")
-    parts: dict[int, list[str]] = {}
-    for s, label in zip(group, labels, strict=True):
-        parts.setdefault(int(label), []).append(s)
-    out = []
-    for part in parts.values():
-        if max_size < len(part) < len(group):
-            out.extend(_split(part, dist, pos, max_size))
-        else:
-            # Still too big only when distances tie everywhere: cut in demand order.
-            out.extend(part[i : i + max_size] for i in range(0, len(part), max_size))
-    return out
-
-
 def programme_gaps(
     programme: ProgrammeProfile,
     demand: Demand,
     *,
+    categories: Mapping[str, str] | None = None,
+    implications: Mapping[str, Sequence[str]] | None = None,
     qualify_gap: int = 1,
     max_missing: int = 50,
     module_skills: int = 30,
-    link_threshold: float = 0.25,
+    link_threshold: float = 0.3,
+    min_support: int = 2,
+    field_share: float = 0.25,
     max_module_size: int = 6,
 ) -> GapReport:
     """Gaps of ``programme`` against ``demand``.
 
-    ``max_missing`` caps the listed missing skills; the ``module_skills`` most
-    demanded missing skills are grouped into modules of at most ``max_module_size``
-    skills. O(order skills) numpy work + O(module_skills^2 log module_skills).
+    ``categories`` maps skill ids to their taxonomy category (skills it lacks have
+    none: they group and anchor by co-occurrence only); ``implications`` maps a skill
+    to the skills it implies (React: JavaScript), which keeps it in the field of a
+    programme teaching them. ``max_missing`` caps the
+    listed missing (and far) skills; the ``module_skills`` most demanded missing
+    skills in the field are grouped into modules of at most ``max_module_size``
+    skills; ``link_threshold``, ``min_support`` and ``field_share`` are the rules'
+    thresholds (:mod:`matchhub.matching.gap_modules`). O(order skills) numpy work +
+    O(module_skills^2 log module_skills).
     """
+    categories = categories or {}
     m = demand._matrices
     taught: dict[str, int] = {}
     for skill_id, level in programme.skills:
@@ -340,7 +307,19 @@ def programme_gaps(
             covered_share_after=_share(covered + float(single_gain[m.col[sd.skill_id]]), total),
         )
 
-    missing = [gap(sd, 0) for sd in demand.skills if sd.skill_id not in taught]
+    untaught = [gap(sd, 0) for sd in demand.skills if sd.skill_id not in taught]
+    near = in_field(
+        [g.skill_id for g in untaught],
+        taught,
+        categories,
+        implications or {},
+        m.listed,
+        m.weights,
+        m.col,
+        field_share,
+    )
+    missing = [g for g, ok in zip(untaught, near, strict=True) if ok]
+    far = [g for g, ok in zip(untaught, near, strict=True) if not ok]
     level_gaps = tuple(
         gap(sd, taught[sd.skill_id])
         for sd in demand.skills
@@ -354,15 +333,31 @@ def programme_gaps(
     )
     top = [g.skill_id for g in missing[:module_skills]]
     by_skill = {g.skill_id: g for g in missing}
-    cols = [m.col[s] for s in top]
-    x = m.listed[:, cols]
-    co = (x.T @ sparse.diags(m.weights) @ x).toarray() if cols else np.zeros((0, 0))
-    groups = _cluster(top, co, link_threshold, max_module_size)
+    x = m.listed[:, [m.col[s] for s in top]]
+    groups = group_skills(
+        top,
+        categories,
+        x,
+        m.weights,
+        link_threshold=link_threshold,
+        min_support=min_support,
+        max_size=max_module_size,
+    )
     groups = [sorted(g, key=lambda s: (-by_skill[s].demand, s)) for g in groups]
     groups.sort(key=lambda g: (-sum(by_skill[s].demand for s in g), g[0]))
+    # How many of each module's skills every order asks: one product for all modules.
+    pos = {s: i for i, s in enumerate(top)}
+    member = sparse.csr_matrix(
+        (
+            np.ones(len(top)),
+            ([pos[s] for g in groups for s in g], [k for k, g in enumerate(groups) for _ in g]),
+        ),
+        shape=(len(top), len(groups)),
+    )
+    together = np.asarray(((x @ member) >= 2).sum(axis=0)).ravel() if groups else []
     modules = []
     adopted: list[str] = []
-    for group in groups:
+    for k, group in enumerate(groups):
         adopted.extend(group)
         modules.append(
             Module(
@@ -370,6 +365,8 @@ def programme_gaps(
                 demand=sum(by_skill[s].demand for s in group),
                 covered_share_after=share_after(group),
                 cumulative_share_after=share_after(adopted),
+                category=shared_category(group, categories),
+                together=int(together[k]),
             )
         )
     return GapReport(
@@ -379,6 +376,7 @@ def programme_gaps(
         missing=tuple(missing[:max_missing]),
         level_gaps=level_gaps,
         modules=tuple(modules),
+        far=tuple(far[:max_missing]),
     )
 
 

@@ -1,7 +1,30 @@
 """Scoring one order against one learner, and the plain reference ranker.
 
-The score of a learner ``l`` for an order ``o`` is a weighted mean of four parts,
-each in 0..1 (the weights live in :class:`Weights`, the only place they are set):
+This docstring is the one place the ranking rules are written down; the index
+(:mod:`matchhub.matching.index`) computes exactly the same numbers, vectorised.
+
+Tier
+----
+Results sort by :class:`~matchhub.matching.types.Tier` first, then by score, then by
+id. For an order's required skills (repeats dropped), a learner is
+
+``MEETS``
+    when they hold every required skill at or above the level asked;
+``NEAR``
+    when they hold every required skill, at least one of them 1..``qualify_gap``
+    levels below the level asked (default: one level short);
+``MISSING``
+    otherwise: a required skill not held (related credit does not change that) or
+    held more than ``qualify_gap`` levels short. An order with an unrecognised
+    required term (``OrderProfile.unknown_required``) or without any recognised
+    required skill puts everyone here: it qualifies nobody.
+
+A learner *qualifies* exactly when their tier is ``NEAR`` or ``MEETS``.
+
+Score
+-----
+Within a tier, the score orders people. It is a weighted mean of five parts, each
+in 0..1 (the weights live in :class:`Weights`, the only place they are set):
 
 ``coverage``
     Required-skill coverage. Each required skill ``s`` counts with
@@ -10,48 +33,61 @@ each in 0..1 (the weights live in :class:`Weights`, the only place they are set)
     so a rare skill weighs more than one every learner has. A learner earns
     ``credit = 1 - level_step * (required level - learner level)`` for a skill held
     below the level asked (a level-2 learner for a level-4 requirement gets 0.5 with
-    the default step of 0.25), 1 at or above it and 0 without it;
-    ``coverage = sum(a_s * credit_s) / sum(a_s)`` (1 when nothing is required).
+    the default step of 0.25), 1 at or above it; for a skill they lack, 0, or, when
+    they hold a *related* skill (the ``related`` mapping, used in its symmetric
+    closure: Windows ~ Windows Server, SQL ~ MySQL), ``related_credit`` times the
+    credit that related skill's level would earn (the best one when several);
+    ``coverage = sum(a_s * credit_s) / sum(a_s)``, and 0 when nothing recognised is
+    required.
 ``nice_coverage``
     The same over the nice-to-have skills (0 when the order lists none).
 ``text_similarity``
     Cosine of the TF-IDF vectors of the learner's CV text and the order's title and
-    description. Tokens come from scikit-learn's ``HashingVectorizer`` over
-    accent-folded text with sub-linear term frequency ``1 + ln(tf)``; the IDF is the
-    same smoothed formula over the documents (learners and orders) of the index.
+    description (:mod:`matchhub.matching.tfidf`); the IDF is over the documents
+    (learners and orders) of the index.
 ``locality_fit``
     1 for a remote order or the same locality, ``locality_preferred`` when the order
     is in one of the learner's preferred localities, ``locality_unknown`` when
     either side has no locality, else ``locality_other``.
+``skill_overlap``
+    Cosine of the rarity-weighted skill vectors: the order's holds
+    ``weight_s * idf_s`` for each required and nice skill, the learner's ``idf_t``
+    for each skill held. Among learners who all cover a two-skill order, the one
+    whose profile is about those skills ranks first. Related skills do not count.
 
-A learner *qualifies* for an order when every required skill is held at no more
-than ``qualify_gap`` levels below the level asked (default: at least level-1) and
-the score reaches ``qualify_score``. Scores are rounded to 10 decimals so that the
-same pair scores the same whichever way it was computed (index, patch, rebuild or
-this module's reference code), and ties are broken by id.
+``score = (required * coverage + nice * nice_coverage + text * text_similarity +
+locality * locality_fit + overlap * skill_overlap) / (sum of the five weights)``.
+
+Scores are rounded to 10 decimals so that the same pair scores the same whichever
+way it was computed (index, patch, rebuild or this module's reference code).
 """
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
-from matchhub.matching.types import (
-    LearnerProfile,
-    MatchResult,
-    OrderProfile,
-    SkillMatch,
-    SkillReq,
+from matchhub.matching.rules import (
+    SCORE_DECIMALS,
+    Related,
+    best_related,
+    id_sort_key,
+    learner_levels,
+    level_credit,
+    locality_fit,
+    locality_key,
+    order_skills,
+    related_closure,
+    round_score,
 )
+from matchhub.matching.tfidf import TEXT_FEATURES, smooth_idf, text_matrix, text_similarity
+from matchhub.matching.types import LearnerProfile, MatchResult, OrderProfile, SkillMatch, Tier
 
 __all__ = [
+    "PARTS",
     "SCORE_DECIMALS",
     "TEXT_FEATURES",
     "Weights",
@@ -64,45 +100,42 @@ __all__ = [
     "order_skills",
     "rank_learners",
     "rank_orders",
+    "related_closure",
+    "result_sort_key",
     "round_score",
     "smooth_idf",
     "text_matrix",
     "text_similarity",
+    "tier_of",
     "weights_from_mapping",
 ]
-
-#: Decimals kept in a score; see the module docstring for why scores are rounded.
-SCORE_DECIMALS = 10
-#: Width of the hashed text feature space (collisions are rare at 2**20).
-TEXT_FEATURES = 2**20
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """Every tunable number of the ranker, in one place.
+    """Every tunable number of the ranker, in one place (see the module docstring).
 
-    The four part weights need not add up to 1: the score divides by their sum, so
+    The five part weights need not add up to 1: the score divides by their sum, so
     they read as relative importance. Defaults favour skills, as the province's
-    orders are skill orders first.
+    orders are skill orders first; they are meant to be fitted on real data.
     """
 
-    required: float = 0.60
-    """Weight of required-skill coverage (rarity- and level-aware)."""
+    required: float = 0.50
+    """Weight of required-skill coverage (rarity-, level- and related-aware)."""
     nice: float = 0.10
     """Weight of nice-to-have coverage: a bonus, never a condition."""
     text: float = 0.20
     """Weight of TF-IDF cosine between the CV text and the order's text."""
     locality: float = 0.10
     """Weight of locality fit."""
+    overlap: float = 0.10
+    """Weight of the rarity-weighted skill-profile cosine (``skill_overlap``)."""
     level_step: float = 0.25
     """Credit lost per level a learner is short of a required level (0..1)."""
     qualify_gap: int = 1
-    """Most levels a learner may be short on any required skill and still qualify."""
-    qualify_score: float = 0.50
-    """Least score to qualify. With the defaults, a learner holding every required
-    skill at the level asked always qualifies (0.6 from skills alone), while one a
-    level short on every required skill (0.45 from skills) also needs some
-    nice-to-have, text or locality fit."""
+    """Most levels a learner may be short on a required skill and be NEAR (not MISSING)."""
+    related_credit: float = 0.5
+    """Share (0..1) of a related skill's level credit earned for a skill not held."""
     locality_same: float = 1.0
     """Fit when the learner lives where the order is, or the order is remote."""
     locality_preferred: float = 0.75
@@ -123,157 +156,26 @@ class Weights:
             raise ValueError("Weights: at least one part weight must be > 0")
         if self.level_step > 1:
             raise ValueError("Weights.level_step must be <= 1")
+        if self.related_credit > 1:
+            raise ValueError("Weights.related_credit must be <= 1")
 
     @property
     def total(self) -> float:
-        """Sum of the four part weights (the score's denominator)."""
-        return self.required + self.nice + self.text + self.locality
+        """Sum of the five part weights (the score's denominator)."""
+        return self.required + self.nice + self.text + self.locality + self.overlap
 
 
-def smooth_idf(df: int | np.ndarray, n: int) -> float | np.ndarray:
-    """Smoothed inverse document frequency ``ln((1 + n) / (1 + df)) + 1`` (as scikit-learn)."""
-    if isinstance(df, np.ndarray):
-        return np.log((1.0 + n) / (1.0 + df)) + 1.0
-    return math.log((1.0 + n) / (1.0 + df)) + 1.0
+def tier_of(n_required: int, n_within_gap: int, n_at_level: int, n_unknown: int) -> Tier:
+    """The tier from counts over the order's required skills: how many there are, how
+    many the learner holds within ``qualify_gap`` levels, how many at the level asked,
+    and how many unrecognised required terms the order has."""
+    if n_unknown or not n_required or n_within_gap < n_required:
+        return Tier.MISSING
+    return Tier.MEETS if n_at_level == n_required else Tier.NEAR
 
 
-def level_credit(learner_level: int, required_level: int, step: float) -> float:
-    """Credit (0..1) of holding a skill at ``learner_level`` when ``required_level`` is asked.
-
-    0 when the skill is not held (level 0), 1 at or above the level, and
-    ``1 - step * shortfall`` (never below 0) in between.
-    """
-    if learner_level <= 0:
-        return 0.0
-    gap = max(required_level - learner_level, 0)
-    return min(max(1.0 - step * gap, 0.0), 1.0)
-
-
-_SCALE = 10.0**SCORE_DECIMALS
-
-
-def round_score(value: float) -> float:
-    """Round a score the way every code path does.
-
-    Bit-for-bit what ``np.round(array, SCORE_DECIMALS)`` does to each element (scale,
-    round half to even, unscale), without numpy's per-call overhead.
-    """
-    return round(value * _SCALE) / _SCALE
-
-
-def id_sort_key(value: str | int) -> tuple[int, int, str]:
-    """Total order over mixed int/str ids: ints first by value, then strs."""
-    if isinstance(value, int):
-        return (0, value, "")
-    return (1, 0, str(value))
-
-
-def locality_key(locality: str | None) -> str | None:
-    """Comparison key of a locality name: case-folded, whitespace collapsed; None if blank."""
-    if locality is None:
-        return None
-    key = " ".join(locality.split()).casefold()
-    return key or None
-
-
-def learner_levels(learner: LearnerProfile) -> dict[str, int]:
-    """The learner's skills as ``{skill_id: level}``; a repeated skill keeps its highest level."""
-    levels: dict[str, int] = {}
-    for skill_id, level in learner.skills:
-        if level > levels.get(skill_id, 0):
-            levels[skill_id] = level
-    return levels
-
-
-def order_skills(order: OrderProfile) -> tuple[tuple[SkillReq, ...], tuple[SkillReq, ...]]:
-    """The order's (required, nice) skills with repeats dropped.
-
-    A skill listed twice keeps its first listing; a skill both required and nice
-    counts as required only. Order of listing is kept (explanations follow it).
-    """
-    seen: set[str] = set()
-    required = []
-    for req in order.required:
-        if req.skill_id not in seen:
-            seen.add(req.skill_id)
-            required.append(req)
-    nice = []
-    for req in order.nice:
-        if req.skill_id not in seen:
-            seen.add(req.skill_id)
-            nice.append(req)
-    return tuple(required), tuple(nice)
-
-
-def locality_fit(order: OrderProfile, learner: LearnerProfile, weights: Weights) -> float:
-    """Locality fit (0..1) of ``learner`` for ``order``; see the module docstring."""
-    if order.remote:
-        return weights.locality_same
-    order_loc = locality_key(order.locality)
-    learner_loc = locality_key(learner.locality)
-    if order_loc is None or learner_loc is None:
-        return weights.locality_unknown
-    if order_loc == learner_loc:
-        return weights.locality_same
-    if any(locality_key(p) == order_loc for p in learner.preferred_localities):
-        return weights.locality_preferred
-    return weights.locality_other
-
-
-_TOKEN_RE = re.compile(rb"\w\w+")
-
-
-def _text_tokens(text: str) -> list[bytes]:
-    # The shared fold() walks characters in Python; for whole CVs this C-level
-    # equivalent (NFD, drop marks via ASCII encoding, đ by hand) is ~20x faster.
-    # Tokens stay bytes: the hasher takes them as they are (same hash as the str).
-    folded = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return _TOKEN_RE.findall(folded.encode("ascii", "ignore"))
-
-
-_VECTORIZER = HashingVectorizer(
-    n_features=TEXT_FEATURES,
-    analyzer=_text_tokens,
-    alternate_sign=False,
-    norm=None,
-    dtype=np.float64,
-)
-
-
-def text_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Sub-linear term frequencies ``1 + ln(tf)`` of ``texts``, one CSR row each.
-
-    Columns are hashed tokens (TEXT_FEATURES wide); indices are sorted in every row.
-    O(total text length).
-    """
-    texts = list(texts)
-    if not texts:
-        return sparse.csr_matrix((0, TEXT_FEATURES), dtype=np.float64)
-    matrix = _VECTORIZER.transform(texts).tocsr()
-    matrix.sort_indices()
-    np.log(matrix.data, out=matrix.data)
-    matrix.data += 1.0
-    # Quantised to float32 so the index can store them in half the memory and
-    # every code path still computes with the very same values.
-    matrix.data = matrix.data.astype(np.float32).astype(np.float64)
-    return matrix
-
-
-def text_similarity(
-    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], idf: Callable[[int], float]
-) -> float:
-    """TF-IDF cosine of two documents given as (feature ids, sub-linear tf) arrays.
-
-    ``idf`` maps a feature id to its IDF. O(len(a) + len(b)). 0 for an empty document.
-    """
-    fa = {int(f): float(v) * idf(int(f)) for f, v in zip(*a, strict=True)}
-    fb = {int(f): float(v) * idf(int(f)) for f, v in zip(*b, strict=True)}
-    na = math.sqrt(sum(v * v for v in fa.values()))
-    nb = math.sqrt(sum(v * v for v in fb.values()))
-    if na == 0.0 or nb == 0.0:
-        return 0.0
-    dot = sum(v * fb[f] for f, v in fa.items() if f in fb)
-    return min(dot / (na * nb), 1.0)
+#: Names of the five weighted parts of the score, in the order of :class:`Weights`.
+PARTS = ("required", "nice", "text", "locality", "overlap")
 
 
 def explain_pair(
@@ -283,88 +185,103 @@ def explain_pair(
     skill_idf: Callable[[str], float],
     text_sim: float,
     weights: Weights,
+    related: Related | None = None,
 ) -> MatchResult:
-    """Score ``learner`` for ``order`` and explain every part of the score.
+    """Score ``learner`` for ``order``, give the tier and explain every part.
 
     ``skill_idf`` gives the rarity of a skill in the supply; ``text_sim`` is the
-    TF-IDF cosine of the two texts (computed by the caller, who owns the corpus).
+    TF-IDF cosine of the two texts (computed by the caller, who owns the corpus);
+    ``related`` is a closed relation (:func:`related_closure`).
     O(skills of the order + skills of the learner).
     """
     levels = learner_levels(learner)
     required, nice = order_skills(order)
+    step = weights.level_step
     matched: list[SkillMatch] = []
     partial: list[SkillMatch] = []
     missing: list[SkillMatch] = []
-    num = den = 0.0
-    all_met = True
+    via: list[SkillMatch] = []
+    num = den = dot = order_sq = 0.0
+    within = at_level = 0
     for req in required:
-        a = req.weight * skill_idf(req.skill_id)
+        idf = skill_idf(req.skill_id)
+        a = req.weight * idf
         den += a
+        order_sq += a * a
         held = levels.get(req.skill_id, 0)
-        item = SkillMatch(req.skill_id, req.level, held, a)
         if held == 0:
-            missing.append(item)
-            all_met = False
+            missing.append(SkillMatch(req.skill_id, req.level, 0, a))
+            best = best_related(req.skill_id, levels, related) if related else None
+            if best is not None:
+                num += a * (weights.related_credit * level_credit(best[1], req.level, step))
+                via.append(SkillMatch(req.skill_id, req.level, best[1], a, best[0]))
             continue
-        num += a * level_credit(held, req.level, weights.level_step)
-        if held >= req.level:
-            matched.append(item)
-        else:
-            partial.append(item)
-            if req.level - held > weights.qualify_gap:
-                all_met = False
-    coverage = num / den if den > 0 else 1.0
+        dot += a * idf
+        num += a * level_credit(held, req.level, step)
+        item = SkillMatch(req.skill_id, req.level, held, a)
+        (matched if held >= req.level else partial).append(item)
+        at_level += held >= req.level
+        within += req.level - held <= weights.qualify_gap
+    coverage = num / den if den > 0 else 0.0
     nice_num = nice_den = 0.0
     nice_held: list[SkillMatch] = []
     for req in nice:
-        a = req.weight * skill_idf(req.skill_id)
+        idf = skill_idf(req.skill_id)
+        a = req.weight * idf
         nice_den += a
+        order_sq += a * a
         held = levels.get(req.skill_id, 0)
         if held:
-            nice_num += a * level_credit(held, req.level, weights.level_step)
+            dot += a * idf
+            nice_num += a * level_credit(held, req.level, step)
             nice_held.append(SkillMatch(req.skill_id, req.level, held, a))
+        elif related:
+            best = best_related(req.skill_id, levels, related)
+            if best is not None:
+                nice_num += a * (weights.related_credit * level_credit(best[1], req.level, step))
     nice_cov = nice_num / nice_den if nice_den > 0 else 0.0
+    overlap = 0.0
+    if dot > 0.0:
+        learner_sq = 0.0
+        for skill_id in levels:
+            idf = skill_idf(skill_id)
+            learner_sq += idf * idf
+        overlap = min(dot / (math.sqrt(order_sq) * math.sqrt(learner_sq)), 1.0)
     loc = locality_fit(order, learner, weights)
-    total = weights.total
-    parts = (
-        weights.required * coverage / total,
-        weights.nice * nice_cov / total,
-        weights.text * text_sim / total,
-        weights.locality * loc / total,
-    )
-    score = round_score(
-        (
-            weights.required * coverage
-            + weights.nice * nice_cov
-            + weights.text * text_sim
-            + weights.locality * loc
-        )
-        / total
-    )
-    # Rounded like the score so explanations read cleanly and compare across paths.
-    components = tuple(
-        (name, round_score(value))
-        for name, value in (
-            ("required", parts[0]),
-            ("nice", parts[1]),
-            ("text", parts[2]),
-            ("locality", parts[3]),
-            ("coverage", coverage),
-            ("nice_coverage", nice_cov),
-            ("text_similarity", text_sim),
-            ("locality_fit", loc),
-        )
-    )
+    unknown = order.unknown_terms() if order.unknown_required else ()
+    w = weights
+    total = w.total
+    v_req = w.required * coverage
+    v_nice = w.nice * nice_cov
+    v_text = w.text * text_sim
+    v_loc = w.locality * loc
+    v_overlap = w.overlap * overlap
+    # Added in this order by every code path, so the float sums agree. Components are
+    # rounded like the score so explanations read cleanly and compare across paths.
+    r = round_score
     return MatchResult(
         order_id=order.id,
         learner_id=learner.id,
-        score=score,
-        qualifies=all_met and score >= weights.qualify_score,
+        score=r((v_req + v_nice + v_text + v_loc + v_overlap) / total),
+        tier=tier_of(len(required), within, at_level, len(unknown)),
         matched=tuple(matched),
         partial=tuple(partial),
         missing=tuple(missing),
-        components=components,
+        components=(
+            ("required", r(v_req / total)),
+            ("nice", r(v_nice / total)),
+            ("text", r(v_text / total)),
+            ("locality", r(v_loc / total)),
+            ("overlap", r(v_overlap / total)),
+            ("coverage", r(coverage)),
+            ("nice_coverage", r(nice_cov)),
+            ("text_similarity", r(text_sim)),
+            ("locality_fit", r(loc)),
+            ("skill_overlap", r(overlap)),
+        ),
         nice=tuple(nice_held),
+        related=tuple(via),
+        unknown=unknown,
     )
 
 
@@ -398,8 +315,18 @@ class _Corpus:
         return float(smooth_idf(df, self.n_docs))
 
 
-def _top(results: Iterable[MatchResult], k: int, key: Callable[[MatchResult], object]) -> tuple:
-    return tuple(sorted(results, key=key)[:k])
+def result_sort_key(result: MatchResult, by_learner: bool) -> tuple:
+    """Sort key of the ranking order: tier descending, score descending, then id."""
+    item_id = result.learner_id if by_learner else result.order_id
+    return (-result.tier, -result.score, id_sort_key(item_id))
+
+
+def _top(
+    results: Iterable[MatchResult], k: int, min_tier: Tier | None, *, by_learner: bool
+) -> tuple[MatchResult, ...]:
+    if min_tier is not None:
+        results = (r for r in results if r.tier >= min_tier)
+    return tuple(sorted(results, key=lambda r: result_sort_key(r, by_learner))[:k])
 
 
 def rank_learners(
@@ -407,15 +334,20 @@ def rank_learners(
     learners: Sequence[LearnerProfile],
     k: int = 20,
     weights: Weights | None = None,
+    *,
+    related: Mapping[str, Iterable[str]] | None = None,
+    min_tier: Tier | None = None,
 ) -> tuple[MatchResult, ...]:
-    """Top ``k`` learners for ``order``, scoring every learner in plain Python.
+    """Top ``k`` learners for ``order`` (tier, then score, then id), in plain Python.
 
     The reference the index is tested against, and the benchmark's baseline: the
     supply is ``learners`` and the text corpus is ``learners`` plus ``order``, the
     same as a :class:`~matchhub.matching.index.MatchIndex` holding exactly those.
-    O(total size of the learners).
+    ``related`` maps skills to related skills (symmetric closure taken); ``min_tier``
+    keeps only learners at that tier or above. O(total size of the learners).
     """
     weights = weights or Weights()
+    closed = related_closure(related)
     corpus = _Corpus(learners, [order])
     q = corpus.docs[-1]
     results = (
@@ -425,10 +357,11 @@ def rank_learners(
             skill_idf=corpus.skill_idf,
             text_sim=text_similarity(q, corpus.docs[i], corpus.text_idf),
             weights=weights,
+            related=closed,
         )
         for i, learner in enumerate(learners)
     )
-    return _top(results, k, lambda r: (-r.score, id_sort_key(r.learner_id)))
+    return _top(results, k, min_tier, by_learner=True)
 
 
 def rank_orders(
@@ -437,13 +370,18 @@ def rank_orders(
     k: int = 20,
     weights: Weights | None = None,
     supply: Sequence[LearnerProfile] | None = None,
+    *,
+    related: Mapping[str, Iterable[str]] | None = None,
+    min_tier: Tier | None = None,
 ) -> tuple[MatchResult, ...]:
-    """Top ``k`` orders for ``learner``, scoring every order in plain Python.
+    """Top ``k`` orders for ``learner`` (tier, then score, then id), in plain Python.
 
     ``supply`` is the learner population whose rarity weights the skills (default:
-    just ``learner``); the text corpus is ``supply`` plus ``orders``. O(total size).
+    just ``learner``); the text corpus is ``supply`` plus ``orders``. ``related`` and
+    ``min_tier`` as in :func:`rank_learners`. O(total size).
     """
     weights = weights or Weights()
+    closed = related_closure(related)
     supply = list(supply) if supply is not None else [learner]
     if all(s.id != learner.id for s in supply):
         supply.append(learner)
@@ -458,10 +396,11 @@ def rank_orders(
             skill_idf=corpus.skill_idf,
             text_sim=text_similarity(corpus.docs[n + i], q, corpus.text_idf),
             weights=weights,
+            related=closed,
         )
         for i, order in enumerate(orders)
     )
-    return _top(results, k, lambda r: (-r.score, id_sort_key(r.order_id)))
+    return _top(results, k, min_tier, by_learner=False)
 
 
 def weights_from_mapping(values: Mapping[str, float]) -> Weights:

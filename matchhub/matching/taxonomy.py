@@ -56,8 +56,10 @@ class TaxonomyError(ValueError):
 class Skill:
     """One skill: a stable ASCII slug id, English and Vietnamese names, a category,
     optional ESCO URI and O*NET technology reference, its aliases (any language,
-    any case; matching folds them), and the skills it ``implies``: those nobody can
-    hold it without ("React" implies JavaScript, "Spring Boot" Spring and Java)."""
+    any case; matching folds them), the skills it ``implies``: those nobody can
+    hold it without ("React" implies JavaScript, "Spring Boot" Spring and Java), and
+    skills it is ``related`` to: partial evidence, never the same skill (Windows and
+    Windows Server, SQL and MySQL; see :meth:`Taxonomy.related`)."""
 
     id: str
     name_en: str
@@ -67,6 +69,7 @@ class Skill:
     onet: str | None = None
     aliases: tuple[str, ...] = ()
     implies: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
 
     def labels(self) -> tuple[str, ...]:
         """All surface forms of the skill: both names, then the aliases, de-duplicated
@@ -88,6 +91,7 @@ class Skill:
             "onet": self.onet,
             "aliases": list(self.aliases),
             "implies": list(self.implies),
+            "related": list(self.related),
         }
 
 
@@ -114,6 +118,7 @@ def _skill_from_record(rec: Mapping[str, Any]) -> Skill:
         onet=rec.get("onet") or None,
         aliases=tuple(dict.fromkeys(str(a) for a in aliases if str(a).strip())),
         implies=tuple(dict.fromkeys(str(i) for i in rec.get("implies") or ())),
+        related=tuple(dict.fromkeys(str(r) for r in rec.get("related") or ())),
     )
 
 
@@ -126,8 +131,9 @@ class Taxonomy:
     __slots__ = ("_by_id", "_skills")
 
     def __init__(self, skills: Iterable[Skill]):
-        """Build from skills; raises :class:`TaxonomyError` on a duplicate id, or an
-        implication of an unknown skill, of itself, or in a cycle."""
+        """Build from skills; raises :class:`TaxonomyError` on a duplicate id, an
+        implication of an unknown skill, of itself, or in a cycle, or a relation to an
+        unknown skill or to itself."""
         ordered = tuple(skills)
         by_id: dict[str, Skill] = {}
         for skill in ordered:
@@ -135,6 +141,7 @@ class Taxonomy:
                 raise TaxonomyError(f"duplicate skill id {skill.id!r}")
             by_id[skill.id] = skill
         _check_implications(by_id)
+        _check_related(by_id)
         object.__setattr__(self, "_skills", ordered)
         object.__setattr__(self, "_by_id", by_id)
 
@@ -164,6 +171,19 @@ class Taxonomy:
         """``{skill_id: skills it implies}`` for the skills that imply any (see
         :func:`expand_skills`)."""
         return {s.id: s.implies for s in self._skills if s.implies}
+
+    def related(self) -> dict[str, tuple[str, ...]]:
+        """``{skill_id: related skill ids}``, symmetric: each skill's ``related`` list,
+        the skills that list it, and its direct implications both ways (React is
+        related to JavaScript and JavaScript to React). Not transitive: SQL ~ MySQL
+        and SQL ~ database do not relate MySQL to database. Targets sorted by id;
+        only skills with a relation appear. O(skills + relations)."""
+        pairs: dict[str, set[str]] = {}
+        for skill in self._skills:
+            for other in (*skill.related, *skill.implies):
+                pairs.setdefault(skill.id, set()).add(other)
+                pairs.setdefault(other, set()).add(skill.id)
+        return {sid: tuple(sorted(pairs[sid])) for sid in sorted(pairs)}
 
     def __len__(self) -> int:
         return len(self._skills)
@@ -210,6 +230,16 @@ def _check_implications(by_id: Mapping[str, Skill]) -> None:
                 stack.append((child, iter(by_id[child].implies)))
                 path.append(child)
                 on_path.add(child)
+
+
+def _check_related(by_id: Mapping[str, Skill]) -> None:
+    """Relations name known skills and never the skill itself. O(relations)."""
+    for skill in by_id.values():
+        for target in skill.related:
+            if target == skill.id:
+                raise TaxonomyError(f"skill {skill.id!r} is related to itself")
+            if target not in by_id:
+                raise TaxonomyError(f"skill {skill.id!r} is related to unknown skill {target!r}")
 
 
 def expand_skills(

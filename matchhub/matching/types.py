@@ -9,6 +9,7 @@ scoring code never has to guard against bad input.
 from __future__ import annotations
 
 import datetime
+import enum
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -20,6 +21,26 @@ MAX_LEVEL = 5
 DEFAULT_LEVEL = 3
 #: The kinds of order an enterprise may place.
 ORDER_KINDS = ("job", "internship", "training")
+
+
+class Tier(enum.IntEnum):
+    """How far a learner meets an order's requirements; ranking sorts by it first.
+
+    The rules (one home: :mod:`matchhub.matching.rank`'s docstring) in short:
+    ``MEETS`` holds every required skill at or above the level asked; ``NEAR`` holds
+    every one, at least one of them 1..``Weights.qualify_gap`` levels short;
+    ``MISSING`` lacks a required skill or is further short, and so is everyone for an
+    order with an unrecognised required term or with no recognised required skill.
+    """
+
+    MISSING = 0
+    NEAR = 1
+    MEETS = 2
+
+    @property
+    def label(self) -> str:
+        """Stable lower-case name for JSON and templates: "missing", "near" or "meets"."""
+        return self.name.lower()
 
 
 def _check_level(level: object, where: str) -> None:
@@ -71,7 +92,9 @@ class OrderProfile:
     ``required`` and ``nice`` hold the required and nice-to-have skills; ``text`` is
     the title and description (used for text similarity); ``remote`` means any
     locality fits; ``headcount`` and ``posted`` weight the order in demand
-    statistics (curriculum gaps).
+    statistics (curriculum gaps). ``unknown_required`` are required terms that
+    matched no skill: every learner lacks them, so they put everyone in
+    :attr:`Tier.MISSING` until the term is mapped to a skill.
     """
 
     id: str | int
@@ -83,6 +106,7 @@ class OrderProfile:
     remote: bool = False
     headcount: int = 1
     posted: datetime.date | None = None
+    unknown_required: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in ORDER_KINDS:
@@ -95,6 +119,15 @@ class OrderProfile:
             raise TypeError(f"OrderProfile {self.id!r}: headcount must be an int")
         if self.headcount < 1:
             raise ValueError(f"OrderProfile {self.id!r}: headcount must be >= 1")
+        unknown = self.unknown_required
+        if not isinstance(unknown, tuple) or not all(isinstance(t, str) and t for t in unknown):
+            raise TypeError(
+                f"OrderProfile {self.id!r}: unknown_required must be a tuple of non-empty str"
+            )
+
+    def unknown_terms(self) -> tuple[str, ...]:
+        """``unknown_required`` with repeats dropped (first spelling kept)."""
+        return tuple(dict.fromkeys(self.unknown_required))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,45 +169,63 @@ class SkillMatch:
 
     ``learner_level`` is 0 when the learner lacks the skill; ``weight`` is the
     skill's effective weight in the score (the order's weight times the skill's
-    rarity), so the explanation shows why a skill mattered.
+    rarity), so the explanation shows why a skill mattered. ``via`` is set when a
+    missing skill earned partial credit through a *related* skill the learner holds:
+    it names that skill, and ``learner_level`` is then that skill's level.
     """
 
     skill_id: str
     required_level: int
     learner_level: int
     weight: float
+    via: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``{"skill_id", "required_level", "learner_level", "weight"}``."""
-        return {
+        """JSON-ready form: ``{"skill_id", "required_level", "learner_level", "weight"}``,
+        plus ``"via"`` when the credit came through a related skill."""
+        out: dict[str, Any] = {
             "skill_id": self.skill_id,
             "required_level": self.required_level,
             "learner_level": self.learner_level,
             "weight": self.weight,
         }
+        if self.via is not None:
+            out["via"] = self.via
+        return out
 
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
     """One scored (order, learner) pair with its explanation.
 
-    ``score`` is in 0..1. ``matched`` are required skills held at or above the
-    level asked, ``partial`` those held below it, ``missing`` those not held
-    (``learner_level`` 0); ``nice`` are the nice-to-have skills the learner holds.
-    ``components`` is a tuple of (name, value) pairs: each weighted component of
-    the score, in the order of :class:`matchhub.matching.rank.Weights`, plus the raw
-    sub-scores; :meth:`component` reads one by name.
+    ``score`` is in 0..1 and ``tier`` a :class:`Tier`; results sort by tier, then
+    score, then id. ``matched`` are required skills held at or above the level
+    asked, ``partial`` those held below it, ``missing`` every recognised required
+    skill not held (``learner_level`` 0), whether or not it earned related credit;
+    ``related`` is the subset of ``missing`` credited through a related skill (with
+    ``via`` and that skill's level); ``unknown`` are the order's unrecognised
+    required terms (nobody holds them). ``nice`` are the nice-to-have skills the
+    learner holds. ``components`` is a tuple of (name, value) pairs: each weighted
+    component of the score, in the order of :class:`matchhub.matching.rank.Weights`,
+    plus the raw sub-scores; :meth:`component` reads one by name.
     """
 
     order_id: str | int
     learner_id: str | int
     score: float
-    qualifies: bool
+    tier: Tier
     matched: tuple[SkillMatch, ...]
     partial: tuple[SkillMatch, ...]
     missing: tuple[SkillMatch, ...]
     components: tuple[tuple[str, float], ...]
     nice: tuple[SkillMatch, ...] = field(default=())
+    related: tuple[SkillMatch, ...] = field(default=())
+    unknown: tuple[str, ...] = field(default=())
+
+    @property
+    def qualifies(self) -> bool:
+        """Meets or nearly meets the requirements: exactly ``tier >= Tier.NEAR``."""
+        return self.tier >= Tier.NEAR
 
     def component(self, name: str) -> float:
         """Value of the component called ``name``; KeyError when there is none."""
@@ -194,9 +245,12 @@ class MatchResult:
             "learner_id": self.learner_id,
             "score": self.score,
             "qualifies": self.qualifies,
+            "tier": self.tier.label,
             "matched": [m.as_dict() for m in self.matched],
             "partial": [m.as_dict() for m in self.partial],
             "missing": [m.as_dict() for m in self.missing],
+            "related": [m.as_dict() for m in self.related],
+            "unknown": list(self.unknown),
             "nice": [m.as_dict() for m in self.nice],
             "components": dict(self.components),
         }

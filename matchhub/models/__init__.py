@@ -8,6 +8,7 @@ from matchhub.models.courses import Course, CourseSkill
 from matchhub.models.engine import EngineChange, EngineState
 from matchhub.models.imports import PendingImport
 from matchhub.models.learners import (
+    ERASED_NAME,
     Learner,
     LearnerSkill,
     Programme,
@@ -38,6 +39,7 @@ from matchhub.models.skills import Skill, SkillAlias
 from matchhub.models.training import OfferStatus, TrainingOffer
 
 __all__ = [
+    "ERASED_NAME",
     "AllocationRound",
     "ApiToken",
     "Application",

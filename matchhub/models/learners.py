@@ -74,6 +74,10 @@ class ProgrammeSkill(db.Model):
     skill: Mapped[Skill] = relationship()
 
 
+#: The name an erased learner keeps: the column is not nullable, and "—" reads as nobody.
+ERASED_NAME = "—"
+
+
 class Learner(db.Model):
     """A person's profile: signed up, or imported by a college and claimed later."""
 
@@ -124,6 +128,12 @@ class Learner(db.Model):
     @property
     def has_consent(self) -> bool:
         return self.consent_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        """Whether the learner deleted their account: the row stays, anonymised, only so
+        that placement statistics still count (see services.privacy.delete_account)."""
+        return self.user_id is None and self.student_code is None and self.full_name == ERASED_NAME
 
 
 class LearnerSkill(db.Model):

@@ -83,20 +83,27 @@ class Registration:
     locale: str | None = None
 
 
-def register(data: Registration) -> User:
-    """Create a user; an enterprise or college user also creates their (pending) organisation."""
+def register(data: Registration) -> User | None:
+    """Create a user; an enterprise or college user also creates their (pending) organisation.
+
+    ``None`` when the email already has an account: the caller answers as for a new one
+    (so the form does not reveal who is registered) and tells the owner by mail
+    (:func:`existing_account_notice`). The password is hashed either way, so that both
+    answers take the same time.
+    """
     if data.role is Role.ADMIN:
         raise ServiceError(_("This kind of account cannot be registered."))
     problem = password_problem(data.password)
     if problem:
         raise ServiceError(problem, field="password")
     email = normalize_email(data.email)
+    password_hash = hash_password(data.password)
     if get_user_by_email(email) is not None:
-        raise ServiceError(_("An account with this email already exists."), field="email")
+        return None
 
     user = User(
         email=email,
-        password_hash=hash_password(data.password),
+        password_hash=password_hash,
         full_name=data.full_name.strip(),
         role=data.role,
         locale=data.locale,
@@ -162,26 +169,40 @@ def _organization_suspended(user: User) -> bool:
 
 
 def record_logout(user: User) -> None:
+    """Log out everywhere: a copied session cookie or remember token stops working too."""
+    end_sessions(user)
     audit.record("auth.logout", actor=user)
     db.session.commit()
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change the password after checking the current one; other sessions end."""
+def end_sessions(user: User) -> None:
+    """Bump the session version: every session and remember cookie of ``user`` names the
+    old one, so :func:`load_user_for_session` refuses them from the next request on."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def change_password(user: User, current: str, new: str, *, keep_api_tokens: bool = False) -> None:
+    """Change the password after checking the current one; every session ends, and every
+    API token is revoked unless the user keeps them."""
     if not check_password_hash(user.password_hash, current):
         raise ServiceError(_("The current password is wrong."), field="current_password")
     problem = password_problem(new)
     if problem:
         raise ServiceError(problem, field="new_password")
-    _set_password(user, new)
-    audit.record("account.password_changed", actor=user, obj=user)
+    _set_password(user, new, keep_api_tokens)
+    audit.record("account.password_changed", actor=user, obj=user, kept_api_tokens=keep_api_tokens)
     db.session.commit()
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(user: User, password: str, keep_api_tokens: bool) -> None:
+    from matchhub.services import api_tokens
+
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
-    user.session_version += 1
+    end_sessions(user)
+    if not keep_api_tokens:
+        # whoever learnt the old password may have made a token with it
+        api_tokens.revoke_all(user)
 
 
 def set_locale(user: User, locale: str) -> None:
@@ -199,6 +220,16 @@ def password_reset_token(user: User) -> str:
     return _reset_serializer().dumps({"uid": user.id, "v": user.session_version})
 
 
+def existing_account_notice(email: str) -> User | None:
+    """The active owner of ``email`` to tell that someone tried to register it (audited)."""
+    user = get_user_by_email(email)
+    if user is None or not user.active:
+        return None
+    audit.record("account.register_existing", actor=None, obj=user)
+    db.session.commit()
+    return user
+
+
 def request_password_reset(email: str) -> tuple[User, str] | None:
     """The user and a reset token when the email is known (the caller sends the link)."""
     user = get_user_by_email(email)
@@ -209,7 +240,7 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
     return user, password_reset_token(user)
 
 
-def reset_password(token: str, new: str) -> User:
+def reset_password(token: str, new: str, *, keep_api_tokens: bool = False) -> User:
     """Set a new password from a reset token; the token dies with the change."""
     try:
         data = _reset_serializer().loads(
@@ -225,8 +256,8 @@ def reset_password(token: str, new: str) -> User:
     problem = password_problem(new)
     if problem:
         raise ServiceError(problem, field="password")
-    _set_password(user, new)
-    audit.record("account.password_reset", actor=user, obj=user)
+    _set_password(user, new, keep_api_tokens)
+    audit.record("account.password_reset", actor=user, obj=user, kept_api_tokens=keep_api_tokens)
     db.session.commit()
     return user
 

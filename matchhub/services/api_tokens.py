@@ -5,7 +5,8 @@ is stored: a slow password hash buys nothing against a secret this long, and a
 lookup by hash is one indexed query. The raw token is shown once, at creation.
 A token acts as its user with that user's role and organisation, so every check
 the web pages make applies to the API too; it dies with the user's deactivation,
-a revocation or its expiry date.
+a revocation, its expiry date or a password change (unless the user keeps their
+tokens), and answers nothing while the user's organisation is suspended.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from matchhub.extensions import db
-from matchhub.models import ApiToken, User, utcnow
+from matchhub.models import ApiToken, User, VerificationState, utcnow
 from matchhub.services import ServiceError, audit
 
 PREFIX = "mh_"
@@ -90,15 +91,38 @@ def revoke(user: User, token_id: int) -> bool:
     return True
 
 
-def authenticate(raw: str | None) -> User | None:
-    """The active user a raw token belongs to, or ``None`` (unknown, revoked,
-    expired, or the user deactivated)."""
+def revoke_all(user: User) -> int:
+    """Revoke every working token of ``user`` (password change or reset); the caller commits."""
+    now = utcnow()
+    revoked = tokens_of(user)
+    for token in revoked:
+        token.revoked_at = now
+    if revoked:
+        audit.record("api_token.revoked_all", actor=user, obj=user, count=len(revoked))
+    return len(revoked)
+
+
+def find(raw: str | None) -> ApiToken | None:
+    """The working token ``raw`` is (unknown, revoked, expired: ``None``); its user unchecked."""
     if not raw or not raw.startswith(PREFIX) or len(raw) > 100:
         return None
-    token = db.session.scalar(
+    return db.session.scalar(
         sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw), _active())
     )
-    if token is None or not token.user.active:
+
+
+def authenticate(raw: str | None) -> User | None:
+    """The user a raw token acts for, or ``None``: see :func:`use`."""
+    token = find(raw)
+    return use(token) if token is not None else None
+
+
+def use(token: ApiToken) -> User | None:
+    """The user ``token`` acts for, or ``None`` when the user is deactivated or their
+    organisation suspended (a suspended organisation is refused at login too)."""
+    user = token.user
+    org = user.organization
+    if not user.active or (org is not None and org.state is VerificationState.SUSPENDED):
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:

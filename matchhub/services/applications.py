@@ -164,6 +164,8 @@ def _check_can_invite(order: Order) -> None:
 
 def move(app: Application, user: User, to: ApplicationStatus, note: str | None = None) -> None:
     """Move an application to the next stage the enterprise may choose (see ENTERPRISE_MOVES)."""
+    if app.learner.is_erased:
+        raise ServiceError(_("This learner deleted their account."))
     if to not in ENTERPRISE_MOVES.get(app.status, ()):
         raise ServiceError(_("This application cannot move to that stage now."))
     if to is S.INVITED:
@@ -219,8 +221,20 @@ def stage_counts(apps: Sequence[Application]) -> dict[ApplicationStatus, int]:
 
 
 def shown_in_pipeline(app: Application) -> bool:
-    """A learner who hid their profile stays visible only where they applied themselves."""
+    """Who an enterprise sees in its pipeline, on the page, in the API and in exports alike.
+
+    A learner who applied keeps what they sent even if they hide their profile or
+    withdraw consent later; one the enterprise only shortlisted or invited disappears
+    with their profile. A learner who deleted their account is never shown.
+    """
+    if app.learner.is_erased:
+        return False
     return matching.is_matchable(app.learner) or app.status in CONTACT_VISIBLE
+
+
+def visible_pipeline(order: Order) -> list[Application]:
+    """The applications of ``order`` its enterprise sees (:func:`shown_in_pipeline`)."""
+    return [a for a in pipeline(order) if shown_in_pipeline(a)]
 
 
 @dataclass(frozen=True)
@@ -233,26 +247,16 @@ class Export:
     rows: int
 
 
-_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
 def export_pipeline(order: Order, user: User, fmt: str) -> Export:
     """The order's pipeline (shortlist and later stages) as CSV or XLSX; audited.
 
-    Learners who hid their profile or withdrew consent are left out, and contact
+    It lists exactly the pipeline page's learners (:func:`visible_pipeline`); contact
     details appear only where the learner applied. Cells are formula-escaped by
     :mod:`matchhub.services.exports`.
     """
-    if fmt not in _FORMATS:
+    if fmt not in exports.MIMETYPES:
         raise ServiceError(_("Unknown export format."))
-    apps = [
-        a
-        for a in pipeline(order)
-        if matching.is_matchable(a.learner) and a.status is not S.WITHDRAWN
-    ]
+    apps = visible_pipeline(order)
     learners = {
         lr.id: lr
         for lr in db.session.scalars(
@@ -296,13 +300,11 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
                 localities.name_of(lr.locality) if lr.locality else None,
                 lr.email if visible else None,
                 lr.phone if visible else None,
-                a.updated_at.date().isoformat(),
+                a.updated_at,
             ]
         )
-    if fmt == "csv":
-        data = exports.to_csv(headers, rows)
-    else:
-        data = exports.to_xlsx(headers, rows, _("Shortlist"))
+    # The sheet is named after the list, not the "Shortlist" button (same English word).
+    data, mimetype = exports.table_file(fmt, headers, rows, _("Pipeline"))
     audit.record(
         "pipeline.exported",
         actor=user,
@@ -314,7 +316,7 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
     )
     db.session.commit()
     return Export(
-        f"order-{order.id}-{today_in_vietnam().isoformat()}.{fmt}", _FORMATS[fmt], data, len(rows)
+        f"order-{order.id}-{today_in_vietnam().isoformat()}.{fmt}", mimetype, data, len(rows)
     )
 
 

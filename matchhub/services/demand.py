@@ -288,8 +288,13 @@ def _profile(programme: Programme, implications) -> ProgrammeProfile:
     )
 
 
+def _categories() -> dict[str, str]:
+    """Each skill's taxonomy category: the gap report groups and judges a field by it."""
+    return {s.id: s.category for s in engine.normalizer().taxonomy}
+
+
 def _named(report: GapReport) -> dict[str, Skill]:
-    slugs = [g.skill_id for g in (*report.missing, *report.level_gaps)]
+    slugs = [g.skill_id for g in (*report.missing, *report.level_gaps, *report.far)]
     slugs += [s for m in report.modules for s in m.skills]
     return _skills(slugs)
 
@@ -297,7 +302,13 @@ def _named(report: GapReport) -> dict[str, Skill]:
 def programme_gap_report(programme: Programme, today: date | None = None) -> ProgrammeGaps:
     """What the province's demand asks that ``programme`` does not teach (or too low), ranked by
     the demand behind it, grouped into suggested modules with the covered share after each."""
-    report = programme_gaps(_profile(programme, engine.implications()), _demand(today))
+    implications = engine.implications()
+    report = programme_gaps(
+        _profile(programme, implications),
+        _demand(today),
+        categories=_categories(),
+        implications=implications,
+    )
     return ProgrammeGaps(programme, report, _named(report))
 
 
@@ -305,8 +316,15 @@ def gap_overview(programmes: list[Programme], today: date | None = None) -> list
     """The gap report of each programme against one demand built once."""
     demand = _demand(today)
     implications = engine.implications()
+    categories = _categories()
     out = []
     for programme in programmes:
-        report = programme_gaps(_profile(programme, implications), demand, max_missing=5)
+        report = programme_gaps(
+            _profile(programme, implications),
+            demand,
+            categories=categories,
+            implications=implications,
+            max_missing=5,
+        )
         out.append(ProgrammeGaps(programme, report, _named(report)))
     return out

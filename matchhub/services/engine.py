@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import current_app
@@ -71,17 +72,33 @@ def normalizer() -> Normalizer:
 def implications() -> dict[str, tuple[str, ...]]:
     """Which skill implies which (React > JavaScript), from the shipped taxonomy,
     limited to the skills the database still has unmerged. Rebuilt with the normaliser."""
+    return _relation("implications", lambda taxonomy: taxonomy.implications())
+
+
+def related() -> dict[str, tuple[str, ...]]:
+    """Which skills are related (Windows ~ Windows Server, SQL ~ MySQL): partial
+    evidence, never the same skill. Symmetric, from the shipped taxonomy (see
+    ``Taxonomy.related``), limited to the skills the database still has unmerged.
+    Rebuilt with the normaliser."""
+    return _relation("related", lambda taxonomy: taxonomy.related())
+
+
+def _relation(
+    name: str, read: Callable[[Taxonomy], dict[str, tuple[str, ...]]]
+) -> dict[str, tuple[str, ...]]:
+    """A relation of the shipped taxonomy without the skills the database lacks,
+    cached in this worker's engine state under the taxonomy fingerprint."""
     normalizer()  # brings the cached state up to the database's taxonomy
     state = current_app.extensions["matchhub.engine"]
-    if state.get("implications_for") != state["fingerprint"]:
+    if state.get(f"{name}_for") != state["fingerprint"]:
         known = state["normalizer"].taxonomy
-        state["implications"] = {
+        state[name] = {
             source: kept
-            for source, targets in load_taxonomy().implications().items()
+            for source, targets in read(load_taxonomy()).items()
             if source in known and (kept := tuple(t for t in targets if t in known))
         }
-        state["implications_for"] = state["fingerprint"]
-    return state["implications"]
+        state[f"{name}_for"] = state["fingerprint"]
+    return state[name]
 
 
 def extractor() -> Extractor:

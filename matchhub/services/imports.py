@@ -47,6 +47,7 @@ from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from matchhub.emails import checked_email
 from matchhub.extensions import db
 from matchhub.matching.text import fold
 from matchhub.models import (
@@ -63,7 +64,6 @@ from matchhub.models import (
     utcnow,
 )
 from matchhub.services import ServiceError, audit, engine, matching
-from matchhub.services.accounts import normalize_email
 from matchhub.services.orders import parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
 
@@ -330,7 +330,6 @@ def _xlsx_rows(content: bytes) -> Iterator[list[object]]:
 
 # --- Validating rows ---
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-()]{7,18}$")
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._/\-]*$")
 _BAD_LEVEL = re.compile(r"^(?P<term>.+?)\s*[:(]\s*(?P<level>\d+)\s*(?:/\s*5)?\s*\)?$")
@@ -379,6 +378,7 @@ class _Rows:
             self.programmes.setdefault(_header_key(name), pid)
         self.this_year = date.today().year
         self.seen_codes: dict[str, int] = {}
+        self.seen_emails: dict[str, int] = {}
 
     def issue(self, row: ParsedRow, key: str, message: str, error: bool = True) -> None:
         target = row.errors if error else row.warnings
@@ -416,12 +416,22 @@ class _Rows:
         if "date_of_birth" in cells:
             v["date_of_birth"] = self._date(row, cells["date_of_birth"])
         if "email" in cells:
-            email = _text(cells["email"])
-            if email and (len(email) > 254 or not _EMAIL.match(email)):
+            text = _text(cells["email"])
+            email = checked_email(text) if text else None
+            if text and email is None:
                 self.issue(
-                    row, "email", _("“%(value)s” is not a valid email address.", value=email[:60])
+                    row, "email", _("“%(value)s” is not a valid email address.", value=text[:60])
                 )
-            v["email"] = normalize_email(email) if email else None
+            elif email:
+                first = self.seen_emails.setdefault(email, line)
+                if first != line:
+                    self.issue(
+                        row,
+                        "email",
+                        _("The email %(email)s already appears on row %(row)d of this file.",
+                          email=email, row=first),
+                    )  # fmt: skip
+            v["email"] = email
         if "phone" in cells:
             v["phone"] = self._phone(row, cells["phone"])
         if "programme" in cells:

@@ -61,12 +61,17 @@ def send(mails: Mail | Iterable[Mail]) -> int:
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         for mail in batch:
-            current_app.logger.warning(
-                "No MAIL_SERVER set; mail to %s not sent.\nSubject: %s\n\n%s",
-                mail.to,
-                mail.subject,
-                mail.body,
-            )
+            if config.get("MAIL_LOG_BODY", True):  # development: follow the link from the log
+                current_app.logger.warning(
+                    "No MAIL_SERVER set; mail to %s not sent.\nSubject: %s\n\n%s",
+                    mail.to,
+                    mail.subject,
+                    mail.body,
+                )
+            else:  # production: the body may hold a reset link, never log it
+                current_app.logger.warning(
+                    "No MAIL_SERVER set; mail to %s not sent (subject: %s)", mail.to, mail.subject
+                )
         return 0
     try:
         with _connect(config) as smtp:

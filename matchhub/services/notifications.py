@@ -64,15 +64,20 @@ def unread_for(user: User, limit: int = SHOWN) -> list[Notification]:
     )
 
 
-def mark_read(user: User, notification_id: int) -> bool:
-    """Mark one of the user's own notifications read; False when it is not theirs or unknown."""
+def open_notification(user: User, notification_id: int) -> Notification | None:
+    """One of the user's own notifications, marked read; None when it is not theirs or unknown."""
     note = db.session.get(Notification, notification_id)
     if note is None or note.user_id != user.id:
-        return False
+        return None
     if note.read_at is None:
         note.read_at = utcnow()
         db.session.commit()
-    return True
+    return note
+
+
+def mark_read(user: User, notification_id: int) -> bool:
+    """Mark one of the user's own notifications read; False when it is not theirs or unknown."""
+    return open_notification(user, notification_id) is not None
 
 
 def mark_all_read(user: User) -> int:

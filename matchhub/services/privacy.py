@@ -12,9 +12,10 @@ year) stay on an anonymised learner row. Data-subject requests are audited.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -24,8 +25,10 @@ from werkzeug.security import check_password_hash
 
 from matchhub.extensions import db
 from matchhub.models import (
+    ERASED_NAME,
     Application,
     ApplicationEvent,
+    ApplicationStatus,
     AuditEvent,
     Learner,
     LearnerSkill,
@@ -38,6 +41,7 @@ from matchhub.models import (
 )
 from matchhub.services import ServiceError, audit, matching
 
+_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
 CONSENT_PURPOSE = "matching"
 CONSENT_PURPOSES = {
@@ -46,9 +50,6 @@ CONSENT_PURPOSES = {
         "so that they can invite me to jobs, internships and training"
     ),
 }
-#: Shown instead of a deleted learner's name wherever an anonymous row still appears.
-ERASED_NAME = "—"
-
 
 def purpose_text(key: str | None) -> str:
     """The translated purpose of a stored consent key ("" when none)."""
@@ -98,16 +99,23 @@ def withdraw_consent(learner: Learner, user: User) -> None:
 
 @dataclass(frozen=True)
 class ProfileView:
-    """One look at the learner's profile: which organisation, and when."""
+    """Looks at the learner's profile by one organisation on one day (Vietnam's calendar)."""
 
     organization: str
-    viewed_at: datetime
+    day: date
+    times: int
+    last_at: datetime
 
 
 def profile_views(learner: Learner, limit: int = 100) -> list[ProfileView]:
-    """Who viewed the learner's profile (organisation, time), newest first, from the audit log."""
+    """Who viewed the learner's profile, one line per organisation and day, newest first.
+
+    HR opening a candidate ten times in two minutes is one line saying "10 times",
+    not ten identical lines. Reads the audit log's most recent views (at most 50 per
+    line shown), so a long history costs no more than a page of it.
+    """
     rows = db.session.execute(
-        sa.select(Organization.name, AuditEvent.created_at)
+        sa.select(Organization.id, Organization.name, AuditEvent.created_at)
         .join(Organization, Organization.id == AuditEvent.organization_id)
         .where(
             AuditEvent.action == "profile.viewed",
@@ -115,9 +123,19 @@ def profile_views(learner: Learner, limit: int = 100) -> list[ProfileView]:
             AuditEvent.object_id == learner.id,
         )
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
+        .limit(limit * 50)
     )
-    return [ProfileView(name, at) for name, at in rows]
+    groups: dict[tuple[int, date], ProfileView] = {}
+    for org_id, name, at in rows:
+        key = (org_id, at.astimezone(_VIETNAM).date())
+        seen = groups.get(key)
+        if seen is None:
+            if len(groups) == limit:
+                continue  # older than every line shown; still count the lines' other views
+            groups[key] = ProfileView(name, key[1], 1, at)
+        else:
+            groups[key] = replace(seen, times=seen.times + 1)
+    return list(groups.values())
 
 
 def _iso(value: Any) -> Any:
@@ -206,6 +224,23 @@ def export_data(learner: Learner, user: User) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+def _close_applications(learner_id: int) -> None:
+    # An application still under way ends as withdrawn: nobody can move an erased
+    # person to interview or hire. Hired and rejected ones keep their stage, so the
+    # placement statistics stay right.
+    db.session.execute(
+        sa.update(Application)
+        .where(
+            Application.learner_id == learner_id,
+            Application.status.not_in(
+                (ApplicationStatus.HIRED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
+            ),
+        )
+        .values(status=ApplicationStatus.WITHDRAWN, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def delete_account(learner: Learner, user: User, password: str) -> None:
     """Erase the learner's personal data and delete their login, after checking the password.
 
@@ -233,6 +268,13 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     learner.skills = []
     learner.user_id = None
     app_ids = sa.select(Application.id).where(Application.learner_id == learner_id)
+    _close_applications(learner_id)
+    # The enterprises' notices about these applications carry the learner's name.
+    db.session.execute(
+        sa.delete(Notification)
+        .where(Notification.payload["application_id"].as_integer().in_(app_ids))
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         sa.update(Application)
         .where(Application.learner_id == learner_id)

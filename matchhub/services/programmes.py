@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from matchhub.extensions import db
+from matchhub.matching.extract import PRETICK, Suggestion
 from matchhub.matching.types import DEFAULT_LEVEL
 from matchhub.models import (
     Course,
@@ -31,6 +32,8 @@ from matchhub.services import ServiceError, audit, engine
 
 #: Level a suggested skill starts at in the form.
 SUGGESTED_LEVEL = DEFAULT_LEVEL
+#: A suggestion at least this confident comes ticked on the form.
+SUGGESTION_PRETICK = PRETICK
 
 
 @dataclass(frozen=True)
@@ -127,15 +130,33 @@ def save_programme(
     return programme
 
 
-def suggest_skills(*texts: str) -> list[Skill]:
-    """Skills mentioned in a course's name and syllabus (Vietnamese or English), first mention
-    first. O(length of the text)."""
-    slugs: list[str] = []
+@dataclass(frozen=True)
+class SkillSuggestion:
+    """A skill the course's text names: how sure the extractor is (0..1), the sentence
+    that triggered it, and whether the form ticks it (only the confident ones)."""
+
+    skill: Skill
+    confidence: float
+    evidence: str
+    pre_ticked: bool
+
+
+def suggest_skills(*texts: str) -> list[SkillSuggestion]:
+    """Skills a course's name and syllabus (Vietnamese or English) teach, first mention
+    first, each with its confidence and evidence; a skill found in several texts keeps its
+    most confident finding. Lecturers' titles, textbooks, the teaching platform and generic
+    skills are not suggested (see ``matchhub.matching.extract_context``). O(length of the
+    texts)."""
+    best: dict[str, Suggestion] = {}
     for text in texts:
-        for mention in engine.extractor().extract(text or ""):
-            if mention.skill_id not in slugs:
-                slugs.append(mention.skill_id)
-    return skills_by_slug(slugs)
+        for found in engine.extractor().suggest(text or "", kind="syllabus"):
+            if found.skill_id not in best or found.confidence > best[found.skill_id].confidence:
+                best[found.skill_id] = found
+    skills = skills_by_slug(list(best))
+    return [
+        SkillSuggestion(s, best[s.slug].confidence, best[s.slug].evidence, best[s.slug].pre_ticked)
+        for s in skills
+    ]
 
 
 def skills_by_slug(slugs: list[str]) -> list[Skill]:

@@ -115,9 +115,12 @@ def flag_for(demand: int, supply: int) -> tuple[float | None, str]:
     if supply == 0:
         return None, "shortage"
     ratio = demand / supply
-    if ratio >= SHORTAGE_AT:
+    # Flag the ratio as the page shows it (two decimals): 0.0496 and 0.0504 both read
+    # "0.05" and must not be called surplus and balanced side by side.
+    shown = round(ratio, 2)
+    if shown >= SHORTAGE_AT:
         return ratio, "shortage"
-    if ratio < SURPLUS_BELOW:
+    if shown < SURPLUS_BELOW:
         return ratio, "surplus"
     return ratio, "balanced"
 
@@ -471,7 +474,8 @@ def tables(rep: Report, lang: str) -> dict[str, Table]:
             "supply_year",
             _("Supply: learners by graduation year"),
             [_("Graduation year"), _("Learners")],
-            [[y if y is not None else "—", n] for y, n in rep.supply_by_year],
+            # A year is a label, not a quantity: never "2.025".
+            [[str(y) if y is not None else "—", n] for y, n in rep.supply_by_year],
         ),
         Table(
             "demand_skill",
@@ -526,11 +530,7 @@ def export_table(
     if table is None:
         return None
     name = f"matchhub-{key}-{filters.period}"
-    if fmt == "csv":
-        data, mime = exports.to_csv(table.headers, table.rows), "text/csv; charset=utf-8"
-    else:
-        data = exports.to_xlsx(table.headers, table.rows, table.title)
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data, mime = exports.table_file(fmt, table.headers, table.rows, table.title)
     audit.record(
         "export.province",
         actor=admin,

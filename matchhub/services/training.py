@@ -89,8 +89,38 @@ def offers_of_college(college: Organization) -> list[TrainingOffer]:
     )
 
 
+def accepted_seats(order_id: int) -> int:
+    """Seats of the offers the enterprise accepted on this training order."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(TrainingOffer.seats), 0)).where(
+                TrainingOffer.order_id == order_id,
+                TrainingOffer.status == OfferStatus.ACCEPTED,
+            )
+        )
+    )
+
+
+def seats_left(order: Order) -> int:
+    """Trainees the order still asks for: its headcount less the seats already accepted."""
+    return max(order.headcount - accepted_seats(order.id), 0)
+
+
+def _must_be_verified(college: Organization) -> None:
+    # Like orders, offers bind an organisation: only one the province office verified
+    # (and has not suspended since) may make or keep them.
+    if college.state is not VerificationState.VERIFIED:
+        raise ServiceError(
+            _("Only a training institution verified by the province office can make offers.")
+        )
+
+
 def make_offer(college: Organization, user: User, order: Order, data: OfferInput) -> TrainingOffer:
-    """Answer an open training order with a programme or a short course."""
+    """Answer an open training order with a programme or a short course.
+
+    Only a verified college may offer, and never more seats than the order has left.
+    """
+    _must_be_verified(college)
     if get_open_training_order(order.id) is None:
         raise ServiceError(_("This training order is no longer open."))
     programme = None
@@ -105,6 +135,11 @@ def make_offer(college: Organization, user: User, order: Order, data: OfferInput
         )
     if not 1 <= data.seats <= 1000:
         raise ServiceError(_("The number of seats must be between 1 and 1,000."), field="seats")
+    left = seats_left(order)
+    if data.seats > left:
+        raise ServiceError(
+            _("The order has %(n)d seats left: offer at most that many.", n=left), field="seats"
+        )
     if data.start_date is not None and data.start_date < today_in_vietnam():
         raise ServiceError(_("The start date cannot be in the past."), field="start_date")
     pending = db.session.scalar(
@@ -137,6 +172,7 @@ def make_offer(college: Organization, user: User, order: Order, data: OfferInput
         seats=offer.seats,
         order=order.title,
         offer_id=offer.id,
+        order_id=order.id,
     )
     db.session.commit()
     return offer
@@ -164,9 +200,30 @@ def get_offer(offer_id: int) -> TrainingOffer | None:
 
 
 def decide_offer(offer: TrainingOffer, user: User, accept: bool) -> None:
-    """The enterprise accepts or declines a pending offer on its training order."""
+    """The enterprise accepts or declines a pending offer on its training order.
+
+    Accepting is refused when the college is no longer verified or when the offer's
+    seats would take the accepted seats past the order's headcount. The order row is
+    locked first (on PostgreSQL) so two acceptances at once cannot both pass the cap.
+    """
     if offer.status is not OfferStatus.PENDING:
         raise ServiceError(_("This offer has already been decided."))
+    if accept:
+        db.session.execute(
+            sa.select(Order.id).where(Order.id == offer.order_id).with_for_update()
+        )
+        college = db.session.get(Organization, offer.college_id)
+        if college is None or college.state is not VerificationState.VERIFIED:
+            raise ServiceError(
+                _("This training institution is not verified by the province office: "
+                  "its offer cannot be accepted.")
+            )  # fmt: skip
+        left = seats_left(offer.order)
+        if offer.seats > left:
+            raise ServiceError(
+                _("Accepting would exceed the order: %(seats)d seats offered, %(left)d left.",
+                  seats=offer.seats, left=left)
+            )  # fmt: skip
     offer.status = OfferStatus.ACCEPTED if accept else OfferStatus.DECLINED
     offer.decided_at = utcnow()
     offer.decided_by_id = user.id
@@ -183,5 +240,6 @@ def decide_offer(offer: TrainingOffer, user: User, accept: bool) -> None:
         org=offer.order.organization.name,
         order=offer.order.title,
         offer_id=offer.id,
+        order_id=offer.order_id,
     )
     db.session.commit()

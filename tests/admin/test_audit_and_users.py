@@ -126,3 +126,16 @@ def test_role_changes_and_the_last_admin(client, ctx, login):
     assert not db.session.scalars(
         sa.select(Membership).where(Membership.user_id == second.id)
     ).all()
+
+
+def test_audit_log_reads_in_words_not_codes(client, ctx, login):
+    org = make_org(OrgKind.COLLEGE, name="Cao đẳng Nhật Ký")
+    member = make_user(Role.COLLEGE, org=org)
+    audit_writer.record("offer.sent", actor=member, organization_id=org.id, obj=org)
+    db.session.commit()
+    _admin(login)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    row = page.split('data-action="offer.sent"', 1)[1].split("</tr>", 1)[0]
+    assert "Đã gửi đề xuất đào tạo" in row and "Tổ chức #" in row
+    assert "Organization" not in row and ">offer.sent<" not in row
+    assert "offer.*" not in page  # the kinds in the filter read as words too

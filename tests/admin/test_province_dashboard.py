@@ -87,7 +87,20 @@ def test_gap_thresholds():
     assert province.flag_for(5, 0) == (None, "shortage")
     assert province.flag_for(1, 2)[1] == "shortage"
     assert province.flag_for(1, 10)[1] == "balanced"
-    assert province.flag_for(1, 21)[1] == "surplus"
+    assert province.flag_for(1, 25)[1] == "surplus"
+
+
+def test_gap_flag_follows_the_ratio_people_read():
+    # 0.0496 and 0.0504 both read "0,05" on the page: both must carry the same flag.
+    assert province.flag_for(62, 1250)[1] == province.flag_for(63, 1250)[1] == "balanced"
+
+
+def test_graduation_years_read_as_years(app, client, market, login):
+    login(make_user(Role.ADMIN).email)
+    page = client.get("/admin/province?period=90").get_data(as_text=True)
+    table = page.split('data-table="supply_year"', 1)[1].split("</table>", 1)[0]
+    assert ">2025<" in table and ">2026<" in table
+    assert "2.025" not in table and "2,025" not in table
 
 
 def test_page_and_exports(app, client, market, login):

@@ -96,3 +96,47 @@ def test_the_api_ignores_session_cookies_and_sets_none(client, ctx, login):
 
 def test_the_token_page_needs_a_login(client):
     assert client.get("/auth/tokens").status_code == 302
+
+
+def test_the_rate_limit_follows_the_token_not_the_header_spelling(app, client, ctx, monkeypatch):
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    raw = token_for(make_user())
+    spellings = [
+        f"Bearer {raw}",
+        f"bearer {raw}",
+        f"BEARER  {raw}",
+        f"Bearer {raw} ",
+        f"\tbearer\t{raw}",
+    ]
+    codes = [
+        client.get("/api/v1/me", headers={"Authorization": header}).status_code
+        for header in spellings
+    ]
+    assert codes == [200, 200, 200, 429, 429]
+    # another token has its own quota
+    other = token_for(make_user())
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {other}"}).status_code == 200
+
+
+def test_garbage_tokens_share_the_address_quota(app, client, ctx, monkeypatch):
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    codes = [
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer mh_guess{i}"}).status_code
+        for i in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
+
+
+def test_a_suspended_organisations_tokens_are_refused(client, ctx):
+    from factories import make_org
+
+    from matchhub.models import Role, VerificationState
+
+    org = make_org()
+    raw = token_for(make_user(Role.ENTERPRISE, org=org))
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    org.state = VerificationState.SUSPENDED
+    db.session.commit()
+    for path in ("/api/v1/me", "/api/v1/orders"):
+        assert client.get(path, headers=headers).status_code == 401

@@ -5,6 +5,7 @@ import re
 import sqlalchemy as sa
 from conftest import csrf_token, submit
 from factories import PASSWORD, make_org, make_user
+from werkzeug.security import check_password_hash
 
 from matchhub.extensions import db
 from matchhub.models import (
@@ -80,11 +81,26 @@ def test_short_and_common_passwords_are_refused(client, ctx):
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
-def test_duplicate_email_is_refused_per_field(client, ctx):
-    make_user(email="an@example.vn")
-    response = _register(client)
-    assert response.status_code == 200
-    assert "đã tồn tại" in response.get_data(as_text=True)
+def test_registering_a_taken_email_answers_as_for_a_new_one_and_mails_the_owner(app, ctx, inbox):
+    owner = make_user(email="an@example.vn", full_name="Nguyễn Văn An", password=PASSWORD)
+    taken = app.test_client()
+    new = app.test_client()
+    answers = [_register(taken), _register(new, email="binh@example.vn")]
+    assert [r.status_code for r in answers] == [302, 302]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"] == "/learner/"
+    flashes = [c.get("/").get_data(as_text=True) for c in (taken, new)]
+    assert "đã tồn tại" not in flashes[0] and "Tài khoản của bạn đã sẵn sàng" in flashes[0]
+    # nothing changed on the existing account; its owner is told, nobody else
+    db.session.expire_all()
+    assert (
+        db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == "an@example.vn"))
+        == 1
+    )
+    assert check_password_hash(db.session.get(User, owner.id).password_hash, PASSWORD)
+    [msg] = inbox.to("an@example.vn")
+    assert "đăng ký email của bạn" in msg["Subject"]
+    assert "/auth/reset" in msg.get_body(preferencelist=("plain",)).get_content()
+    assert inbox.to("binh@example.vn") == []
 
 
 def test_login_and_logout(client, ctx, login):
@@ -225,6 +241,21 @@ def test_password_reset_flow(app, client, ctx, caplog):
         client, "/auth/login", {"email": "a@example.vn", "password": "mat-khau-moi-hoan-toan"}
     )
     assert login_ok.headers["Location"] == "/learner/"
+
+
+def test_reset_mail_goes_out_after_the_answer(app, client, ctx, caplog):
+    """The lookup and the mail happen once the response is sent (the server closes it), so
+    known and unknown emails get the same answer in the same time."""
+    make_user(email="a@example.vn")
+    token = csrf_token(client, "/auth/reset")
+    with caplog.at_level("WARNING"):
+        response = client.post(
+            "/auth/reset", data={"email": "a@example.vn", "csrf_token": token}, buffered=False
+        )
+        assert response.status_code == 302
+        assert "/auth/reset/" not in caplog.text  # answered, nothing looked up or sent yet
+        response.close()  # what the server does once the body is sent
+    assert "/auth/reset/" in caplog.text
 
 
 def test_reset_for_unknown_email_says_the_same(client, ctx, caplog):

@@ -160,3 +160,27 @@ def test_cli_imports_a_file_into_a_college(app, ctx, tmp_path):
     unknown = runner.invoke(args=["import-learners", str(path), "--college", "NOPE"])
     assert unknown.exit_code != 0
     assert college.id
+
+
+def test_preview_of_a_file_without_optional_columns(client, ctx, login):
+    # A training office's first export often has only the two required columns.
+    _college, user = _college_user()
+    login(user.email)
+    content = "Mã sinh viên,Họ và tên\nSV001,Nguyễn Văn An\nSV002,Trần Thị Bình\n".encode()
+    token = _token(_upload(client, content, "toi-thieu.csv"))
+    response = client.get(f"/college/imports/{token}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'data-rows="2"' in page and 'data-errors="0"' in page
+    assert "Nguyễn Văn An" in page
+
+
+def test_a_file_over_the_size_limit_stays_on_the_import_screen(app, client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    app.config["MAX_CONTENT_LENGTH"] = 200 * 1024
+    response = _upload(client, b"x" * (300 * 1024), "lon.csv")
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert 'id="upload-submit"' in page  # the upload form, not a bare error page
+    assert "0,2 MB" in page  # the limit, in the page's (Vietnamese) number format

@@ -55,3 +55,20 @@ def test_programmes_show_their_skills_and_learner_counts(client, ctx, login):
     assert "Công nghệ thông tin" in html and "Python · 3/5" in html
     dashboard = client.get("/college/").get_data(as_text=True)
     assert "Công nghệ thông tin" in dashboard and "300" in dashboard
+
+
+def test_programme_and_course_forms_ask_for_a_name_not_a_persons_name(client, ctx, login):
+    college = _college("Cao đẳng A")
+    programme = Programme(
+        organization_id=college.id, code="CNTT", name="CNTT", level=ProgrammeLevel.COLLEGE,
+        field="CNTT",
+    )  # fmt: skip
+    db.session.add(programme)
+    db.session.commit()
+    login(make_user(Role.COLLEGE, org=college).email)
+    new_programme = client.get("/college/programmes/new").get_data(as_text=True)
+    new_course = client.get(f"/college/programmes/{programme.id}/courses/new").get_data(
+        as_text=True
+    )
+    assert "Tên chương trình" in new_programme and "Họ tên" not in new_programme
+    assert "Tên học phần" in new_course and "Họ tên" not in new_course

@@ -87,6 +87,76 @@ def test_course_skills_are_suggested_from_the_syllabus_and_confirmed(client, ctx
     assert _programme_skills(programme.id) == {"python": 4, "sql": 3, "django": 2, "docker": 2}
 
 
+SYLLABUS = """HỌC PHẦN: Cơ sở dữ liệu
+# các giảng viên học phần
+Tên giảng viên: Nguyễn Văn An, chức danh: TS, chuyên ngành: Công nghệ thông tin
+# 3. mục tiêu học phần
+Sinh viên thiết kế được cơ sở dữ liệu quan hệ và viết được truy vấn SQL.
+Lựa chọn mô hình dữ liệu; vận dụng đồ thị ô tô mát hữu hạn.
+# 6. nội dung chi tiết học phần
+Chương 1. Ngân hàng câu hỏi ôn tập. Xây dựng kế hoạch ôn thi.
+Chương 2. Ví dụ: ứng dụng di động dùng SQLite.
+"""
+
+
+def _row(page: str, slug: str) -> str:
+    match = re.search(rf'<tr data-skill="{slug}">(.*?)</tr>', page, re.S)
+    return match.group(1) if match else ""
+
+
+def test_suggestions_show_confidence_and_evidence_and_tick_only_confident_ones(
+    client, ctx, login
+):
+    college, user = _college()
+    programme = make_programme(college, skills=())
+    login(user.email)
+    url = f"/college/programmes/{programme.id}/courses/new"
+    data = {"code": "CSDL", "name": "Cơ sở dữ liệu", "credits": "3", "syllabus": SYLLABUS}
+    page = submit(client, url, {**data, "action": "suggest"}).get_data(as_text=True)
+    suggested = set(re.findall(r'<tr data-skill="([^"]+)">', page))
+    assert {"database", "sql"} <= suggested
+    # the lecturer's title, "Lựa chọn", the automaton, the question bank, the plan, the
+    # department: none of them is a skill of this course
+    assert not {"typescript", "lua", "automotive", "finance", "construction"} & suggested
+    assert not {"information-technology", "teaching", "vietnamese"} & suggested
+    sql = _row(page, "sql")
+    assert 'id="skill-sql" checked' in sql
+    assert "truy vấn SQL" in sql and "suggestion-evidence" in sql  # the sentence that found it
+    assert re.search(r"độ tin cậy \d+\s?%", sql)  # Vietnamese by default
+    example = _row(page, "sqlite")  # named only as an example: shown, not ticked
+    assert example and 'id="skill-sqlite" checked' not in example
+    assert "Ví dụ" in example
+    # a save that fails keeps the suggestions' confidence and evidence on the form
+    form = {
+        **data,
+        "code": "",
+        "action": "save",
+        "candidate": ["sql", "sqlite"],
+        "skill": ["sql"],
+        "confidence-sql": "0.9",
+        "evidence-sql": "viết được truy vấn SQL",
+        "confidence-sqlite": "0.45",
+        "evidence-sqlite": "Ví dụ: ứng dụng di động dùng SQLite.",
+    }
+    again = submit(client, url, form, form_url=url).get_data(as_text=True)
+    assert 'id="skill-sql" checked' in _row(again, "sql")
+    assert "viết được truy vấn SQL" in _row(again, "sql")
+    assert 'id="skill-sqlite" checked' not in _row(again, "sqlite")
+
+
+def test_suggestion_strings_exist_in_english(client, ctx, login):
+    college, user = _college()
+    programme = make_programme(college, skills=())
+    login(user.email)
+    client.set_cookie("lang", "en")
+    url = f"/college/programmes/{programme.id}/courses/new"
+    data = {"code": "CSDL", "name": "Databases", "credits": "3", "syllabus": SYLLABUS}
+    page = submit(client, url, {**data, "action": "suggest"}).get_data(as_text=True)
+    assert re.search(r"confidence \d+%", _row(page, "sql"))
+    assert "Found in:" in _row(page, "sql")
+    assert "states clearly are ticked" in page
+
+
 def test_programme_skills_are_the_highest_level_over_courses(client, ctx, login):
     college, user = _college()
     programme = make_programme(college, skills=())

@@ -76,9 +76,10 @@ def test_demand_exports_are_formula_escaped(client, ctx, login):
     assert text.startswith("\ufeff")
     assert "'=HYPERLINK" in text
     xlsx = client.get("/college/demand.xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.data), read_only=True).worksheets[0]
-    values = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
-    assert any(v.startswith("'=HYPERLINK") for v in values)
+    sheet = load_workbook(io.BytesIO(xlsx.data)).worksheets[0]
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    formula_like = [c for c in cells if c.value.startswith("=HYPERLINK")]
+    assert formula_like and all((c.data_type, c.quotePrefix) == ("s", True) for c in formula_like)
 
 
 def test_gap_report_ranks_missing_skills_and_modules(client, province, login):
@@ -138,3 +139,61 @@ def test_dashboard_links_every_tool(client, ctx, login):
                 "/college/outcomes", "/college/programmes"):  # fmt: skip
         assert f'href="{url}"' in page
         assert client.get(url).status_code == 200, url
+
+
+def _section(page: str, element_id: str) -> str:
+    match = re.search(rf'id="{element_id}".*?</(table|ul)>', page, re.S)
+    return match.group(0) if match else ""
+
+
+def test_gap_page_says_why_skills_are_grouped_and_leaves_far_skills_out(client, ctx, login):
+    from conftest import csrf_token
+
+    soft = make_org(sector="software")
+    factory = make_org(sector="manufacturing")
+    for _ in range(2):
+        make_order(soft, skills=("python", "docker", "kubernetes"))
+    make_order(soft, skills=("python", "sql"))
+    make_order(soft, skills=("japanese", "figma"))
+    make_order(factory, skills=("plc", "automation"), headcount=10)
+    college = make_org(OrgKind.COLLEGE, code="NDTC")
+    programme = make_programme(college, skills=(("python", 3), ("sql", 3), ("java", 3)))
+
+    report = demand.programme_gap_report(programme).report
+    modules = {m.skills: m for m in report.modules}
+    cloud = modules[("docker", "kubernetes")]
+    assert (cloud.category, cloud.together) == ("cloud-devops", 2)
+    suggested = {s for m in report.modules for s in m.skills}
+    assert {"plc", "automation", "figma"} <= {g.skill_id for g in report.far}
+    assert not suggested & {"plc", "automation", "figma"}
+    assert ("japanese",) in modules  # a language suits any programme; Figma stays apart
+
+    login(make_user(Role.COLLEGE, org=college).email)
+    url = f"/college/programmes/{programme.id}/gaps"
+    page = client.get(url).get_data(as_text=True)
+    table = _section(page, "gap-modules")
+    assert "Cùng nhóm Điện toán đám mây và DevOps" in table
+    assert "Thường được yêu cầu cùng nhau trong 2 đơn hàng" in table
+    assert "cloud-devops</div>" not in table  # the category is named, not its slug
+    assert "Ít khi được yêu cầu cùng kỹ năng còn thiếu nào khác" in table
+    assert 'data-skill="plc"' in _section(page, "gap-far") and "PLC" not in table
+    client.post("/language/en", data={"csrf_token": csrf_token(client, "/"), "next": url})
+    table = _section(client.get(url).get_data(as_text=True), "gap-modules")
+    assert "Same group: Cloud and DevOps" in table
+    assert "Often asked together: in 2 orders" in table
+
+
+def test_every_skill_category_has_a_translated_name(app):
+    from flask_babel import force_locale
+
+    from matchhub.labels import category_label
+    from matchhub.matching.taxonomy import CATEGORIES
+
+    with app.test_request_context():
+        with force_locale("vi"):
+            vi = [category_label(c) for c in CATEGORIES]
+        with force_locale("en"):
+            en = [category_label(c) for c in CATEGORIES]
+    assert all(name != slug for name, slug in zip(vi, CATEGORIES, strict=True))
+    assert len(set(vi)) == len(set(en)) == len(CATEGORIES)
+    assert vi != en

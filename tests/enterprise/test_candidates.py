@@ -154,8 +154,11 @@ def test_export_escapes_formulas_hides_contacts_and_is_audited(client, ctx, logi
     assert best.email not in body.decode("utf-8-sig")
     response = client.get(f"/enterprise/orders/{order.id}/pipeline/export.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
-    values = [c.value for row in sheet.iter_rows() for c in row]
-    assert '\'=HYPERLINK("http://evil")' in values
+    cells = {c.value: c for row in sheet.iter_rows() for c in row}
+    # The name reads as written; the quote-prefix style keeps it from ever being run.
+    evil = cells['=HYPERLINK("http://evil")']
+    assert (evil.data_type, evil.quotePrefix) == ("s", True)
+    assert sheet.title == "Quy trình tuyển"
     actions = db.session.scalars(
         sa.select(AuditEvent.detail)
         .where(AuditEvent.action == "pipeline.exported")

@@ -286,7 +286,7 @@ def test_delete_account_erases_personal_data_but_keeps_statistics(client, ctx, l
     assert row.email is None and row.phone is None and row.cv_text == "" and row.skills == []
     assert row.full_name != "Người dùng" and row.visibility is Visibility.HIDDEN
     app = db.session.get(Application, app.id)
-    assert app.status is ApplicationStatus.APPLIED and app.message is None
+    assert app.status is ApplicationStatus.WITHDRAWN and app.message is None
     events = db.session.scalars(sa.select(AuditEvent)).all()
     assert any(e.action == "account.deleted" and e.object_id == learner_id for e in events)
     assert not any(

@@ -2,7 +2,6 @@
 
 from matchhub.matching.advice import next_skills, next_skills_for
 from matchhub.matching.index import MatchIndex
-from matchhub.matching.rank import Weights
 from matchhub.matching.types import LearnerProfile, OrderProfile, ProgrammeProfile, SkillReq
 
 
@@ -57,13 +56,23 @@ def test_a_learner_who_qualifies_everywhere_gets_no_advice():
     assert next_skills_for(expert, ORDERS) == ()
 
 
-def test_raising_a_level_counts_when_only_the_score_is_short():
-    strict = Weights(qualify_score=0.7)
-    me = LearnerProfile(id="me", skills=(("python", 3),), locality="A")
-    index = MatchIndex([me], [order("o", [("python", 4)], locality="A")], weights=strict)
+def test_raising_a_level_more_than_the_gap_short_counts():
+    me = LearnerProfile(id="me", skills=(("python", 2),))
+    index = MatchIndex([me], [order("o", [("python", 4)])])
     assert not index.explain("o", "me").qualifies
     advice = next_skills(index, "me")
     assert [(a.skill_id, a.level, a.order_ids) for a in advice] == [("python", 4, ("o",))]
+
+
+def test_orders_with_an_unknown_term_or_no_skill_are_never_unlocked():
+    orders = [
+        OrderProfile(
+            id="u", kind="job", required=(SkillReq("sql"),), unknown_required=("blorbscript",)
+        ),
+        OrderProfile(id="empty", kind="job", required=()),
+        order("ok", ["python", "sql"]),
+    ]
+    assert [(a.skill_id, a.order_ids) for a in next_skills_for(ME, orders)] == [("sql", ("ok",))]
 
 
 def test_candidates_limit_the_orders_considered():

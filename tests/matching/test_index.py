@@ -67,7 +67,18 @@ def world(seed=1, n_learners=120, n_orders=25):
 
 def summary(results):
     return [
-        (r.learner_id, r.order_id, r.score, r.qualifies, r.matched, r.partial, r.missing)
+        (
+            r.learner_id,
+            r.order_id,
+            r.score,
+            r.tier,
+            r.qualifies,
+            r.matched,
+            r.partial,
+            r.missing,
+            r.related,
+            r.unknown,
+        )
         for r in results
     ]
 
@@ -117,8 +128,8 @@ def test_pagination_and_full_id_listing_agree():
     assert len(ids) == len(learners)
     pages = [index.rank_learners("o4", k=25, offset=off) for off in range(0, 300, 25)]
     assert [r.learner_id for page in pages for r in page] == list(ids)
-    scores = [r.score for page in pages for r in page]
-    assert scores == sorted(scores, reverse=True)
+    keys = [(r.tier, r.score) for page in pages for r in page]
+    assert keys == sorted(keys, reverse=True)
     assert index.rank_learners("o4", k=0) == ()
     assert index.ranked_order_ids(5)[:10] == tuple(r.order_id for r in index.rank_orders(5, k=10))
 

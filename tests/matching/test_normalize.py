@@ -369,3 +369,116 @@ def test_inside_a_phrase_a_vendor_names_the_product_that_follows():
     # a transversal skill after the vendor is an ordinary word, not the product
     assert norm.normalize("adobe creative suite").skill_id == "adobe-cc"
     assert norm.normalize("javascript reactjs").skill_id == "react"
+
+
+# ---------------------------------------------------------------- typos, phrasings
+
+
+@pytest.mark.parametrize(
+    ("term", "skill_id"),
+    [
+        ("androi", "android"),  # one letter lost
+        ("boostraps", "bootstrap"),  # a typo and a plural at once
+        ("kotln", "kotlin"),
+        ("Pythn", "python"),
+        ("Ruts", "rust"),  # four letters: two neighbours swapped
+        ("laravell", "laravel"),
+        ("photoshp", "photoshop"),
+    ],
+)
+def test_typos_of_longer_words_are_tolerated(norm, term, skill_id):
+    got = norm.normalize(term)
+    assert got.skill_id == skill_id
+    assert got.score <= 0.95  # a looser step than an alias
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "Gi",  # one edit from Go and from Git: short keys get no typo
+        "Gti",
+        "SQK",
+        "Jave",  # four letters, a changed letter (not a swap)
+        "Work",  # not Word
+        "Mono",  # not MongoDB
+        "Data",
+        "RUTS",  # an acronym in capitals is spelt on purpose
+    ],
+)
+def test_short_words_and_acronyms_get_no_typo_tolerance(norm, term):
+    assert norm.normalize(term).skill_id is None
+
+
+def test_short_names_stay_themselves():
+    norm = Normalizer.default()
+    assert [norm.normalize(t).skill_id for t in ("C", "R", "Go", "Git", "Dart", "Rust")] == [
+        "c",
+        "r",
+        "go",
+        "git",
+        "dart",
+        "rust",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("term", "skill_id"),
+    [
+        ("làm web", "web-development"),
+        ("xây dựng trang web", "web-development"),
+        ("code website", "web-development"),
+        ("lập trình website", "web-development"),
+        ("Website", "web-development"),
+        ("thiết kế website", "web-design"),
+        ("làm việc dưới áp lực cao", "stress-resistance"),
+        ("làm việc với áp lực cao", "stress-resistance"),
+        ("lập trình php", "php"),
+        ("ngôn ngữ java", "java"),
+        ("kiểm thử phần mềm", "software-testing"),
+        ("làm việc theo team", "teamwork"),
+        ("làm việc tốt theo nhóm", "teamwork"),
+        ("lập kế hoặc", "planning"),  # "hoặc" (or) typed for "hoạch"
+        ("sử lý tình huống", "problem-solving"),  # s/x confusion
+        ("làm kế toán", "accounting"),
+        ("c objective", "objective-c"),  # two English words reversed
+        ("test unit", "unit-testing"),
+        ("win xp", "windows"),
+        ("làm việc theo đội nhóm", "teamwork"),
+        ("làm việc tập thể", "teamwork"),
+        ("kỹ năng vi tính", "ms-office"),
+        ("mạng máy vi tính", "networking"),  # "máy vi tính" is a computer, not office
+        ("thiết kế giao diện website", "web-design"),
+    ],
+)
+def test_common_vietnamese_and_english_phrasings(norm, term, skill_id):
+    assert norm.normalize(term).skill_id == skill_id
+
+
+def test_phrasings_never_rewrite_a_term_that_is_an_alias():
+    norm = Normalizer.default()
+    # "xây dựng" (build) is "develop" only next to what is built: alone it names
+    # no skill, and a plan one builds is planning, not software development
+    assert norm.normalize("xây dựng").skill_id is None
+    assert norm.normalize("xây dựng kế hoạch").skill_id == "planning"
+    assert norm.normalize("làm việc nhóm").skill_id == "teamwork"
+    # Windows and Windows Server stay two skills, however they are written
+    assert norm.normalize("win server 2012").skill_id == "windows-server"
+    assert norm.normalize("win 7").skill_id == "windows"
+    # a release only the server edition had names the server: related, never merged
+    assert norm.normalize("Windows 2008 R2").skill_id == "windows-server"
+    assert norm.normalize("window 2003").skill_id == "windows-server"
+    assert norm.normalize("Windows 2000").skill_id == "windows"
+    assert norm.normalize("Windows 10").skill_id == "windows"
+
+
+def test_web_alone_is_not_an_alias_the_extractor_would_find():
+    from matchhub.matching.extract import Extractor
+
+    norm = Normalizer.default()
+    assert norm.normalize("web").skill_id == "web-development"
+    assert norm.lookup("web") is None
+    # only as the end of a term: a web server is not web development
+    assert norm.normalize("web server").skill_id != "web-development"
+    assert norm.normalize("quản trị website").skill_id == "web-development"
+    found = [m.skill_id for m in Extractor(norm).extract("Công ty có website và app riêng.")]
+    assert "web-development" not in found

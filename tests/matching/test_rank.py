@@ -14,9 +14,9 @@ from matchhub.matching.rank import (
     round_score,
     smooth_idf,
 )
-from matchhub.matching.types import LearnerProfile, OrderProfile, SkillReq
+from matchhub.matching.types import LearnerProfile, OrderProfile, SkillReq, Tier
 
-SKILLS_ONLY = Weights(required=1.0, nice=0.0, text=0.0, locality=0.0)
+SKILLS_ONLY = Weights(required=1.0, nice=0.0, text=0.0, locality=0.0, overlap=0.0)
 
 
 def order(oid="o", required=(), nice=(), text="", locality=None, remote=False):
@@ -101,7 +101,7 @@ def test_requirement_weight_scales_the_skill():
     assert results[0].score == pytest.approx(0.75)
 
 
-def test_qualifies_needs_every_required_skill_within_one_level_and_the_threshold():
+def test_qualifies_is_exactly_meeting_or_nearly_meeting_every_required_skill():
     o = order(required=[("python", 4), ("sql", 3)])
     supply = [
         learner("full", [("python", 4), ("sql", 3)]),
@@ -110,15 +110,16 @@ def test_qualifies_needs_every_required_skill_within_one_level_and_the_threshold
         learner("missing", [("python", 5)]),
     ]
     results = by_id(rank_learners(o, supply, weights=SKILLS_ONLY))
-    assert results["full"].qualifies
-    assert results["one-short"].qualifies
-    assert not results["two-short"].qualifies
-    assert not results["missing"].qualifies
-    # The score threshold also applies: same skills, a stricter threshold.
-    strict = Weights(required=1.0, nice=0.0, text=0.0, locality=0.0, qualify_score=0.8)
-    results = by_id(rank_learners(o, supply, weights=strict))
-    assert results["full"].qualifies
-    assert not results["one-short"].qualifies
+    assert results["full"].tier == Tier.MEETS and results["full"].qualifies
+    assert results["one-short"].tier == Tier.NEAR and results["one-short"].qualifies
+    assert results["two-short"].tier == Tier.MISSING and not results["two-short"].qualifies
+    assert results["missing"].tier == Tier.MISSING and not results["missing"].qualifies
+    # No score threshold: a NEAR learner qualifies however low the score.
+    low = Weights(required=0.01, text=1.0, nice=0.0, locality=0.0, overlap=0.0)
+    assert by_id(rank_learners(o, supply, weights=low))["one-short"].qualifies
+    # qualify_gap widens NEAR.
+    wide = Weights(qualify_gap=2)
+    assert by_id(rank_learners(o, supply, weights=wide))["two-short"].tier == Tier.NEAR
 
 
 def test_nice_to_have_skills_are_a_bonus():
@@ -164,7 +165,9 @@ def test_explanation_components_add_up_to_the_score():
         learner(2, [("sql", 5)], text="sql", locality="A"),
     ]
     for r in rank_learners(o, supply):
-        parts = sum(r.component(name) for name in ("required", "nice", "text", "locality"))
+        parts = sum(
+            r.component(name) for name in ("required", "nice", "text", "locality", "overlap")
+        )
         assert parts == pytest.approx(r.score, abs=1e-9)
         assert 0.0 <= r.score <= 1.0
         assert dict(r.components_map()) == dict(r.components)
@@ -186,11 +189,12 @@ def test_ties_are_broken_by_id_and_results_are_deterministic():
     assert rank_learners(o, list(reversed(supply))) == first
 
 
-def test_an_order_without_required_skills_is_fully_covered():
+def test_an_order_without_required_skills_qualifies_nobody():
     o = order(nice=["git"])
-    r = rank_learners(o, [learner("a")])[0]
-    assert r.component("coverage") == 1.0
-    assert r.qualifies
+    r = rank_learners(o, [learner("a", [("git", 5)])])[0]
+    assert r.component("coverage") == 0.0
+    assert r.tier == Tier.MISSING
+    assert not r.qualifies
 
 
 def test_repeated_skills_keep_the_highest_level_and_first_requirement():
@@ -223,7 +227,9 @@ def test_weights_are_validated():
     with pytest.raises(ValueError):
         Weights(required=-1.0)
     with pytest.raises(ValueError):
-        Weights(required=0, nice=0, text=0, locality=0)
+        Weights(required=0, nice=0, text=0, locality=0, overlap=0)
+    with pytest.raises(ValueError):
+        Weights(related_credit=1.5)
     with pytest.raises(TypeError):
         Weights(text="high")
     assert Weights().total == pytest.approx(1.0)
@@ -231,8 +237,9 @@ def test_weights_are_validated():
 
 def test_relative_weights_need_not_sum_to_one():
     o = order(required=["python"])
-    a = rank_learners(o, [learner("x", [("python", 3)])], weights=Weights(6, 1, 2, 1))[0]
-    b = rank_learners(o, [learner("x", [("python", 3)])], weights=Weights(0.6, 0.1, 0.2, 0.1))[0]
+    x = [learner("x", [("python", 3)])]
+    a = rank_learners(o, x, weights=Weights(6, 1, 2, 1, 1))[0]
+    b = rank_learners(o, x, weights=Weights(0.6, 0.1, 0.2, 0.1, 0.1))[0]
     assert a.score == b.score
 
 
@@ -243,8 +250,11 @@ def test_explain_pair_with_explicit_rarity():
     )
     assert r.partial[0].weight == 2.0
     assert r.component("text_similarity") == 0.5
-    assert r.score == round_score(0.6 * 0.75 + 0.2 * 0.5 + 0.1 * 0.5)
+    # One skill on both sides: the skill profiles are parallel (overlap 1).
+    assert r.component("skill_overlap") == 1.0
+    assert r.score == round_score(0.5 * 0.75 + 0.1 * 0.0 + 0.2 * 0.5 + 0.1 * 0.5 + 0.1 * 1.0)
     assert math.isclose(r.component("text"), 0.1)
+    assert r.tier == Tier.NEAR
 
 
 def test_profiles_reject_bad_levels():
@@ -260,15 +270,14 @@ def test_profiles_reject_bad_levels():
         OrderProfile(id=1, kind="job", required=(), headcount=0)
 
 
-def test_default_threshold_asks_more_of_a_learner_short_everywhere():
-    o = order(required=[("python", 4), ("sql", 3)], locality="Nam Định")
+def test_a_better_tier_outranks_a_better_score():
+    o = order(required=[("python", 4), ("sql", 3)], locality="Nam Định", text="python sql")
     supply = [
-        learner("near", [("python", 3), ("sql", 2)], locality="Nam Định"),
-        learner("far", [("python", 3), ("sql", 2)], locality="Hà Nội"),
-        learner("expert-far", [("python", 4), ("sql", 3)], locality="Hà Nội"),
+        learner("near", [("python", 3), ("sql", 2)], locality="Nam Định", text="python sql"),
+        learner("meets-far", [("python", 4), ("sql", 3)], locality="Hà Nội"),
+        learner("missing-close", [("python", 5)], locality="Nam Định", text="python sql"),
     ]
-    results = by_id(rank_learners(o, supply))
-    assert results["far"].score == pytest.approx(0.45)
-    assert not results["far"].qualifies
-    assert results["near"].qualifies
-    assert results["expert-far"].qualifies
+    results = rank_learners(o, supply)
+    assert [r.learner_id for r in results] == ["meets-far", "near", "missing-close"]
+    assert results[0].score < results[1].score
+    assert [r.tier.label for r in results] == ["meets", "near", "missing"]

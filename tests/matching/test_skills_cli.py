@@ -83,3 +83,35 @@ def test_normalize_accepts_a_file_with_a_byte_order_mark(runner, tmp_path):
     path.write_bytes("\ufeffTiếng Anh\n".encode())
     result = runner.invoke(args=["skills", "normalize", str(path)])
     assert json.loads(result.output)["skill_id"] == "english"
+
+
+def test_the_web_engine_relates_only_skills_the_database_still_has(app):
+    """``engine.related()`` is the shipped relation, symmetric, limited to unmerged skills,
+    and rebuilt when the taxonomy in the database changes."""
+    import sqlalchemy as sa
+
+    from matchhub.extensions import db
+    from matchhub.models import Skill
+    from matchhub.services import engine
+
+    with app.test_request_context():
+        related = engine.related()
+        assert "windows-server" in related["windows"]
+        assert "windows" in related["windows-server"]
+        assert "sql" in related["mysql"] and "mysql" in related["sql"]
+        assert engine.related() is related  # cached while the taxonomy is unchanged
+        macos = db.session.scalar(sa.select(Skill).where(Skill.slug == "macos"))
+        windows = db.session.scalar(sa.select(Skill).where(Skill.slug == "windows"))
+        try:
+            # an administrator merges macOS into Windows: nothing may relate to macOS
+            macos.merged_into_id = windows.id
+            db.session.add(Skill(slug="zz-new", name_en="ZZ", name_vi="ZZ", category="tool"))
+            db.session.commit()
+            rebuilt = engine.related()
+            assert "macos" not in rebuilt
+            assert all("macos" not in targets for targets in rebuilt.values())
+            assert "windows-server" in rebuilt["windows"]
+        finally:
+            db.session.execute(sa.delete(Skill).where(Skill.slug == "zz-new"))
+            macos.merged_into_id = None
+            db.session.commit()

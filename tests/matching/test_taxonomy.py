@@ -330,3 +330,91 @@ def test_the_shipped_taxonomy_implies_what_a_developer_must_know():
     # products are not folded into one another: MySQL implies SQL, never SQL Server
     assert implications["mysql"] == ("sql",)
     assert load_taxonomy().to_records()[0]["implies"] == list(load_taxonomy().skills[0].implies)
+
+
+# ---------------------------------------------------------------- related skills
+
+
+def _related(*rows):
+    return Taxonomy.from_records(
+        {
+            "id": sid,
+            "name_en": sid,
+            "category": "tool",
+            "implies": list(implies),
+            "related": list(related),
+        }
+        for sid, implies, related in rows
+    )
+
+
+def test_related_is_symmetric_and_includes_implications_both_ways():
+    tax = _related(
+        ("windows", [], ["windows-server"]),
+        ("windows-server", [], []),
+        ("mysql", ["sql"], []),
+        ("sql", [], ["database"]),
+        ("database", [], []),
+        ("figma", [], []),
+    )
+    related = tax.related()
+    assert related["windows"] == ("windows-server",)
+    assert related["windows-server"] == ("windows",)
+    # an implication is a relation too, in both directions
+    assert related["mysql"] == ("sql",)
+    assert related["sql"] == ("database", "mysql")
+    # not transitive, and a skill without relations is absent
+    assert "database" not in related["mysql"]
+    assert "figma" not in related
+    for source, targets in related.items():
+        for target in targets:
+            assert source in related[target]
+    # the record round-trips with its own list, not the closure
+    assert tax.get("windows-server").related == ()
+    assert tax.to_records()[0]["related"] == ["windows-server"]
+
+
+def test_related_must_name_known_skills_other_than_itself():
+    with pytest.raises(TaxonomyError, match="related to unknown skill 'nowhere'"):
+        _related(("windows", [], ["nowhere"]))
+    with pytest.raises(TaxonomyError, match="related to itself"):
+        _related(("windows", [], ["windows"]))
+    # a cycle of relations is fine: relations are symmetric by nature
+    assert _related(("a", [], ["b"]), ("b", [], ["a"])).related() == {"a": ("b",), "b": ("a",)}
+
+
+def test_related_parser_rejects_bad_lines_and_unknown_skills():
+    build = _build_module()
+    assert build.parse_related("# c\nwindows ~ windows-server, macos\n") == {
+        "windows": ["windows-server", "macos"]
+    }
+    with pytest.raises(SystemExit):
+        build.parse_related("windows > windows-server\n")
+    with pytest.raises(SystemExit):
+        build.parse_related("a ~ b\na ~ c\n")
+    records = build.parse_curated("a | tool | A | | a1\nb | tool | B | | b1\n")
+    with pytest.raises(SystemExit, match="unknown skills: zz"):
+        build.attach_implies(records, {"a": ["zz"]}, field="related")
+
+
+def test_the_shipped_taxonomy_relates_without_merging():
+    tax = load_taxonomy()
+    related = tax.related()
+    assert "windows-server" in related["windows"]
+    assert {"mysql", "postgresql", "sql-server", "oracle"} <= set(related["sql"])
+    assert "dotnet" in related["aspnet"] and "aspnet" in related["dotnet"]
+    assert {"software-testing", "rest-api"} <= set(related["postman"])
+    assert "sql" in related["database"]
+    assert "typescript" in related["javascript"]
+    assert "react-native" in related["react"]
+    assert "nuxtjs" in related["vuejs"]
+    # related skills stay distinct skills for the normaliser
+    from matchhub.matching.normalize import Normalizer
+
+    norm = Normalizer.default()
+    assert norm.normalize("Windows Server 2012").skill_id == "windows-server"
+    assert norm.normalize("Windows 10").skill_id == "windows"
+    assert norm.normalize("MySQL").skill_id == "mysql"
+    assert norm.normalize("SQL").skill_id == "sql"
+    # unrelated families stay apart
+    assert "photoshop" not in related["sql"]

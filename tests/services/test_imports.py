@@ -81,6 +81,22 @@ def test_errors_are_reported_by_row_and_column(college):
     assert "5" in duplicate.message
 
 
+@pytest.mark.parametrize("bad", ["phuong,ng@gmail.com", "<script>@x.vn", "ánh@gmail.com", "a@b"])
+def test_malformed_emails_are_row_errors(college, bad):
+    rows = cohort_rows(2)
+    rows[0][3] = bad
+    parsed = imports.parse_file(college, cohort_csv(rows), "k.csv")
+    assert _issues(parsed) == {(2, "Email")}
+
+
+def test_the_same_email_on_two_rows_is_flagged_on_the_second(college):
+    rows = cohort_rows(3)
+    rows[2][3] = rows[0][3].upper()  # same mailbox, other case
+    parsed = imports.parse_file(college, cohort_csv(rows), "k.csv")
+    assert _issues(parsed) == {(4, "Email")}
+    assert "2" in parsed.errors[0].message
+
+
 def test_english_headers_semicolons_and_bom_are_accepted(college):
     content = cohort_csv(cohort_rows(3), headers=COHORT_HEADERS_EN, delimiter=";", bom=True)
     parsed = imports.parse_file(college, content, "k.csv")

@@ -191,7 +191,7 @@ def test_match_pages_are_slices_of_the_full_ranking(ctx):
             if (kind is None or o.kind.value == kind)
             and (locality is None or o.locality == locality or o.remote)
         ]
-        expected = sorted(kept, key=lambda i: (-scores[i].score, i))
+        expected = sorted(kept, key=lambda i: (-scores[i].tier, -scores[i].score, i))
         pages = [
             matching.matches_for(learner, kind, locality, page=p, per_page=3)
             for p in (1, 2, 3, 4, 5)

@@ -91,7 +91,9 @@ def test_training_offers_and_decisions_reach_both_organisations(ctx, inbox):
     boss = make_user(Role.ENTERPRISE, org=enterprise, email="hr@detmay.vn")
     college = make_org(OrgKind.COLLEGE, name="Cao đẳng Công nghệ")
     teacher = make_user(Role.COLLEGE, org=college, email="khoa@cdcn.edu.vn")
-    order = make_order(enterprise, kind=OrderKind.TRAINING, title="Đào tạo 30 thợ may CNC")
+    order = make_order(
+        enterprise, kind=OrderKind.TRAINING, title="Đào tạo 30 thợ may CNC", headcount=30
+    )
     offer = training.make_offer(
         college,
         teacher,
@@ -107,3 +109,21 @@ def test_training_offers_and_decisions_reach_both_organisations(ctx, inbox):
     [text] = _messages(teacher)
     assert "Dệt may Nam Định" in text and "chấp nhận" in text
     assert len(inbox.to("khoa@cdcn.edu.vn")) == 1
+
+
+def test_a_notification_is_a_link_to_the_page_it_is_about(client, ctx, login):
+    boss, order, student, learner = _setup()
+    app = applications.apply(order, learner, student, "")
+    login(boss.email)
+    dashboard = client.get("/enterprise/").get_data(as_text=True)
+    note = notifications.unread_for(boss)[0]
+    link = f'href="/enterprise/notifications/{note.id}"'
+    assert link in dashboard
+    opened = client.get(f"/enterprise/notifications/{note.id}")
+    assert opened.status_code == 302
+    assert opened.headers["Location"].endswith(f"/enterprise/applications/{app.id}")
+    assert notifications.unread_for(boss) == []  # opening it read it
+    # Another user's notification is not there for the taking.
+    other = notifications.notify(student, "application.moved", application_id=app.id)
+    db.session.commit()
+    assert client.get(f"/enterprise/notifications/{other.id}").status_code == 404

@@ -1,0 +1,100 @@
+"""One rule for who an enterprise sees in its pipeline, and nothing left of an erased learner."""
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+from factories import PASSWORD, make_order, make_org, make_user
+
+from matchhub.extensions import db
+from matchhub.models import (
+    Application,
+    ApplicationStatus,
+    Notification,
+    Role,
+    Visibility,
+    utcnow,
+)
+from matchhub.services import ServiceError, applications, privacy
+from matchhub.services.learners import learner_of_user
+
+
+def _applicant(order, name):
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    learner.full_name = name
+    learner.visibility = Visibility.ENTERPRISES
+    learner.consent_at = utcnow()
+    db.session.commit()
+    return user, learner, applications.apply(order, learner, user, "Thư xin việc")
+
+
+def _export_names(client, order) -> set[str]:
+    body = client.get(f"/enterprise/orders/{order.id}/pipeline/export.csv").data
+    return {row[0] for row in csv.reader(io.StringIO(body.decode("utf-8-sig")))}
+
+
+def test_an_erased_learner_leaves_no_name_and_no_movable_row(client, ctx, login):
+    org = make_org()
+    hr = make_user(Role.ENTERPRISE, org=org)
+    order = make_order(org)
+    user, learner, app = _applicant(order, "Phạm Thị Riêng Tư")
+    _other_user, _other, hired = _applicant(order, "Lê Văn Được Tuyển")
+    for stage in (ApplicationStatus.INTERVIEW, ApplicationStatus.OFFER, ApplicationStatus.HIRED):
+        applications.move(hired, hr, stage)
+    privacy.delete_account(learner, user, PASSWORD)
+
+    db.session.expire_all()
+    notices = db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == hr.id)
+    ).all()
+    assert notices and all("Phạm Thị Riêng Tư" not in str(n.payload) for n in notices)
+    erased = db.session.get(Application, app.id)
+    assert erased.status is ApplicationStatus.WITHDRAWN
+    with pytest.raises(ServiceError):
+        applications.move(erased, hr, ApplicationStatus.INTERVIEW)
+    # Placement statistics keep what happened: the hire stays a hire.
+    assert db.session.get(Application, hired.id).status is ApplicationStatus.HIRED
+
+    login(hr.email)
+    page = client.get(f"/enterprise/orders/{order.id}/pipeline").get_data(as_text=True)
+    assert f'data-application-id="{app.id}"' not in page
+    assert f'data-application-id="{hired.id}"' in page
+    assert _export_names(client, order) >= {"Lê Văn Được Tuyển"}
+    assert "—" not in _export_names(client, order)
+
+
+def test_an_applicant_who_hides_later_is_on_the_page_and_in_the_export(client, ctx, login):
+    org = make_org()
+    hr = make_user(Role.ENTERPRISE, org=org)
+    order = make_order(org)
+    _user, learner, _app = _applicant(order, "Đỗ Thị Đã Nộp")
+    learner.visibility = Visibility.HIDDEN
+    learner.consent_at = None
+    db.session.commit()
+    login(hr.email)
+    page = client.get(f"/enterprise/orders/{order.id}/pipeline").get_data(as_text=True)
+    assert "Đỗ Thị Đã Nộp" in page
+    assert "Đỗ Thị Đã Nộp" in _export_names(client, order)
+
+
+def test_who_viewed_my_profile_reads_one_line_per_organisation_and_day(client, ctx, login):
+    from matchhub.services import audit
+
+    org, other = make_org(name="Công ty Xem Nhiều"), make_org(name="Công ty Xem Một Lần")
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    for _ in range(10):
+        audit.record("profile.viewed", organization_id=org.id, obj=learner)
+    audit.record("profile.viewed", organization_id=other.id, obj=learner)
+    db.session.commit()
+    views = privacy.profile_views(learner)
+    assert sorted((v.organization, v.times) for v in views) == [
+        ("Công ty Xem Một Lần", 1),
+        ("Công ty Xem Nhiều", 10),
+    ]
+    login(user.email)
+    page = client.get("/learner/privacy").get_data(as_text=True)
+    listing = page.split('id="profile-views"', 1)[1].split("</ul>", 1)[0]
+    assert listing.count("Công ty Xem Nhiều") == 1 and "10 lượt xem" in listing
