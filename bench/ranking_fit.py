@@ -18,10 +18,11 @@ others 0); coverage changes with ``related_credit`` and ``level_step``, text and
 overlap with no weight, the tier with none. The grid: ``required``, ``text`` and
 ``overlap`` in steps of 0.1 adding up to 0.8 (their default sum, so nice-to-have and
 locality keep their share of the score), ``related_credit`` in {0, 0.25, 0.5, 0.75,
-1} (only when the taxonomy has related skills), ``level_step`` in {0.25, 0.5}. The
-best train precision@10 (mean of both directions) wins; a tie goes to the weights
-closest to the defaults. The held-out figures are then computed by the engine's own
-ranking (``rank_learners`` / ``rank_orders``), beside the default weights' and TF-IDF's;
+1} (only when the taxonomy has related skills), ``level_step`` in {0.25, 0.5}. Of the
+mixes within 0.002 of the best train precision@10 (mean of both directions), the
+one closest to the defaults (sum of absolute differences) is chosen. The held-out
+figures are then computed by the engine's own ranking (``rank_learners`` /
+``rank_orders``), beside the default weights' and TF-IDF's;
 ``check`` is the default weights' train figure both ways (matrices and engine),
 which must agree. Nice-to-have, locality and ``qualify_gap`` are not fitted: these
 queries carry no signal for them.
@@ -51,6 +52,7 @@ PART_SUM = 0.8
 STEP = 0.1
 RELATED_CREDITS = (0.0, 0.25, 0.5, 0.75, 1.0)
 LEVEL_STEPS = (0.25, 0.5)
+TOLERANCE = 0.002
 _ALONE = {"required": 0.0, "nice": 0.0, "text": 0.0, "locality": 0.0, "overlap": 0.0}
 
 
@@ -133,7 +135,11 @@ def fit() -> dict:
             )
             results.append((grid.p10(score), -_distance(w), w))
     results.sort(key=lambda x: (x[0], x[1]), reverse=True)
-    best = results[0][2]
+    # Mixes this close to the best are equal within the noise of ~900 queries: of
+    # those, the one nearest the defaults (the least change that earns the gain).
+    near = [x for x in results if x[0] >= results[0][0] - TOLERANCE]
+    chosen = max(near, key=lambda x: x[1])
+    best = chosen[2]
     default = Weights()
     d_cov, _ = part(
         bench,
@@ -152,7 +158,8 @@ def fit() -> dict:
         "related": related is not None,
         "train_queries": len(train),
         "heldout_queries": len(held),
-        "train_p10_fitted": results[0][0],
+        "train_p10_best": results[0][0],
+        "train_p10_fitted": chosen[0],
         "train_top5": [
             {"p10": p, **{f: getattr(w, f) for f in _FITTED}} for p, _, w in results[:5]
         ],
