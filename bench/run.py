@@ -4,10 +4,11 @@
     .venv/bin/python -m bench.run --only engine,quality
 
 Sections are the modules ``bench.quality``, ``bench.extraction``, ``bench.engine``,
-``bench.allocation``, ``bench.pages``, ``bench.imports``, ``bench.dashboard`` and
-``bench.throughput``; each exposes ``run() -> dict`` of flat keys. A section that is
-not there is skipped with a note on stderr; one that fails is reported on stderr,
-the others still run, and the exit status is 1. Output: sorted keys, indent 2.
+``bench.allocation``, ``bench.pages``, ``bench.imports``, ``bench.dashboard``,
+``bench.throughput`` and ``bench.ranking``; each exposes ``run() -> dict`` of flat
+keys. A section that is not there is skipped with a note on stderr; one that fails
+is reported on stderr, the others still run, and the exit status is 1. Output: sorted
+keys, indent 2.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ SECTIONS = (
     "imports",
     "dashboard",
     "throughput",
+    "ranking",
 )
 
 

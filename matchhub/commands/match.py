@@ -9,16 +9,30 @@ Orders are ``{"id", "title", "description", "required": [terms], "nice": [terms]
 (optional ``"preferred_localities"``), and a learner without ``"skills"`` gets the
 skills extracted from its text. A term is free text normalised to the taxonomy and
 may carry a level, ``"python:4"`` (default level 3). Terms that match no skill are
-left out and counted on stderr.
+left out and counted on stderr, except in an order's ``"required"``: there an
+unrecognised term stays as an *unknown* requirement that every learner lacks (the
+order then qualifies nobody until the term is mapped to a skill). An order whose
+``"required"`` is missing or names no known skill takes its required skills from its
+title and description, the way a learner without ``"skills"`` does (a skill it lists
+as ``"nice"`` stays nice to have, and a skill its title names weighs
+``TITLE_WEIGHT`` times the others); an order that names no skill anywhere qualifies
+nobody. stderr says how many orders took their skills from their text. Skills the
+taxonomy relates (SQL ~ MySQL) earn partial credit, never a match.
 
 ``--for learners`` (default) prints one line per learner,
-``{"learner_id", "results": [{"order_id", "score", "qualifies", "matched", "missing"}]}``,
-best order first; ``--for orders`` prints one line per order,
-``{"order_id", "results": [{"learner_id", ...}]}``. ``matched`` lists the required
-skills the learner holds (``learner_level`` below ``required_level`` means partial
-credit) and ``missing`` those it lacks, each ``{"skill_id", "required_level",
-"learner_level"}``. Output streams line by line; a bad input line is reported on
-stderr with its file and line number and skipped.
+``{"learner_id", "results": [{"order_id", "score", "tier", "qualifies", "matched",
+"missing", "related", "unknown"}]}``, best order first; ``--for orders`` prints one
+line per order, ``{"order_id", "results": [{"learner_id", ...}]}``. Results come by
+``tier``, then ``score``: ``"meets"`` (every required skill at the level asked) before
+``"near"`` (every one held, some a level short) before ``"missing"`` (a required skill
+not held, or an unknown one); ``qualifies`` is true for meets and near. ``matched``
+lists the required skills the learner holds (``learner_level`` below
+``required_level`` means partial credit) and ``missing`` those it lacks, each
+``{"skill_id", "required_level", "learner_level"}``; ``related`` are the missing ones
+credited through a related skill the learner holds, with ``"via"`` naming it
+(``learner_level`` is that skill's); ``unknown`` lists the order's unrecognised
+required terms. Output streams line by line; a bad input line is reported on stderr
+with its file and line number and skipped.
 """
 
 from __future__ import annotations
@@ -41,8 +55,13 @@ from matchhub.matching.types import (
     LearnerProfile,
     MatchResult,
     OrderProfile,
+    SkillMatch,
     SkillReq,
 )
+
+#: Weight of a skill its title names, in an order whose skills come from its text (the
+#: others weigh 1); measured on real postings in bench/ranking.py (docs/benchmarks.md).
+TITLE_WEIGHT = 3.0
 
 match_cli = AppGroup("match", help="Rank learners for orders and orders for learners.")
 
@@ -51,23 +70,28 @@ class BadLine(ValueError):
     """An input line that cannot become a profile; the message says why."""
 
 
-class _Terms:
+class Terms:
     """Free-text terms to (skill id, level), with a cache: cohorts repeat their terms."""
 
     def __init__(self) -> None:
         self._normalizer = Normalizer.default()
         self.implications = self._normalizer.taxonomy.implications()
-        self._extractor = None
+        related = getattr(self._normalizer.taxonomy, "related", None)
+        # skill -> related skills (Windows ~ Windows Server), when the taxonomy has them
+        self.related = related() if callable(related) else None
+        self._extractor: Extractor | None = None
         self._cache: dict[str, str | None] = {}
         self.unknown = 0
+        self.orders_from_text = 0
+        self.orders_without_skills = 0
 
     def skill(self, term: str) -> str | None:
         if term not in self._cache:
             self._cache[term] = self._normalizer.normalize(term).skill_id
         return self._cache[term]
 
-    def parse(self, raw: Any) -> tuple[str, int] | None:
-        """``"python:4"`` -> ("python", 4); None for a term matching no skill."""
+    def split(self, raw: Any) -> tuple[str, int]:
+        """``"python:4"`` -> ("python", 4); a term without a level gets DEFAULT_LEVEL."""
         if not isinstance(raw, str):
             raise BadLine(f"a skill term must be a string, got {raw!r}")
         term, level = raw, DEFAULT_LEVEL
@@ -79,20 +103,33 @@ class _Terms:
         term = term.strip()
         if not term:
             raise BadLine(f"empty skill term {raw!r}")
-        skill_id = self.skill(term)
-        if skill_id is None:
-            self.unknown += 1
-            return None
-        return skill_id, level
+        return term, level
 
     def parse_list(self, raw: Any, field: str) -> list[tuple[str, int]]:
+        """The recognised (skill id, level) pairs of a term list."""
+        return self.parse_terms(raw, field)[0]
+
+    def parse_terms(self, raw: Any, field: str) -> tuple[list[tuple[str, int]], list[str]]:
+        """The recognised (skill id, level) pairs of a term list, and the unrecognised terms
+        (without their level), each counted in ``unknown``."""
         if raw is None:
-            return []
+            return [], []
         if not isinstance(raw, list):
             raise BadLine(f'"{field}" must be a list of terms')
-        return [p for p in (self.parse(t) for t in raw) if p is not None]
+        known: list[tuple[str, int]] = []
+        unknown: list[str] = []
+        for item in raw:
+            term, level = self.split(item)
+            skill_id = self.skill(term)
+            if skill_id is None:
+                self.unknown += 1
+                unknown.append(term)
+            else:
+                known.append((skill_id, level))
+        return known, unknown
 
     def extract(self, text: str) -> list[tuple[str, int]]:
+        """The skills a free text names, each at DEFAULT_LEVEL, in order of mention."""
         if self._extractor is None:
             self._extractor = Extractor.default()
         return [(m.skill_id, DEFAULT_LEVEL) for m in self._extractor.extract(text)]
@@ -131,16 +168,31 @@ def _flag(obj: dict, field: str) -> bool:
     return value
 
 
-def _order(obj: dict, terms: _Terms) -> OrderProfile:
-    required = terms.parse_list(obj.get("required"), "required")
+def order_profile(obj: dict, terms: Terms) -> OrderProfile:
+    """An order line as the engine's profile (the module docstring says how)."""
+    required, unknown = terms.parse_terms(obj.get("required"), "required")
     nice = terms.parse_list(obj.get("nice"), "nice")
+    text = _text(obj, "title", "description")
+    weights: dict[str, float] = {}
+    if not required:
+        # Without a recognised required skill an order would ask for nothing and
+        # "qualify" everyone; its own words say what it needs, as a learner's text
+        # does. A skill it lists as nice to have stays nice.
+        listed_nice = {s for s, _ in nice}
+        required = [p for p in terms.extract(text) if p[0] not in listed_nice]
+        # A title names what the job is ("Java Backend Developer"); a long
+        # description also names the tools around it, which should count less.
+        weights = dict.fromkeys((s for s, _ in terms.extract(_text(obj, "title"))), TITLE_WEIGHT)
+        terms.orders_from_text += 1
+        terms.orders_without_skills += not required
     try:
         return OrderProfile(
             id=_get_id(obj),
             kind=obj.get("kind", "job"),
-            required=tuple(SkillReq(s, lv) for s, lv in required),
+            required=tuple(SkillReq(s, lv, weights.get(s, 1.0)) for s, lv in required),
             nice=tuple(SkillReq(s, lv) for s, lv in nice),
-            text=_text(obj, "title", "description"),
+            text=text,
+            unknown_required=tuple(dict.fromkeys(unknown)),
             locality=_locality(obj),
             remote=_flag(obj, "remote"),
             headcount=obj.get("headcount", 1),
@@ -149,7 +201,8 @@ def _order(obj: dict, terms: _Terms) -> OrderProfile:
         raise BadLine(str(exc)) from None
 
 
-def _learner(obj: dict, terms: _Terms) -> LearnerProfile:
+def learner_profile(obj: dict, terms: Terms) -> LearnerProfile:
+    """A learner line as the engine's profile (the module docstring says how)."""
     text = _text(obj, "text")
     raw_skills = obj.get("skills")
     skills = terms.extract(text) if raw_skills is None else terms.parse_list(raw_skills, "skills")
@@ -193,18 +246,29 @@ def _read(path: str, build: Callable[[dict], Any]) -> Iterator[Any]:
             yield profile
 
 
-def _skills(result: MatchResult) -> dict[str, list[dict]]:
-    def as_json(items) -> list[dict]:
-        return [
-            {
-                "skill_id": m.skill_id,
-                "required_level": m.required_level,
-                "learner_level": m.learner_level,
-            }
-            for m in items
-        ]
+def _skill_json(m: SkillMatch) -> dict:
+    item = {
+        "skill_id": m.skill_id,
+        "required_level": m.required_level,
+        "learner_level": m.learner_level,
+    }
+    if m.via is not None:
+        item["via"] = m.via
+    return item
 
-    return {"matched": as_json(result.matched + result.partial), "missing": as_json(result.missing)}
+
+def result_json(result: MatchResult, other_id: str) -> dict:
+    """One result line item: the other side's id under ``other_id``, then the explanation."""
+    return {
+        other_id: result.learner_id if other_id == "learner_id" else result.order_id,
+        "score": result.score,
+        "tier": result.tier.label,
+        "qualifies": result.qualifies,
+        "matched": [_skill_json(m) for m in result.matched + result.partial],
+        "missing": [_skill_json(m) for m in result.missing],
+        "related": [_skill_json(m) for m in result.related],
+        "unknown": list(result.unknown),
+    }
 
 
 @match_cli.command("rank")
@@ -235,30 +299,26 @@ def _skills(result: MatchResult) -> dict[str, list[dict]]:
 )
 def rank_command(orders_path: str, learners_path: str, k: int, for_: str) -> None:
     """Rank orders for every learner (or learners for every order), as JSON lines."""
-    terms = _Terms()
-    orders = list(_read(orders_path, lambda obj: _order(obj, terms)))
-    learners = list(_read(learners_path, lambda obj: _learner(obj, terms)))
+    terms = Terms()
+    orders = list(_read(orders_path, lambda obj: order_profile(obj, terms)))
+    learners = list(_read(learners_path, lambda obj: learner_profile(obj, terms)))
     if terms.unknown:
         click.echo(f"{terms.unknown} skill terms matched no skill and were left out", err=True)
-    index = MatchIndex(learners, orders)
+    if terms.orders_from_text:
+        click.echo(
+            f"{terms.orders_from_text} orders had no recognised required skill and took their"
+            f" skills from their title and description; {terms.orders_without_skills} of them"
+            " name none and qualify nobody",
+            err=True,
+        )
+    index = MatchIndex(learners, orders, related=terms.related)
     if for_ == "learners":
         for learner in learners:
-            results = [
-                {"order_id": r.order_id, "score": r.score, "qualifies": r.qualifies, **_skills(r)}
-                for r in index.rank_orders(learner.id, k=k)
-            ]
+            results = [result_json(r, "order_id") for r in index.rank_orders(learner.id, k=k)]
             click.echo(_dumps({"learner_id": learner.id, "results": results}))
     else:
         for order in orders:
-            results = [
-                {
-                    "learner_id": r.learner_id,
-                    "score": r.score,
-                    "qualifies": r.qualifies,
-                    **_skills(r),
-                }
-                for r in index.rank_learners(order.id, k=k)
-            ]
+            results = [result_json(r, "learner_id") for r in index.rank_learners(order.id, k=k)]
             click.echo(_dumps({"order_id": order.id, "results": results}))
 
 

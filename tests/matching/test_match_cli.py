@@ -129,3 +129,148 @@ def test_unknown_terms_are_left_out_and_counted(run):
     assert result.exit_code == 0, result.output
     assert "1 skill terms matched no skill" in result.stderr
     assert len(lines) == 1
+
+
+def test_an_order_without_required_skills_takes_them_from_its_text(run):
+    orders = [
+        {"id": "py", "title": "Lập trình viên Python", "description": "Phát triển web với Django"},
+        {"id": "java", "title": "Java developer", "required": []},
+    ]
+    learners = [{"id": 1, "text": "", "skills": ["python", "django", "phát triển web"]}]
+    result, lines = run(orders, learners)
+    assert result.exit_code == 0, result.output
+    best = lines[0]["results"][0]
+    assert best["order_id"] == "py" and best["qualifies"] is True
+    assert {m["skill_id"] for m in best["matched"]} == {"python", "django", "web-development"}
+    assert best["missing"] == []
+    other = lines[0]["results"][1]
+    assert other["order_id"] == "java" and other["qualifies"] is False
+    assert [m["skill_id"] for m in other["missing"]] == ["java"]
+    assert "2 orders had no recognised required skill" in result.stderr
+
+
+def test_an_order_with_only_unknown_required_terms_reads_its_text(run):
+    orders = [{"id": "x", "title": "Java developer", "required": ["qwzxv-unheard-of"]}]
+    learners = [{"id": 1, "text": "", "skills": ["python"]}]
+    result, lines = run(orders, learners)
+    assert result.exit_code == 0, result.output
+    assert [m["skill_id"] for m in lines[0]["results"][0]["missing"]] == ["java"]
+
+
+def test_a_nice_skill_stays_nice_when_required_comes_from_text(run):
+    orders = [{"id": "x", "title": "Java developer, biết Git là lợi thế", "nice": ["git"]}]
+    learners = [{"id": 1, "text": "", "skills": ["git"]}]
+    result, lines = run(orders, learners)
+    assert result.exit_code == 0, result.output
+    res = lines[0]["results"][0]
+    assert [m["skill_id"] for m in res["missing"]] == ["java"]
+    assert res["matched"] == []
+
+
+def test_results_come_by_tier_then_score(run):
+    order = {
+        "id": "o",
+        "title": "Python developer",
+        "description": "Python, Django, REST API, SQL, Git; web backend",
+        "required": ["python:4", "django", "rest api", "sql", "git"],
+        "locality": "Nam Định",
+    }
+    learners = [
+        # the best text and place, every skill but Git: a required skill is missing
+        {
+            "id": "c",
+            "text": "Python developer: Python, Django, REST API, SQL; web backend",
+            "skills": ["python:5", "django:5", "rest api:5", "sql:5"],
+            "locality": "Nam Định",
+        },
+        # every skill held, Python one level short
+        {
+            "id": "b",
+            "text": "",
+            "skills": ["python:3", "django", "rest api", "sql", "git"],
+            "locality": "Huế",
+        },
+        # every skill at the level asked, with nothing else going for it
+        {
+            "id": "a",
+            "text": "",
+            "skills": ["python:4", "django", "rest api", "sql", "git"],
+            "locality": "Huế",
+        },
+    ]
+    result, lines = run([order], learners, "--for", "orders")
+    assert result.exit_code == 0, result.output
+    res = lines[0]["results"]
+    assert [(r["learner_id"], r["tier"], r["qualifies"]) for r in res] == [
+        ("a", "meets", True),
+        ("b", "near", True),
+        ("c", "missing", False),
+    ]
+    assert res[2]["score"] > res[0]["score"]
+    assert [m["skill_id"] for m in res[2]["missing"]] == ["git"]
+    assert all(r["related"] == [] and r["unknown"] == [] for r in res)
+
+
+def test_an_unknown_required_term_is_reported_and_missing_for_everyone(run):
+    orders = [{"id": "x", "title": "Dev", "required": ["python", "qwzxv-unheard-of:4"]}]
+    learners = [{"id": 1, "text": "", "skills": ["python:5"]}]
+    result, lines = run(orders, learners)
+    assert result.exit_code == 0, result.output
+    res = lines[0]["results"][0]
+    assert res["unknown"] == ["qwzxv-unheard-of"]
+    assert res["tier"] == "missing" and res["qualifies"] is False
+    assert [m["skill_id"] for m in res["matched"]] == ["python"]
+    assert "1 skill terms matched no skill" in result.stderr
+
+
+def test_an_order_naming_no_skill_qualifies_nobody_and_ranks_below(run):
+    orders = [
+        {"id": "empty", "title": "Cần người", "description": "Làm ca sáng"},
+        {"id": "java", "title": "Backend", "required": ["java"]},
+    ]
+    learners = [
+        {"id": 1, "text": "", "skills": ["java"]},
+        {"id": 2, "text": "Cần người làm ca sáng", "skills": []},
+    ]
+    result, lines = run(orders, learners)
+    assert result.exit_code == 0, result.output
+    first, second = lines
+    assert [(r["order_id"], r["tier"]) for r in first["results"]] == [
+        ("java", "meets"),
+        ("empty", "missing"),
+    ]
+    assert all(not r["qualifies"] for r in second["results"])
+    assert "1 of them name none and qualify nobody" in result.stderr
+
+
+def test_skills_named_in_the_title_count_more(run):
+    orders = [{"id": "o", "title": "Java developer", "description": "Dùng Git hằng ngày"}]
+    learners = [
+        {"id": "g", "text": "", "skills": ["git"]},
+        {"id": "j", "text": "", "skills": ["java"]},
+    ]
+    result, lines = run(orders, learners, "--for", "orders")
+    assert result.exit_code == 0, result.output
+    res = lines[0]["results"]
+    assert [r["learner_id"] for r in res] == ["j", "g"]
+    assert res[0]["score"] > res[1]["score"]
+    assert {m["skill_id"] for r in res for m in r["missing"]} == {"java", "git"}
+
+
+def test_a_related_skill_earns_credit_but_stays_missing(run):
+    orders = [{"id": "db", "title": "Backend", "required": ["mysql"]}]
+    learners = [
+        {"id": "p", "text": "", "skills": ["postgresql"]},
+        {"id": "x", "text": "", "skills": ["photoshop"]},
+    ]
+    result, lines = run(orders, learners, "--for", "orders")
+    assert result.exit_code == 0, result.output
+    by_id = {r["learner_id"]: r for r in lines[0]["results"]}
+    pg = by_id["p"]
+    assert pg["tier"] == "missing" and pg["qualifies"] is False
+    assert [m["skill_id"] for m in pg["missing"]] == ["mysql"]
+    assert pg["related"] == [
+        {"skill_id": "mysql", "required_level": 3, "learner_level": 3, "via": "postgresql"}
+    ]
+    assert by_id["x"]["related"] == []
+    assert pg["score"] > by_id["x"]["score"]
