@@ -56,6 +56,7 @@ from matchhub.models import (
     Role,
     Skill,
     User,
+    VerificationState,
     Visibility,
     utcnow,
 )
@@ -184,6 +185,8 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    invited: int = 0  # invitations sent now
+    held: int = 0  # invitations waiting for the college's verification
 
     @property
     def changes(self) -> int:
@@ -723,14 +726,19 @@ def commit_upload(college: Organization, user: User, token: str) -> ImportResult
     return result
 
 
-def discard_upload(college: Organization, token: str) -> None:
-    """Forget a staged upload without importing it."""
-    db.session.execute(
+def discard_upload(college: Organization, token: str) -> bool:
+    """Forget a staged upload of this college without importing it.
+
+    ``False`` when the college has no such upload (another college's token, or
+    one already gone): nothing was discarded, and the caller must not say so.
+    """
+    deleted = db.session.execute(
         sa.delete(PendingImport).where(
             PendingImport.token == token, PendingImport.college_id == college.id
         )
-    )
+    ).rowcount
     db.session.commit()
+    return bool(deleted)
 
 
 def import_file(
@@ -770,7 +778,16 @@ def _write(
             _insert_skills(new, _new_ids(college, now))
         for start in range(0, len(updates), CHUNK):
             _update_learners(updates[start : start + CHUNK])
-        result = ImportResult(len(new), len(updates), unchanged)
+        # An unverified college prepares its list; its learners are invited once the
+        # province office verifies it (send_waiting_invitations), as orders wait to publish.
+        held = not invitations_allowed(college)
+        result = ImportResult(
+            len(new),
+            len(updates),
+            unchanged,
+            invited=0 if held else len(invitations),
+            held=len(invitations) if held else 0,
+        )
         if result.changes:
             # A bulk write: every worker's matching index rebuilds rather than patches.
             matching.touch()
@@ -795,8 +812,34 @@ def _write(
     except Exception:
         db.session.rollback()
         raise
-    _invite(invitations)
+    if not held:
+        _invite(invitations)
     return result
+
+
+def invitations_allowed(college: Organization) -> bool:
+    """Whether this college's imports invite their learners now: only once it is verified."""
+    return college.state is VerificationState.VERIFIED
+
+
+def send_waiting_invitations(college: Organization) -> int:
+    """Invite the college's imported learners who have an email and no account yet.
+
+    Called when the province office verifies the college (imports made before
+    held their invitations). Returns how many were invited. Reads only.
+    """
+    rows = db.session.execute(
+        sa.select(Learner.email, Learner.full_name, Learner.claim_code)
+        .where(
+            Learner.college_id == college.id,
+            Learner.user_id.is_(None),
+            Learner.claim_code.is_not(None),
+            Learner.email.is_not(None),
+        )
+        .order_by(Learner.id)
+    ).all()
+    _invite([(r.email, r.full_name, r.claim_code) for r in rows])
+    return len(rows)
 
 
 def _insert_learners(
