@@ -210,8 +210,31 @@ def register(data: Registration) -> User | None:
     return user
 
 
+class OrganizationSuspended(ServiceError):
+    """The password was right, but the user's organisation is suspended."""
+
+
+def suspended_message(org: Organization) -> str:
+    """What a member of suspended ``org`` is told at login: why they are out, whom to ask."""
+    contact = current_app.config.get("SUPPORT_CONTACT") or _("the province office")
+    message = _(
+        "Your organisation %(name)s is suspended by the province office, so its accounts "
+        "cannot log in. To find out more or to have it lifted, contact %(contact)s.",
+        name=org.name,
+        contact=contact,
+    )
+    if org.state_reason:
+        reason = _("Reason given by the province office: %(reason)s", reason=org.state_reason)
+        message = f"{message} {reason}"
+    return message
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The user when ``email``/``password`` match an active account; every attempt is audited."""
+    """The user when ``email``/``password`` match an active account; every attempt is audited.
+
+    Raises :class:`OrganizationSuspended` (with what to tell the user) when the
+    password is right but the organisation is suspended; ``None`` for anything else.
+    """
     user = get_user_by_email(email)
     ok = user is not None and check_password_hash(user.password_hash, password)
     if not ok:
@@ -221,10 +244,15 @@ def authenticate(email: str, password: str) -> User | None:
         audit.record("auth.login_failed", actor=user, email=normalize_email(email)[:254])
         db.session.commit()
         return None
-    if not user.active or _organization_suspended(user):
+    if not user.active:
         audit.record("auth.login_refused", actor=user)
         db.session.commit()
         return None
+    if _organization_suspended(user):
+        # Only someone who knows the password gets here, so saying why reveals nothing.
+        audit.record("auth.login_refused", actor=user, reason="organization_suspended")
+        db.session.commit()
+        raise OrganizationSuspended(suspended_message(user.organization))
     user.last_login_at = utcnow()
     audit.record("auth.login", actor=user)
     db.session.commit()
