@@ -393,7 +393,7 @@ def cached_rows(
         try:
             entry = list(read_rows(content, filename, max_rows))
         except ServiceError as exc:
-            entry = exc
+            entry = exc.with_traceback(None)  # its frames would keep the file's bytes alive
         with _cache_lock:
             _cache[entry_key] = entry
             while len(_cache) > CACHED_FILES:
