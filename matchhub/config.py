@@ -67,6 +67,9 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
+    # Whom a member of a suspended organisation should contact (shown at login); unset:
+    # "the province office". E.g. "the labour department, matchhub@namdinh.gov.vn".
+    SUPPORT_CONTACT = os.environ.get("SUPPORT_CONTACT", "")
     LOCALITIES_FILE = os.environ.get("LOCALITIES_FILE")  # default: matchhub/data/localities.json
     DEMO_ALLOWED = True
 

@@ -59,7 +59,12 @@ def login():
                 "danger",
             )
             return render_template("auth/login.html", form=form), 429
-        user = accounts.authenticate(email, form.password.data)
+        try:
+            user = accounts.authenticate(email, form.password.data)
+        except accounts.OrganizationSuspended as exc:
+            # The right password: no failure to count against the account.
+            flash(exc.message, "danger")
+            return render_template("auth/login.html", form=form)
         if user is None:
             throttle.record_failure(email)
             flash(_("Wrong email or password, or the account is not active."), "danger")

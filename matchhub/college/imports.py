@@ -67,6 +67,7 @@ def _upload_page(form: UploadForm) -> str:
         columns=imports.COLUMNS,
         max_rows=imports.MAX_WEB_ROWS,
         max_mb=_upload_limit_mb(),
+        invitations_allowed=imports.invitations_allowed(current_user.organization),
     )
 
 
@@ -108,15 +109,19 @@ def import_commit(token: str):
         "created": result.created,
         "updated": result.updated,
         "unchanged": result.unchanged,
+        "invited": result.invited,
+        "held": result.held,
     }
     return redirect(url_for("college.import_upload"))
 
 
 @bp.route("/imports/<token>/discard", methods=["POST"])
 def import_discard(token: str):
-    if ActionForm().validate_on_submit():
-        imports.discard_upload(current_user.organization, token)
-        flash(_("The upload was discarded; nothing was imported."), "info")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not imports.discard_upload(current_user.organization, token):
+        abort(404)  # not this college's upload: nothing was discarded
+    flash(_("The upload was discarded; nothing was imported."), "info")
     return redirect(url_for("college.import_upload"))
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import itertools
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -13,6 +19,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from matchhub.extensions import db
+from matchhub.matching.text import fold
 from matchhub.models import (
     Learner,
     Membership,
@@ -28,24 +35,90 @@ from matchhub.models import (
 from matchhub.services import ServiceError, audit
 
 MIN_PASSWORD_LENGTH = 10
-_COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+#: SecLists' common passwords (414,614 distinct, lowercased; NOTICE names the source).
+_COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
+#: What is left of a password once the user's own name and email are taken out must be
+#: at least this long.
+_MIN_OWN_REST = 6
+
+
+def _digest(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
 
 
 @lru_cache(maxsize=1)
-def _common_passwords() -> frozenset[str]:
-    return frozenset(_COMMON_PASSWORDS.read_text(encoding="utf-8").split())
+def _common_passwords() -> np.ndarray:
+    """The list as a sorted array of 64-bit hashes: 3.3 MB per process, where a frozenset
+    of the strings takes 41 MB. Read once per process (about a second)."""
+    words = gzip.decompress(_COMMON_PASSWORDS.read_bytes()).decode("utf-8").split("\n")
+    return np.unique(np.fromiter((_digest(w) for w in words if w), dtype=np.uint64))
+
+
+def is_common_password(word: str) -> bool:
+    """Whether ``word`` (any case) is on the common-password list. O(log n)."""
+    table = _common_passwords()
+    key = np.uint64(_digest(unicodedata.normalize("NFC", word).lower()))
+    i = int(np.searchsorted(table, key))
+    return i < len(table) and table[i] == key
 
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def password_problem(password: str) -> str | None:
-    """Why ``password`` is refused, translated, or ``None`` when it is acceptable."""
+def _letters(text: str) -> str:
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def _is_monotonous(text: str) -> bool:
+    """Repeated (``aaaa``, ``abcabc…``) or consecutive (``abcd``, ``12345678901``, ``9876``)
+    characters, allowing one break (``1234567890abcd``)."""
+    n = len(text)
+    for period in range(1, n // 2 + 1):
+        if all(text[i] == text[i - period] for i in range(period, n)):
+            return True
+    breaks = 0
+    for a, b in itertools.pairwise(text):
+        step = ord(b) - ord(a)
+        if a.isdigit() and b.isdigit():
+            step = (step + 10) % 10  # 9 → 0 continues 7, 8, 9, 0, 1
+            step = step - 10 if step > 5 else step
+        if step not in (-1, 0, 1):
+            breaks += 1
+    return breaks <= 1
+
+
+def _is_common_with_affixes(word: str) -> bool:
+    """A common password with digits or symbols stuck on either end (``monkey2024!``)."""
+    core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", word)
+    return core != word and len(core) >= 4 and is_common_password(core)
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why ``password`` is refused, translated, or ``None`` when it is acceptable.
+
+    Refused: shorter than :data:`MIN_PASSWORD_LENGTH`; on the common-password list,
+    alone or with digits and symbols around it; made of the account's ``email``
+    (or its local part) or ``name`` with little else; repeated or consecutive
+    characters.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
-    if password.lower() in _common_passwords():
+    if is_common_password(password) or _is_common_with_affixes(password.lower()):
         return _("This password is among the most common ones. Choose another.")
+    flat = _letters(password)
+    if _is_monotonous(password.lower()) or (len(flat) >= 4 and _is_monotonous(flat)):
+        return _(
+            "This password is only repeated or consecutive characters (such as “aaaa” or "
+            "“1234”). Choose another."
+        )
+    own = [_letters(email), _letters(email.partition("@")[0]), _letters(name)]
+    own += [w for w in (_letters(w) for w in fold(name).split()) if len(w) >= 3]
+    rest = flat
+    for token in sorted({t for t in own if len(t) >= 3}, key=len, reverse=True):
+        rest = rest.replace(token, "")
+    if rest != flat and (len(rest) < _MIN_OWN_REST or _is_monotonous(rest)):
+        return _("This password is made of your email address or your name. Choose another.")
     return None
 
 
@@ -93,7 +166,7 @@ def register(data: Registration) -> User | None:
     """
     if data.role is Role.ADMIN:
         raise ServiceError(_("This kind of account cannot be registered."))
-    problem = password_problem(data.password)
+    problem = password_problem(data.password, email=data.email, name=data.full_name)
     if problem:
         raise ServiceError(problem, field="password")
     email = normalize_email(data.email)
@@ -137,8 +210,31 @@ def register(data: Registration) -> User | None:
     return user
 
 
+class OrganizationSuspended(ServiceError):
+    """The password was right, but the user's organisation is suspended."""
+
+
+def suspended_message(org: Organization) -> str:
+    """What a member of suspended ``org`` is told at login: why they are out, whom to ask."""
+    contact = current_app.config.get("SUPPORT_CONTACT") or _("the province office")
+    message = _(
+        "Your organisation %(name)s is suspended by the province office, so its accounts "
+        "cannot log in. To find out more or to have it lifted, contact %(contact)s.",
+        name=org.name,
+        contact=contact,
+    )
+    if org.state_reason:
+        reason = _("Reason given by the province office: %(reason)s", reason=org.state_reason)
+        message = f"{message} {reason}"
+    return message
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The user when ``email``/``password`` match an active account; every attempt is audited."""
+    """The user when ``email``/``password`` match an active account; every attempt is audited.
+
+    Raises :class:`OrganizationSuspended` (with what to tell the user) when the
+    password is right but the organisation is suspended; ``None`` for anything else.
+    """
     user = get_user_by_email(email)
     ok = user is not None and check_password_hash(user.password_hash, password)
     if not ok:
@@ -148,10 +244,15 @@ def authenticate(email: str, password: str) -> User | None:
         audit.record("auth.login_failed", actor=user, email=normalize_email(email)[:254])
         db.session.commit()
         return None
-    if not user.active or _organization_suspended(user):
+    if not user.active:
         audit.record("auth.login_refused", actor=user)
         db.session.commit()
         return None
+    if _organization_suspended(user):
+        # Only someone who knows the password gets here, so saying why reveals nothing.
+        audit.record("auth.login_refused", actor=user, reason="organization_suspended")
+        db.session.commit()
+        raise OrganizationSuspended(suspended_message(user.organization))
     user.last_login_at = utcnow()
     audit.record("auth.login", actor=user)
     db.session.commit()
@@ -186,7 +287,7 @@ def change_password(user: User, current: str, new: str, *, keep_api_tokens: bool
     API token is revoked unless the user keeps them."""
     if not check_password_hash(user.password_hash, current):
         raise ServiceError(_("The current password is wrong."), field="current_password")
-    problem = password_problem(new)
+    problem = password_problem(new, email=user.email, name=user.full_name)
     if problem:
         raise ServiceError(problem, field="new_password")
     _set_password(user, new, keep_api_tokens)
@@ -253,7 +354,7 @@ def reset_password(token: str, new: str, *, keep_api_tokens: bool = False) -> Us
     user = db.session.get(User, data.get("uid"))
     if user is None or user.session_version != data.get("v"):
         raise ServiceError(_("This reset link has already been used."))
-    problem = password_problem(new)
+    problem = password_problem(new, email=user.email, name=user.full_name)
     if problem:
         raise ServiceError(problem, field="password")
     _set_password(user, new, keep_api_tokens)
@@ -267,7 +368,7 @@ def create_admin(email: str, full_name: str, password: str) -> User:
 
     Refuses a weak password and an email already in use (``ServiceError``).
     """
-    problem = password_problem(password)
+    problem = password_problem(password, email=email, name=full_name)
     if problem:
         raise ServiceError(problem, field="password")
     email = normalize_email(email)

@@ -5,7 +5,8 @@ server-side in ``PendingImport`` with the college, the user and its SHA-256) →
 :func:`preview_upload` (every row parsed, validated and normalised; nothing
 written) → :func:`commit_upload` (the *stored* bytes parsed again and written in
 one transaction). The CLI calls :func:`import_file`, the same parse and write
-without the staging.
+without the staging. Decoding the file (CSV or XLSX, with its size, width and
+work limits) is :mod:`matchhub.services.tabular`'s.
 
 Rules:
 
@@ -28,15 +29,10 @@ object per row), which keeps 100,000 rows within a minute.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
 import re
 import secrets
-import warnings
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -60,10 +56,11 @@ from matchhub.models import (
     Role,
     Skill,
     User,
+    VerificationState,
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, engine, matching
+from matchhub.services import ServiceError, audit, engine, matching, tabular
 from matchhub.services.orders import parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
 
@@ -73,10 +70,6 @@ log = logging.getLogger(__name__)
 MAX_WEB_ROWS = 50_000
 #: How long an uploaded file waits for its commit.
 PENDING_TTL = timedelta(hours=2)
-#: Uncompressed size an XLSX may unpack to, in total and per compressed byte.
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 200
-MAX_ZIP_ENTRIES = 1000
 #: Rows written per bulk statement.
 CHUNK = 1000
 
@@ -192,6 +185,8 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    invited: int = 0  # invitations sent now
+    held: int = 0  # invitations waiting for the college's verification
 
     @property
     def changes(self) -> int:
@@ -199,133 +194,6 @@ class ImportResult:
 
 
 # --- Reading the file ---
-
-
-def read_rows(content: bytes, filename: str, max_rows: int | None) -> Iterator[list[object]]:
-    """The rows of ``content`` (header first) as lists of cell values.
-
-    Refuses (``ServiceError``) a file whose type is not what its name says, a
-    zip bomb, a binary "CSV", text that is not UTF-8, and more than ``max_rows``
-    data rows.
-    """
-    suffix = PurePath(filename or "").suffix.lower()
-    if suffix == ".xlsx":
-        rows = _xlsx_rows(content)
-    elif suffix in (".csv", ".txt"):
-        rows = _csv_rows(content)
-    elif suffix == ".xls":
-        raise ServiceError(
-            _("Old Excel files (.xls) cannot be read: save the file as .xlsx or CSV UTF-8."),
-            field="file",
-        )
-    else:
-        raise ServiceError(_("Upload a CSV (.csv) or Excel (.xlsx) file."), field="file")
-    limit = None if max_rows is None else max_rows + 1  # + the header
-    for n, row in enumerate(rows, start=1):
-        if limit is not None and n > limit:
-            raise ServiceError(
-                _("The file has more than %(n)s learners: split it into smaller files.",
-                  n=f"{max_rows:,}"),
-                field="file",
-            )  # fmt: skip
-        yield row
-
-
-def _csv_rows(content: bytes) -> Iterator[list[object]]:
-    if content[:4] == b"PK\x03\x04":
-        raise ServiceError(
-            _("This file is an Excel workbook or an archive, not CSV text: "
-              "name it .xlsx or save it as CSV UTF-8."),
-            field="file",
-        )  # fmt: skip
-    if b"\x00" in content[:65536]:
-        raise ServiceError(
-            _("This file is not a CSV text file: save it from your spreadsheet as CSV UTF-8."),
-            field="file",
-        )
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ServiceError(
-            _("The file is not in UTF-8: save it from your spreadsheet as “CSV UTF-8”."),
-            field="file",
-        ) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count) if first else ","
-    if first.count(delimiter) == 0:
-        delimiter = ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def check_zip(content: bytes) -> None:
-    """Refuse a zip that is not one, or whose directory promises a bomb, before unpacking it.
-
-    The sizes come from the central directory; Python's zip reader never inflates
-    an entry beyond its declared size, so a lying directory cannot exceed them.
-    """
-    not_xlsx = ServiceError(
-        _("This file is not a real Excel workbook (.xlsx): open it in your spreadsheet "
-          "and save it again as .xlsx or CSV UTF-8."),
-        field="file",
-    )  # fmt: skip
-    if content[:4] != b"PK\x03\x04":
-        raise not_xlsx
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise not_xlsx from None
-    bomb = ServiceError(
-        _("This workbook unpacks to far more data than a list of learners holds and was "
-          "refused for safety."),
-        field="file",
-    )  # fmt: skip
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise bomb
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise bomb
-    if total > MAX_UNCOMPRESSED:
-        raise bomb
-    names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise not_xlsx
-
-
-def _xlsx_rows(content: bytes) -> Iterator[list[object]]:
-    check_zip(content)
-    from openpyxl import load_workbook
-
-    try:
-        with warnings.catch_warnings():
-            # Files from other programs make openpyxl warn about styles it ignores anyway.
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged workbook
-        raise ServiceError(
-            _("The workbook could not be read: open it in your spreadsheet and save it again."),
-            field="file",
-        ) from None
-    try:
-        if not workbook.worksheets:
-            return
-        sheet = workbook.worksheets[0]
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                for row in sheet.iter_rows(values_only=True):
-                    yield list(row)
-        except ServiceError:
-            raise
-        except Exception:
-            raise ServiceError(
-                _("The workbook could not be read: open it in your spreadsheet and save it again."),
-                field="file",
-            ) from None
-    finally:
-        workbook.close()
 
 
 # --- Validating rows ---
@@ -582,7 +450,8 @@ def check_header(content: bytes, filename: str) -> None:
 
     Cheap (only the first row is read): the rows are checked by the preview.
     """
-    rows = read_rows(content, filename, None)
+    # The web's bounds apply: a sheet's XML before its first row costs work too.
+    rows = tabular.read_rows(content, filename, MAX_WEB_ROWS)
     try:
         _header(next(rows, None))
     finally:
@@ -590,15 +459,26 @@ def check_header(content: bytes, filename: str) -> None:
 
 
 def parse_file(
-    college: Organization, content: bytes, filename: str, max_rows: int | None = MAX_WEB_ROWS
+    college: Organization,
+    content: bytes,
+    filename: str,
+    max_rows: int | None = MAX_WEB_ROWS,
+    *,
+    sha256: str | None = None,
 ) -> Parsed:
     """Read, validate and normalise every row of a learner file. Writes nothing.
 
     Refuses with ``ServiceError`` a file that cannot be read at all (type, size,
-    encoding, missing required columns); row and cell problems come back as
-    :class:`Issue` s on each :class:`ParsedRow`. O(rows + distinct skill terms).
+    encoding, width, missing required columns, or more work than ``max_rows``
+    rows justify: see :mod:`matchhub.services.tabular`); row and cell problems
+    come back as :class:`Issue` s on each :class:`ParsedRow`. With ``sha256``
+    (a stored upload's), the decoded rows are reused while the process keeps
+    them. O(rows + distinct skill terms).
     """
-    rows = read_rows(content, filename, max_rows)
+    if sha256 is not None:
+        rows = tabular.cached_rows(sha256, content, filename, max_rows)
+    else:
+        rows = tabular.read_rows(content, filename, max_rows)
     header = next(rows, None)
     positions, headers, file_issues = _header(header)
     header_width = max(i for i, h in enumerate(header) if _text(h)) + 1
@@ -827,7 +707,7 @@ def _pending(college: Organization, token: str) -> PendingImport:
 def preview_upload(college: Organization, token: str) -> Preview:
     """Every row of a staged upload, validated and compared with the database. Writes nothing."""
     pending = _pending(college, token)
-    parsed = parse_file(college, pending.content, pending.filename)
+    parsed = parse_file(college, pending.content, pending.filename, sha256=pending.sha256)
     new, updates, unchanged = _plan(college, parsed)
     ids = {s.skill_id for r in parsed.rows for s in r.skills or () if s.skill_id}
     skills = {
@@ -839,21 +719,26 @@ def preview_upload(college: Organization, token: str) -> Preview:
 def commit_upload(college: Organization, user: User, token: str) -> ImportResult:
     """Write a previewed upload in one transaction; refused while any row has an error."""
     pending = _pending(college, token)
-    parsed = parse_file(college, pending.content, pending.filename)
+    parsed = parse_file(college, pending.content, pending.filename, sha256=pending.sha256)
     result = _write(college, user, parsed, sha256=pending.sha256)
     db.session.delete(pending)
     db.session.commit()
     return result
 
 
-def discard_upload(college: Organization, token: str) -> None:
-    """Forget a staged upload without importing it."""
-    db.session.execute(
+def discard_upload(college: Organization, token: str) -> bool:
+    """Forget a staged upload of this college without importing it.
+
+    ``False`` when the college has no such upload (another college's token, or
+    one already gone): nothing was discarded, and the caller must not say so.
+    """
+    deleted = db.session.execute(
         sa.delete(PendingImport).where(
             PendingImport.token == token, PendingImport.college_id == college.id
         )
-    )
+    ).rowcount
     db.session.commit()
+    return bool(deleted)
 
 
 def import_file(
@@ -893,7 +778,16 @@ def _write(
             _insert_skills(new, _new_ids(college, now))
         for start in range(0, len(updates), CHUNK):
             _update_learners(updates[start : start + CHUNK])
-        result = ImportResult(len(new), len(updates), unchanged)
+        # An unverified college prepares its list; its learners are invited once the
+        # province office verifies it (send_waiting_invitations), as orders wait to publish.
+        held = not invitations_allowed(college)
+        result = ImportResult(
+            len(new),
+            len(updates),
+            unchanged,
+            invited=0 if held else len(invitations),
+            held=len(invitations) if held else 0,
+        )
         if result.changes:
             # A bulk write: every worker's matching index rebuilds rather than patches.
             matching.touch()
@@ -918,8 +812,34 @@ def _write(
     except Exception:
         db.session.rollback()
         raise
-    _invite(invitations)
+    if not held:
+        _invite(invitations)
     return result
+
+
+def invitations_allowed(college: Organization) -> bool:
+    """Whether this college's imports invite their learners now: only once it is verified."""
+    return college.state is VerificationState.VERIFIED
+
+
+def send_waiting_invitations(college: Organization) -> int:
+    """Invite the college's imported learners who have an email and no account yet.
+
+    Called when the province office verifies the college (imports made before
+    held their invitations). Returns how many were invited. Reads only.
+    """
+    rows = db.session.execute(
+        sa.select(Learner.email, Learner.full_name, Learner.claim_code)
+        .where(
+            Learner.college_id == college.id,
+            Learner.user_id.is_(None),
+            Learner.claim_code.is_not(None),
+            Learner.email.is_not(None),
+        )
+        .order_by(Learner.id)
+    ).all()
+    _invite([(r.email, r.full_name, r.claim_code) for r in rows])
+    return len(rows)
 
 
 def _insert_learners(

@@ -93,6 +93,10 @@ def verify_organization(org: Organization, admin: User) -> None:
     # Its orders enter or leave the matchable market.
     matching.touch()
     db.session.commit()
+    if org.kind is OrgKind.COLLEGE:
+        from matchhub.services import imports  # here: the import pipeline is for colleges only
+
+        imports.send_waiting_invitations(org)  # held while the college was unverified
 
 
 def reject_organization(org: Organization, admin: User, reason: str) -> None:

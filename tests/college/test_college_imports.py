@@ -1,6 +1,7 @@
 """The import through the web: upload, preview with per-cell errors, commit, re-import."""
 
 import io
+import logging
 import re
 
 import sqlalchemy as sa
@@ -184,3 +185,60 @@ def test_a_file_over_the_size_limit_stays_on_the_import_screen(app, client, ctx,
     page = response.get_data(as_text=True)
     assert 'id="upload-submit"' in page  # the upload form, not a bare error page
     assert "0,2 MB" in page  # the limit, in the page's (Vietnamese) number format
+
+
+def _discard(client, token: str):
+    return client.post(
+        f"/college/imports/{token}/discard",
+        data={"csrf_token": csrf_token(client, "/college/imports")},
+    )
+
+
+def test_discarding_another_colleges_upload_is_a_404_and_keeps_it(client, ctx, login):
+    _college, user = _college_user("A")
+    _other, intruder = _college_user("B")
+    login(user.email)
+    token = _token(_upload(client, cohort_csv(cohort_rows(3)), "k.csv"))
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/college/")})
+    login(intruder.email)
+    response = _discard(client, token)
+    assert response.status_code == 404  # not "discarded" while doing nothing
+    assert db.session.scalar(sa.select(sa.func.count(PendingImport.id))) == 1
+    assert _discard(client, "no-such-token").status_code == 404
+
+
+def test_discarding_my_own_upload_removes_it(client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    token = _token(_upload(client, cohort_csv(cohort_rows(3)), "k.csv"))
+    response = _discard(client, token)
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(PendingImport.id))) == 0
+
+
+def test_an_unverified_college_imports_but_its_invitations_wait(client, ctx, login, caplog):
+    from matchhub.models import User, VerificationState
+    from matchhub.services import orgs
+
+    college = make_org(OrgKind.COLLEGE, code="NEW", state=VerificationState.PENDING)
+    make_programme(college, code="CNTT")
+    user = make_user(Role.COLLEGE, org=college)
+    login(user.email)
+    page = client.get("/college/imports").get_data(as_text=True)
+    assert 'id="invitations-held"' in page
+    token = _token(_upload(client, cohort_csv(cohort_rows(3)), "k.csv"))
+    with caplog.at_level(logging.WARNING, logger="matchhub.services.imports"):
+        done = _commit(client, token).get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Learner.id))) == 3  # prepared
+    assert 'id="invitations-held-result"' in done
+    assert not [r for r in caplog.records if "Invitation" in r.getMessage()]  # none sent
+
+    admin = make_user(Role.ADMIN)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="matchhub.services.imports"):
+        orgs.verify_organization(db.session.get(type(college), college.id), admin)
+    sent = [r for r in caplog.records if "Invitation" in r.getMessage()]
+    assert len(sent) == 3  # every imported learner with an email, once verified
+    assert db.session.get(User, user.id) is not None
+    page = client.get("/college/imports").get_data(as_text=True)
+    assert 'id="invitations-held"' not in page

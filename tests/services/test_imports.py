@@ -19,7 +19,7 @@ from factories import (
 
 from matchhub.extensions import db
 from matchhub.models import AuditEvent, Learner, LearnerSkill, OrgKind, Role, Visibility
-from matchhub.services import ServiceError, imports
+from matchhub.services import ServiceError, imports, tabular
 
 
 @pytest.fixture
@@ -383,3 +383,133 @@ def test_unquoted_skills_in_the_last_column_are_kept_whole(college):
     ]
     shifted = "Mã sinh viên,Kỹ năng,Họ và tên\nSV1,Python, SQL,An\n".encode()
     assert [i.row for i in imports.parse_file(college, shifted, "k.csv").errors] == [2]
+
+
+def _hostile_xlsx(sheet_data: str, dimension: str = "A1:XFD50001") -> bytes:
+    """A real (few KB) workbook written by hand, with a sheet shaped as the attacker likes."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            f'<Types xmlns="{pkg}/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{ns}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+            f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{ns}"><dimension ref="{dimension}"/>'
+            f"<sheetData>{sheet_data}</sheetData></worksheet>",
+        )
+    return out.getvalue()
+
+
+def _inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+_HEADER_ROW = '<row r="1">' + _inline("A1", "Mã sinh viên") + _inline("B1", "Họ và tên") + "</row>"
+_LEARNER_ROW = '<row r="2">' + _inline("A2", "SV1") + _inline("B2", "Nguyễn Văn An") + "</row>"
+
+
+def test_a_far_cell_under_a_huge_declared_dimension_is_refused_without_padding(college):
+    # The probe's file: a declared A1:XFD50001 and one value at XFD50001.
+    far = '<row r="50001">' + _inline("XFD50001", "x") + "</row>"
+    content = _hostile_xlsx(_HEADER_ROW + _LEARNER_ROW + far)
+    assert len(content) < 5 * 1024
+    stats = tabular.ReadStats()
+    with pytest.raises(ServiceError) as err:
+        list(tabular.read_rows(content, "k.xlsx", imports.MAX_WEB_ROWS, stats))
+    assert err.value.field == "file" and "XFD" in err.value.message
+    assert stats.cells < 20  # the elements the XML holds, nothing padded
+    with pytest.raises(ServiceError):
+        imports.parse_file(college, content, "k.xlsx")
+
+
+def test_a_declared_dimension_is_ignored_and_rows_are_not_padded(college):
+    content = _hostile_xlsx(_HEADER_ROW + _LEARNER_ROW)
+    stats = tabular.ReadStats()
+    rows = list(tabular.read_rows(content, "k.xlsx", imports.MAX_WEB_ROWS, stats))
+    assert rows == [["Mã sinh viên", "Họ và tên"], ["SV1", "Nguyễn Văn An"]]
+    assert stats.cells < 20
+    parsed = imports.parse_file(college, content, "k.xlsx")
+    assert parsed.errors == [] and len(parsed.rows) == 1
+
+
+def test_a_lone_row_far_below_stops_at_the_row_limit(college):
+    far = '<row r="1000000">' + _inline("A1000000", "SV9") + "</row>"
+    content = _hostile_xlsx(_HEADER_ROW + _LEARNER_ROW + far, dimension="A1:B1000000")
+    stats = tabular.ReadStats()
+    with pytest.raises(ServiceError) as err:
+        list(tabular.read_rows(content, "k.xlsx", 100, stats))
+    assert "100" in err.value.message
+    assert stats.cells < 20  # the gap is never materialised beyond the limit
+
+
+def test_a_sheet_of_empty_cells_is_stopped_by_the_work_budget(college):
+    # 40 columns of empty, styled cells on 100 rows: cheap to send, costly to walk.
+    rows = "".join(
+        f'<row r="{r}">' + '<c s="0"/>' * 40 + "</row>" for r in range(3, 103)
+    )
+    content = _hostile_xlsx(_HEADER_ROW + _LEARNER_ROW + rows)
+    stats = tabular.ReadStats()
+    with pytest.raises(ServiceError) as err:
+        list(tabular.read_rows(content, "k.xlsx", 50, stats))
+    assert err.value.field == "file"
+    assert stats.cells <= 51 * tabular.ELEMENTS_PER_ROW + 1
+
+
+def test_a_value_beyond_the_column_limit_is_refused_in_csv_too(college):
+    header = ",".join(["Mã sinh viên", "Họ và tên", *[""] * 70, "X"])
+    with pytest.raises(ServiceError) as err:
+        imports.parse_file(college, f"{header}\nSV1,An\n".encode(), "k.csv")
+    assert err.value.field == "file"
+
+
+def test_reloading_a_preview_does_not_decode_the_file_again(college, staff, monkeypatch):
+    token = imports.stage_upload(college, staff, cohort_xlsx(cohort_rows(5)), "k.xlsx")
+    decoded = []
+    real = tabular.read_rows
+    monkeypatch.setattr(tabular, "read_rows", lambda *a, **k: decoded.append(1) or real(*a, **k))
+    first = imports.preview_upload(college, token)
+    second = imports.preview_upload(college, token)
+    assert decoded == [1]
+    assert len(first.parsed.rows) == len(second.parsed.rows) == 5
+    assert imports.commit_upload(college, staff, token).created == 5
+    assert decoded == [1]
+
+
+def test_reloading_the_preview_of_a_refused_file_costs_nothing_again(college, staff, monkeypatch):
+    far = '<row r="50001">' + _inline("XFD50001", "x") + "</row>"
+    # The header is fine, so the upload is staged; the far cell is met by the preview.
+    token = imports.stage_upload(
+        college, staff, _hostile_xlsx(_HEADER_ROW + _LEARNER_ROW + far), "k.xlsx"
+    )
+    decoded = []
+    real = tabular.read_rows
+    monkeypatch.setattr(tabular, "read_rows", lambda *a, **k: decoded.append(1) or real(*a, **k))
+    for _attempt in range(3):
+        with pytest.raises(ServiceError):
+            imports.preview_upload(college, token)
+    assert decoded == [1]
