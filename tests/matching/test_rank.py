@@ -246,7 +246,11 @@ def test_relative_weights_need_not_sum_to_one():
 def test_explain_pair_with_explicit_rarity():
     o = order(required=[("python", 4)])
     r = explain_pair(
-        o, learner("x", [("python", 3)]), skill_idf=lambda s: 2.0, text_sim=0.5, weights=Weights()
+        o,
+        learner("x", [("python", 3)]),
+        skill_idf=lambda s: 2.0,
+        text_sim=0.5,
+        weights=Weights(required=0.5, text=0.2, overlap=0.1),  # the arithmetic, not the defaults
     )
     assert r.partial[0].weight == 2.0
     assert r.component("text_similarity") == 0.5
