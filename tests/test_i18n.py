@@ -178,3 +178,17 @@ def test_template_translations_switch_with_the_locale_inside_a_request(app):
         g.forced_locale = "en"  # a locale chosen again in the middle of the request
         refresh()
         assert render_template_string(template) == "Log in 2 learners"
+
+
+def test_vietnamese_uses_one_tone_mark_style():
+    # "hoá, xoá, khoá, huỷ" throughout, never mixed with "hóa, xóa, khóa, hủy".
+    import re
+    from pathlib import Path
+
+    import matchhub
+
+    po = Path(matchhub.__file__).parent / "translations/vi/LC_MESSAGES/messages.po"
+    lines = po.read_text(encoding="utf-8").splitlines()
+    strings = [line for line in lines if not line.startswith("msgid")]
+    old_style = re.compile(r"[óòỏõọ][ae](?!\w)|[úùủũụ]y(?!\w)", re.IGNORECASE)
+    assert [line for line in strings if old_style.search(line)] == []
