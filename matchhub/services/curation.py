@@ -19,6 +19,7 @@ from matchhub.matching.taxonomy import CATEGORIES
 from matchhub.matching.text import fold
 from matchhub.models import (
     AuditEvent,
+    CourseSkill,
     LearnerSkill,
     OrderSkill,
     ProgrammeSkill,
@@ -292,6 +293,9 @@ def merge_skills(admin: User, source_text: str, target_text: str) -> dict[str, i
         "programme_skills": _merge_rows(
             ProgrammeSkill, ProgrammeSkill.programme_id, source, target
         ),
+        # A programme's skills are recomputed from its courses when one is saved: a
+        # course left on the source would bring the merged skill back.
+        "course_skills": _merge_rows(CourseSkill, CourseSkill.course_id, source, target),
     }
     # Aliases are re-created rather than re-pointed: new rows change the taxonomy
     # fingerprint, which is how every worker learns that its normaliser is stale.

@@ -159,3 +159,57 @@ def test_taxonomy_page_lists_unknown_terms(client, ctx, login):
     login(make_user(Role.ADMIN).email)
     page = client.get("/admin/taxonomy").get_data(as_text=True)
     assert 'data-term-key="zorblang"' in page
+
+
+def test_a_merge_rewrites_every_reference_to_the_merged_skill(ctx):
+    """Walks the schema: every column pointing at skills.id is covered, and after a merge
+    none still points at the merged skill (a course left behind brought it back)."""
+    from factories import make_programme
+
+    from matchhub.models import Course, CourseSkill, OrgKind, ProgrammeSkill
+    from matchhub.services import programmes
+
+    admin = make_user(Role.ADMIN)
+    old = curation.create_skill(admin, "Ứng dụng Zorbweb", "Zorbweb apps", "tool")
+    new = curation.create_skill(admin, "Lập trình Zorbweb", "Zorbweb coding", "tool")
+    learner = make_learner(skills=())
+    learner.skills.append(LearnerSkill(skill_id=old.id, term="Zorbweb", level=3))
+    order = make_order(make_org(), skills=())
+    order.skills.append(OrderSkill(skill_id=old.id, term="Zorbweb", required=True, level=3))
+    programme = make_programme(make_org(OrgKind.COLLEGE), skills=())
+    programme.skills.append(ProgrammeSkill(skill_id=old.id, level=3))
+    course = Course(programme=programme, code="WEB1", name="Lập trình web 1")
+    course.skills.append(CourseSkill(skill_id=old.id, level=4))
+    db.session.add(course)
+    db.session.commit()
+
+    referencing = {
+        (fk.parent.table.name, fk.parent.name)
+        for table in db.metadata.tables.values()
+        for fk in table.foreign_keys
+        if fk.column.table.name == "skills"
+    }
+    covered = {
+        ("learner_skills", "skill_id"),
+        ("order_skills", "skill_id"),
+        ("programme_skills", "skill_id"),
+        ("course_skills", "skill_id"),
+        ("skill_aliases", "skill_id"),
+        ("skills", "merged_into_id"),
+    }
+    assert referencing == covered, "a new reference to skills: teach merge_skills to move it"
+
+    curation.merge_skills(admin, old.slug, new.slug)
+    db.session.expire_all()
+    for table_name, column in referencing - {("skills", "merged_into_id")}:
+        table = db.metadata.tables[table_name]
+        left = db.session.scalar(
+            sa.select(sa.func.count()).select_from(table).where(table.c[column] == old.id)
+        )
+        assert left == 0, table_name
+    # Saving a course re-aggregates the programme from its courses: the merge holds.
+    programme = db.session.get(type(programme), programme.id)
+    programmes._aggregate(programme)
+    db.session.commit()
+    taught = db.session.get(type(programme), programme.id).skills
+    assert {(s.skill_id, s.level) for s in taught} == {(new.id, 4)}
