@@ -10,7 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from matchhub.forms import Form, strip
 
@@ -19,6 +19,10 @@ SKILLS_HELP = _l(
     "e.g. “Python:4”, and, if a skill matters more than the others, a weight up to 5 "
     "after a star, e.g. “Python:4*2”. Terms the taxonomy does not know are kept and flagged."
 )
+
+
+# The limit written out for people, as the translation formats it ("1.000.000.000 đồng").
+_SALARY_RANGE = _l("Enter an amount from 0 to 1,000,000,000 VND a month.")
 
 
 class OrderForm(Form):
@@ -31,16 +35,24 @@ class OrderForm(Form):
     nice_skills = TextAreaField(
         _l("Nice-to-have skills"), validators=[Optional(), Length(max=2000)]
     )
+    # InputRequired, not DataRequired: 0 is an answer (out of range), not a missing one.
     headcount = IntegerField(
-        _l("Number of positions"), default=1, validators=[DataRequired(), NumberRange(1, 500)]
+        _l("Number of positions"),
+        default=1,
+        validators=[
+            InputRequired(),
+            NumberRange(1, 500, message=_l("Enter a whole number from 1 to 500.")),
+        ],
     )
     locality = SelectField(_l("Locality"), validators=[DataRequired()])
     remote = BooleanField(_l("Remote work possible"))
     salary_min = IntegerField(
-        _l("Lowest monthly pay (VND)"), validators=[Optional(), NumberRange(0, 1_000_000_000)]
+        _l("Lowest monthly pay (VND)"),
+        validators=[Optional(), NumberRange(0, 1_000_000_000, message=_SALARY_RANGE)],
     )
     salary_max = IntegerField(
-        _l("Highest monthly pay (VND)"), validators=[Optional(), NumberRange(0, 1_000_000_000)]
+        _l("Highest monthly pay (VND)"),
+        validators=[Optional(), NumberRange(0, 1_000_000_000, message=_SALARY_RANGE)],
     )
     start_date = DateField(_l("Start date"), validators=[Optional()])
     deadline = DateField(_l("Application deadline"), validators=[Optional()])

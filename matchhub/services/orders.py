@@ -28,6 +28,9 @@ from matchhub.models import (
 from matchhub.services import ServiceError, audit, engine, matching
 from matchhub.services.skills import skill_ids_by_slug
 
+#: The furthest an application deadline may lie from today.
+MAX_DEADLINE_DAYS = 366
+
 
 def get_order(order_id: int) -> Order | None:
     """The order with its skills and organisation; the caller checks ownership."""
@@ -219,6 +222,13 @@ def _validate(data: OrderInput) -> None:
         )
     if data.deadline is not None and data.deadline < today_in_vietnam():
         raise ServiceError(_("The deadline cannot be in the past."), field="deadline")
+    # A deadline years away (9999-12-31) is a typo, and keeps an order "open" forever.
+    if data.deadline is not None and (data.deadline - today_in_vietnam()).days > MAX_DEADLINE_DAYS:
+        raise ServiceError(_("The deadline must be within a year from today."), field="deadline")
+    if data.start_date is not None and data.start_date.year > today_in_vietnam().year + 3:
+        raise ServiceError(
+            _("The start date must be within the next three years."), field="start_date"
+        )
     if data.start_date and data.deadline and data.start_date < data.deadline:
         raise ServiceError(
             _("The start date cannot come before the application deadline."), field="start_date"

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from conftest import submit
 from factories import make_order, make_org, make_user
@@ -73,6 +74,28 @@ def test_invalid_order_shows_errors_per_field_and_keeps_input(client, ctx, login
     assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
     past = submit(client, "/enterprise/orders/new", _form(deadline=yesterday))
     assert "quá khứ" in past.get_data(as_text=True)
+
+
+def _field_errors(html: str) -> str:
+    parts = html.split('class="invalid-feedback')[1:]
+    return " ".join(part.split("</div>", 1)[0] for part in parts)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("headcount", "0", "từ 1 đến 500"),
+        ("headcount", "2.5", "số nguyên"),
+        ("salary_max", "2000000000", "1.000.000.000"),
+        ("deadline", "9999-12-31", "trong vòng một năm"),
+    ],
+)
+def test_out_of_range_values_say_what_is_allowed(client, ctx, login, field, value, message):
+    _enterprise(login)
+    response = submit(client, "/enterprise/orders/new", _form(**{field: value}))
+    errors = _field_errors(response.get_data(as_text=True))
+    assert message in errors and "bắt buộc" not in errors
+    assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
 
 
 def test_pending_organisation_prepares_drafts_but_cannot_publish(client, ctx, login):
