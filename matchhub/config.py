@@ -7,6 +7,7 @@ refuses to start without a real ``SECRET_KEY``.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -70,6 +71,9 @@ class Config:
     # Whom a member of a suspended organisation should contact (shown at login); unset:
     # "the province office". E.g. "the labour department, matchhub@namdinh.gov.vn".
     SUPPORT_CONTACT = os.environ.get("SUPPORT_CONTACT", "")
+    # The ranker's weights, as JSON ({"required": 0.3, "text": 0.3, "overlap": 0.2});
+    # unset keeps matchhub.matching.rank.Weights' defaults (see its docstring for the fit).
+    MATCHING_WEIGHTS = json.loads(os.environ.get("MATCHING_WEIGHTS") or "null")
     LOCALITIES_FILE = os.environ.get("LOCALITIES_FILE")  # default: matchhub/data/localities.json
     DEMO_ALLOWED = True
 

@@ -117,27 +117,28 @@ class Weights:
 
     The five part weights need not add up to 1: the score divides by their sum, so
     they read as relative importance. Must-haves are enforced by the tier, which
-    orders results before the score does, so within a tier the score leans on what
-    separates people who all cover the order: text and skill-profile overlap.
+    orders results before the score does; within a tier the score orders people by
+    coverage, text, skill-profile overlap and locality.
 
     Fitted on the real-posting benchmark (``python -m bench.ranking --fit``, ITviec
-    postings split by company): the best held-out mix was required 0.1, text 0.5,
-    overlap 0.2, but it lets an order naming no skill win on text alone (vacuous
-    share 0.001) and it was fitted on orders whose skills were read from long texts.
-    The defaults take the nearest mix with no vacuous match: required 0.3, text 0.3,
-    overlap 0.2 (held-out P@10 0.461 against 0.430 for the previous defaults and
-    0.437 for plain TF-IDF); level_step and related_credit did not move the fit.
+    postings split by company), a mix with more text helps a little: required 0.3,
+    text 0.3, overlap 0.2 reaches held-out P@10 0.461 against 0.430 for these
+    defaults (plain TF-IDF: 0.437), with no vacuous match. It is not the default
+    because it doubles the cost of ranking 100,000 learners (p50 13 → 29 ms, the
+    target is 15): a larger text weight loosens the bound the index prunes with.
+    A province that prefers it sets ``MATCHING_WEIGHTS``; docs/benchmarks.md has the
+    figures. level_step and related_credit did not move the fit.
     """
 
-    required: float = 0.30
+    required: float = 0.50
     """Weight of required-skill coverage (rarity-, level- and related-aware)."""
     nice: float = 0.10
     """Weight of nice-to-have coverage: a bonus, never a condition."""
-    text: float = 0.30
+    text: float = 0.20
     """Weight of TF-IDF cosine between the CV text and the order's text."""
     locality: float = 0.10
     """Weight of locality fit."""
-    overlap: float = 0.20
+    overlap: float = 0.10
     """Weight of the rarity-weighted skill-profile cosine (``skill_overlap``)."""
     level_step: float = 0.25
     """Credit lost per level a learner is short of a required level (0..1)."""
