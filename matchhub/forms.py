@@ -13,8 +13,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, TextAreaField
+from wtforms.validators import ValidationError
 
 from matchhub.services import ServiceError
+from matchhub.services.orders import bad_levels, level_message
 
 
 class _BabelTranslations:
@@ -114,3 +116,15 @@ def show_service_error(form: Form, exc: ServiceError, category: str = "danger") 
         field.errors = [*field.errors, exc.message]
     else:
         flash(exc.message, category)
+
+
+class SkillLevels:
+    """Field validator: every "term:level" in a skill list has a level from 1 to 5.
+
+    "Docker:9" or "Excel:abc" is refused with the items named, never read as level 3.
+    """
+
+    def __call__(self, form, field) -> None:
+        bad = bad_levels(field.data)
+        if bad:
+            raise ValidationError(level_message(bad))

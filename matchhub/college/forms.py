@@ -9,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from matchhub.forms import Form, strip
+from matchhub.forms import Form, SkillLevels, strip
 
 CODE_RULE = Regexp(
     r"^[0-9A-Za-z][0-9A-Za-z._\-]*$",
@@ -64,7 +64,7 @@ class CourseForm(Form):
         _l("Syllabus (learning outcomes, topics)"), validators=[Optional(), Length(max=20_000)]
     )
     extra_skills = TextAreaField(
-        _l("Other skills taught"), validators=[Optional(), Length(max=2000)]
+        _l("Other skills taught"), validators=[Optional(), Length(max=2000), SkillLevels()]
     )
 
 

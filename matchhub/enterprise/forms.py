@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from matchhub.forms import Form, strip
+from matchhub.forms import Form, SkillLevels, strip
 
 SKILLS_HELP = _l(
     "One skill per line or separated by commas; add a level from 1 to 5 after a colon, "
@@ -30,10 +30,10 @@ class OrderForm(Form):
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     required_skills = TextAreaField(
-        _l("Required skills"), validators=[DataRequired(), Length(max=2000)]
+        _l("Required skills"), validators=[DataRequired(), Length(max=2000), SkillLevels()]
     )
     nice_skills = TextAreaField(
-        _l("Nice-to-have skills"), validators=[Optional(), Length(max=2000)]
+        _l("Nice-to-have skills"), validators=[Optional(), Length(max=2000), SkillLevels()]
     )
     # InputRequired, not DataRequired: 0 is an answer (out of range), not a missing one.
     headcount = IntegerField(

@@ -61,7 +61,7 @@ from matchhub.models import (
     utcnow,
 )
 from matchhub.services import ServiceError, audit, engine, matching, tabular
-from matchhub.services.orders import parse_skill_terms
+from matchhub.services.orders import bad_levels, parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,6 @@ class ImportResult:
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-()]{7,18}$")
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._/\-]*$")
-_BAD_LEVEL = re.compile(r"^(?P<term>.+?)\s*[:(]\s*(?P<level>\d+)\s*(?:/\s*5)?\s*\)?$")
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d")
 # The Vietnamese way (DD/MM/YYYY) without strptime, which dominates a 100,000-row parse.
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -403,12 +402,7 @@ class _Rows:
 
 def _skill_items(text: str) -> tuple[list[tuple[str, int]], list[str]]:
     """(term, level) pairs of a skills cell, and the items whose level is not 1-5."""
-    bad = []
-    for raw in re.split(r"[\n,;]+", text):
-        match = _BAD_LEVEL.match(raw.strip())
-        if match and not 1 <= int(match["level"]) <= 5:
-            bad.append(raw.strip())
-    return parse_skill_terms(text), bad
+    return parse_skill_terms(text), bad_levels(text)
 
 
 def _header(header: list[object] | None) -> tuple[dict[str, int], dict[str, str], list[Issue]]:

@@ -25,7 +25,7 @@ from matchhub.models import (
     VerificationState,
 )
 from matchhub.services import ServiceError, applications, audit, engine, localities, matching
-from matchhub.services.orders import parse_skill_terms
+from matchhub.services.orders import bad_levels, level_message, parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
 
 MAX_CV = 20_000
@@ -105,6 +105,9 @@ def update_profile(learner: Learner, user: User, data: ProfileInput) -> list[str
             _("The CV text is too long (at most %(num)s characters).", num=MAX_CV),
             field="cv_text",
         )
+    bad = bad_levels(data.skills)
+    if bad:
+        raise ServiceError(level_message(bad), field="skills")
     terms = parse_skill_terms(data.skills)
     if len(terms) > MAX_SKILLS:
         raise ServiceError(_("List at most %(num)s skills.", num=MAX_SKILLS), field="skills")

@@ -9,6 +9,7 @@ from factories import make_order, make_org, make_user
 
 from matchhub.extensions import db
 from matchhub.models import AuditEvent, Order, OrderStatus, Role, VerificationState
+from matchhub.services import orders
 from matchhub.services.orders import parse_skill_terms, today_in_vietnam
 
 
@@ -149,3 +150,18 @@ def test_another_enterprise_cannot_touch_the_order(client, ctx, login):
     assert submit(client, f"{base}/edit", _form(), form_url=form_page).status_code == 404
     db.session.refresh(theirs)
     assert theirs.status is OrderStatus.DRAFT
+
+
+def test_bad_skill_levels_are_refused_by_name_and_repeats_keep_the_highest(client, ctx, login):
+    assert orders.bad_levels("Docker:9, Kotlin:0\nFigma:-1; Excel:abc, Vue.js:2.5, SQL (7)") == [
+        "Docker:9", "Kotlin:0", "Figma:-1", "Excel:abc", "Vue.js:2.5", "SQL (7)"
+    ]  # fmt: skip
+    assert orders.bad_levels("Python:4, SQL (2), Git*2, Java: 5/5, Node.js (Express)") == []
+    assert orders.parse_skill_terms("Python:2, python:4, PYTHON") == [("Python", 4)]
+    _enterprise(login)
+    response = submit(
+        client, "/enterprise/orders/new", _form(required_skills="Python:4\nDocker:9\nExcel:abc")
+    )
+    errors = _field_errors(response.get_data(as_text=True))
+    assert "“Docker:9”" in errors and "“Excel:abc”" in errors and "1 đến 5" in errors
+    assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
