@@ -28,6 +28,10 @@ CANDIDATES = ("cp1258", "cp1252", "utf_16")
 #: C0 and C1 controls other than tab, line feed and carriage return, and U+FFFD.
 _BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 
+#: A vowel followed by one of the five tone marks cp1258 writes as combining characters.
+#: In cp1252 those bytes are Ì Ò Þ ì ò, which Western text hardly ever puts after a vowel.
+_TONED_VOWEL = re.compile("[aeiouyâêôơưăAEIOUYÂÊÔƠƯĂ][\u0300\u0301\u0303\u0309\u0323]")
+
 #: What the preview says for each encoding: the codec name → a label for people.
 LABELS = {
     "utf_8": _l("UTF-8"),
@@ -88,5 +92,11 @@ def _guessed(content: bytes) -> tuple[str, str] | None:
     encoding = codecs.lookup(best.encoding).name.replace("-", "_")
     if encoding not in LABELS:
         return None
+    if encoding == "cp1252":
+        # On a few short rows the two code pages score alike and charset-normalizer may
+        # pick the Western one; a tone mark written after a vowel is Vietnamese.
+        vietnamese = _strict(content, "cp1258", "cp1258")
+        if vietnamese is not None and _TONED_VOWEL.search(content.decode("cp1258")):
+            return vietnamese
     # Decoded again here, strictly and in full: charset-normalizer judges from samples.
     return _strict(content, encoding, encoding)

@@ -23,7 +23,7 @@ from flask_babel import force_locale
 
 from matchhub.extensions import db
 from matchhub.models import AuditEvent, Learner, LearnerSkill, OrgKind, Role, Visibility
-from matchhub.services import ServiceError, imports, tabular
+from matchhub.services import ServiceError, imports, tabular, textcodec
 
 
 @pytest.fixture
@@ -607,3 +607,13 @@ def test_the_same_learners_from_utf8_then_cp1258_change_nothing(college, staff):
     after = {(lr.id, lr.full_name, lr.updated_at) for lr in _learners(college)}
     assert after == before
     assert all(unicodedata.is_normalized("NFC", lr.full_name) for lr in _learners(college))
+
+
+@pytest.mark.parametrize("name", ["Bùi Thị Thu", "Phạm Đức Anh", "Nguyễn Thị Hoà"])
+def test_a_few_short_vietnamese_rows_are_not_taken_for_western(name):
+    # Too little text for the detector's statistics alone: a toned vowel decides.
+    assert textcodec.decode(cp1258(f"SV1,{name}\n")) == (f"SV1,{name}\n", "cp1258")
+
+
+def test_a_short_western_row_stays_western():
+    assert textcodec.decode("SV1,Müller\n".encode("cp1252")) == ("SV1,Müller\n", "cp1252")
