@@ -257,6 +257,8 @@ def test_an_unverified_college_imports_but_its_invitations_wait(client, ctx, log
 def test_a_vietnamese_windows_csv_is_previewed_with_its_encoding_named(client, ctx, login):
     _college, user = _college_user()
     login(user.email)
+    form = client.get("/college/imports").get_data(as_text=True)
+    assert "CSV (UTF-8, UTF-16 hoặc Windows-1258/1252" in form  # the form says what is read
     text = "Mã sinh viên,Họ và tên\nSV001,Nguyễn Thị Hoà\nSV002,Trần Văn Đức\n"
     response = _upload(client, cp1258(text), "windows.csv")
     assert response.status_code == 302
