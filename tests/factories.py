@@ -230,3 +230,29 @@ def make_round(admin: User, orders, *, capacity: int | None = None, name: str = 
     rnd = rounds.create_round(admin, name, utcnow() + timedelta(days=7), seats)
     rounds.open_round(rnd, admin)
     return rnd
+
+
+#: The tone marks Windows-1258 writes as combining characters after the letter.
+_CP1258_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def cp1258(text: str) -> bytes:
+    """``text`` as Excel on Vietnamese Windows saves it: Windows-1258, tones as combining marks.
+
+    Python's encoder knows only the code page's precomposed letters (ê, ơ, ă, à …),
+    so a letter it lacks (ễ, ọ) is written as its base letter and then its tone mark.
+    """
+    import unicodedata
+
+    out = []
+    for char in text:
+        try:
+            out.append(char.encode("cp1258"))
+            continue
+        except UnicodeEncodeError:
+            pass
+        parts = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _CP1258_TONES))
+        tones = "".join(c for c in parts if c in _CP1258_TONES)
+        out.append((base + tones).encode("cp1258"))
+    return b"".join(out)

@@ -60,7 +60,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, engine, matching, tabular
+from matchhub.services import ServiceError, audit, engine, matching, tabular, textcodec
 from matchhub.services.orders import bad_levels, parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
 
@@ -156,6 +156,13 @@ class Parsed:
     headers: dict[str, str]  # key -> header as written in the file
     rows: list[ParsedRow]
     file_issues: list[Issue]
+    #: The text encoding of a CSV (a key of ``textcodec.LABELS``); None for a workbook.
+    encoding: str | None = None
+
+    @property
+    def encoding_label(self) -> str:
+        """The encoding as the preview names it: "Windows-1258 (Vietnamese)"."""
+        return textcodec.label(self.encoding)
 
     @property
     def errors(self) -> list[Issue]:
@@ -469,10 +476,11 @@ def parse_file(
     (a stored upload's), the decoded rows are reused while the process keeps
     them. O(rows + distinct skill terms).
     """
+    stats = tabular.ReadStats()
     if sha256 is not None:
-        rows = tabular.cached_rows(sha256, content, filename, max_rows)
+        rows = tabular.cached_rows(sha256, content, filename, max_rows, stats)
     else:
-        rows = tabular.read_rows(content, filename, max_rows)
+        rows = tabular.read_rows(content, filename, max_rows, stats)
     header = next(rows, None)
     positions, headers, file_issues = _header(header)
     header_width = max(i for i, h in enumerate(header) if _text(h)) + 1
@@ -518,6 +526,7 @@ def parse_file(
         headers=headers,
         rows=parsed_rows,
         file_issues=file_issues,
+        encoding=stats.encoding,
     )
 
 

@@ -25,7 +25,7 @@ from pathlib import PurePath
 
 from flask_babel import gettext as _
 
-from matchhub.services import ServiceError
+from matchhub.services import ServiceError, textcodec
 
 #: Uncompressed size an XLSX may unpack to, in total and per compressed byte.
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -54,6 +54,8 @@ class ReadStats:
     """Work done reading a file: cells read (CSV) or sheet XML elements visited (XLSX)."""
 
     cells: int = 0
+    #: The text encoding a CSV was read in (a key of :data:`textcodec.LABELS`); None for XLSX.
+    encoding: str | None = None
 
 
 def _file_error(message: str) -> ServiceError:
@@ -89,7 +91,8 @@ def read_rows(
     """The rows of ``content`` (header first) as lists of at most :data:`MAX_COLUMNS` values.
 
     Refuses (``ServiceError`` on the ``file`` field) a file whose type is not what
-    its name says, a zip bomb, a binary "CSV", text that is not UTF-8, a value
+    its name says, a zip bomb, a binary "CSV" or text in no accepted encoding
+    (:func:`textcodec.decode`, which ``stats.encoding`` names), a value
     beyond :data:`MAX_COLUMNS`, more than ``max_rows`` data rows, and (XLSX) a
     sheet costing more than ``ELEMENTS_PER_ROW`` XML elements per allowed row.
     ``max_rows=None`` (the command line) lifts the row and work limits. Rows are
@@ -133,16 +136,13 @@ def _csv_rows(content: bytes, stats: ReadStats) -> Iterator[list[object]]:
             _("This file is an Excel workbook or an archive, not CSV text: "
               "name it .xlsx or save it as CSV UTF-8.")
         )  # fmt: skip
-    if b"\x00" in content[:65536]:
+    decoded = textcodec.decode(content)
+    if decoded is None:
+        # No accepted encoding decodes it without control or replacement characters.
         raise _file_error(
             _("This file is not a CSV text file: save it from your spreadsheet as CSV UTF-8.")
         )
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _file_error(
-            _("The file is not in UTF-8: save it from your spreadsheet as “CSV UTF-8”.")
-        ) from None
+    text, stats.encoding = decoded
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if first else ","
     if first.count(delimiter) == 0:
@@ -372,18 +372,20 @@ class _Cell:
 #: Files whose rows are kept per process, so that paging through a preview or reloading it
 #: does not decode the workbook again (a 50,000-row file is some tens of MB of rows).
 CACHED_FILES = 2
-_cache: OrderedDict[tuple, list[list[object]] | ServiceError] = OrderedDict()
+_cache: OrderedDict[tuple, tuple[list[list[object]], str | None] | ServiceError] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
 def cached_rows(
-    key: str, content: bytes, filename: str, max_rows: int | None
+    key: str, content: bytes, filename: str, max_rows: int | None, stats: ReadStats | None = None
 ) -> Iterator[list[object]]:
     """:func:`read_rows` of a stored upload, remembered under ``key`` (its SHA-256).
 
     A refusal is remembered too: reloading the preview of a hostile file costs
     nothing the second time. The rows are shared: callers must not change them.
+    ``stats.encoding`` is set (from the cache too); its cell count only on a decode.
     """
+    stats = stats if stats is not None else ReadStats()
     entry_key = (key, PurePath(filename or "").suffix.lower(), max_rows)
     with _cache_lock:
         entry = _cache.get(entry_key)
@@ -391,7 +393,7 @@ def cached_rows(
             _cache.move_to_end(entry_key)
     if entry is None:
         try:
-            entry = list(read_rows(content, filename, max_rows))
+            entry = (list(read_rows(content, filename, max_rows, stats)), stats.encoding)
         except ServiceError as exc:
             entry = exc.with_traceback(None)  # its frames would keep the file's bytes alive
         with _cache_lock:
@@ -400,4 +402,5 @@ def cached_rows(
                 _cache.popitem(last=False)
     if isinstance(entry, ServiceError):
         raise entry
-    return iter(entry)
+    rows, stats.encoding = entry
+    return iter(rows)

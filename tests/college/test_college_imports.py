@@ -1,12 +1,22 @@
 """The import through the web: upload, preview with per-cell errors, commit, re-import."""
 
+import codecs
 import io
 import logging
 import re
+import unicodedata
 
 import sqlalchemy as sa
 from conftest import csrf_token
-from factories import cohort_csv, cohort_rows, cohort_xlsx, make_org, make_programme, make_user
+from factories import (
+    cohort_csv,
+    cohort_rows,
+    cohort_xlsx,
+    cp1258,
+    make_org,
+    make_programme,
+    make_user,
+)
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -242,3 +252,63 @@ def test_an_unverified_college_imports_but_its_invitations_wait(client, ctx, log
     assert db.session.get(User, user.id) is not None
     page = client.get("/college/imports").get_data(as_text=True)
     assert 'id="invitations-held"' not in page
+
+
+def test_a_vietnamese_windows_csv_is_previewed_with_its_encoding_named(client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    form = client.get("/college/imports").get_data(as_text=True)
+    assert "CSV (UTF-8, UTF-16 hoặc Windows-1258/1252" in form  # the form says what is read
+    text = "Mã sinh viên,Họ và tên\nSV001,Nguyễn Thị Hoà\nSV002,Trần Văn Đức\n"
+    response = _upload(client, cp1258(text), "windows.csv")
+    assert response.status_code == 302
+    token = _token(response)
+    page = client.get(f"/college/imports/{token}").get_data(as_text=True)
+    assert 'data-rows="2"' in page and 'data-errors="0"' in page
+    assert "Bảng mã: Windows-1258 (tiếng Việt)" in page
+    assert "Nguyễn Thị Hoà" in page  # composed, as the page and the database keep it
+    client.post("/language/en", data={"csrf_token": csrf_token(client, "/")})
+    page = client.get(f"/college/imports/{token}").get_data(as_text=True)
+    assert "Encoding: Windows-1258 (Vietnamese)" in page
+    _commit(client, token)
+    names = set(db.session.scalars(sa.select(Learner.full_name)))
+    assert names == {"Nguyễn Thị Hoà", "Trần Văn Đức"}
+    assert all(unicodedata.is_normalized("NFC", n) for n in names)
+
+
+def test_every_csv_preview_names_its_encoding(client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    text = "Mã sinh viên,Họ và tên\nSV001,Nguyễn Văn An\n"
+    for content, label in [
+        (text.encode(), "Bảng mã: UTF-8<"),
+        (codecs.BOM_UTF8 + text.encode(), "Bảng mã: UTF-8 (có BOM)"),
+        (codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "Bảng mã: UTF-16 LE (có BOM)"),
+        ("Student code,Full name\nSV9,Müller\n".encode("cp1252"), "Bảng mã: Windows-1252 (Tây Âu)"),
+    ]:
+        token = _token(_upload(client, content, "k.csv"))
+        page = client.get(f"/college/imports/{token}").get_data(as_text=True)
+        assert 'data-errors="0"' in page and label in page, label
+
+
+def test_the_same_learners_in_cp1258_after_utf8_are_0_changes(client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    text = cohort_csv(cohort_rows(10)).decode("utf-8")
+    _commit(client, _token(_upload(client, text.encode(), "k.csv")))
+    assert db.session.scalar(sa.select(sa.func.count(Learner.id))) == 10
+    again = _token(_upload(client, cp1258(text), "k.csv"))
+    page = client.get(f"/college/imports/{again}").get_data(as_text=True)
+    assert "Windows-1258" in page
+    assert 'data-changes="0"' in page and 'id="no-changes"' in page
+    assert 'data-changes="0"' in _commit(client, again).get_data(as_text=True)
+
+
+def test_a_binary_csv_is_still_refused_on_the_upload_form(client, ctx, login):
+    _college, user = _college_user()
+    login(user.email)
+    response = _upload(client, bytes(range(256)) * 20, "k.csv")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="file-errors"' in page and "Tệp này không phải tệp văn bản CSV" in page
+    assert db.session.scalar(sa.select(sa.func.count(PendingImport.id))) == 0

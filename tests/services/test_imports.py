@@ -1,7 +1,9 @@
 """The learner import: reading every accepted format, per-cell errors, idempotency, atomicity."""
 
+import codecs
 import io
 import logging
+import unicodedata
 import zipfile
 from decimal import Decimal
 
@@ -12,14 +14,16 @@ from factories import (
     cohort_csv,
     cohort_rows,
     cohort_xlsx,
+    cp1258,
     make_org,
     make_programme,
     make_user,
 )
+from flask_babel import force_locale
 
 from matchhub.extensions import db
 from matchhub.models import AuditEvent, Learner, LearnerSkill, OrgKind, Role, Visibility
-from matchhub.services import ServiceError, imports, tabular
+from matchhub.services import ServiceError, imports, tabular, textcodec
 
 
 @pytest.fixture
@@ -513,3 +517,103 @@ def test_reloading_the_preview_of_a_refused_file_costs_nothing_again(college, st
         with pytest.raises(ServiceError):
             imports.preview_upload(college, token)
     assert decoded == [1]
+
+
+# --- Files saved by Excel on Windows: their encoding is detected, not refused ---
+
+_VI_TEXT = "Mã sinh viên,Họ và tên\nSV001,Nguyễn Thị Hoà\nSV002,Trần Văn Đức\n"
+
+
+def _names(parsed):
+    return [r.values["full_name"] for r in parsed.rows]
+
+
+def test_a_vietnamese_windows_file_is_read_and_its_names_are_nfc(college):
+    content = cp1258(_VI_TEXT)
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8")  # the file really is not UTF-8
+    assert b"\xde" in content  # Nguyễn's tilde written as a combining mark, as Windows does
+    parsed = imports.parse_file(college, content, "k.csv")
+    assert parsed.errors == [] and parsed.encoding == "cp1258"
+    names = _names(parsed)
+    assert names == ["Nguyễn Thị Hoà", "Trần Văn Đức"]
+    assert all(unicodedata.is_normalized("NFC", n) for n in names)
+    assert parsed.headers["full_name"] == "Họ và tên"
+
+
+def test_a_western_windows_file_is_read(college):
+    content = "Student code,Full name\nSV001,Müller Jürgen\nSV002,François Señor\n"
+    parsed = imports.parse_file(college, content.encode("cp1252"), "k.csv")
+    assert parsed.errors == [] and parsed.encoding == "cp1252"
+    assert _names(parsed) == ["Müller Jürgen", "François Señor"]
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [
+        (codecs.BOM_UTF16_LE + _VI_TEXT.encode("utf-16-le"), "utf_16_le"),
+        (codecs.BOM_UTF16_BE + _VI_TEXT.encode("utf-16-be"), "utf_16_be"),
+        (codecs.BOM_UTF8 + _VI_TEXT.encode(), "utf_8_sig"),
+        (_VI_TEXT.encode(), "utf_8"),
+        # A Mac's decomposed UTF-8 is stored composed too.
+        (unicodedata.normalize("NFD", _VI_TEXT).encode(), "utf_8"),
+    ],
+)
+def test_unicode_files_are_read_and_named(college, content, encoding):
+    parsed = imports.parse_file(college, content, "k.csv")
+    assert parsed.errors == [] and parsed.encoding == encoding
+    assert _names(parsed) == ["Nguyễn Thị Hoà", "Trần Văn Đức"]
+    assert parsed.headers["student_code"] == "Mã sinh viên"  # no BOM in the header
+
+
+def test_the_encoding_is_named_in_both_languages(college):
+    parsed = imports.parse_file(college, cp1258(_VI_TEXT), "k.csv")
+    with force_locale("vi"):
+        assert parsed.encoding_label == "Windows-1258 (tiếng Việt)"
+    with force_locale("en"):
+        assert parsed.encoding_label == "Windows-1258 (Vietnamese)"
+    workbook = imports.parse_file(college, cohort_xlsx(cohort_rows(2)), "k.xlsx")
+    assert workbook.encoding is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x01\x02binary\x00data" * 10,
+        bytes(range(256)) * 20,
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(7, 250)) * 8,
+        # A UTF-16 BOM in front of bytes that are no UTF-16 text.
+        codecs.BOM_UTF16_LE + b"\x00\xd8\x00\x01\x02\x03" * 20,
+    ],
+)
+def test_binary_junk_is_still_refused_as_not_text(college, content):
+    with force_locale("en"), pytest.raises(ServiceError) as err:
+        imports.parse_file(college, content, "k.csv")
+    assert err.value.field == "file"
+    assert "not a CSV text file" in err.value.message
+
+
+def test_the_same_learners_from_utf8_then_cp1258_change_nothing(college, staff):
+    rows = cohort_rows(20)
+    text = cohort_csv(rows).decode("utf-8")
+    _parsed, first = imports.import_file(college, staff, text.encode(), "k.csv")
+    assert first.created == 20
+    db.session.expire_all()
+    before = {(lr.id, lr.full_name, lr.updated_at) for lr in _learners(college)}
+    parsed, again = imports.import_file(college, staff, cp1258(text), "k.csv")
+    assert parsed.encoding == "cp1258"
+    assert (again.created, again.updated, again.unchanged, again.changes) == (0, 0, 20, 0)
+    db.session.expire_all()
+    after = {(lr.id, lr.full_name, lr.updated_at) for lr in _learners(college)}
+    assert after == before
+    assert all(unicodedata.is_normalized("NFC", lr.full_name) for lr in _learners(college))
+
+
+@pytest.mark.parametrize("name", ["Bùi Thị Thu", "Phạm Đức Anh", "Nguyễn Thị Hoà"])
+def test_a_few_short_vietnamese_rows_are_not_taken_for_western(name):
+    # Too little text for the detector's statistics alone: a toned vowel decides.
+    assert textcodec.decode(cp1258(f"SV1,{name}\n")) == (f"SV1,{name}\n", "cp1258")
+
+
+def test_a_short_western_row_stays_western():
+    assert textcodec.decode("SV1,Müller\n".encode("cp1252")) == ("SV1,Müller\n", "cp1252")
