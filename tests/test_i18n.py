@@ -60,6 +60,20 @@ def test_logged_in_users_choice_is_saved_on_the_account(app, client, ctx, login)
     assert '<html lang="en">' in fresh.get("/admin/").get_data(as_text=True)
 
 
+def test_a_language_picked_before_logging_in_is_kept_at_the_next_login(app, client, ctx, login):
+    from conftest import submit
+
+    user = make_user(Role.ADMIN, email="office@example.vn")
+    token = csrf_token(client, "/auth/login")
+    client.post("/language/en", data={"csrf_token": token, "next": "/auth/login"})
+    login(user.email)  # in English, from the login page
+    db.session.refresh(user)
+    assert user.locale == "en"
+    other_device = app.test_client()
+    submit(other_device, "/auth/login", {"email": user.email, "password": "correct-horse-battery"})
+    assert '<html lang="en">' in other_device.get("/admin/").get_data(as_text=True)
+
+
 def test_external_next_is_not_followed(client):
     token = csrf_token(client, "/")
     response = client.post("/language/en", data={"csrf_token": token, "next": "//evil.example/"})

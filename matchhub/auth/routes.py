@@ -15,7 +15,7 @@ from matchhub.auth.forms import (
 from matchhub.auth.later import after_response
 from matchhub.extensions import limiter
 from matchhub.forms import choices, show_service_error
-from matchhub.i18n import select_locale
+from matchhub.i18n import LANG_COOKIE, select_locale
 from matchhub.models import Role
 from matchhub.services import ServiceError, accounts, localities, mail, orgs
 
@@ -70,6 +70,11 @@ def login():
             flash(_("Wrong email or password, or the account is not active."), "danger")
         else:
             throttle.record_success(email)
+            # A language picked before logging in (the switch on the login page) becomes
+            # the account's: it then follows the user to other devices and into mail.
+            chosen = request.cookies.get(LANG_COOKIE)
+            if chosen and chosen != user.locale:
+                accounts.set_locale(user, chosen)
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             response = redirect(_safe_next(request.args.get("next")) or home_for(user))

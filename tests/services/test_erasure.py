@@ -110,3 +110,13 @@ def test_the_pipeline_table_stacks_into_labelled_cards_on_a_phone(client, ctx, l
     table = page.split('id="pipeline"', 1)[0].rsplit("<table", 1)[1]
     assert "table-stack" in table
     assert 'data-label="Giai đoạn"' in page and 'data-label="Liên hệ"' in page
+
+
+def test_hr_is_told_the_candidate_can_read_notes_and_reasons(client, ctx, login):
+    org = make_org()
+    hr = make_user(Role.ENTERPRISE, org=org)
+    order = make_order(org)
+    _user, _learner, app = _applicant(order, "Vũ Thị Minh Bạch")
+    login(hr.email)
+    page = client.get(f"/enterprise/applications/{app.id}").get_data(as_text=True)
+    assert page.count("người học có thể xuất") >= 2  # on the move (reject) form and the note form
