@@ -93,7 +93,7 @@ def profile_edit():
     if not form.is_submitted():
         form.programme.data = str(learner.programme_id or "")
         form.preferred_localities.data = list(learner.preferred_localities or [])
-        form.skills.data = profiles.skills_text(learner)
+        form.skills.data = profiles.skills_text(learner, current_lang())
     if form.validate_on_submit():
         data = profiles.ProfileInput(
             full_name=form.full_name.data,

@@ -76,9 +76,22 @@ def programme_choices(learner: Learner) -> list[Programme]:
     return list(db.session.scalars(query))
 
 
-def skills_text(learner: Learner) -> str:
-    """The learner's skills as the free text the profile form shows ("Python:4")."""
-    return "\n".join(f"{s.skill.name_en if s.skill else s.term}:{s.level}" for s in learner.skills)
+def skills_text(learner: Learner, lang: str) -> str:
+    """The learner's skills as the free text the profile form shows ("Python:4"), named in
+    ``lang``. A Vietnamese name is used only where it reads back as the same skill (two
+    skills may share a Vietnamese wording); otherwise the English name, which always does.
+    """
+    names = [
+        (s.skill.name_vi if lang == "vi" else s.skill.name_en) if s.skill else s.term
+        for s in learner.skills
+    ]
+    if lang == "vi":
+        back = engine.normalize_terms(names)
+        names = [
+            name if s.skill is None or b.skill_id == s.skill.slug else s.skill.name_en
+            for name, s, b in zip(names, learner.skills, back, strict=True)
+        ]
+    return "\n".join(f"{name}:{s.level}" for name, s in zip(names, learner.skills, strict=True))
 
 
 def update_profile(learner: Learner, user: User, data: ProfileInput) -> list[str]:

@@ -120,3 +120,26 @@ def test_hr_is_told_the_candidate_can_read_notes_and_reasons(client, ctx, login)
     login(hr.email)
     page = client.get(f"/enterprise/applications/{app.id}").get_data(as_text=True)
     assert page.count("người học có thể xuất") >= 2  # on the move (reject) form and the note form
+
+
+def test_the_profile_box_names_skills_in_the_pages_language(client, ctx, login):
+    from factories import skill
+
+    from matchhub.models import LearnerSkill
+
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    for slug, level in (("teamwork", 3), ("software-testing", 2)):
+        learner.skills.append(LearnerSkill(skill=skill(slug), term=slug, level=level))
+    db.session.commit()
+    assert _skills_text(learner, "vi") == "Làm việc nhóm:3\nKiểm thử phần mềm:2"
+    assert _skills_text(learner, "en") == "Teamwork:3\nSoftware testing:2"
+    login(user.email)
+    page = client.get("/learner/profile/edit").get_data(as_text=True)
+    assert "Làm việc nhóm:3" in page and "Teamwork:3" not in page
+
+
+def _skills_text(learner, lang):
+    from matchhub.services import profiles
+
+    return profiles.skills_text(learner, lang)
