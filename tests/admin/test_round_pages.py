@@ -115,6 +115,9 @@ def test_round_from_creation_to_results(app, client, ctx, login):
     # The office closes, runs and publishes.
     login(admin.email)
     for step in ("close", "run", "publish"):
+        if step != "run":  # closing and publishing cannot be undone: the page asks first
+            form = client.get(url).get_data(as_text=True).split(f'{url}/{step}"', 1)[1]
+            assert "data-confirm=" in form.split(">", 1)[0]
         assert submit(client, f"{url}/{step}", {}, form_url=url).status_code == 302
     db.session.refresh(rnd)
     assert rnd.status is RoundStatus.PUBLISHED and rnd.summary["stable"]
