@@ -137,7 +137,19 @@ def test_full_round_on_the_demo_province(page, ctx):
     _login(page, demo.ADMIN_EMAIL)
     page.goto(round_url)
     expect(page.locator("#learners-ranked")).to_have_text(str(N_LEARNERS))
+    # Closing asks first: dismissing the question changes nothing, agreeing closes.
+    questions: list[str] = []
+
+    def answer(dialog, agree: bool) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if agree else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
     page.locator("#round-close").click()
+    expect(page.locator("#round-status")).to_have_attribute("data-status", "open")
+    page.on("dialog", lambda d: answer(d, True))
+    page.locator("#round-close").click()
+    assert questions and "Đóng xếp hạng" in questions[0]
     page.locator("#round-run").click()
     summary = page.locator("#round-summary")
     expect(summary).to_have_attribute("data-stable", "yes")
