@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from matchhub.admin import bp
 from matchhub.i18n import current_lang
-from matchhub.services import province
+from matchhub.services import province, province_tables
 
 # For each chart: the table it draws, the column of its labels, the columns it plots,
 # and whether its bars lie horizontally (long labels such as skill names).
@@ -56,7 +56,7 @@ def _chart_data(tables) -> dict:
 def province_report():
     filters = _filters()
     rep = province.report(filters)
-    tables = province.tables(rep, current_lang())
+    tables = province_tables.tables(rep, current_lang())
     return render_template(
         "admin/province_report.html",
         rep=rep,
@@ -72,7 +72,7 @@ def province_report():
 
 @bp.route("/province/export")
 def province_export():
-    result = province.export_table(
+    result = province_tables.export_table(
         current_user,
         _filters(),
         request.args.get("table", ""),
