@@ -40,6 +40,7 @@ _ACTIONS = {
     "data.exported": _l("Personal data exported by its owner"),
     "export.audit_log": _l("Audit log exported"),
     "export.province": _l("Province report exported"),
+    "export.round_fairness": _l("Round fairness report exported"),
     "learner.claimed": _l("Learner profile claimed"),
     "learners.imported": _l("Learners imported"),
     "offer.sent": _l("Training offer sent"),

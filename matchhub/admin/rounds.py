@@ -3,7 +3,7 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from matchhub.admin.forms import ActionForm, RoundForm
 from matchhub.i18n import current_lang
 from matchhub.models import RoundStatus, utcnow
 from matchhub.services import ServiceError, matching, round_results, rounds
+from matchhub.services import round_fairness as round_fairness_service
 
 
 def _round(round_id: int):
@@ -108,6 +109,34 @@ def _act(round_id: int, action, done: str):
         else:
             flash(done, "success")
     return redirect(url_for("admin.round_detail", round_id=rnd.id))
+
+
+@bp.route("/rounds/<int:round_id>/fairness")
+def round_fairness(round_id: int):
+    rnd = _round(round_id)
+    report = round_fairness_service.fairness(rnd)
+    if report is None:
+        abort(404)
+    return render_template(
+        "admin/round_fairness.html",
+        rnd=rnd,
+        report=report,
+        kinds=round_fairness_service.GROUP_KINDS,
+        kind_label=round_fairness_service.kind_label,
+        flag_gap=round_fairness_service.FLAG_GAP,
+        flag_min=round_fairness_service.FLAG_MIN_LEARNERS,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/fairness.<any(csv, xlsx):fmt>")
+def round_fairness_export(round_id: int, fmt: str):
+    result = round_fairness_service.export(_round(round_id), current_user, fmt)
+    if result is None:
+        abort(404)
+    filename, data, mime = result
+    return Response(
+        data, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @bp.route("/rounds/<int:round_id>/open", methods=["POST"])

@@ -18,6 +18,7 @@ from matchhub.college import (  # noqa: E402, F401
     offers,
     outcomes,
     programmes,
+    rounds,
     routes,
 )
 
