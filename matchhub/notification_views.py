@@ -11,7 +11,7 @@ from werkzeug.routing import BuildError
 
 from matchhub.forms import Form
 from matchhub.models import Role
-from matchhub.services import notifications, rounds
+from matchhub.services import learners, notifications, rounds
 
 
 class MarkReadForm(Form):
@@ -52,8 +52,12 @@ def round_invitations() -> list[tuple[object, str]]:
     if not current_user.is_authenticated:
         return []
     if current_user.role is Role.LEARNER:
+        learner = learners.learner_of_user(current_user)
+        if learner is None:
+            return []
         return [
-            (r, url_for("learner.round_detail", round_id=r.id)) for r in rounds.accepting_rounds()
+            (r, url_for("learner.round_detail", round_id=r.id))
+            for r in rounds.rounds_for_learner(learner, accepting_only=True)
         ]
     if current_user.role is Role.ENTERPRISE and current_user.organization is not None:
         return [

@@ -1,5 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from matchhub.forms import Form
@@ -29,6 +36,26 @@ class RoundForm(Form):
         _l("Ranking deadline (Vietnam time)"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[DataRequired()],
+    )
+    # Eligibility (services.round_rules): empty means everyone may take part.
+    years = StringField(
+        _l("Graduating years (empty: all)"),
+        validators=[Optional(), Length(max=100)],
+    )
+    colleges = SelectMultipleField(
+        _l("Training institutions (none chosen: all)"), coerce=int, validate_choice=False
+    )
+    programmes = SelectMultipleField(
+        _l("Programmes (none chosen: all)"), coerce=int, validate_choice=False
+    )
+    min_fit = SelectField(
+        _l("Minimum fit to list an internship"),
+        choices=[
+            SelectChoice("any", _l("None: learners may list any internship of the round")),
+            SelectChoice("near", _l("Meets or nearly meets the requirements")),
+            SelectChoice("meets", _l("Meets the requirements")),
+        ],
+        default="any",
     )
 
 

@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from matchhub.admin import bp
 from matchhub.admin.forms import ActionForm, RoundForm
 from matchhub.i18n import current_lang
 from matchhub.models import RoundStatus, utcnow
-from matchhub.services import ServiceError, matching, round_results, rounds
+from matchhub.services import ServiceError, matching, round_results, round_rules, rounds
 from matchhub.services import round_fairness as round_fairness_service
 
 
@@ -44,6 +45,8 @@ def round_list():
 @bp.route("/rounds/new", methods=["GET", "POST"])
 def round_create():
     form = RoundForm()
+    form.colleges.choices = [SelectChoice(i, n) for i, n in round_rules.college_choices()]
+    form.programmes.choices = [SelectChoice(i, n) for i, n in round_rules.programme_choices()]
     eligible = rounds.eligible_orders()
     chosen = _seats_from(request.form) if form.is_submitted() else {}
     if not form.is_submitted():
@@ -52,7 +55,13 @@ def round_create():
     if form.validate_on_submit():
         deadline = form.deadline.data.replace(tzinfo=_local_tz())
         try:
-            rnd = rounds.create_round(current_user, form.name.data, deadline, chosen)
+            rules = round_rules.build(
+                form.years.data or "",
+                form.colleges.data or (),
+                form.programmes.data or (),
+                form.min_fit.data,
+            )
+            rnd = rounds.create_round(current_user, form.name.data, deadline, chosen, rules)
         except ServiceError as exc:
             target = getattr(form, exc.field, None) if exc.field else None
             if target is not None and hasattr(target, "errors"):
@@ -89,6 +98,7 @@ def round_detail(round_id: int):
         rnd=rnd,
         action_form=ActionForm(),
         participation=rounds.participation(rnd),
+        rules=round_rules.describe(round_rules.Rules.of(rnd)),
         seats=round_results.seats_by_order(rnd),
         results=results,
         fit=fit,

@@ -9,7 +9,14 @@ from matchhub.i18n import current_lang
 from matchhub.learner import bp
 from matchhub.models import RoundStatus
 from matchhub.round_views import RoundActionForm, apply_move, int_list, learner_reasons
-from matchhub.services import ServiceError, learners, matching, round_results, rounds
+from matchhub.services import (
+    ServiceError,
+    learners,
+    matching,
+    round_results,
+    round_rules,
+    rounds,
+)
 
 notification_views.register(bp)
 
@@ -31,7 +38,7 @@ def _visible_round(round_id: int):
 @bp.route("/rounds")
 def round_list():
     learner = _learner()
-    visible = rounds.visible_rounds()
+    visible = rounds.rounds_for_learner(learner)
     return render_template(
         "learner/round_list.html",
         rounds=visible,
@@ -45,6 +52,8 @@ def round_detail(round_id: int):
     rnd = _visible_round(round_id)
     saved = rounds.saved_choices(rnd, learner)
     accepting = rounds.accepts_rankings(rnd)
+    rules = round_rules.Rules.of(rnd)
+    refusal = None if saved else rules.refusal(learner)
     choices = saved or (rounds.suggested_choices(rnd, learner) if accepting else [])
     result = round_results.result_of(rnd, learner)
     by_order = rounds.round_order_map(rnd)
@@ -61,6 +70,8 @@ def round_detail(round_id: int):
         skills=matching.skill_names(fit.values(), current_lang()),
         max_choices=rounds.MAX_CHOICES,
         result=result,
+        refusal=refusal,
+        rules=round_rules.describe(rules),
         reasons=learner_reasons(result, by_order) if result else [],
     )
 

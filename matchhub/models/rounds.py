@@ -41,6 +41,10 @@ class AllocationRound(db.Model):
     # Set by each run: the office reviews the latest run before publishing it.
     ran_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # Who may take part and how well they must fit (services.round_rules.Rules as JSON).
+    rules: Mapped[dict[str, Any]] = mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User | None] = relationship()

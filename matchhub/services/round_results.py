@@ -24,6 +24,7 @@ from matchhub.matching.allocation import (
     deferred_acceptance,
     explain_outcome,
 )
+from matchhub.matching.types import Tier
 from matchhub.models import (
     AllocationRound,
     Learner,
@@ -37,7 +38,7 @@ from matchhub.models import (
     User,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, notifications
+from matchhub.services import ServiceError, audit, matching, notifications, round_rules
 from matchhub.services.rounds import (
     _order_preferences,
     _require_unpublished,
@@ -59,11 +60,26 @@ def preferences(rnd: AllocationRound) -> Preferences:
     """Both sides' preferences as the engine takes them. O(choices + rankings)."""
     learner_prefs: dict[int, list[int]] = defaultdict(list)
     by_order: dict[int, list[int]] = defaultdict(list)
-    for lid, oid in db.session.execute(
+    choices = db.session.execute(
         sa.select(RoundChoice.learner_id, RoundChoice.order_id)
         .where(RoundChoice.round_id == rnd.id)
         .order_by(RoundChoice.learner_id, RoundChoice.rank)
-    ):
+    ).all()
+    # The round's rules hold at the run too: a learner whose profile changed after
+    # listing (another programme, a lost skill) cannot slip past them.
+    rules = round_rules.Rules.of(rnd)
+    admitted = rules.admitted_ids({lid for lid, _oid in choices})
+    fit = (
+        matching.pair_results((oid, lid) for lid, oid in choices if lid in admitted)
+        if rules.min_tier > Tier.MISSING
+        else None
+    )
+    for lid, oid in choices:
+        if lid not in admitted:
+            continue
+        learner_prefs[lid]
+        if fit is not None and ((oid, lid) not in fit or fit[(oid, lid)].tier < rules.min_tier):
+            continue
         learner_prefs[lid].append(oid)
         by_order[oid].append(lid)
     # An enterprise suspended since the round opened keeps its place in the round but

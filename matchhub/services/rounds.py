@@ -43,7 +43,7 @@ from matchhub.models import (
     VerificationState,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, matching
+from matchhub.services import ServiceError, audit, matching, round_rules
 
 MAX_CHOICES = 10
 
@@ -77,6 +77,18 @@ def list_rounds(statuses: tuple[RoundStatus, ...] | None = None) -> list[Allocat
 def visible_rounds() -> list[AllocationRound]:
     """Rounds learners and enterprises may see: open, closed or published."""
     return list_rounds((RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.PUBLISHED))
+
+
+def rounds_for_learner(learner: Learner, accepting_only: bool = False) -> list[AllocationRound]:
+    """Rounds the learner may take part in (the round's rules admit them), plus any they
+    already took part in; with ``accepting_only``, only those open for ranking now."""
+    listed = accepting_rounds() if accepting_only else visible_rounds()
+    taken = set(
+        db.session.scalars(
+            sa.select(RoundChoice.round_id).where(RoundChoice.learner_id == learner.id).distinct()
+        )
+    )
+    return [r for r in listed if r.id in taken or round_rules.Rules.of(r).admits(learner)]
 
 
 def eligible_orders() -> list[Order]:
@@ -185,16 +197,26 @@ def _validate_orders(seats: dict[int, int]) -> dict[int, Order]:
 
 
 def create_round(
-    admin: User, name: str, deadline: datetime, seats: dict[int, int]
+    admin: User,
+    name: str,
+    deadline: datetime,
+    seats: dict[int, int],
+    rules: round_rules.Rules | None = None,
 ) -> AllocationRound:
-    """Create a draft round over ``seats`` (order id → capacity) closing at ``deadline``."""
+    """Create a draft round over ``seats`` (order id → capacity) closing at ``deadline``,
+    open to the learners ``rules`` admit (everyone by default)."""
     name = name.strip()
     if not name:
         raise ServiceError(_("Give the round a name."), field="name")
     if deadline <= utcnow():
         raise ServiceError(_("The deadline must be in the future."), field="deadline")
     _validate_orders(seats)
-    rnd = AllocationRound(name=name[:200], deadline=deadline, created_by_id=admin.id)
+    rnd = AllocationRound(
+        name=name[:200],
+        deadline=deadline,
+        created_by_id=admin.id,
+        rules=(rules or round_rules.Rules()).as_json(),
+    )
     rnd.orders = [RoundOrder(order_id=oid, capacity=cap) for oid, cap in seats.items()]
     db.session.add(rnd)
     db.session.flush()
@@ -254,8 +276,12 @@ def suggested_choices(rnd: AllocationRound, learner: Learner) -> list[int]:
     """Up to :data:`MAX_CHOICES` of the round's internships that the learner meets or
     nearly meets, best first: never one they lack a required skill for (they may
     still add it themselves)."""
+    rules = round_rules.Rules.of(rnd)
+    if not rules.admits(learner):
+        return []
     ranked = _orders_by_fit(learner, [ro.order_id for ro in rnd.orders])
-    return [r.order_id for r in ranked if r.tier >= Tier.NEAR][:MAX_CHOICES]
+    floor = max(Tier.NEAR, rules.min_tier)
+    return [r.order_id for r in ranked if r.tier >= floor][:MAX_CHOICES]
 
 
 def order_fit_for(rnd: AllocationRound, learner: Learner) -> dict[int, MatchResult]:
@@ -279,6 +305,28 @@ def save_choices(rnd: AllocationRound, learner: Learner, order_ids: list[int]) -
     in_round = round_order_map(rnd)
     if any(oid not in in_round for oid in order_ids):
         raise ServiceError(_("That internship is not part of this round."), field="choices")
+    rules = round_rules.Rules.of(rnd)
+    refusal = rules.refusal(learner)
+    if refusal:
+        raise ServiceError(refusal)
+    if rules.min_tier > Tier.MISSING and order_ids:
+        fit = {r.order_id: r.tier for r in _orders_by_fit(learner, order_ids)}
+        below = [oid for oid in order_ids if fit.get(oid, Tier.MISSING) < rules.min_tier]
+        if below:
+            raise ServiceError(
+                _(
+                    "“%(title)s” asks for more than you have: this round lets you list only "
+                    "internships you meet or nearly meet.",
+                    title=in_round[below[0]].order.title,
+                )
+                if rules.min_tier is Tier.NEAR
+                else _(
+                    "“%(title)s” asks for more than you have: this round lets you list only "
+                    "internships whose requirements you meet.",
+                    title=in_round[below[0]].order.title,
+                ),
+                field="choices",
+            )
     db.session.execute(
         sa.delete(RoundChoice).where(
             RoundChoice.round_id == rnd.id, RoundChoice.learner_id == learner.id
