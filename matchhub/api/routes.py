@@ -15,6 +15,7 @@ from matchhub.api import bp, error
 from matchhub.api.openapi import spec
 from matchhub.i18n import current_lang
 from matchhub.models import Order, OrderKind, OrderStatus, Role
+from matchhub.models.orders import LEARNER_VISIBLE
 from matchhub.security import require
 from matchhub.services import (
     ServiceError,
@@ -108,7 +109,7 @@ def _learner_order(order_id: int) -> Order:
     own = current_user.organization
     if own is not None and own.id == order.organization_id:
         return order
-    if order.status is OrderStatus.OPEN and order.organization.is_verified:
+    if order.is_live:
         return order
     abort(404)
 
@@ -357,7 +358,7 @@ def my_matches():
             },
             "application_status": (
                 m.application_status.value
-                if m.application_status in applications.LEARNER_VISIBLE
+                if m.application_status in LEARNER_VISIBLE
                 else None
             ),
             "inferred_skills": inferred,

@@ -16,7 +16,8 @@ from matchhub.learner.forms import (
     ProfileForm,
     VisibilityForm,
 )
-from matchhub.models import ApplicationStatus, OrderKind, OrderStatus, Visibility
+from matchhub.models import ApplicationStatus, OrderKind, Visibility
+from matchhub.models.orders import LEARNER_VISIBLE
 from matchhub.services import (
     ServiceError,
     applications,
@@ -47,7 +48,7 @@ def _own_application(application_id: int):
     if (
         app is None
         or app.learner_id != learner.id
-        or app.status not in applications.LEARNER_VISIBLE
+        or app.status not in LEARNER_VISIBLE
     ):
         abort(404)
     return app
@@ -188,7 +189,7 @@ def order_detail(order_id: int):
     if order is None:
         abort(404)
     app = next((a for a in applications.applications_of(learner) if a.order_id == order.id), None)
-    open_to_all = order.status is OrderStatus.OPEN and order.organization.is_verified
+    open_to_all = order.is_live
     if not open_to_all and app is None:
         abort(404)
     result = matching.explain(order, learner)

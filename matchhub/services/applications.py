@@ -30,6 +30,7 @@ from matchhub.models import (
     OrderStatus,
     User,
 )
+from matchhub.models.orders import LEARNER_VISIBLE
 from matchhub.services import ServiceError, audit, exports, localities, matching, notifications
 from matchhub.services.orders import today_in_vietnam
 
@@ -49,8 +50,6 @@ ENTERPRISE_MOVES: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
 WITHDRAWABLE = frozenset({S.INVITED, S.APPLIED, S.INTERVIEW, S.OFFER})
 #: Statuses in which the enterprise sees the learner's email and phone.
 CONTACT_VISIBLE = frozenset({S.APPLIED, S.INTERVIEW, S.OFFER, S.HIRED})
-#: What a learner sees of their applications: a shortlist is the enterprise's own notebook.
-LEARNER_VISIBLE = frozenset(set(S) - {S.SHORTLISTED})
 MAX_NOTE = 2000
 MAX_MESSAGE = 2000
 
@@ -324,7 +323,7 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
 
 
 def _check_open(order: Order) -> None:
-    if order.status is not OrderStatus.OPEN or not order.organization.is_verified:
+    if not order.is_live:
         raise ServiceError(_("This order is not open for applications."))
     if order.deadline is not None and order.deadline < today_in_vietnam():
         raise ServiceError(_("The application deadline has passed."))

@@ -22,7 +22,6 @@ from matchhub.models import (
     OrderStatus,
     Organization,
     User,
-    VerificationState,
     utcnow,
 )
 from matchhub.services import ServiceError, audit, engine, matching
@@ -114,11 +113,10 @@ def applications_for(order: Order) -> list[Application]:
 def public_open_orders(
     kind: OrderKind | None = None, locality: str | None = None, page: int = 1, per_page: int = 20
 ):
-    """Open orders of verified organisations, newest first, paginated."""
+    """Live orders, newest first, paginated."""
     query = (
         sa.select(Order)
-        .join(Organization)
-        .where(Order.status == OrderStatus.OPEN, Organization.state == VerificationState.VERIFIED)
+        .where(Order.is_live)
         .options(
             selectinload(Order.organization),
             selectinload(Order.skills).selectinload(OrderSkill.skill),

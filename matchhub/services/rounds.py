@@ -33,14 +33,12 @@ from matchhub.models import (
     Learner,
     Order,
     OrderKind,
-    OrderStatus,
     Organization,
     RoundChoice,
     RoundOrder,
     RoundRanking,
     RoundStatus,
     User,
-    VerificationState,
     utcnow,
 )
 from matchhub.services import ServiceError, audit, matching
@@ -85,11 +83,7 @@ def eligible_orders() -> list[Order]:
         db.session.scalars(
             sa.select(Order)
             .join(Organization)
-            .where(
-                Order.kind == OrderKind.INTERNSHIP,
-                Order.status == OrderStatus.OPEN,
-                Organization.state == VerificationState.VERIFIED,
-            )
+            .where(Order.kind == OrderKind.INTERNSHIP, Order.is_live)
             .options(selectinload(Order.organization))
             .order_by(Organization.name, Order.title, Order.id)
         )

@@ -15,7 +15,6 @@ from matchhub.models import (
     Order,
     OrderKind,
     OrderSkill,
-    OrderStatus,
     Organization,
     Programme,
     TrainingOffer,
@@ -37,15 +36,7 @@ class OfferInput:
 
 
 def _open_training():
-    return (
-        sa.select(Order)
-        .join(Organization, Organization.id == Order.organization_id)
-        .where(
-            Order.kind == OrderKind.TRAINING,
-            Order.status == OrderStatus.OPEN,
-            Organization.state == VerificationState.VERIFIED,
-        )
-    )
+    return sa.select(Order).where(Order.kind == OrderKind.TRAINING, Order.is_live)
 
 
 def open_training_orders() -> list[Order]:
