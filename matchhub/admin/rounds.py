@@ -3,7 +3,7 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,13 +12,6 @@ from matchhub.admin.forms import ActionForm, RoundForm
 from matchhub.i18n import current_lang
 from matchhub.models import RoundStatus, utcnow
 from matchhub.services import ServiceError, matching, round_results, rounds
-
-
-def _round(round_id: int):
-    rnd = rounds.get_round(round_id)
-    if rnd is None:
-        abort(404)
-    return rnd
 
 
 def _local_tz() -> ZoneInfo:
@@ -37,7 +30,7 @@ def _seats_from(form_data) -> dict[int, int]:
 
 @bp.route("/rounds")
 def round_list():
-    return render_template("admin/round_list.html", rounds=rounds.list_rounds())
+    return render_template("admin/round_list.html", rounds=rounds.readable_rounds(current_user))
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
@@ -69,7 +62,7 @@ def round_create():
 
 @bp.route("/rounds/<int:round_id>")
 def round_detail(round_id: int):
-    rnd = _round(round_id)
+    rnd = rounds.readable(current_user, round_id)
     unmatched_only = request.args.get("unmatched") == "1"
     results = (
         round_results.results(
@@ -99,7 +92,7 @@ def round_detail(round_id: int):
 
 
 def _act(round_id: int, action, done: str):
-    rnd = _round(round_id)
+    rnd = rounds.readable(current_user, round_id)
     if ActionForm().validate_on_submit():
         try:
             action(rnd, current_user)

@@ -31,6 +31,7 @@ from matchhub.models import (
     User,
 )
 from matchhub.models.orders import LEARNER_VISIBLE
+from matchhub.security import owned_or_404
 from matchhub.services import ServiceError, audit, exports, localities, matching, notifications
 from matchhub.services.orders import today_in_vietnam
 
@@ -97,18 +98,24 @@ def _tell_enterprise(app: Application, kind: str) -> None:
     )
 
 
-def get_application(application_id: int) -> Application | None:
-    """An application with its order, learner and history; the caller checks ownership."""
-    return db.session.scalar(
-        sa.select(Application)
-        .where(Application.id == application_id)
-        .options(
-            selectinload(Application.order).selectinload(Order.organization),
-            selectinload(Application.learner)
-            .selectinload(Learner.skills)
-            .selectinload(LearnerSkill.skill),
-            selectinload(Application.events).selectinload(ApplicationEvent.actor),
-        )
+_LOADS = (
+    selectinload(Application.order).selectinload(Order.organization),
+    selectinload(Application.learner).selectinload(Learner.skills).selectinload(LearnerSkill.skill),
+    selectinload(Application.events).selectinload(ApplicationEvent.actor),
+)
+
+
+def readable(user: User, application_id: int) -> Application:
+    """An application with its order, learner and history, when ``user`` may see it: the
+    enterprise's of the order, or the learner's own (never a private shortlist); else 404."""
+    return owned_or_404(Application, user, Application.id == application_id, options=_LOADS)
+
+
+def editable(user: User, application_id: int) -> Application:
+    """The application when ``user`` may act on it (move, note, accept, withdraw); else 404.
+    Which moves each side may make is the service's ``move`` and learner functions' business."""
+    return owned_or_404(
+        Application, user, Application.id == application_id, write=True, options=_LOADS
     )
 
 
