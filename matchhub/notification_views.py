@@ -57,7 +57,7 @@ def round_invitations() -> list[tuple[object, str]]:
             return []
         return [
             (r, url_for("learner.round_detail", round_id=r.id))
-            for r in rounds.rounds_for_learner(learner, accepting_only=True)
+            for r in rounds.admitting(rounds.accepting_rounds(), learner)
         ]
     if current_user.role is Role.ENTERPRISE and current_user.organization is not None:
         return [
@@ -75,16 +75,13 @@ def register(bp: Blueprint) -> None:
             abort(400)
         if notification_id == 0:
             notifications.mark_all_read(current_user)
-        elif not notifications.mark_read(current_user, notification_id):
-            abort(404)
+        else:
+            notifications.open_notification(current_user, notification_id)
         return redirect(url_for(f"{bp.name}.dashboard") + "#notifications")
 
     def notification_open(notification_id: int):
         # Opening a notification reads it: the link marks it read, then goes to its page.
-        note = notifications.open_notification(current_user, notification_id)
-        if note is None:
-            abort(404)
-        return redirect(_target(note))
+        return redirect(_target(notifications.open_notification(current_user, notification_id)))
 
     bp.add_url_rule(
         "/notifications/<int:notification_id>",

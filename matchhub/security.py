@@ -1,5 +1,5 @@
-"""Security headers on every response, input every view can trust, and the one ownership
-check every view uses.
+"""Security headers on every response, input every view can trust, and the one rule of
+who may see or change which object.
 
 Input guards (here, once, rather than in each view):
 
@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
+import sqlalchemy as sa
 from flask import Flask, abort, request
 from flask import Request as FlaskRequest
 from flask_babel import gettext as _
@@ -26,7 +28,24 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-from matchhub.models import Organization, Role
+from matchhub.extensions import db
+from matchhub.models import (
+    AllocationRound,
+    ApiToken,
+    Application,
+    Course,
+    Learner,
+    Notification,
+    Order,
+    Organization,
+    Programme,
+    Role,
+    RoundOrder,
+    RoundStatus,
+    TrainingOffer,
+    User,
+)
+from matchhub.models.orders import LEARNER_VISIBLE
 
 # No inline script anywhere: every script is a file under /static.
 CSP = (
@@ -113,19 +132,207 @@ def register_converters(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
 
 
-def require(roles: Iterable[Role] | Role, organization: Organization | None = None) -> None:
-    """Abort unless the user has one of ``roles`` and, when given, belongs to ``organization``.
+def require(roles: Iterable[Role] | Role) -> None:
+    """Abort unless the user is signed in (401, the login page) with one of ``roles`` (403).
 
-    Unauthenticated users get 401 (Flask-Login turns it into the login page);
-    a wrong role gets 403; an object of another organisation answers 404 so
-    that its existence is not revealed.
+    This is the only 403: a role that has no business on a page at all. Objects are
+    checked by :func:`owned_or_404`, and someone else's object is a 404.
     """
     if not current_user.is_authenticated:
         abort(401)
     allowed = {roles} if isinstance(roles, Role) else set(roles)
     if current_user.role not in allowed:
         abort(403)
-    if organization is not None:
-        own = current_user.organization
-        if own is None or own.id != organization.id:
-            abort(404)
+
+
+# ---------------------------------------------------------------- who may see which object
+#
+# One table, read by one helper. Each rule is a SQL condition on the model's rows for one
+# user, so a service loads only what the user may see: an id that exists but is not theirs
+# finds nothing, exactly like an id that does not exist (404, never 403, so that a foreign
+# object's existence is not revealed). ``write`` asks for the owner's rights: editing, the
+# pipeline, deciding; reading alone may be wider (a live order is anyone's to read).
+
+_NOTHING = sa.false()
+
+
+def _org_id(user) -> int | None:
+    org = user.organization
+    return org.id if org is not None else None
+
+
+def _own_orders(user):
+    """Ids of the orders of the enterprise ``user`` works for (none for other roles)."""
+    org_id = _org_id(user)
+    if user.role is not Role.ENTERPRISE or org_id is None:
+        return None
+    return sa.select(Order.id).where(Order.organization_id == org_id)
+
+
+def _own_learner(user):
+    return sa.select(Learner.id).where(Learner.user_id == user.id)
+
+
+def _order(user, write: bool):
+    own = _own_orders(user)
+    mine = Order.id.in_(own) if own is not None else _NOTHING
+    if write:
+        return mine
+    # Anyone signed in reads a live order; a learner also keeps reading an order they
+    # applied to after it closes.
+    applied = _NOTHING
+    if user.role is Role.LEARNER:
+        applied = Order.id.in_(
+            sa.select(Application.order_id).where(
+                Application.learner_id.in_(_own_learner(user)),
+                Application.status.in_(LEARNER_VISIBLE),
+            )
+        )
+    return sa.or_(mine, Order.is_live, applied)
+
+
+def _application(user, write: bool):
+    own = _own_orders(user)
+    if own is not None:
+        return Application.order_id.in_(own)
+    if user.role is Role.LEARNER:
+        # A shortlist is the enterprise's own notebook: not the learner's to see.
+        return sa.and_(
+            Application.learner_id.in_(_own_learner(user)),
+            Application.status.in_(LEARNER_VISIBLE),
+        )
+    return _NOTHING
+
+
+def _college(column):
+    def rule(user, write: bool):
+        org_id = _org_id(user)
+        if user.role is not Role.COLLEGE or org_id is None:
+            return _NOTHING
+        return column(org_id)
+
+    return rule
+
+
+def _training_offer(user, write: bool):
+    # The order's enterprise decides an offer; the college that sent it only reads it.
+    own = _own_orders(user)
+    if own is not None:
+        return TrainingOffer.order_id.in_(own)
+    if write:
+        return _NOTHING
+    return _college(lambda org_id: TrainingOffer.college_id == org_id)(user, write)
+
+
+def _round(user, write: bool):
+    if user.role is Role.ADMIN:
+        return sa.true()
+    shown = AllocationRound.status != RoundStatus.DRAFT
+    if user.role is Role.LEARNER:
+        return shown
+    own = _own_orders(user)
+    if own is None:
+        return _NOTHING
+    # An enterprise sees only the rounds its orders take part in.
+    return sa.and_(
+        shown,
+        AllocationRound.id.in_(sa.select(RoundOrder.round_id).where(RoundOrder.order_id.in_(own))),
+    )
+
+
+def _round_order(user, write: bool):
+    if user.role is Role.ADMIN:
+        return sa.true()
+    own = _own_orders(user)
+    return RoundOrder.order_id.in_(own) if own is not None else _NOTHING
+
+
+def _organization(user, write: bool):
+    # The province office verifies, rejects and suspends any; a member reads their own.
+    if user.role is Role.ADMIN:
+        return sa.true()
+    org_id = _org_id(user)
+    if write or org_id is None:
+        return _NOTHING
+    return Organization.id == org_id
+
+
+def _account(user, write: bool):
+    # The province office manages every account; anyone else only their own.
+    return sa.true() if user.role is Role.ADMIN else User.id == user.id
+
+
+def _own_by_user(column):
+    return lambda user, write: column == user.id
+
+
+#: Who may read (R) and change (W) what; the province office is "admin", "own org" the
+#: organisation the user works for. Anything not listed: nobody.
+#:
+#: ==============  ==========================================  ===========================
+#: object          read                                        write
+#: ==============  ==========================================  ===========================
+#: Order           own org's (enterprise); any live order;     own org's (enterprise)
+#:                 a learner's applied-to order
+#: Application     the order's enterprise; the learner's own   the same
+#:                 (not while only shortlisted)
+#: Programme       own college's                               the same
+#: Course          own college's programmes'                   the same
+#: TrainingOffer   the order's enterprise; the sending college the order's enterprise
+#: AllocationRound admin: all; learner: not a draft;           (admin pages only)
+#:                 enterprise: not a draft, its orders in it
+#: RoundOrder      admin: all; the order's enterprise          the same
+#: Organization    admin: all; a member: their own             admin
+#: User            admin: all; oneself                         the same
+#: Notification,   the user's own                              the same
+#: ApiToken
+#: ==============  ==========================================  ===========================
+POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
+    Order: _order,
+    Application: _application,
+    Programme: _college(lambda org_id: Programme.organization_id == org_id),
+    Course: _college(
+        lambda org_id: Course.programme_id.in_(
+            sa.select(Programme.id).where(Programme.organization_id == org_id)
+        )
+    ),
+    TrainingOffer: _training_offer,
+    AllocationRound: _round,
+    RoundOrder: _round_order,
+    Organization: _organization,
+    User: _account,
+    Notification: _own_by_user(Notification.user_id),
+    ApiToken: _own_by_user(ApiToken.user_id),
+}
+
+
+def allowed(model: type, user, write: bool = False) -> sa.ColumnElement[bool]:
+    """The SQL condition on ``model``'s rows that ``user`` may read (or, with ``write``, change).
+
+    Nobody signed in may see any of them; a model without a rule is a programming error
+    (it fails loudly rather than open).
+    """
+    if user is None or not user.is_authenticated:
+        return _NOTHING
+    try:
+        rule = POLICY[model]
+    except KeyError:
+        raise LookupError(f"no access rule for {model.__name__} in security.POLICY") from None
+    return rule(user, write)
+
+
+T = TypeVar("T")
+
+
+def owned_or_404(model: type[T], user, *criteria, write: bool = False, options: Iterable = ()) -> T:
+    """The one ``model`` row matching ``criteria`` that ``user`` may see (or change); else 404.
+
+    Every service's ``readable``/``editable`` loads through here, so pages, the API and
+    commands apply the same rule; an object of another organisation or learner, an
+    unknown id and a refused one all answer the same 404.
+    """
+    stmt = sa.select(model).where(*criteria, allowed(model, user, write)).options(*options)
+    found = db.session.scalar(stmt)
+    if found is None:
+        abort(404)
+    return found

@@ -16,13 +16,6 @@ from matchhub.services import ServiceError, matching, round_results, round_rules
 from matchhub.services import round_fairness as round_fairness_service
 
 
-def _round(round_id: int):
-    rnd = rounds.get_round(round_id)
-    if rnd is None:
-        abort(404)
-    return rnd
-
-
 def _local_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
@@ -39,7 +32,7 @@ def _seats_from(form_data) -> dict[int, int]:
 
 @bp.route("/rounds")
 def round_list():
-    return render_template("admin/round_list.html", rounds=rounds.list_rounds())
+    return render_template("admin/round_list.html", rounds=rounds.readable_rounds(current_user))
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
@@ -79,7 +72,7 @@ def round_create():
 
 @bp.route("/rounds/<int:round_id>")
 def round_detail(round_id: int):
-    rnd = _round(round_id)
+    rnd = rounds.readable(current_user, round_id)
     unmatched_only = request.args.get("unmatched") == "1"
     results = (
         round_results.results(
@@ -110,7 +103,7 @@ def round_detail(round_id: int):
 
 
 def _act(round_id: int, action, done: str):
-    rnd = _round(round_id)
+    rnd = rounds.readable(current_user, round_id)
     if ActionForm().validate_on_submit():
         try:
             action(rnd, current_user)
@@ -123,7 +116,7 @@ def _act(round_id: int, action, done: str):
 
 @bp.route("/rounds/<int:round_id>/fairness")
 def round_fairness(round_id: int):
-    rnd = _round(round_id)
+    rnd = rounds.readable(current_user, round_id)
     report = round_fairness_service.fairness(rnd)
     if report is None:
         abort(404)
@@ -140,7 +133,9 @@ def round_fairness(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/fairness.<any(csv, xlsx):fmt>")
 def round_fairness_export(round_id: int, fmt: str):
-    result = round_fairness_service.export(_round(round_id), current_user, fmt)
+    result = round_fairness_service.export(
+        rounds.readable(current_user, round_id), current_user, fmt
+    )
     if result is None:
         abort(404)
     filename, data, mime = result

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,13 +13,6 @@ from matchhub.services import ServiceError, orgs, stats
 def valid_tax_code(value: str | None) -> bool:
     """Template check for the tax-code warning badge (``None`` is not valid)."""
     return bool(value) and orgs.valid_tax_code(value)
-
-
-def _organization(org_id: int):
-    org = orgs.get_organization(org_id)
-    if org is None:
-        abort(404)
-    return org
 
 
 @bp.route("/")
@@ -50,7 +43,7 @@ def organization_list():
 
 @bp.route("/organizations/<int:org_id>")
 def organization_detail(org_id: int):
-    org = _organization(org_id)
+    org = orgs.readable(current_user, org_id)
     return render_template(
         "admin/organization_detail.html",
         org=org,
@@ -63,7 +56,7 @@ def organization_detail(org_id: int):
 
 @bp.route("/organizations/<int:org_id>/verify", methods=["POST"])
 def organization_verify(org_id: int):
-    org = _organization(org_id)
+    org = orgs.readable(current_user, org_id)
     if VerifyForm().validate_on_submit():
         try:
             orgs.verify_organization(org, current_user)
@@ -76,7 +69,7 @@ def organization_verify(org_id: int):
 
 @bp.route("/organizations/<int:org_id>/reject", methods=["POST"])
 def organization_reject(org_id: int):
-    org = _organization(org_id)
+    org = orgs.readable(current_user, org_id)
     form = RejectForm()
     if form.validate_on_submit():
         try:
@@ -98,7 +91,7 @@ def organization_reject(org_id: int):
 
 @bp.route("/organizations/<int:org_id>/suspend", methods=["POST"])
 def organization_suspend(org_id: int):
-    org = _organization(org_id)
+    org = orgs.readable(current_user, org_id)
     form = SuspendForm()
     if form.validate_on_submit():
         try:

@@ -1,6 +1,6 @@
 """User management: search, deactivate, reactivate, reset links, roles."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,13 +10,6 @@ from matchhub.forms import choices
 from matchhub.labels import label
 from matchhub.models import Role
 from matchhub.services import ServiceError, orgs, users
-
-
-def _user(user_id: int):
-    user = users.get_user(user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _role_form(user) -> RoleForm:
@@ -50,7 +43,7 @@ def user_list():
 
 @bp.route("/users/<int:user_id>")
 def user_detail(user_id: int):
-    user = _user(user_id)
+    user = users.readable(current_user, user_id)
     return render_template(
         "admin/user_detail.html",
         user=user,
@@ -61,7 +54,7 @@ def user_detail(user_id: int):
 
 
 def _act(user_id: int, action, done: str):
-    user = _user(user_id)
+    user = users.readable(current_user, user_id)
     if ActionForm().validate_on_submit():
         try:
             action(current_user, user)
@@ -84,7 +77,7 @@ def user_reactivate(user_id: int):
 
 @bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
 def user_reset_link(user_id: int):
-    user = _user(user_id)
+    user = users.readable(current_user, user_id)
     reset_url = None
     if ActionForm().validate_on_submit():
         try:
@@ -105,7 +98,7 @@ def user_reset_link(user_id: int):
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 def user_role_change(user_id: int):
-    user = _user(user_id)
+    user = users.readable(current_user, user_id)
     form = _role_form(user)
     if form.validate_on_submit():
         org = orgs.get_organization(int(form.organization.data)) if form.organization.data else None

@@ -15,6 +15,7 @@ from matchhub.api import bp, error
 from matchhub.api.openapi import spec
 from matchhub.i18n import current_lang
 from matchhub.models import Order, OrderKind, OrderStatus, Role
+from matchhub.models.orders import LEARNER_VISIBLE
 from matchhub.security import require
 from matchhub.services import (
     ServiceError,
@@ -99,26 +100,10 @@ def _min_tier() -> str:
     return request.args.get("min_tier") or "all"
 
 
-def _learner_order(order_id: int) -> Order:
-    """An order the current user may read: their organisation's own, or any open
-    order of a verified organisation. Anything else answers 404."""
-    order = orders.get_order(order_id)
-    if order is None:
-        abort(404)
-    own = current_user.organization
-    if own is not None and own.id == order.organization_id:
-        return order
-    if order.status is OrderStatus.OPEN and order.organization.is_verified:
-        return order
-    abort(404)
-
-
 def _own_order(order_id: int) -> Order:
-    order = orders.get_order(order_id)
-    if order is None:
-        abort(404)
-    require(Role.ENTERPRISE, organization=order.organization)
-    return order
+    """The enterprise's own order: another role is refused (403), another's order is 404."""
+    require(Role.ENTERPRISE)
+    return orders.editable(current_user, order_id)
 
 
 # ---------------------------------------------------------------- everyone
@@ -225,7 +210,7 @@ def open_orders():
 
 @bp.get("/orders/<int:order_id>")
 def order_detail(order_id: int):
-    return jsonify(_order(_learner_order(order_id)))
+    return jsonify(_order(orders.readable(current_user, order_id)))
 
 
 # ---------------------------------------------------------------- enterprises
@@ -357,7 +342,7 @@ def my_matches():
             },
             "application_status": (
                 m.application_status.value
-                if m.application_status in applications.LEARNER_VISIBLE
+                if m.application_status in LEARNER_VISIBLE
                 else None
             ),
             "inferred_skills": inferred,

@@ -5,9 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from matchhub.college import bp
-from matchhub.college.programmes import own_programme
 from matchhub.i18n import skill_name
-from matchhub.services import demand, exports, learners
+from matchhub.services import demand, exports, learners, programmes
 from matchhub.services.localities import name_of as locality_name
 from matchhub.services.orgs import sector_name
 
@@ -84,5 +83,5 @@ def gap_list():
 
 @bp.route("/programmes/<int:programme_id>/gaps")
 def gap_detail(programme_id: int):
-    programme = own_programme(programme_id)
+    programme = programmes.readable(current_user, programme_id)
     return render_template("college/gap_detail.html", gaps=demand.programme_gap_report(programme))

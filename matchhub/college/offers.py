@@ -1,6 +1,6 @@
 """Training orders of enterprises, and the offers the college sends back."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -39,9 +39,7 @@ def training_order_list():
 
 @bp.route("/training-orders/<int:order_id>", methods=["GET", "POST"])
 def training_order_detail(order_id: int):
-    order = training.get_open_training_order(order_id)
-    if order is None:
-        abort(404)
+    order = training.readable_training_order(current_user, order_id)
     form = _offer_form()
     if form.validate_on_submit():
         data = training.OfferInput(

@@ -1,6 +1,6 @@
 """Programmes and their courses; skills suggested from the syllabus, confirmed by the user."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,27 +9,9 @@ from matchhub.college.forms import SKILLS_HELP, ActionForm, CourseForm, Programm
 from matchhub.forms import choices, show_service_error
 from matchhub.labels import label
 from matchhub.models import ProgrammeLevel
-from matchhub.security import require
 from matchhub.services import ServiceError
 from matchhub.services import programmes as service
 from matchhub.services.orders import parse_skill_terms
-
-
-def own_programme(programme_id: int):
-    """The programme when it is the user's college's; 404 otherwise."""
-    programme = service.get_programme(programme_id)
-    if programme is None:
-        abort(404)
-    require(current_user.role, organization=programme.organization)
-    return programme
-
-
-def _own_course(course_id: int):
-    course = service.get_course(course_id)
-    if course is None:
-        abort(404)
-    require(current_user.role, organization=course.programme.organization)
-    return course
 
 
 def _programme_form(programme=None) -> ProgrammeForm:
@@ -71,7 +53,7 @@ def programme_create():
 
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
 def programme_edit(programme_id: int):
-    programme = own_programme(programme_id)
+    programme = service.editable(current_user, programme_id)
     form = _programme_form(programme)
     if form.validate_on_submit():
         try:
@@ -88,7 +70,7 @@ def programme_edit(programme_id: int):
 
 @bp.route("/programmes/<int:programme_id>")
 def programme_detail(programme_id: int):
-    programme = own_programme(programme_id)
+    programme = service.readable(current_user, programme_id)
     return render_template(
         "college/programme_detail.html",
         programme=programme,
@@ -210,18 +192,18 @@ def _course_page(programme, course):
 
 @bp.route("/programmes/<int:programme_id>/courses/new", methods=["GET", "POST"])
 def course_create(programme_id: int):
-    return _course_page(own_programme(programme_id), None)
+    return _course_page(service.editable(current_user, programme_id), None)
 
 
 @bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
 def course_edit(course_id: int):
-    course = _own_course(course_id)
+    course = service.course_editable(current_user, course_id)
     return _course_page(course.programme, course)
 
 
 @bp.route("/courses/<int:course_id>/delete", methods=["POST"])
 def course_delete(course_id: int):
-    course = _own_course(course_id)
+    course = service.course_editable(current_user, course_id)
     programme_id = course.programme_id
     if ActionForm().validate_on_submit():
         service.delete_course(course, current_user)

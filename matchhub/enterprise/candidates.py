@@ -1,7 +1,7 @@
 """An enterprise's candidates for an order and its hiring pipeline.
 
-Every route loads the order (or application) through the one ownership check, so
-another organisation's order id answers 404, whatever the URL says.
+Every route loads the order (or application) through ``orders.editable`` (or
+``applications.readable``/``editable``): another organisation's id answers 404.
 """
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -10,11 +10,9 @@ from flask_login import current_user
 
 from matchhub.enterprise import bp
 from matchhub.enterprise.forms import CandidateFilterForm, MoveForm, NoteForm, ShortlistForm
-from matchhub.enterprise.routes import own_order
 from matchhub.forms import choices
 from matchhub.labels import label
 from matchhub.models import ApplicationStatus
-from matchhub.security import require
 from matchhub.services import (
     ServiceError,
     applications,
@@ -26,14 +24,6 @@ from matchhub.services import (
 )
 
 PER_PAGE = 20
-
-
-def _own_application(application_id: int):
-    app = applications.get_application(application_id)
-    if app is None:
-        abort(404)
-    require(current_user.role, organization=app.order.organization)
-    return app
 
 
 def _filters(form: CandidateFilterForm, valid: bool) -> matching.CandidateFilters:
@@ -53,7 +43,7 @@ def _filters(form: CandidateFilterForm, valid: bool) -> matching.CandidateFilter
 
 @bp.route("/orders/<int:order_id>/candidates")
 def candidate_list(order_id: int):
-    order = own_order(order_id)
+    order = orders.editable(current_user, order_id)
     form = CandidateFilterForm(request.args)
     form.locality.choices = choices([("", _("Any locality")), *localities.choices()])
     form.programme.choices = choices(
@@ -83,7 +73,7 @@ def candidate_list(order_id: int):
 
 @bp.route("/orders/<int:order_id>/candidates/<int:learner_id>")
 def candidate_detail(order_id: int, learner_id: int):
-    order = own_order(order_id)
+    order = orders.editable(current_user, order_id)
     try:
         view = profiles.view_candidate(order, learner_id, current_user)
     except ServiceError:
@@ -102,7 +92,7 @@ def candidate_detail(order_id: int, learner_id: int):
 
 @bp.route("/orders/<int:order_id>/candidates/<int:learner_id>/shortlist", methods=["POST"])
 def candidate_shortlist(order_id: int, learner_id: int):
-    order = own_order(order_id)
+    order = orders.editable(current_user, order_id)
     form = ShortlistForm()
     if not form.validate_on_submit():
         abort(400)
@@ -134,7 +124,7 @@ def _safe(url: str | None) -> bool:
 
 @bp.route("/orders/<int:order_id>/pipeline")
 def pipeline(order_id: int):
-    order = own_order(order_id)
+    order = orders.editable(current_user, order_id)
     apps = [a for a in applications.pipeline(order) if applications.shown_in_pipeline(a)]
     return render_template(
         "enterprise/pipeline.html",
@@ -147,7 +137,7 @@ def pipeline(order_id: int):
 
 @bp.route("/orders/<int:order_id>/pipeline/export.<any(csv, xlsx):fmt>")
 def pipeline_export(order_id: int, fmt: str):
-    order = own_order(order_id)
+    order = orders.editable(current_user, order_id)
     export = applications.export_pipeline(order, current_user, fmt)
     return Response(
         export.data,
@@ -158,7 +148,7 @@ def pipeline_export(order_id: int, fmt: str):
 
 @bp.route("/applications/<int:application_id>")
 def application_detail(application_id: int):
-    app = _own_application(application_id)
+    app = applications.readable(current_user, application_id)
     try:
         # The same check and audit as the candidate's profile: this page shows it too.
         profiles.view_candidate(app.order, app.learner_id, current_user)
@@ -184,7 +174,7 @@ def application_detail(application_id: int):
 
 @bp.route("/applications/<int:application_id>/move", methods=["POST"])
 def application_move(application_id: int):
-    app = _own_application(application_id)
+    app = applications.editable(current_user, application_id)
     form = MoveForm()
     form.to_status.choices = choices(
         (s.value, label(s)) for s in applications.ENTERPRISE_MOVES.get(app.status, ())
@@ -205,7 +195,7 @@ def application_move(application_id: int):
 
 @bp.route("/applications/<int:application_id>/note", methods=["POST"])
 def application_note(application_id: int):
-    app = _own_application(application_id)
+    app = applications.editable(current_user, application_id)
     form = NoteForm()
     if form.validate_on_submit():
         applications.add_note(app, current_user, form.note.data)

@@ -1,13 +1,12 @@
 """An enterprise decides on the offers colleges send to its training orders."""
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from matchhub.enterprise import bp
 from matchhub.enterprise.forms import ActionForm
 from matchhub.models import OrderKind
-from matchhub.security import require
 from matchhub.services import ServiceError, training
 
 
@@ -15,9 +14,9 @@ from matchhub.services import ServiceError, training
 def _training_offers():
     # The order page's included section asks for its offers; only for training orders.
     def training_offers_for(order):
+        # The page loaded ``order`` through ``orders.editable``: it is this enterprise's.
         if order is None or order.kind is not OrderKind.TRAINING:
             return []
-        require(current_user.role, organization=order.organization)
         return training.offers_for_order(order)
 
     def training_seats_left(order):
@@ -28,10 +27,7 @@ def _training_offers():
 
 @bp.route("/offers/<int:offer_id>/<any(accept, decline):decision>", methods=["POST"])
 def offer_decide(offer_id: int, decision: str):
-    offer = training.get_offer(offer_id)
-    if offer is None:
-        abort(404)
-    require(current_user.role, organization=offer.order.organization)
+    offer = training.offer_editable(current_user, offer_id)
     if ActionForm().validate_on_submit():
         try:
             training.decide_offer(offer, current_user, accept=decision == "accept")

@@ -1,54 +1,29 @@
 """An enterprise's side of an allocation round: rank the candidates, then read the outcome."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from matchhub import notification_views
 from matchhub.enterprise import bp
 from matchhub.i18n import current_lang
-from matchhub.models import RoundStatus
 from matchhub.round_views import RoundActionForm, apply_move, int_list
-from matchhub.security import require
 from matchhub.services import ServiceError, matching, round_results, rounds
 
 notification_views.register(bp)
 
 
-def _org():
-    org = current_user.organization
-    if org is None:
-        abort(404)
-    return org
-
-
-def _round(round_id: int):
-    """A visible round in which the user's organisation takes part (404 otherwise)."""
-    rnd = rounds.get_round(round_id)
-    if rnd is None or rnd.status is RoundStatus.DRAFT or not rounds.orders_of_in_round(rnd, _org()):
-        abort(404)
-    return rnd
-
-
-def _round_order(rnd, order_id: int):
-    ro = rounds.round_order_map(rnd).get(order_id)
-    if ro is None:
-        abort(404)
-    require(current_user.role, organization=ro.order.organization)
-    return ro
-
-
 @bp.route("/rounds")
 def round_list():
-    org = _org()
-    mine = [r for r in rounds.visible_rounds() if rounds.orders_of_in_round(r, org)]
-    return render_template("enterprise/round_list.html", rounds=mine)
+    return render_template(
+        "enterprise/round_list.html", rounds=rounds.readable_rounds(current_user)
+    )
 
 
 @bp.route("/rounds/<int:round_id>")
 def round_detail(round_id: int):
-    rnd = _round(round_id)
-    org = _org()
+    rnd = rounds.readable(current_user, round_id)
+    org = current_user.organization  # the round is readable: the user has one
     own = rounds.orders_of_in_round(rnd, org)
     return render_template(
         "enterprise/round_detail.html",
@@ -62,15 +37,15 @@ def round_detail(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/orders/<int:order_id>", methods=["GET", "POST"])
 def round_ranking(round_id: int, order_id: int):
-    rnd = _round(round_id)
-    ro = _round_order(rnd, order_id)
+    rnd = rounds.readable(current_user, round_id)
+    ro = rounds.round_order_editable(current_user, rnd, order_id)
     form = RoundActionForm()
     if form.validate_on_submit():
         order = int_list(request.form.getlist("candidate"))
         refused = set(int_list(request.form.getlist("unacceptable")))
         order = apply_move(order, request.form.get("action", "save"), None)
         try:
-            rounds.save_ranking(rnd, _org(), current_user, order_id, order, refused)
+            rounds.save_ranking(rnd, current_user, order_id, order, refused)
         except ServiceError as exc:
             flash(exc.message, "danger")
         else:

@@ -7,17 +7,7 @@ from matchhub.enterprise.forms import SKILLS_HELP, ActionForm, OrderForm
 from matchhub.forms import choices, show_service_error
 from matchhub.labels import label
 from matchhub.models import OrderKind, OrderStatus
-from matchhub.security import require
 from matchhub.services import ServiceError, applications, localities, orders, profiles
-
-
-def own_order(order_id: int):
-    """The order when it belongs to the user's organisation; 404 otherwise (one shared check)."""
-    order = orders.get_order(order_id)
-    if order is None:
-        abort(404)
-    require(current_user.role, organization=order.organization)
-    return order
 
 
 def _order_form(order=None) -> OrderForm:
@@ -122,7 +112,7 @@ def order_create():
 
 @bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
 def order_edit(order_id: int):
-    order = own_order(order_id)
+    order = orders.editable(current_user, order_id)
     form = _order_form(order)
     if form.validate_on_submit():
         try:
@@ -144,7 +134,7 @@ def order_edit(order_id: int):
 
 @bp.route("/orders/<int:order_id>")
 def order_detail(order_id: int):
-    order = own_order(order_id)
+    order = orders.editable(current_user, order_id)
     apps = [a for a in applications.pipeline(order) if applications.shown_in_pipeline(a)]
     return render_template(
         "enterprise/order_detail.html",
@@ -158,7 +148,7 @@ def order_detail(order_id: int):
 
 @bp.route("/orders/<int:order_id>/duplicate", methods=["POST"])
 def order_duplicate(order_id: int):
-    order = own_order(order_id)
+    order = orders.editable(current_user, order_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     copy = orders.duplicate_order(order, current_user)
@@ -168,7 +158,7 @@ def order_duplicate(order_id: int):
 
 @bp.route("/orders/<int:order_id>/publish", methods=["POST"])
 def order_publish(order_id: int):
-    order = own_order(order_id)
+    order = orders.editable(current_user, order_id)
     if ActionForm().validate_on_submit():
         try:
             orders.publish_order(order, current_user)
@@ -181,7 +171,7 @@ def order_publish(order_id: int):
 
 @bp.route("/orders/<int:order_id>/<any(closed, filled, cancelled):status>", methods=["POST"])
 def order_status_change(order_id: int, status: str):
-    order = own_order(order_id)
+    order = orders.editable(current_user, order_id)
     if ActionForm().validate_on_submit():
         try:
             orders.change_order_status(order, current_user, OrderStatus(status))

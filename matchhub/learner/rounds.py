@@ -7,38 +7,17 @@ from flask_login import current_user
 from matchhub import notification_views
 from matchhub.i18n import current_lang
 from matchhub.learner import bp
-from matchhub.models import RoundStatus
+from matchhub.learner.routes import own_profile
 from matchhub.round_views import RoundActionForm, apply_move, int_list, learner_reasons
-from matchhub.services import (
-    ServiceError,
-    learners,
-    matching,
-    round_results,
-    round_rules,
-    rounds,
-)
+from matchhub.services import ServiceError, matching, round_results, round_rules, rounds
 
 notification_views.register(bp)
 
 
-def _learner():
-    learner = learners.learner_of_user(current_user)
-    if learner is None:
-        abort(404)
-    return learner
-
-
-def _visible_round(round_id: int):
-    rnd = rounds.get_round(round_id)
-    if rnd is None or rnd.status is RoundStatus.DRAFT:
-        abort(404)
-    return rnd
-
-
 @bp.route("/rounds")
 def round_list():
-    learner = _learner()
-    visible = rounds.rounds_for_learner(learner)
+    learner = own_profile()
+    visible = rounds.admitting(rounds.readable_rounds(current_user), learner)
     return render_template(
         "learner/round_list.html",
         rounds=visible,
@@ -48,8 +27,8 @@ def round_list():
 
 @bp.route("/rounds/<int:round_id>")
 def round_detail(round_id: int):
-    learner = _learner()
-    rnd = _visible_round(round_id)
+    learner = own_profile()
+    rnd = rounds.readable(current_user, round_id)
     saved = rounds.saved_choices(rnd, learner)
     accepting = rounds.accepts_rankings(rnd)
     rules = round_rules.Rules.of(rnd)
@@ -78,8 +57,8 @@ def round_detail(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/choices", methods=["POST"])
 def round_choices_save(round_id: int):
-    learner = _learner()
-    rnd = _visible_round(round_id)
+    learner = own_profile()
+    rnd = rounds.readable(current_user, round_id)
     if not RoundActionForm().validate_on_submit():
         abort(400)
     current = int_list(request.form.getlist("choice"))

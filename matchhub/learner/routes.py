@@ -16,7 +16,7 @@ from matchhub.learner.forms import (
     ProfileForm,
     VisibilityForm,
 )
-from matchhub.models import ApplicationStatus, OrderKind, OrderStatus, Visibility
+from matchhub.models import ApplicationStatus, OrderKind, Visibility
 from matchhub.services import (
     ServiceError,
     applications,
@@ -32,7 +32,7 @@ from matchhub.services import (
 PER_PAGE = 20
 
 
-def _own_profile(load=learners.learner_of_user):
+def own_profile(load=learners.learner_of_user):
     """The signed-in user's learner row, as ``load`` loads it; 404 without one."""
     learner = load(current_user)
     if learner is None:
@@ -40,22 +40,9 @@ def _own_profile(load=learners.learner_of_user):
     return learner
 
 
-def _own_application(application_id: int):
-    """One of the learner's own applications (never an enterprise's private shortlist)."""
-    learner = _own_profile()
-    app = applications.get_application(application_id)
-    if (
-        app is None
-        or app.learner_id != learner.id
-        or app.status not in applications.LEARNER_VISIBLE
-    ):
-        abort(404)
-    return app
-
-
 @bp.route("/")
 def dashboard():
-    learner = _own_profile()
+    learner = own_profile()
     apps = applications.applications_of(learner)
     # The matches page's ranking kept to the learner's locality (and remote work), with
     # the same score and tier: what they meet or nearly meet, else the best there is.
@@ -77,12 +64,12 @@ def dashboard():
 
 @bp.route("/profile")
 def profile():
-    return render_template("learner/profile.html", learner=_own_profile())
+    return render_template("learner/profile.html", learner=own_profile())
 
 
 @bp.route("/profile/edit", methods=["GET", "POST"])
 def profile_edit():
-    learner = _own_profile()
+    learner = own_profile()
     form = ProfileForm(obj=learner)
     programmes = profiles.programme_choices(learner)
     form.programme.choices = choices(
@@ -135,7 +122,7 @@ def skills_suggest():
 
 @bp.route("/openings")
 def opening_list():
-    learner = _own_profile()
+    learner = own_profile()
     kind = request.args.get("kind")
     kind_enum = OrderKind(kind) if kind in {k.value for k in OrderKind} else None
     pagination = orders.public_open_orders(
@@ -152,7 +139,7 @@ def opening_list():
 
 @bp.route("/matches")
 def match_list():
-    learner = _own_profile(matching.learner_to_match)
+    learner = own_profile(matching.learner_to_match)
     # Names for the cards too: each is translated once per page, not once per card.
     kinds = {k: label(k) for k in OrderKind}
     places = localities.choices()
@@ -183,14 +170,9 @@ def match_list():
 
 @bp.route("/orders/<int:order_id>", methods=["GET"])
 def order_detail(order_id: int):
-    learner = _own_profile()
-    order = orders.get_order(order_id)
-    if order is None:
-        abort(404)
+    learner = own_profile()
+    order = orders.readable(current_user, order_id)
     app = next((a for a in applications.applications_of(learner) if a.order_id == order.id), None)
-    open_to_all = order.status is OrderStatus.OPEN and order.organization.is_verified
-    if not open_to_all and app is None:
-        abort(404)
     result = matching.explain(order, learner)
     return render_template(
         "learner/order_detail.html",
@@ -201,17 +183,15 @@ def order_detail(order_id: int):
         skills=matching.skills_of([result]),
         inferred=matching.inferred_skills_of(learner),
         apply_form=ApplyForm(),
-        can_apply=open_to_all
+        can_apply=order.is_live
         and (app is None or app.status in (ApplicationStatus.INVITED, ApplicationStatus.WITHDRAWN)),
     )
 
 
 @bp.route("/orders/<int:order_id>/apply", methods=["POST"])
 def order_apply(order_id: int):
-    learner = _own_profile()
-    order = orders.get_order(order_id)
-    if order is None:
-        abort(404)
+    learner = own_profile()
+    order = orders.readable(current_user, order_id)
     form = ApplyForm()
     if form.validate_on_submit():
         try:
@@ -226,7 +206,7 @@ def order_apply(order_id: int):
 
 @bp.route("/applications")
 def application_list():
-    learner = _own_profile()
+    learner = own_profile()
     return render_template(
         "learner/application_list.html",
         learner=learner,
@@ -236,7 +216,7 @@ def application_list():
 
 @bp.route("/applications/<int:application_id>")
 def application_detail(application_id: int):
-    app = _own_application(application_id)
+    app = applications.readable(current_user, application_id)
     return render_template(
         "learner/application_detail.html",
         app=app,
@@ -248,7 +228,7 @@ def application_detail(application_id: int):
 
 @bp.route("/applications/<int:application_id>/accept", methods=["POST"])
 def application_accept(application_id: int):
-    app = _own_application(application_id)
+    app = applications.editable(current_user, application_id)
     form = ApplyForm()
     if form.validate_on_submit():
         try:
@@ -262,7 +242,7 @@ def application_accept(application_id: int):
 
 @bp.route("/applications/<int:application_id>/<any(decline, withdraw):action>", methods=["POST"])
 def application_withdraw(application_id: int, action: str):
-    app = _own_application(application_id)
+    app = applications.editable(current_user, application_id)
     if ActionForm().validate_on_submit():
         try:
             if action == "decline":
@@ -283,7 +263,7 @@ def application_withdraw(application_id: int, action: str):
 
 @bp.route("/next-skills")
 def skill_advice():
-    learner = _own_profile()
+    learner = own_profile()
     return render_template(
         "learner/skill_advice.html",
         learner=learner,
@@ -293,7 +273,7 @@ def skill_advice():
 
 @bp.route("/privacy")
 def privacy_settings():
-    learner = _own_profile()
+    learner = own_profile()
     visibility_form = VisibilityForm(visibility=learner.visibility.value)
     visibility_form.visibility.choices = choices((v.value, label(v)) for v in Visibility)
     return render_template(
@@ -310,7 +290,7 @@ def privacy_settings():
 
 @bp.route("/privacy/visibility", methods=["POST"])
 def privacy_visibility():
-    learner = _own_profile()
+    learner = own_profile()
     form = VisibilityForm()
     form.visibility.choices = choices((v.value, label(v)) for v in Visibility)
     if form.validate_on_submit():
@@ -321,7 +301,7 @@ def privacy_visibility():
 
 @bp.route("/privacy/consent", methods=["POST"])
 def privacy_consent():
-    learner = _own_profile()
+    learner = own_profile()
     if ConsentForm().validate_on_submit():
         privacy.give_consent(learner, current_user)
         flash(_("Thank you: your consent is recorded."), "success")
@@ -332,7 +312,7 @@ def privacy_consent():
 
 @bp.route("/privacy/consent/withdraw", methods=["POST"])
 def privacy_consent_withdraw():
-    learner = _own_profile()
+    learner = own_profile()
     if ActionForm().validate_on_submit():
         privacy.withdraw_consent(learner, current_user)
         flash(_("Your consent is withdrawn: you no longer appear in any ranking."), "success")
@@ -341,7 +321,7 @@ def privacy_consent_withdraw():
 
 @bp.route("/privacy/export", methods=["POST"])
 def privacy_export():
-    learner = _own_profile()
+    learner = own_profile()
     if not ActionForm().validate_on_submit():
         abort(400)
     data = privacy.export_data(learner, current_user)
@@ -354,7 +334,7 @@ def privacy_export():
 
 @bp.route("/privacy/delete", methods=["POST"])
 def privacy_delete():
-    learner = _own_profile()
+    learner = own_profile()
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:

@@ -7,15 +7,16 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchhub.extensions import db
 from matchhub.models._types import UTCDateTime, enum_column, utcnow
+from matchhub.models.orgs import Organization, VerificationState
 
 if TYPE_CHECKING:
     from matchhub.models.accounts import User
     from matchhub.models.learners import Learner
-    from matchhub.models.orgs import Organization
     from matchhub.models.skills import Skill
 
 
@@ -42,6 +43,10 @@ class ApplicationStatus(enum.StrEnum):
     HIRED = "hired"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+#: What a learner sees of their applications: all but an enterprise's private shortlist.
+LEARNER_VISIBLE = frozenset(set(ApplicationStatus) - {ApplicationStatus.SHORTLISTED})
 
 
 class Order(db.Model):
@@ -82,6 +87,26 @@ class Order(db.Model):
     applications: Mapped[list[Application]] = relationship(
         back_populates="order", cascade="all, delete-orphan"
     )
+
+    @hybrid_property
+    def is_live(self) -> bool:
+        """A live order: open (publishing is the only way in) and of a verified organisation.
+
+        The one definition of what learners, the public lists, the API, rounds and the
+        engine's index may offer; a suspended, pending or rejected organisation's orders
+        are not live, whatever their status. In SQL it needs no join.
+        """
+        verified = self.organization.state is VerificationState.VERIFIED
+        return self.status is OrderStatus.OPEN and verified
+
+    @is_live.inplace.expression
+    @classmethod
+    def _is_live_expression(cls) -> sa.ColumnElement[bool]:
+        # An uncorrelated IN: usable with or without a join to organizations.
+        verified = sa.select(Organization.id).where(
+            Organization.state == VerificationState.VERIFIED
+        )
+        return sa.and_(cls.status == OrderStatus.OPEN, cls.organization_id.in_(verified))
 
     @property
     def required_skills(self) -> list[OrderSkill]:

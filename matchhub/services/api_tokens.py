@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from matchhub.extensions import db
 from matchhub.models import ApiToken, User, VerificationState, utcnow
+from matchhub.security import owned_or_404
 from matchhub.services import ServiceError, audit
 
 PREFIX = "mh_"
@@ -81,9 +82,10 @@ def create_token(user: User, name: str, days: int | None) -> tuple[ApiToken, str
 
 
 def revoke(user: User, token_id: int) -> bool:
-    """Revoke one of the user's own tokens; False when it is not theirs or already dead."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id or token.revoked_at is not None:
+    """Revoke one of the user's own tokens (404 when it is not theirs or unknown); False when
+    it is already revoked."""
+    token = owned_or_404(ApiToken, user, ApiToken.id == token_id, write=True)
+    if token.revoked_at is not None:
         return False
     token.revoked_at = utcnow()
     audit.record("api_token.revoked", actor=user, obj=token, name=token.name)

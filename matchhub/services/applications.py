@@ -30,6 +30,8 @@ from matchhub.models import (
     OrderStatus,
     User,
 )
+from matchhub.models.orders import LEARNER_VISIBLE
+from matchhub.security import owned_or_404
 from matchhub.services import ServiceError, audit, exports, localities, matching, notifications
 from matchhub.services.orders import today_in_vietnam
 
@@ -49,8 +51,6 @@ ENTERPRISE_MOVES: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
 WITHDRAWABLE = frozenset({S.INVITED, S.APPLIED, S.INTERVIEW, S.OFFER})
 #: Statuses in which the enterprise sees the learner's email and phone.
 CONTACT_VISIBLE = frozenset({S.APPLIED, S.INTERVIEW, S.OFFER, S.HIRED})
-#: What a learner sees of their applications: a shortlist is the enterprise's own notebook.
-LEARNER_VISIBLE = frozenset(set(S) - {S.SHORTLISTED})
 MAX_NOTE = 2000
 MAX_MESSAGE = 2000
 
@@ -98,18 +98,24 @@ def _tell_enterprise(app: Application, kind: str) -> None:
     )
 
 
-def get_application(application_id: int) -> Application | None:
-    """An application with its order, learner and history; the caller checks ownership."""
-    return db.session.scalar(
-        sa.select(Application)
-        .where(Application.id == application_id)
-        .options(
-            selectinload(Application.order).selectinload(Order.organization),
-            selectinload(Application.learner)
-            .selectinload(Learner.skills)
-            .selectinload(LearnerSkill.skill),
-            selectinload(Application.events).selectinload(ApplicationEvent.actor),
-        )
+_LOADS = (
+    selectinload(Application.order).selectinload(Order.organization),
+    selectinload(Application.learner).selectinload(Learner.skills).selectinload(LearnerSkill.skill),
+    selectinload(Application.events).selectinload(ApplicationEvent.actor),
+)
+
+
+def readable(user: User, application_id: int) -> Application:
+    """An application with its order, learner and history, when ``user`` may see it: the
+    enterprise's of the order, or the learner's own (never a private shortlist); else 404."""
+    return owned_or_404(Application, user, Application.id == application_id, options=_LOADS)
+
+
+def editable(user: User, application_id: int) -> Application:
+    """The application when ``user`` may act on it (move, note, accept, withdraw); else 404.
+    Which moves each side may make is the service's ``move`` and learner functions' business."""
+    return owned_or_404(
+        Application, user, Application.id == application_id, write=True, options=_LOADS
     )
 
 
@@ -324,7 +330,7 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
 
 
 def _check_open(order: Order) -> None:
-    if order.status is not OrderStatus.OPEN or not order.organization.is_verified:
+    if not order.is_live:
         raise ServiceError(_("This order is not open for applications."))
     if order.deadline is not None and order.deadline < today_in_vietnam():
         raise ServiceError(_("The application deadline has passed."))

@@ -39,7 +39,6 @@ from matchhub.models import (
     Order,
     OrderKind,
     OrderSkill,
-    OrderStatus,
     Organization,
     Programme,
     ProgrammeSkill,
@@ -54,7 +53,6 @@ __all__ = [
     "OrderMeta",
     "Vocabulary",
     "learner_profile",
-    "live_order",
     "load_learners",
     "load_orders",
     "load_programmes",
@@ -76,13 +74,6 @@ _CHUNK = 5000
 def matchable_learner():
     """SQL condition: the learner may appear in rankings (not hidden, consent given)."""
     return sa.and_(Learner.visibility != Visibility.HIDDEN, Learner.consent_at.is_not(None))
-
-
-def live_order():
-    """SQL condition: the order is open and its organisation verified (join Organization)."""
-    return sa.and_(
-        Order.status == OrderStatus.OPEN, Organization.state == VerificationState.VERIFIED
-    )
 
 
 # ----------------------------------------------------------------- skills as the engine sees them
@@ -345,10 +336,8 @@ def load_orders(
             .order_by(OrderSkill.id)
         )
         if live_only:
-            query = query.where(live_order())
-            skill_query = skill_query.join(
-                Organization, Organization.id == Order.organization_id
-            ).where(live_order())
+            query = query.where(Order.is_live)
+            skill_query = skill_query.where(Order.is_live)
         if chunk is not None:
             query = query.where(Order.id.in_(chunk))
             skill_query = skill_query.where(OrderSkill.order_id.in_(chunk))

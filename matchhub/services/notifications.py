@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from matchhub.extensions import db
 from matchhub.labels import label
 from matchhub.models import ApplicationStatus, Membership, Notification, User, utcnow
+from matchhub.security import owned_or_404
 from matchhub.services import mail
 
 # How many unread notifications a dashboard shows at most.
@@ -64,20 +65,13 @@ def unread_for(user: User, limit: int = SHOWN) -> list[Notification]:
     )
 
 
-def open_notification(user: User, notification_id: int) -> Notification | None:
-    """One of the user's own notifications, marked read; None when it is not theirs or unknown."""
-    note = db.session.get(Notification, notification_id)
-    if note is None or note.user_id != user.id:
-        return None
+def open_notification(user: User, notification_id: int) -> Notification:
+    """One of the user's own notifications, marked read; 404 when it is not theirs or unknown."""
+    note = owned_or_404(Notification, user, Notification.id == notification_id, write=True)
     if note.read_at is None:
         note.read_at = utcnow()
         db.session.commit()
     return note
-
-
-def mark_read(user: User, notification_id: int) -> bool:
-    """Mark one of the user's own notifications read; False when it is not theirs or unknown."""
-    return open_notification(user, notification_id) is not None
 
 
 def mark_all_read(user: User) -> int:

@@ -22,9 +22,9 @@ from matchhub.models import (
     OrderStatus,
     Organization,
     User,
-    VerificationState,
     utcnow,
 )
+from matchhub.security import owned_or_404
 from matchhub.services import ServiceError, audit, engine, matching
 from matchhub.services.skills import skill_ids_by_slug
 
@@ -32,16 +32,22 @@ from matchhub.services.skills import skill_ids_by_slug
 MAX_DEADLINE_DAYS = 366
 
 
-def get_order(order_id: int) -> Order | None:
-    """The order with its skills and organisation; the caller checks ownership."""
-    return db.session.scalar(
-        sa.select(Order)
-        .where(Order.id == order_id)
-        .options(
-            selectinload(Order.skills).selectinload(OrderSkill.skill),
-            selectinload(Order.organization),
-        )
-    )
+_LOADS = (
+    selectinload(Order.skills).selectinload(OrderSkill.skill),
+    selectinload(Order.organization),
+)
+
+
+def readable(user: User, order_id: int) -> Order:
+    """The order when ``user`` may read it (their organisation's, a live one, or one the
+    learner applied to), with its skills and organisation; 404 otherwise."""
+    return owned_or_404(Order, user, Order.id == order_id, options=_LOADS)
+
+
+def editable(user: User, order_id: int) -> Order:
+    """The order when it is the enterprise's of ``user`` (edit, pipeline, candidates); 404
+    otherwise."""
+    return owned_or_404(Order, user, Order.id == order_id, write=True, options=_LOADS)
 
 
 def orders_of(org: Organization, status: OrderStatus | None = None) -> list[Order]:
@@ -114,11 +120,10 @@ def applications_for(order: Order) -> list[Application]:
 def public_open_orders(
     kind: OrderKind | None = None, locality: str | None = None, page: int = 1, per_page: int = 20
 ):
-    """Open orders of verified organisations, newest first, paginated."""
+    """Live orders, newest first, paginated."""
     query = (
         sa.select(Order)
-        .join(Organization)
-        .where(Order.status == OrderStatus.OPEN, Organization.state == VerificationState.VERIFIED)
+        .where(Order.is_live)
         .options(
             selectinload(Order.organization),
             selectinload(Order.skills).selectinload(OrderSkill.skill),

@@ -19,6 +19,7 @@ from matchhub.models import (
     VerificationState,
     utcnow,
 )
+from matchhub.security import owned_or_404
 from matchhub.services import ServiceError, audit, matching, notifications
 
 # Sectors of the Vietnamese economy that hire IT skills (codes are stored, names translated).
@@ -78,6 +79,12 @@ def list_organizations(kind: OrgKind | None = None, state: VerificationState | N
 
 def get_organization(org_id: int) -> Organization | None:
     return db.session.get(Organization, org_id)
+
+
+def readable(user: User, org_id: int) -> Organization:
+    """The organisation ``user`` may see (the province office: any; a member: their own);
+    404 otherwise."""
+    return owned_or_404(Organization, user, Organization.id == org_id)
 
 
 def verify_organization(org: Organization, admin: User) -> None:

@@ -28,6 +28,7 @@ from matchhub.models import (
     Skill,
     User,
 )
+from matchhub.security import owned_or_404
 from matchhub.services import ServiceError, audit, engine
 
 #: Level a suggested skill starts at in the form.
@@ -59,15 +60,21 @@ class CourseInput:
     extra: list[tuple[str, int]]
 
 
-def get_programme(programme_id: int) -> Programme | None:
-    """The programme with its skills; the caller checks that it is the user's college's."""
-    return db.session.scalar(
-        sa.select(Programme)
-        .where(Programme.id == programme_id)
-        .options(
-            selectinload(Programme.skills).selectinload(ProgrammeSkill.skill),
-            selectinload(Programme.organization),
-        )
+_PROGRAMME_LOADS = (
+    selectinload(Programme.skills).selectinload(ProgrammeSkill.skill),
+    selectinload(Programme.organization),
+)
+
+
+def readable(user: User, programme_id: int) -> Programme:
+    """The programme with its skills when it is the college's of ``user``; else 404."""
+    return owned_or_404(Programme, user, Programme.id == programme_id, options=_PROGRAMME_LOADS)
+
+
+def editable(user: User, programme_id: int) -> Programme:
+    """The programme when ``user``'s college may change it (its own); else 404."""
+    return owned_or_404(
+        Programme, user, Programme.id == programme_id, write=True, options=_PROGRAMME_LOADS
     )
 
 
@@ -83,15 +90,18 @@ def courses_of(programme: Programme) -> list[Course]:
     )
 
 
-def get_course(course_id: int) -> Course | None:
-    """The course with its skills and programme; the caller checks the organisation."""
-    return db.session.scalar(
-        sa.select(Course)
-        .where(Course.id == course_id)
-        .options(
+def course_editable(user: User, course_id: int) -> Course:
+    """The course with its skills and programme when it is the college's of ``user``; else
+    404."""
+    return owned_or_404(
+        Course,
+        user,
+        Course.id == course_id,
+        write=True,
+        options=(
             selectinload(Course.skills).selectinload(CourseSkill.skill),
             selectinload(Course.programme).selectinload(Programme.organization),
-        )
+        ),
     )
 
 

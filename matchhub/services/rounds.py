@@ -33,16 +33,15 @@ from matchhub.models import (
     Learner,
     Order,
     OrderKind,
-    OrderStatus,
     Organization,
     RoundChoice,
     RoundOrder,
     RoundRanking,
     RoundStatus,
     User,
-    VerificationState,
     utcnow,
 )
+from matchhub.security import allowed, owned_or_404
 from matchhub.services import ServiceError, audit, matching, round_rules
 
 MAX_CHOICES = 10
@@ -51,38 +50,48 @@ MAX_CHOICES = 10
 # --- Reading ---------------------------------------------------------------------
 
 
-def get_round(round_id: int) -> AllocationRound | None:
-    """The round with its orders and their enterprises loaded; ``None`` when unknown."""
-    return db.session.scalar(
-        sa.select(AllocationRound)
-        .where(AllocationRound.id == round_id)
-        .options(
+def readable(user: User, round_id: int) -> AllocationRound:
+    """The round with its orders and their enterprises, when ``user`` may see it (the
+    office: any; a learner: any but a draft; an enterprise: those its orders are in);
+    404 otherwise."""
+    return owned_or_404(
+        AllocationRound,
+        user,
+        AllocationRound.id == round_id,
+        options=(
             selectinload(AllocationRound.orders)
             .selectinload(RoundOrder.order)
-            .selectinload(Order.organization)
+            .selectinload(Order.organization),
+        ),
+    )
+
+
+def round_order_editable(user: User, rnd: AllocationRound, order_id: int) -> RoundOrder:
+    """The round's entry for ``order_id`` when it is an order of the enterprise of ``user``
+    (to rank its candidates); 404 otherwise."""
+    return owned_or_404(
+        RoundOrder,
+        user,
+        RoundOrder.round_id == rnd.id,
+        RoundOrder.order_id == order_id,
+        write=True,
+        options=(selectinload(RoundOrder.order).selectinload(Order.organization),),
+    )
+
+
+def readable_rounds(user: User) -> list[AllocationRound]:
+    """The rounds ``user`` may see (the rule of :func:`readable`), newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(AllocationRound)
+            .where(allowed(AllocationRound, user))
+            .order_by(AllocationRound.created_at.desc(), AllocationRound.id.desc())
         )
     )
 
 
-def list_rounds(statuses: tuple[RoundStatus, ...] | None = None) -> list[AllocationRound]:
-    """Rounds, newest first (optionally only those in ``statuses``)."""
-    query = sa.select(AllocationRound).order_by(
-        AllocationRound.created_at.desc(), AllocationRound.id.desc()
-    )
-    if statuses:
-        query = query.where(AllocationRound.status.in_(statuses))
-    return list(db.session.scalars(query))
-
-
-def visible_rounds() -> list[AllocationRound]:
-    """Rounds learners and enterprises may see: open, closed or published."""
-    return list_rounds((RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.PUBLISHED))
-
-
-def rounds_for_learner(learner: Learner, accepting_only: bool = False) -> list[AllocationRound]:
-    """Rounds the learner may take part in (the round's rules admit them), plus any they
-    already took part in; with ``accepting_only``, only those open for ranking now."""
-    listed = accepting_rounds() if accepting_only else visible_rounds()
+def admitting(listed: list[AllocationRound], learner: Learner) -> list[AllocationRound]:
+    """The rounds of ``listed`` whose rules admit ``learner``, plus any they took part in."""
     taken = set(
         db.session.scalars(
             sa.select(RoundChoice.round_id).where(RoundChoice.learner_id == learner.id).distinct()
@@ -97,11 +106,7 @@ def eligible_orders() -> list[Order]:
         db.session.scalars(
             sa.select(Order)
             .join(Organization)
-            .where(
-                Order.kind == OrderKind.INTERNSHIP,
-                Order.status == OrderStatus.OPEN,
-                Organization.state == VerificationState.VERIFIED,
-            )
+            .where(Order.kind == OrderKind.INTERNSHIP, Order.is_live)
             .options(selectinload(Order.organization))
             .order_by(Organization.name, Order.title, Order.id)
         )
@@ -442,7 +447,6 @@ def _order_preferences(
 
 def save_ranking(
     rnd: AllocationRound,
-    org: Organization,
     user: User,
     order_id: int,
     ranked: list[int],
@@ -456,8 +460,14 @@ def save_ranking(
     _require_unpublished(rnd)
     if not accepts_rankings(rnd):
         raise ServiceError(_("This round no longer accepts rankings."))
-    ro = round_order_map(rnd).get(order_id)
-    if ro is None or ro.order.organization_id != org.id:
+    ro = db.session.scalar(
+        sa.select(RoundOrder).where(
+            RoundOrder.round_id == rnd.id,
+            RoundOrder.order_id == order_id,
+            allowed(RoundOrder, user, write=True),
+        )
+    )
+    if ro is None:
         raise ServiceError(_("That internship is not part of this round."))
     candidates = set(candidates_of(rnd, order_id))
     ranked = [lid for lid in ranked if lid not in unacceptable]
@@ -482,7 +492,7 @@ def save_ranking(
     audit.record(
         "round.ranking_saved",
         actor=user,
-        organization_id=org.id,
+        organization_id=ro.order.organization_id,
         obj=rnd,
         order_id=order_id,
         ranked=len(ranked),

@@ -11,7 +11,6 @@ from matchhub.models import (
     Learner,
     Order,
     OrderSkill,
-    OrderStatus,
     Organization,
     OrgKind,
     Skill,
@@ -30,15 +29,12 @@ class Overview:
 
 
 def overview() -> Overview:
-    """Counts of verified organisations, learners, open orders and the seats they offer."""
+    """Counts of verified organisations, learners, live orders and the seats they offer."""
 
     def count(stmt) -> int:
         return db.session.scalar(stmt) or 0
 
     verified = Organization.state == VerificationState.VERIFIED
-    open_orders = (
-        sa.select(Order).join(Organization).where(Order.status == OrderStatus.OPEN, verified)
-    )
     return Overview(
         enterprises=count(
             sa.select(sa.func.count()).where(Organization.kind == OrgKind.ENTERPRISE, verified)
@@ -47,11 +43,9 @@ def overview() -> Overview:
             sa.select(sa.func.count()).where(Organization.kind == OrgKind.COLLEGE, verified)
         ),
         learners=count(sa.select(sa.func.count(Learner.id))),
-        open_orders=count(sa.select(sa.func.count()).select_from(open_orders.subquery())),
+        open_orders=count(sa.select(sa.func.count(Order.id)).where(Order.is_live)),
         open_seats=count(
-            sa.select(sa.func.coalesce(sa.func.sum(Order.headcount), 0))
-            .join(Organization)
-            .where(Order.status == OrderStatus.OPEN, verified)
+            sa.select(sa.func.coalesce(sa.func.sum(Order.headcount), 0)).where(Order.is_live)
         ),
         pending_organizations=count(
             sa.select(sa.func.count()).where(Organization.state == VerificationState.PENDING)
@@ -60,13 +54,13 @@ def overview() -> Overview:
 
 
 def top_demanded_skills(limit: int = 10) -> list[tuple[Skill, int]]:
-    """Skills required by the most open orders, weighted by headcount."""
+    """Skills required by the most live orders, weighted by headcount."""
     weight = sa.func.sum(Order.headcount).label("weight")
     rows = db.session.execute(
         sa.select(Skill, weight)
         .join(OrderSkill, OrderSkill.skill_id == Skill.id)
         .join(Order, Order.id == OrderSkill.order_id)
-        .where(Order.status == OrderStatus.OPEN, OrderSkill.required.is_(True))
+        .where(Order.is_live, OrderSkill.required.is_(True))
         .group_by(Skill.id)
         .order_by(weight.desc(), Skill.slug)
         .limit(limit)

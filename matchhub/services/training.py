@@ -15,7 +15,6 @@ from matchhub.models import (
     Order,
     OrderKind,
     OrderSkill,
-    OrderStatus,
     Organization,
     Programme,
     TrainingOffer,
@@ -23,6 +22,7 @@ from matchhub.models import (
     VerificationState,
     utcnow,
 )
+from matchhub.security import allowed, owned_or_404
 from matchhub.services import ServiceError, audit, notifications
 from matchhub.services.orders import today_in_vietnam
 
@@ -37,15 +37,7 @@ class OfferInput:
 
 
 def _open_training():
-    return (
-        sa.select(Order)
-        .join(Organization, Organization.id == Order.organization_id)
-        .where(
-            Order.kind == OrderKind.TRAINING,
-            Order.status == OrderStatus.OPEN,
-            Organization.state == VerificationState.VERIFIED,
-        )
-    )
+    return sa.select(Order).where(Order.kind == OrderKind.TRAINING, Order.is_live)
 
 
 def open_training_orders() -> list[Order]:
@@ -62,15 +54,17 @@ def open_training_orders() -> list[Order]:
     )
 
 
-def get_open_training_order(order_id: int) -> Order | None:
-    """The training order a college may answer, or None (not open, not training, unverified)."""
-    return db.session.scalar(
-        _open_training()
-        .where(Order.id == order_id)
-        .options(
+def readable_training_order(user: User, order_id: int) -> Order:
+    """A live training order ``user`` may read (and a college answer); 404 otherwise."""
+    return owned_or_404(
+        Order,
+        user,
+        Order.id == order_id,
+        Order.kind == OrderKind.TRAINING,
+        options=(
             selectinload(Order.organization),
             selectinload(Order.skills).selectinload(OrderSkill.skill),
-        )
+        ),
     )
 
 
@@ -121,12 +115,16 @@ def make_offer(college: Organization, user: User, order: Order, data: OfferInput
     Only a verified college may offer, and never more seats than the order has left.
     """
     _must_be_verified(college)
-    if get_open_training_order(order.id) is None:
+    if order.kind is not OrderKind.TRAINING or not order.is_live:
         raise ServiceError(_("This training order is no longer open."))
     programme = None
     if data.programme_id is not None:
-        programme = db.session.get(Programme, data.programme_id)
-        if programme is None or programme.organization_id != college.id:
+        programme = db.session.scalar(
+            sa.select(Programme).where(
+                Programme.id == data.programme_id, allowed(Programme, user, write=True)
+            )
+        )
+        if programme is None:
             raise ServiceError(_("Choose one of your programmes."), field="programme")
     course_name = data.course_name.strip()
     if programme is None and not course_name:
@@ -190,12 +188,14 @@ def offers_for_order(order: Order) -> list[TrainingOffer]:
     )
 
 
-def get_offer(offer_id: int) -> TrainingOffer | None:
-    """The offer with its order and the order's organisation (for the ownership check)."""
-    return db.session.scalar(
-        sa.select(TrainingOffer)
-        .where(TrainingOffer.id == offer_id)
-        .options(selectinload(TrainingOffer.order).selectinload(Order.organization))
+def offer_editable(user: User, offer_id: int) -> TrainingOffer:
+    """The offer when ``user`` may decide it (the order's enterprise); 404 otherwise."""
+    return owned_or_404(
+        TrainingOffer,
+        user,
+        TrainingOffer.id == offer_id,
+        write=True,
+        options=(selectinload(TrainingOffer.order).selectinload(Order.organization),),
     )
 
 

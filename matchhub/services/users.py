@@ -17,6 +17,7 @@ from matchhub.models import (
     User,
     Visibility,
 )
+from matchhub.security import owned_or_404
 from matchhub.services import ServiceError, audit
 from matchhub.services.accounts import password_reset_token
 
@@ -38,9 +39,10 @@ def list_users(
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def get_user(user_id: int) -> User | None:
-    """The user with this id, or ``None``."""
-    return db.session.get(User, user_id)
+def readable(user: User, user_id: int) -> User:
+    """The account ``user`` may manage (the province office: any; else only their own);
+    404 otherwise."""
+    return owned_or_404(User, user, User.id == user_id)
 
 
 def _active_admins() -> int:

@@ -118,7 +118,7 @@ def test_full_round_on_the_demo_province(page, ctx):
             sa.select(User).where(User.memberships.any(organization_id=org.id))
         )
         refused = {rows[-1].learner.id} if len(rows) > 3 else set()
-        rounds.save_ranking(rnd, org, member, ro.order_id, [r.learner.id for r in rows], refused)
+        rounds.save_ranking(rnd, member, ro.order_id, [r.learner.id for r in rows], refused)
 
     _login(page, demo.ENTERPRISE_EMAIL)
     page.goto(f"/enterprise/rounds/{rnd.id}/orders/{own[0].id}")

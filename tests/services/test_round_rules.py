@@ -46,8 +46,8 @@ def test_cohort_college_and_programme_rules_refuse_others_with_the_reason(app, c
             rounds.save_choices(rnd, learner, [python.id])
         assert words in refused.value.message
         assert rounds.suggested_choices(rnd, learner) == []
-        assert rnd not in rounds.rounds_for_learner(learner, accepting_only=True)
-    assert rnd in rounds.rounds_for_learner(admitted, accepting_only=True)
+        assert rnd not in rounds.admitting(rounds.accepting_rounds(), learner)
+    assert rnd in rounds.admitting(rounds.accepting_rounds(), admitted)
 
 
 def test_minimum_fit_refuses_internships_below_it(app, ctx):
