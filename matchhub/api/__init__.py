@@ -113,7 +113,10 @@ def _authenticate():
 
 
 def writes(view):
-    """Mark a route as writing: only a token with the ``write`` scope may call it."""
+    """Mark a route as writing: only a token with the ``write`` scope may call it.
+
+    Put it right above the ``def``, below flask-smorest's decorators, which copy the mark.
+    """
     view.api_scope = "write"
     view._apidoc = {
         **getattr(view, "_apidoc", {}),

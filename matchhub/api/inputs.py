@@ -94,6 +94,16 @@ def between(name: str, low: float, high: float) -> Range:
     return Range(low, high, error=message)
 
 
+def not_blank(name: str):
+    """Refuse text that is only spaces, as the forms' strip filter and DataRequired do."""
+
+    def check(value: str) -> None:
+        if not value.strip():
+            raise ValidationError(_l("“%(field)s” is required.", field=name))
+
+    return check
+
+
 def one_of(name: str, choices, message=None) -> OneOf:
     return OneOf(
         list(choices),
@@ -192,7 +202,7 @@ class SkillSpec(Input):
     class Meta:
         unknown = RAISE
 
-    term = fields.String(required=True, validate=Length(1, 100))
+    term = fields.String(required=True, validate=[Length(1, 100), not_blank("term")])
     level = fields.Integer(load_default=3, metadata={"minimum": 1, "maximum": 5})
     weight = fields.Float(load_default=1.0, metadata={"exclusiveMinimum": 0, "maximum": 5})
 
@@ -212,7 +222,7 @@ class OrderBody(Input):
         unknown = RAISE
 
     kind = fields.String(required=True, validate=one_of("kind", [k.value for k in OrderKind]))
-    title = fields.String(required=True, validate=Length(1, 200))
+    title = fields.String(required=True, validate=[Length(1, 200), not_blank("title")])
     description = fields.String(load_default="", validate=Length(max=5000))
     headcount = fields.Integer(load_default=1, validate=between("headcount", 1, 500))
     locality = fields.String(required=True, metadata={"description": "a locality code"})
@@ -246,7 +256,7 @@ class OrderBody(Input):
 
         return orders.OrderInput(
             kind=OrderKind(data["kind"]),
-            title=data["title"],
+            title=data["title"].strip(),
             description=data["description"],
             headcount=data["headcount"],
             locality=data["locality"],

@@ -94,6 +94,8 @@ def test_bad_bodies_and_queries_are_400_with_the_error_shape(client, ctx):
     token = token_for(boss, scopes=WRITE)
     cases = [
         ({k: v for k, v in _body().items() if k != "title"}, "title"),
+        (_body(title="   "), "title"),
+        (_body(required_skills=[{"term": " ", "level": 2}]), "required_skills"),
         (_body(headcount=0), "headcount"),
         (_body(headcount="many"), "headcount"),
         (_body(kind="gig"), "kind"),
