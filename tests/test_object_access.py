@@ -70,6 +70,11 @@ NOT_OBJECT_IDS = {
     ("college.import_preview", "token"): "an unguessable upload token, looked up per college",
     ("college.import_commit", "token"): "an unguessable upload token, looked up per college",
     ("college.import_discard", "token"): "an unguessable upload token, looked up per college",
+    # The API's import routes: the same tokens; tests/api_v1/test_writes.py checks that
+    # another college's upload answers 404.
+    ("api.import_preview", "token"): "an unguessable upload token, looked up per college",
+    ("api.import_commit", "token"): "an unguessable upload token, looked up per college",
+    ("api.import_discard", "token"): "an unguessable upload token, looked up per college",
 }
 
 #: Who may be on each blueprint at all; another role gets 403 there.
@@ -83,6 +88,8 @@ BLUEPRINT_ROLES = {
 API_ROLES = {
     "api.order_candidates": {Role.ENTERPRISE},
     "api.candidate_detail": {Role.ENTERPRISE},
+    "api.order_update": {Role.ENTERPRISE},
+    "api.order_publish": {Role.ENTERPRISE},
 }
 #: Kept between requests by design, not a change a refused request made.
 _IGNORED_COLUMNS = {("api_tokens", "last_used_at")}
@@ -205,11 +212,15 @@ def _expected(endpoint: str, role: Role | None) -> int | None:
 
 
 def _signed_in(client, role: Role | None) -> tuple[str, str | None]:
-    """Sign in a fresh user of ``role`` (nobody for ``None``): a CSRF token, an API token."""
+    """Sign in a fresh user of ``role`` (nobody for ``None``): a CSRF token, an API token.
+
+    The token may read and write, so that what answers is the object rule, not the
+    scope check (tests/api_v1 checks scopes)."""
     actor = _actor(role)
     if actor is not None:
         login(client, actor.email)
-    return csrf_token(client, "/"), token_for(actor) if actor is not None else None
+    token = token_for(actor, scopes=("read", "write")) if actor is not None else None
+    return csrf_token(client, "/"), token
 
 
 def login(client, email: str) -> None:
@@ -230,7 +241,7 @@ def _request_every_route(app, client, role, foreign, skip=frozenset()) -> list[s
         with app.test_request_context():
             url = app.url_for(rule.endpoint, **values)
         api = rule.endpoint.startswith("api.")
-        for method in sorted(rule.methods & {"GET", "POST"}):
+        for method in sorted(rule.methods & {"GET", "POST", "DELETE"}):
             before = _snapshot()
             kwargs = {}
             if api and token is not None:

@@ -106,6 +106,18 @@ class TokenForm(Form):
         _l("Token name"), filters=[strip], validators=[DataRequired(), Length(max=80)]
     )
     lifetime = SelectField(_l("Valid for"), default="90")
+    # Read-only by default: a system that only reads cannot write even if its token leaks.
+    scopes = RadioField(
+        _l("The token may"),
+        choices=[
+            SelectChoice("read", _l("Read only")),
+            SelectChoice(
+                "read write", _l("Read and write (create and publish orders, import cohorts)")
+            ),
+        ],
+        default="read",
+        validators=[DataRequired()],
+    )
 
 
 class RevokeTokenForm(Form):

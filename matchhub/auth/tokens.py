@@ -29,7 +29,9 @@ def tokens():
     if form.validate_on_submit():
         days = None if form.lifetime.data == "never" else int(form.lifetime.data)
         try:
-            token, raw = api_tokens.create_token(current_user, form.name.data, days)
+            token, raw = api_tokens.create_token(
+                current_user, form.name.data, days, tuple(form.scopes.data.split())
+            )
         except ServiceError as exc:
             show_service_error(form, exc)
         else:

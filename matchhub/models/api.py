@@ -27,8 +27,15 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the token may do, chosen when it is made: "read", or "read write" for a
+    # system that also creates orders or imports cohorts. Tokens made before scopes
+    # existed only read.
+    scopes: Mapped[str] = mapped_column(sa.String(40), default="read", server_default="read")
 
     user: Mapped[User] = relationship()
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes.split()
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}… of user {self.user_id}>"

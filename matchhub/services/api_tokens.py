@@ -28,6 +28,9 @@ PREFIX = "mh_"
 MAX_ACTIVE = 10
 #: Lifetimes a user may choose, in days (``None``: until revoked).
 LIFETIMES = (30, 90, 365, None)
+#: What a token may be allowed, chosen when it is made: reading, or reading and writing
+#: (creating and publishing orders, importing cohorts). ``write`` always comes with ``read``.
+SCOPES = ("read", "write")
 # Writing last_used_at on every call would turn each API read into a write.
 _TOUCH_EVERY = timedelta(minutes=5)
 
@@ -55,13 +58,19 @@ def tokens_of(user: User) -> list[ApiToken]:
     )
 
 
-def create_token(user: User, name: str, days: int | None) -> tuple[ApiToken, str]:
-    """A new token for ``user``; returns it with the raw secret (shown once). Audited."""
+def create_token(
+    user: User, name: str, days: int | None, scopes: tuple[str, ...] = ("read",)
+) -> tuple[ApiToken, str]:
+    """A new token for ``user`` allowed ``scopes``; returns it with the raw secret (shown
+    once). Audited."""
     name = (name or "").strip()
     if not name:
         raise ServiceError(_("Give the token a name."), field="name")
     if days not in LIFETIMES:
         raise ServiceError(_("Choose one of the offered lifetimes."), field="lifetime")
+    if not scopes or any(s not in SCOPES for s in scopes):
+        raise ServiceError(_("Choose what the token may do."), field="scopes")
+    scopes = tuple(s for s in SCOPES if s in scopes or s == "read")
     if len(tokens_of(user)) >= MAX_ACTIVE:
         raise ServiceError(
             _("You already have %(n)d active tokens: revoke one first.", n=MAX_ACTIVE)
@@ -73,10 +82,11 @@ def create_token(user: User, name: str, days: int | None) -> tuple[ApiToken, str
         prefix=raw[:10],
         token_hash=_digest(raw),
         expires_at=utcnow() + timedelta(days=days) if days else None,
+        scopes=" ".join(scopes),
     )
     db.session.add(token)
     db.session.flush()
-    audit.record("api_token.created", actor=user, obj=token, name=token.name)
+    audit.record("api_token.created", actor=user, obj=token, name=token.name, scopes=token.scopes)
     db.session.commit()
     return token, raw
 

@@ -63,6 +63,22 @@ def orders_of(org: Organization, status: OrderStatus | None = None) -> list[Orde
     return list(db.session.scalars(query))
 
 
+def orders_page(org: Organization, status: OrderStatus | None, page: int, per_page: int):
+    """One page of :func:`orders_of`, counted and cut in the database (LIMIT/OFFSET)."""
+    query = (
+        sa.select(Order)
+        .where(Order.organization_id == org.id)
+        .options(
+            selectinload(Order.skills).selectinload(OrderSkill.skill),
+            selectinload(Order.organization),
+        )
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    )
+    if status is not None:
+        query = query.where(Order.status == status)
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page, error_out=False)
+
+
 def status_counts(org: Organization) -> dict[OrderStatus, int]:
     rows = db.session.execute(
         sa.select(Order.status, sa.func.count(Order.id))

@@ -17,8 +17,8 @@ from matchhub.models import ApiToken, AuditEvent, utcnow
 from matchhub.services import ServiceError, api_tokens
 
 
-def _create(client, name="Hệ thống nhân sự", lifetime="90"):
-    return submit(client, "/auth/tokens", {"name": name, "lifetime": lifetime})
+def _create(client, name="Hệ thống nhân sự", lifetime="90", scopes="read"):
+    return submit(client, "/auth/tokens", {"name": name, "lifetime": lifetime, "scopes": scopes})
 
 
 def test_a_token_is_shown_once_stored_hashed_and_works(client, ctx, login):
@@ -140,3 +140,32 @@ def test_a_suspended_organisations_tokens_are_refused(client, ctx):
     db.session.commit()
     for path in ("/api/v1/me", "/api/v1/orders"):
         assert client.get(path, headers=headers).status_code == 401
+
+
+def test_a_token_reads_only_unless_made_to_write(client, ctx, login):
+    make_user(email="an@example.vn")
+    login("an@example.vn")
+    _create(client, name="Chỉ đọc")
+    page = _create(client, name="Hệ thống nhân sự", scopes="read write").get_data(as_text=True)
+    assert "Đọc và ghi" in page and "Chỉ đọc" in page
+    tokens = {t.name: t for t in db.session.scalars(sa.select(ApiToken))}
+    assert tokens["Chỉ đọc"].scopes == "read" and not tokens["Chỉ đọc"].allows("write")
+    assert tokens["Hệ thống nhân sự"].allows("read") and tokens["Hệ thống nhân sự"].allows("write")
+    refused = _create(client, name="Lạ", scopes="admin").get_data(as_text=True)
+    assert "invalid-feedback" in refused
+    assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 2
+
+
+def test_tokens_made_before_scopes_only_read(ctx):
+    # A row written without the column (as before the migration) gets the server default.
+    user = make_user()
+    db.session.execute(
+        sa.text(
+            "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at) "
+            "VALUES (:user, 'old', 'mh_old', :hash, :now)"
+        ),
+        {"user": user.id, "hash": "0" * 64, "now": utcnow()},
+    )
+    db.session.commit()
+    old = db.session.scalars(sa.select(ApiToken)).one()
+    assert old.scopes == "read" and not old.allows("write")

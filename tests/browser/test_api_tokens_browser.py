@@ -27,6 +27,7 @@ def test_a_token_from_the_account_page_reads_the_api_until_revoked(page, ctx):
     page.get_by_role("link", name="API").click()
     page.get_by_label("Tên mã").fill("Phần mềm nhân sự")
     page.get_by_label("Hiệu lực trong").select_option("30")
+    expect(page.get_by_label("Chỉ đọc")).to_be_checked()  # a token reads unless made to write
     page.get_by_role("button", name="Tạo mã").click()
     token = page.locator("#new-token").inner_text().strip()
     assert token.startswith("mh_")
