@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.run --only engine,quality
 
 Sections are the modules ``bench.quality``, ``bench.extraction``, ``bench.engine``,
-``bench.allocation``, ``bench.pages``, ``bench.imports``, ``bench.dashboard``,
+``bench.allocation``, ``bench.fairness``, ``bench.pages``, ``bench.imports``, ``bench.dashboard``,
 ``bench.throughput`` and ``bench.ranking``; each exposes ``run() -> dict`` of flat
 keys. A section that is not there is skipped with a note on stderr; one that fails
 is reported on stderr, the others still run, and the exit status is 1. Output: sorted
@@ -24,6 +24,7 @@ SECTIONS = (
     "extraction",
     "engine",
     "allocation",
+    "fairness",
     "pages",
     "imports",
     "dashboard",
