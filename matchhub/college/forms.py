@@ -60,8 +60,11 @@ class CourseForm(Form):
         _l("Course name"), filters=[strip], validators=[DataRequired(), Length(max=200)]
     )
     credits = IntegerField(_l("Credits"), default=3, validators=[Optional(), NumberRange(0, 60)])
+    # A syllabus is pasted whole (a page or two): a box tall enough to read it in.
     syllabus = TextAreaField(
-        _l("Syllabus (learning outcomes, topics)"), validators=[Optional(), Length(max=20_000)]
+        _l("Syllabus (learning outcomes, topics)"),
+        validators=[Optional(), Length(max=20_000)],
+        render_kw={"rows": 14},
     )
     extra_skills = TextAreaField(
         _l("Other skills taught"), validators=[Optional(), Length(max=2000), SkillLevels()]

@@ -1,5 +1,7 @@
 """A college sees its own programmes and learners, never another college's."""
 
+import re
+
 from factories import make_learner, make_org, make_user, skill
 
 from matchhub.extensions import db
@@ -72,3 +74,6 @@ def test_programme_and_course_forms_ask_for_a_name_not_a_persons_name(client, ct
     )
     assert "Tên chương trình" in new_programme and "Họ tên" not in new_programme
     assert "Tên học phần" in new_course and "Họ tên" not in new_course
+    # A syllabus is pasted whole: its box is tall enough to read (issue 12, item 10).
+    box = re.search(r'<textarea[^>]*name="syllabus"[^>]*>', new_course).group(0)
+    assert int(re.search(r'rows="(\d+)"', box).group(1)) >= 10
