@@ -14,12 +14,10 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from faultkit import app_on
+from faultkit import app_on, empty_database
 
 from matchhub.config import database_url
 from matchhub.extensions import db
-
-_KEEP = {"skills", "skill_aliases"}  # the shipped taxonomy, laid once
 
 
 def _server_url(url: sa.engine.URL) -> sa.engine.Engine:
@@ -66,8 +64,4 @@ def fctx(fault_app):
     """A request context on the fault database, emptied (but for the taxonomy) afterwards."""
     with fault_app.test_request_context():
         yield
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name not in _KEEP:
-                    conn.execute(table.delete())
+        empty_database()
