@@ -99,6 +99,9 @@ def test_database_down_gives_a_translated_503_and_healthz_503_then_recovers(outa
     anonymous = app.test_client()
     anonymous.set_cookie("lang", "en")
     _assert_unavailable(anonymous.get("/orders"), "en")
+    # The API answers in JSON (the token's lookup is what fails).
+    api = anonymous.get("/api/v1/orders/open", headers={"Authorization": "Bearer mh_x"})
+    assert api.status_code == 503 and api.get_json()["error"]["status"] == 503
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.get_json() == {"status": "error", "database": "error"}
