@@ -15,6 +15,8 @@ worker would find it.
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -112,3 +114,30 @@ def test_database_down_gives_a_translated_503_and_healthz_503_then_recovers(outa
     for url in (*PAGES, "/healthz"):
         assert client.get(url).status_code == 200, url
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_a_database_that_never_answers_gives_the_503_after_the_connect_timeout(caplog):
+    """A host that accepts the connection and then says nothing (down behind a proxy,
+    packets dropped): without a connect timeout every request would hang until gunicorn
+    kills its worker. The listener is closed after a minute in any case, so that a missing
+    timeout fails this test (another error is logged) instead of hanging it."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # never accepted: the handshake completes, no answer ever comes
+    closer = threading.Timer(60, silent.close)
+    closer.start()
+    try:
+        port = silent.getsockname()[1]
+        app = app_on(
+            f"postgresql+psycopg://nobody@127.0.0.1:{port}/none", DATABASE_CONNECT_TIMEOUT=1
+        )
+        client = app.test_client()
+        client.set_cookie("lang", "en")
+        _assert_unavailable(client.get("/orders"), "en")
+        assert client.get("/healthz").status_code == 503
+    finally:
+        closer.cancel()
+        silent.close()
+    assert any("timeout expired" in r.getMessage() for r in caplog.records), [
+        r.getMessage() for r in caplog.records
+    ]
