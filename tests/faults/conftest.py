@@ -14,8 +14,8 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from faultkit import app_on, empty_database
 
+from faults.faultkit import app_on, empty_database
 from matchhub.config import database_url
 from matchhub.extensions import db
 

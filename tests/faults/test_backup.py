@@ -14,8 +14,8 @@ import time
 import pytest
 import sqlalchemy as sa
 from factories import make_learner, make_order, make_org, make_round, make_user
-from faultkit import ROOT
 
+from faults.faultkit import ROOT
 from matchhub.extensions import db
 from matchhub.models import OrderKind, OrgKind, Role, User
 from matchhub.services import round_results, rounds

@@ -21,8 +21,8 @@ import threading
 import pytest
 import sqlalchemy as sa
 from factories import PASSWORD, make_user
-from faultkit import TcpProxy, app_on, empty_database, log_in
 
+from faults.faultkit import TcpProxy, app_on, empty_database, log_in
 from matchhub.extensions import db
 from matchhub.models import Role
 
@@ -135,6 +135,8 @@ def test_a_database_that_never_answers_gives_the_503_after_the_connect_timeout(c
         client.set_cookie("lang", "en")
         _assert_unavailable(client.get("/orders"), "en")
         assert client.get("/healthz").status_code == 503
+        with app.app_context():
+            db.engine.dispose()
     finally:
         closer.cancel()
         silent.close()

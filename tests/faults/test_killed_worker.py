@@ -25,8 +25,8 @@ from factories import (
     make_round,
     make_user,
 )
-from faultkit import python
 
+from faults.faultkit import python
 from matchhub.extensions import db
 from matchhub.models import (
     AllocationRound,

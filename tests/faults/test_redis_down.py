@@ -13,8 +13,9 @@ import socket
 
 import pytest
 from factories import PASSWORD, make_user
-from faultkit import app_on, log_in
 
+from faults.faultkit import app_on, log_in
+from matchhub.extensions import db, limiter
 from matchhub.models import Role
 
 
@@ -26,7 +27,14 @@ def _dead_port() -> int:
 
 @pytest.fixture
 def redis_down_app(scratch_url):
-    return app_on(scratch_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{_dead_port()}/0")
+    # The limiter is one object whose storage is the last app's: give it back afterwards,
+    # or every later test in this process would count in a dead Redis.
+    saved = limiter._storage, limiter._limiter
+    app = app_on(scratch_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{_dead_port()}/0")
+    yield app
+    limiter._storage, limiter._limiter = saved
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_logins_fail_open_with_a_logged_warning_when_redis_is_down(
