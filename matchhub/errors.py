@@ -83,9 +83,7 @@ def init_app(app: Flask) -> None:
 
 
 def database_unavailable(error: Exception):
-    from flask_login import AnonymousUserMixin
-
-    from matchhub.extensions import db
+    from matchhub.extensions import db, login_manager
 
     reason = getattr(error, "orig", None) or error
     # One line, without the statement: its parameters may hold personal data.
@@ -102,7 +100,7 @@ def database_unavailable(error: Exception):
         current_app.logger.debug("rollback after a database error failed", exc_info=True)
     # The page must not touch the database again: the signed-in user (whose attributes
     # the rollback expired, or whose loading is what failed) is shown as a visitor.
-    g._login_user = AnonymousUserMixin()
+    g._login_user = login_manager.anonymous_user()
     response = current_app.make_response(_render(503))
     response.headers["Retry-After"] = str(RETRY_AFTER)
     return response
