@@ -84,7 +84,18 @@ def init_app(app: Flask) -> None:
 
 def database_unavailable(error: Exception):
     from matchhub.extensions import db, login_manager
+    from matchhub.services import health
 
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool drops it
+        current_app.logger.debug("rollback after a database error failed", exc_info=True)
+    # SQLite reports a bad query (no such table, a syntax error) as an OperationalError too:
+    # unless the connection could not be made or was lost, ask the database whether it
+    # answers; if it does, this is a bug, and it stays a 500 with its traceback in the log.
+    lost = getattr(error, "connection_invalidated", False) or getattr(error, "statement", 0) is None
+    if not isinstance(error, sa_exc.TimeoutError) and not lost and health.database_ok():
+        raise error
     reason = getattr(error, "orig", None) or error
     # One line, without the statement: its parameters may hold personal data.
     current_app.logger.error(
@@ -94,10 +105,6 @@ def database_unavailable(error: Exception):
         type(reason).__name__,
         str(reason).strip().splitlines()[0] if str(reason).strip() else "",
     )
-    try:
-        db.session.rollback()
-    except Exception:  # the connection is gone; the pool drops it
-        current_app.logger.debug("rollback after a database error failed", exc_info=True)
     # The page must not touch the database again: the signed-in user (whose attributes
     # the rollback expired, or whose loading is what failed) is shown as a visitor.
     g._login_user = login_manager.anonymous_user()

@@ -143,3 +143,22 @@ def test_a_database_that_never_answers_gives_the_503_after_the_connect_timeout(c
     assert any("timeout expired" in r.getMessage() for r in caplog.records), [
         r.getMessage() for r in caplog.records
     ]
+
+
+def test_a_bad_query_with_the_database_up_stays_a_500(scratch_url):
+    """SQLite reports a bad query as an OperationalError too: the database answering, that
+    is a bug (500, traceback logged), not "Service unavailable"."""
+    app = app_on(scratch_url)
+
+    def broken():
+        db.session.execute(sa.text("SELECT * FROM no_such_table"))
+        return "unreachable"
+
+    app.add_url_rule("/broken-query", view_func=broken)
+    try:
+        response = app.test_client().get("/broken-query")
+        assert response.status_code == 500
+        assert "Retry-After" not in response.headers
+    finally:
+        with app.app_context():
+            db.engine.dispose()
