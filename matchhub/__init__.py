@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     from matchhub import models  # noqa: F401  (every model must be known to the metadata)
     from matchhub.extensions import csrf, db, limiter, login_manager, migrate
 
+    _database_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
@@ -78,6 +79,17 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
+
+
+def _database_options(app: Flask) -> None:
+    """Give PostgreSQL connections a connect timeout (an explicit ``connect_args`` wins)."""
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgres"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("connect_timeout", app.config.get("DATABASE_CONNECT_TIMEOUT", 5))
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_blueprints(app: Flask) -> None:

@@ -42,6 +42,10 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    # Seconds to wait for PostgreSQL to answer a new connection: a server that does not
+    # answer (host down, packets dropped) gives the 503 page, not a worker hung until
+    # gunicorn kills it. libpq's default is to wait forever.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024))
 
     BABEL_DEFAULT_LOCALE = "vi"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
+
+#: Seconds a client is asked to wait when the database is unreachable.
+RETRY_AFTER = 30
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
@@ -70,3 +74,40 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         return _render(500)
+
+    # The database unreachable (server down, network cut, pool exhausted, SQLite file gone),
+    # wherever in the request it shows: a translated 503 that asks to retry, not a 500 with
+    # a stack trace. The pool's pre-ping reconnects on the next request once it is back.
+    app.register_error_handler(sa_exc.OperationalError, database_unavailable)
+    app.register_error_handler(sa_exc.TimeoutError, database_unavailable)
+
+
+def database_unavailable(error: Exception):
+    from matchhub.extensions import db, login_manager
+    from matchhub.services import health
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool drops it
+        current_app.logger.debug("rollback after a database error failed", exc_info=True)
+    # SQLite reports a bad query (no such table, a syntax error) as an OperationalError too:
+    # unless the connection could not be made or was lost, ask the database whether it
+    # answers; if it does, this is a bug, and it stays a 500 with its traceback in the log.
+    lost = getattr(error, "connection_invalidated", False) or getattr(error, "statement", 0) is None
+    if not isinstance(error, sa_exc.TimeoutError) and not lost and health.database_ok():
+        raise error
+    reason = getattr(error, "orig", None) or error
+    # One line, without the statement: its parameters may hold personal data.
+    current_app.logger.error(
+        "database unavailable on %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(reason).__name__,
+        str(reason).strip().splitlines()[0] if str(reason).strip() else "",
+    )
+    # The page must not touch the database again: the signed-in user (whose attributes
+    # the rollback expired, or whose loading is what failed) is shown as a visitor.
+    g._login_user = login_manager.anonymous_user()
+    response = current_app.make_response(_render(503))
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response

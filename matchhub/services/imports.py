@@ -42,6 +42,8 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from matchhub.emails import checked_email
 from matchhub.extensions import db
@@ -816,7 +818,7 @@ def _write(
         db.session.rollback()
         raise
     if not held:
-        _invite(invitations)
+        _invite_on_commit(invitations)
     return result
 
 
@@ -929,6 +931,32 @@ def _update_learners(updates: list[tuple[_Existing, dict, list[RowSkill] | None]
         ]
         if rows:
             db.session.execute(sa.insert(LearnerSkill), rows)
+
+
+_OUTBOX = "matchhub_invitations"
+
+
+def _invite_on_commit(invitations: list[tuple[str, str, str]]) -> None:
+    """Invite once the import's transaction commits; dropped if it rolls back.
+
+    Sent before the commit, a worker killed (or a commit failing) in between would have
+    handed learners claim links to rows that were never written; the re-run then makes
+    new codes and invites them again.
+    """
+    db.session.info.setdefault(_OUTBOX, []).extend(invitations)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_invitations(session: Session) -> None:
+    invitations = session.info.pop(_OUTBOX, None)
+    if invitations:
+        _invite(invitations)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_invitations(session: Session, previous_transaction) -> None:
+    if not previous_transaction.nested:  # a savepoint's rollback keeps the import alive
+        session.info.pop(_OUTBOX, None)
 
 
 def claim_link(code: str) -> str:
