@@ -130,6 +130,7 @@ SECTIONS = {
         "/college/demand",
         "/college/gaps",
         "/college/training-orders",
+        "/college/rounds",
         "/college/outcomes",
     ],
     "learner": [
