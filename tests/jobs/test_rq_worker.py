@@ -1,0 +1,101 @@
+"""Jobs through a real RQ queue on the machine's Redis, run by RQ's own worker."""
+
+import os
+import re
+import uuid
+
+import pytest
+from conftest import submit
+from factories import make_user
+from rq import SimpleWorker
+
+from matchhub import jobs
+from matchhub.extensions import db
+from matchhub.jobs import runner
+from matchhub.models import Role
+
+REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/14")
+ATTEMPTS: list[str] = []
+
+
+def always_fails(label: str) -> None:
+    ATTEMPTS.append(label)
+    raise RuntimeError("still broken")
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def rq_app(app, monkeypatch):
+    """The suite's app with a queue of its own (a fresh name) on Redis."""
+    if not _redis_up():
+        message = f"Redis is not reachable at {REDIS_URL} (set TEST_JOBS_REDIS_URL)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"test-{uuid.uuid4().hex}"
+    monkeypatch.setitem(app.config, "JOBS_REDIS_URL", REDIS_URL)
+    monkeypatch.setitem(app.config, "JOBS_QUEUE", name)
+    monkeypatch.setitem(app.config, "JOBS_EAGER", False)
+    monkeypatch.setitem(app.config, "JOBS_RETRY_INTERVALS", [0, 0, 0])  # retry at once
+    state = app.extensions["matchhub_jobs"]
+    saved = (state.redis, dict(state.queues))
+    ATTEMPTS.clear()
+    yield app
+    with app.app_context():
+        connection = jobs.connection()
+        for key in connection.scan_iter(f"rq:*{name}*"):
+            connection.delete(key)
+        jobs.queue().empty()
+    state.redis, state.queues = saved[0], saved[1]
+    runner.use_app(None)
+
+
+def _work(app) -> None:
+    """RQ's worker, as ``flask jobs worker`` runs it, outside any app context: each job
+    must make its own."""
+    jobs.make_worker(app, worker_class=SimpleWorker).work(burst=True)
+
+
+def test_reset_mail_is_sent_by_the_worker_not_the_request(rq_app, client, inbox):
+    with rq_app.app_context():
+        make_user(email="worker@example.vn", full_name="Lê Văn Thợ")
+        db.session.commit()
+    assert submit(client, "/auth/reset", {"email": "worker@example.vn"}).status_code == 302
+    assert inbox.messages == []  # the request only queued it
+    with rq_app.app_context():
+        assert jobs.queue().count == 1
+    _work(rq_app)
+    [msg] = inbox.to("worker@example.vn")
+    body = msg.get_body(preferencelist=("plain",)).get_content()
+    assert "Lê Văn Thợ" in body  # the worker read the database
+    link = re.search(r"http://localhost(/auth/reset/\S+)", body).group(1)  # and built the link
+    assert client.get(link).status_code == 200
+
+
+def test_a_failing_job_is_retried_then_listed_for_the_province_office(rq_app, client, login):
+    with rq_app.app_context():
+        jobs.enqueue(always_fails, "x", _summary="test job")
+    _work(rq_app)
+    assert ATTEMPTS == ["x"] * 4  # the run and its three retries
+
+    with rq_app.app_context():
+        make_user(Role.ADMIN, email="office@example.vn")
+        db.session.commit()
+    login("office@example.vn")
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "RuntimeError: still broken" in page and "test job" in page
+    key = re.search(r'data-key="(rq-[^"]+)"', page).group(1)
+
+    done = submit(client, f"/admin/jobs/{key}/retry", {}, form_url="/admin/jobs")
+    assert done.status_code == 302
+    with rq_app.app_context():
+        assert jobs.queue().count == 1  # queued again
+    assert key not in client.get("/admin/jobs").get_data(as_text=True)
