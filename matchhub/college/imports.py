@@ -11,16 +11,16 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from matchhub.college import bp
-from matchhub.college.forms import ActionForm, UploadForm
+from matchhub.college.forms import ActionForm, CommitForm, UploadForm
 from matchhub.errors import _render as render_error
 from matchhub.i18n import current_lang
-from matchhub.services import ServiceError, exports, imports
+from matchhub.services import ServiceError, exports, imports, invitations
 
 PREVIEW_PAGE_SIZE = 200
 _RESULT_KEY = "college.import_result"
@@ -67,7 +67,10 @@ def _upload_page(form: UploadForm) -> str:
         columns=imports.COLUMNS,
         max_rows=imports.MAX_WEB_ROWS,
         max_mb=_upload_limit_mb(),
-        invitations_allowed=imports.invitations_allowed(current_user.organization),
+        invitations_allowed=invitations.allowed(current_user.organization),
+        invitation_counts=invitations.counts(current_user.organization),
+        mail_configured=bool(current_app.config.get("MAIL_SERVER")),
+        send_form=ActionForm(formdata=None),  # also drawn for a refused (413) upload
     )
 
 
@@ -92,16 +95,20 @@ def import_preview(token: str):
         rows=rows[start : start + PREVIEW_PAGE_SIZE],
         page=page,
         pages=pages,
-        form=ActionForm(),
+        form=CommitForm(),
+        discard_form=ActionForm(),
     )
 
 
 @bp.route("/imports/<token>/commit", methods=["POST"])
 def import_commit(token: str):
-    if not ActionForm().validate_on_submit():
+    form = CommitForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        result = imports.commit_upload(current_user.organization, current_user, token)
+        result = imports.commit_upload(
+            current_user.organization, current_user, token, invite=form.invite.data
+        )
     except ServiceError as exc:
         flash(exc.message, "danger")
         return redirect(url_for("college.import_preview", token=token))
@@ -111,7 +118,28 @@ def import_commit(token: str):
         "unchanged": result.unchanged,
         "invited": result.invited,
         "held": result.held,
+        "waiting": result.waiting,
+        "not_sent": result.not_sent,
     }
+    return redirect(url_for("college.import_upload"))
+
+
+@bp.route("/imports/invitations", methods=["POST"])
+def import_send_invitations():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    queued = invitations.send_waiting(current_user.organization)
+    if queued:
+        flash(
+            ngettext(
+                "%(num)s invitation queued: it is sent by mail in the next minutes.",
+                "%(num)s invitations queued: they are sent by mail in the next minutes.",
+                queued,
+            ),
+            "success",
+        )
+    else:
+        flash(_("No invitation was waiting to be sent."), "info")
     return redirect(url_for("college.import_upload"))
 
 
