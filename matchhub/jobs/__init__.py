@@ -47,6 +47,10 @@ class Job:
     kwargs: dict
     env: dict
     summary: str = ""
+    # With RQ: kept in the job's meta (who may read its progress) and how long its
+    # result stays after it finishes (a page that shows it must survive a reload).
+    meta: dict = field(default_factory=dict)
+    result_ttl: int | None = None
 
 
 @dataclass
@@ -91,18 +95,26 @@ def _env() -> dict:
     return {"base_url": current_app.config["PUBLIC_URL"], "language": ""}
 
 
-def _job(func: str | Callable, args: tuple, kwargs: dict, summary: str) -> Job:
-    job = Job(job_path(func), list(args), dict(kwargs), _env(), summary[:200])
+def _job(func: str | Callable, args: tuple, kwargs: dict, summary: str, **options) -> Job:
+    job = Job(job_path(func), list(args), dict(kwargs), _env(), summary[:200], **options)
     json.dumps([job.args, job.kwargs])  # fail where the job is made, not in the worker
     return job
 
 
-def enqueue(func: str | Callable, *args, _summary: str = "", **kwargs) -> str | None:
+def enqueue(
+    func: str | Callable,
+    *args,
+    _summary: str = "",
+    _meta: dict | None = None,
+    _result_ttl: int | None = None,
+    **kwargs,
+) -> str | None:
     """Run ``func(*args, **kwargs)`` as a job; returns the RQ job id (``None`` in process).
 
-    ``_summary`` is a short description without personal data (shown when it fails).
+    ``_summary`` is a short description without personal data (shown when it fails);
+    ``_meta`` and ``_result_ttl`` are for a job whose progress and result a page shows.
     """
-    return dispatch(_job(func, args, kwargs, _summary))
+    return dispatch(_job(func, args, kwargs, _summary, meta=_meta or {}, result_ttl=_result_ttl))
 
 
 def enqueue_after_commit(func: str | Callable, *args, _summary: str = "", **kwargs) -> None:

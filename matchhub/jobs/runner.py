@@ -81,7 +81,9 @@ def rq_call(app: Flask, job: Job) -> dict:
         "retry": Retry(max=max(1, len(intervals)), interval=intervals or 0),
         "description": job.path,
         "failure_ttl": 30 * 24 * 3600,  # a failed job stays a month for the province office
-        "meta": {"func": job.path, "summary": job.summary, "nargs": _nargs(job)},
+        # A finished mail job is gone in a minute (its arguments hold addresses).
+        "result_ttl": job.result_ttl if job.result_ttl is not None else 60,
+        "meta": {**job.meta, "func": job.path, "summary": job.summary, "nargs": _nargs(job)},
     }
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -713,6 +714,11 @@ def _pending(college: Organization, token: str) -> PendingImport:
     return pending
 
 
+def pending_size(college: Organization, token: str) -> int:
+    """The size in bytes of this college's staged upload; refused when expired or foreign."""
+    return len(_pending(college, token).content)
+
+
 def preview_upload(college: Organization, token: str) -> Preview:
     """Every row of a staged upload, validated and compared with the database. Writes nothing."""
     pending = _pending(college, token)
@@ -726,15 +732,23 @@ def preview_upload(college: Organization, token: str) -> Preview:
 
 
 def commit_upload(
-    college: Organization, user: User, token: str, *, invite: str = invitations.NOW
+    college: Organization,
+    user: User,
+    token: str,
+    *,
+    invite: str = invitations.NOW,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Write a previewed upload in one transaction; refused while any row has an error.
 
-    ``invite``: when the new learners are invited (``invitations.CHOICES``).
+    ``invite``: when the new learners are invited (``invitations.CHOICES``);
+    ``progress(done, total)`` is told after each chunk of rows (a job's progress page).
     """
     pending = _pending(college, token)
     parsed = parse_file(college, pending.content, pending.filename, sha256=pending.sha256)
-    result = _write(college, user, parsed, sha256=pending.sha256, invite=invite)
+    result = _write(
+        college, user, parsed, sha256=pending.sha256, invite=invite, progress=progress
+    )
     db.session.delete(pending)
     db.session.commit()
     return result
@@ -785,6 +799,7 @@ def _write(
     *,
     sha256: str,
     invite: str = invitations.NOW,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Insert and update the learners of ``parsed`` (flushes; the caller commits).
 
@@ -799,12 +814,16 @@ def _write(
         state = invitations.state_for(college, invite)
         invited = 0
         now = utcnow()
+        total, report = len(new) + len(updates), progress or (lambda done, total: None)
+        report(0, total)
         for start in range(0, len(new), CHUNK):
             invited += _insert_learners(college, new[start : start + CHUNK], now, state)
+            report(min(start + CHUNK, len(new)), total)
         if new:
             _insert_skills(new, _new_ids(college, now))
         for start in range(0, len(updates), CHUNK):
             _update_learners(updates[start : start + CHUNK])
+            report(len(new) + min(start + CHUNK, len(updates)), total)
         # An unverified college prepares its list; its learners are invited once the
         # province office verifies it, as orders wait to publish.
         result = ImportResult(

@@ -91,8 +91,9 @@ def send_waiting(college: Organization, state: str = LATER) -> int:
 def send_job(college_id: int) -> int:
     """The job: mail every queued invitation of the college; returns how many were sent.
 
-    Each one is marked sent (and committed) as soon as the server accepts it; a failure
-    raises with the rest still queued, for the retry.
+    A hundred at a time over one SMTP connection; each one the server accepted is marked
+    sent (and committed) even when the connection then fails, so the retry sends only
+    the rest.
     """
     college = db.session.get(Organization, college_id)
     if college is None or not allowed(college):
@@ -107,6 +108,8 @@ def send_job(college_id: int) -> int:
         ).all()
         if not batch:
             return sent
+        ids = {}
+        messages = []
         for row in batch:
             message = mail.render_to(
                 row.email,
@@ -116,11 +119,17 @@ def send_job(college_id: int) -> int:
                 college=college.name,
                 link=url_for("auth.claim", code=row.claim_code, _external=True),
             )
-            mail.deliver(message)
-            db.session.execute(
-                sa.update(Learner)
-                .where(Learner.id == row.id)
-                .values(invitation="sent", invited_at=utcnow(), updated_at=Learner.updated_at)
-            )
-            db.session.commit()
-            sent += 1
+            ids[id(message)] = row.id
+            messages.append(message)
+        accepted: list[int] = []
+        try:  # one SMTP connection per batch
+            mail.deliver(messages, sent=lambda m, ids=ids, done=accepted: done.append(ids[id(m)]))
+        finally:  # what the server accepted stays sent, even when the rest failed
+            if accepted:
+                db.session.execute(
+                    sa.update(Learner)
+                    .where(Learner.id.in_(accepted))
+                    .values(invitation="sent", invited_at=utcnow(), updated_at=Learner.updated_at)
+                )
+                db.session.commit()
+            sent += len(accepted)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -57,11 +57,14 @@ def render_to(to: str, locale: str | None, template: str, **context) -> Mail:
     return Mail(to=to, subject=subject.strip(), body=body.strip() + "\n")
 
 
-def deliver(mails: Mail | Iterable[Mail]) -> int:
+def deliver(mails: Mail | Iterable[Mail], sent: Callable[[Mail], None] | None = None) -> int:
     """Deliver now over one SMTP connection; returns how many were accepted.
 
-    A server that refuses or cannot be reached is logged and raised: the job retries.
+    ``sent(mail)`` is called as the server accepts each one (or it is logged, without a
+    server). A server that refuses or cannot be reached is logged and raised: the job
+    retries.
     """
+    sent = sent or (lambda mail: None)
     batch = [mails] if isinstance(mails, Mail) else list(mails)
     if not batch:
         return 0
@@ -79,11 +82,13 @@ def deliver(mails: Mail | Iterable[Mail]) -> int:
                 current_app.logger.warning(
                     "No MAIL_SERVER set; mail to %s not sent (subject: %s)", mail.to, mail.subject
                 )
+            sent(mail)
         return 0
     try:
         with _connect(config) as smtp:
             for mail in batch:
                 smtp.send_message(_message(mail, config))
+                sent(mail)
     except (OSError, smtplib.SMTPException) as exc:
         current_app.logger.error("Mail to %s not sent: %s", ", ".join(m.to for m in batch), exc)
         raise

@@ -95,11 +95,12 @@ def test_a_failed_send_is_retried_without_mailing_anyone_twice(ctx, monkeypatch,
 
     real, calls = mail.deliver, []
 
-    def flaky(message):
-        calls.append(message.to)
-        if len(calls) == 2:
+    def flaky(messages, sent=None):
+        calls.append(len(messages))
+        if len(calls) == 1:  # the connection drops after the first message
+            real(messages[:1], sent)
             raise OSError("connection reset")
-        return real(message)
+        return real(messages, sent)
 
     monkeypatch.setattr(mail, "deliver", flaky)
     imports.import_file(college, user, cohort_csv(cohort_rows(3)), "k.csv")
@@ -107,6 +108,6 @@ def test_a_failed_send_is_retried_without_mailing_anyone_twice(ctx, monkeypatch,
     assert _states() == ["queued", "queued", "sent"]  # the first went out, then it failed
     assert db.session.scalar(sa.select(sa.func.count(FailedJob.id))) == 1
     assert invitations.send_job(college.id) == 2  # the retry sends the other two only
-    assert len(inbox.messages) == 3 and len(set(calls)) == 3
+    assert len(inbox.messages) == 3 and len({m["To"] for m in inbox.messages}) == 3
     db.session.expire_all()
     assert _states() == ["sent"] * 3

@@ -5,8 +5,9 @@ import re
 import uuid
 
 import pytest
-from conftest import submit
-from factories import make_user
+import sqlalchemy as sa
+from conftest import csrf_token, submit
+from factories import PASSWORD, make_user
 from rq import SimpleWorker
 
 from matchhub import jobs
@@ -99,3 +100,57 @@ def test_a_failing_job_is_retried_then_listed_for_the_province_office(rq_app, cl
     with rq_app.app_context():
         assert jobs.queue().count == 1  # queued again
     assert key not in client.get("/admin/jobs").get_data(as_text=True)
+
+
+def test_a_large_import_runs_as_a_job_with_progress_that_survives_a_reload(
+    rq_app, client, login, monkeypatch
+):
+    import io
+
+    from factories import cohort_csv, cohort_rows, make_org, make_programme
+
+    from matchhub.models import Learner, OrgKind
+    from matchhub.services import import_jobs
+
+    monkeypatch.setattr(import_jobs, "JOB_MIN_BYTES", 0)  # every upload counts as large
+    with rq_app.app_context():
+        college = make_org(OrgKind.COLLEGE, code="NDTC")
+        make_programme(college, code="CNTT")
+        make_user(Role.COLLEGE, org=college, email="staff@ndtc.edu.vn")
+        make_user(Role.COLLEGE, org=make_org(OrgKind.COLLEGE, code="OTHER"), email="o@x.vn")
+        db.session.commit()
+    login("staff@ndtc.edu.vn")
+    upload = client.post(
+        "/college/imports",
+        data={
+            "csrf_token": csrf_token(client, "/college/imports"),
+            "file": (io.BytesIO(cohort_csv(cohort_rows(1200))), "k.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    preview = upload.headers["Location"]
+    started = submit(client, f"{preview}/commit", {"invite": "later"}, form_url=preview)
+    progress_url = started.headers["Location"]
+    assert "/college/imports/jobs/" in progress_url
+    page = client.get(progress_url)
+    assert page.headers["Refresh"] == "3" and 'data-state="queued"' in page.get_data(as_text=True)
+    assert client.get(f"{progress_url}.json").get_json()["state"] == "queued"
+    assert 'id="import-running"' in client.get("/college/imports").get_data(as_text=True)
+    with rq_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Learner.id))) == 0
+
+    _work(rq_app)
+    status = client.get(f"{progress_url}.json").get_json()
+    assert status["state"] == "finished"
+    assert (status["done"], status["total"]) == (1200, 1200)
+    assert status["result"]["created"] == 1200 and status["result"]["waiting"] == 1200
+    page = client.get(progress_url)  # a reload after the end shows the outcome
+    assert "Refresh" not in page.headers
+    assert 'data-created="1200"' in page.get_data(as_text=True)
+    with rq_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Learner.id))) == 1200
+
+    other = rq_app.test_client()
+    submit(other, "/auth/login", {"email": "o@x.vn", "password": PASSWORD})
+    assert other.get(progress_url).status_code == 404  # another college's job
+    assert other.get(f"{progress_url}.json").status_code == 404
