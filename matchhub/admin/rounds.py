@@ -3,7 +3,16 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +20,7 @@ from matchhub.admin import bp
 from matchhub.admin.forms import ActionForm, RoundForm
 from matchhub.i18n import current_lang
 from matchhub.models import RoundStatus, utcnow
-from matchhub.services import ServiceError, matching, round_results, rounds
+from matchhub.services import ServiceError, matching, round_jobs, round_results, rounds
 
 
 def _round(round_id: int):
@@ -83,8 +92,10 @@ def round_detail(round_id: int):
     fit = matching.pair_results(
         (r.order_id, r.learner_id) for r in (results.items if results else ()) if r.order_id
     )
-    return render_template(
+    run_job = round_jobs.current_run(rnd)
+    page = render_template(
         "admin/round_detail.html",
+        run_job=run_job,
         rnd=rnd,
         action_form=ActionForm(),
         participation=rounds.participation(rnd),
@@ -96,6 +107,10 @@ def round_detail(round_id: int):
         accepting=rounds.accepts_rankings(rnd),
         RoundStatus=RoundStatus,
     )
+    response = make_response(page)
+    if run_job is not None and run_job.state in ("queued", "running"):
+        response.headers["Refresh"] = "3"  # follow the run without JavaScript
+    return response
 
 
 def _act(round_id: int, action, done: str):
@@ -122,6 +137,12 @@ def round_close(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/run", methods=["POST"])
 def round_run(round_id: int):
+    if round_jobs.runs_as_job():
+        rnd = _round(round_id)
+        if ActionForm().validate_on_submit():
+            round_jobs.start_run(rnd, current_user)
+            flash(_("The allocation is running: this page shows its progress."), "info")
+        return redirect(url_for("admin.round_detail", round_id=rnd.id))
     return _act(round_id, round_results.run_round, _("The allocation ran: review it below."))
 
 

@@ -154,3 +154,32 @@ def test_a_large_import_runs_as_a_job_with_progress_that_survives_a_reload(
     submit(other, "/auth/login", {"email": "o@x.vn", "password": PASSWORD})
     assert other.get(progress_url).status_code == 404  # another college's job
     assert other.get(f"{progress_url}.json").status_code == 404
+
+
+def test_a_round_run_is_a_job_whose_progress_the_round_page_shows(rq_app, client, login):
+    from factories import make_order, make_org, make_round
+
+    from matchhub.models import AllocationRound, OrderKind
+    from matchhub.services import rounds
+
+    with rq_app.app_context():
+        admin = make_user(Role.ADMIN, email="office@example.vn")
+        order = make_order(make_org(name="Công ty A"), kind=OrderKind.INTERNSHIP, headcount=2)
+        rnd = make_round(admin, [order])
+        rounds.close_round(rnd, admin)
+        url = f"/admin/rounds/{rnd.id}"
+    login("office@example.vn")
+    assert submit(client, f"{url}/run", {}, form_url=url).status_code == 302
+    page = client.get(url)  # also after a reload: the job is found under the round
+    assert page.headers["Refresh"] == "3"
+    assert 'id="round-run-job" data-state="queued"' in page.get_data(as_text=True)
+    with rq_app.app_context():
+        assert db.session.get(AllocationRound, rnd.id).ran_at is None
+
+    _work(rq_app)
+    page = client.get(url)
+    assert "Refresh" not in page.headers
+    text = page.get_data(as_text=True)
+    assert 'id="round-run-job"' not in text and 'id="round-summary"' in text
+    with rq_app.app_context():
+        assert db.session.get(AllocationRound, rnd.id).summary["stable"] is True
