@@ -149,6 +149,7 @@ SECTIONS = {
         "/admin/taxonomy",
         "/admin/audit",
         "/admin/users",
+        "/admin/jobs",
     ],
 }
 
