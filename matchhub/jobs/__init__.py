@@ -136,8 +136,16 @@ def dispatch(job: Job) -> str | None:
         return None
     how = mode(app)
     if how == "rq":
-        return queue(app).enqueue_call(**runner.rq_call(app, job)).id
-    if how == "after_response" and has_request_context() and g.get(_IN_REQUEST):
+        from redis.exceptions import RedisError
+
+        try:
+            return queue(app).enqueue_call(**runner.rq_call(app, job)).id
+        except RedisError:
+            if job.result_ttl is not None:  # a page follows this one: it must be queued
+                raise
+            # Redis down: the mail still goes, from this process, without retries.
+            app.logger.exception("Job queue unreachable: %s runs in this process", job.path)
+    if how != "eager" and has_request_context() and g.get(_IN_REQUEST):
         g.setdefault(_LATER, []).append(job)
         return None
     runner.run_here(app, job)

@@ -35,17 +35,23 @@ class Status:
     queue_configured: bool
     queued: int | None  # waiting in the queue; None without one
     failures: list[Failure]
+    reachable: bool = True  # False: the queue's Redis did not answer
 
 
 def status() -> Status:
     """The queue's state and every failed job, newest first."""
     failures = _table_failures()
-    queued = None
+    queued, reachable = None, True
     if jobs.mode() == "rq":
-        queued = jobs.queue().count
-        failures = _rq_failures() + failures
+        from redis.exceptions import RedisError
+
+        try:
+            queued = jobs.queue().count
+            failures = _rq_failures() + failures
+        except RedisError:
+            reachable = False
     failures.sort(key=lambda f: f.failed_at or datetime.min.replace(tzinfo=UTC), reverse=True)
-    return Status(jobs.mode() == "rq", queued, failures[:LIMIT])
+    return Status(jobs.mode() == "rq", queued, failures[:LIMIT], reachable)
 
 
 def _table_failures() -> list[Failure]:

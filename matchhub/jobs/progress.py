@@ -43,12 +43,13 @@ def state(job_id: str) -> State | None:
     """The state of job ``job_id``; ``None`` when unknown (or no queue is configured)."""
     if jobs.mode() != "rq":
         return None
+    from redis.exceptions import RedisError
     from rq.exceptions import NoSuchJobError
     from rq.job import Job, JobStatus
 
     try:
         job = Job.fetch(job_id, connection=jobs.connection(), serializer=jobs.queue().serializer)
-    except NoSuchJobError:
+    except (NoSuchJobError, RedisError):
         return None
     status = job.get_status()
     meta = job.get_meta()

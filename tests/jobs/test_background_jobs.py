@@ -91,3 +91,23 @@ def test_only_the_province_office_sees_jobs(client, ctx, login):
     make_user(Role.COLLEGE, email="college@example.vn")
     login("college@example.vn")
     assert client.get("/admin/jobs").status_code in (403, 404)
+
+
+def test_with_the_queue_down_mail_still_goes_and_the_office_is_told(
+    app, client, ctx, login, inbox, monkeypatch
+):
+    from conftest import free_port
+
+    monkeypatch.setitem(app.config, "JOBS_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    monkeypatch.setitem(app.config, "JOBS_EAGER", False)
+    state = app.extensions["matchhub_jobs"]
+    monkeypatch.setattr(state, "redis", None)
+    monkeypatch.setattr(state, "queues", {})
+    make_user(email="a@example.vn")
+    assert submit(client, "/auth/reset", {"email": "a@example.vn"}).status_code == 302
+    assert len(inbox.to("a@example.vn")) == 1  # from the web process, after the answer
+
+    make_user(Role.ADMIN, email="office@example.vn")
+    login("office@example.vn")
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert 'id="queue-unreachable"' in page
