@@ -15,6 +15,7 @@ JOB_LABELS = {
     "matchhub.auth.jobs:tell_owner": _l("Notice to an account's owner"),
     "matchhub.services.invitations:send_job": _l("Invitations to claim profiles"),
     "matchhub.services.import_jobs:commit_job": _l("Learner import"),
+    "matchhub.services.round_jobs:run_job": _l("Allocation round run"),
 }
 
 
