@@ -52,9 +52,13 @@ def rq_app(app, monkeypatch):
     yield app
     with app.app_context():
         connection = jobs.connection()
-        for key in connection.scan_iter(f"rq:*{name}*"):
+        for key in connection.scan_iter("rq:job:*"):  # this queue's jobs and their results
+            if connection.hget(key, "origin") == name.encode():
+                job_id = key.decode().rpartition(":")[2]
+                connection.delete(key, f"rq:results:{job_id}")
+        for key in connection.scan_iter(f"*{name}*"):
             connection.delete(key)
-        jobs.queue().empty()
+        connection.srem("rq:queues", f"rq:queue:{name}")
     state.redis, state.queues = saved[0], saved[1]
     runner.use_app(None)
 
