@@ -71,9 +71,10 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from matchhub.services import accounts, mail
+    from matchhub import jobs
+    from matchhub.services import accounts
 
-    mail.init_app(app)
+    jobs.init_app(app)
 
     login_manager.user_loader(accounts.load_user_for_session)
     login_manager.login_view = "auth.login"

@@ -93,6 +93,20 @@ class Config:
     # Without MAIL_SERVER, write each message (links included) to the log: development only.
     MAIL_LOG_BODY = True
 
+    # Background jobs (mail, invitations, large imports; see matchhub/jobs/). With
+    # JOBS_REDIS_URL set, jobs go to RQ queues on that Redis and `flask jobs worker` runs
+    # them; unset (`make run`), each job runs in the web process after its response is sent.
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "matchhub")
+    # Tests: run each job at once, where it is enqueued, so a test can assert its effect.
+    JOBS_EAGER = False
+    # Seconds before the 1st, 2nd and 3rd retry of a failed job (RQ).
+    JOBS_RETRY_INTERVALS: ClassVar[list[int]] = [10, 60, 300]
+    JOBS_TIMEOUT = int(os.environ.get("JOBS_TIMEOUT", 1800))  # seconds one job may run
+    # The address users reach the site at, for links in mail sent outside a request
+    # (a command-line import, a job with no request behind it).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000/")
+
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (nginx: 1).
     # 0 trusts none: behind a proxy, throttling would see one address and HSTS never apply.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
@@ -110,6 +124,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
     MAIL_SERVER = None  # a test that sends mail starts its own SMTP server
+    JOBS_REDIS_URL = None  # a test that needs a queue sets its own
+    JOBS_EAGER = True
 
 
 class ProdConfig(Config):

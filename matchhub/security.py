@@ -41,6 +41,7 @@ from matchhub.models import (
     Programme,
     Role,
     RoundOrder,
+    RoundResult,
     RoundStatus,
     TrainingOffer,
     User,
@@ -230,6 +231,19 @@ def _round(user, write: bool):
     shown = AllocationRound.status != RoundStatus.DRAFT
     if user.role is Role.LEARNER:
         return shown
+    if user.role is Role.COLLEGE:
+        # A college reads a round once it is published, and only one its learners were in.
+        org_id = _org_id(user)
+        if org_id is None:
+            return _NOTHING
+        return sa.and_(
+            AllocationRound.status == RoundStatus.PUBLISHED,
+            AllocationRound.id.in_(
+                sa.select(RoundResult.round_id)
+                .join(Learner, Learner.id == RoundResult.learner_id)
+                .where(Learner.college_id == org_id)
+            ),
+        )
     own = _own_orders(user)
     if own is None:
         return _NOTHING
@@ -280,7 +294,8 @@ def _own_by_user(column):
 #: Course          own college's programmes'                   the same
 #: TrainingOffer   the order's enterprise; the sending college the order's enterprise
 #: AllocationRound admin: all; learner: not a draft;           (admin pages only)
-#:                 enterprise: not a draft, its orders in it
+#:                 enterprise: not a draft, its orders in it;
+#:                 college: published, its learners in it
 #: RoundOrder      admin: all; the order's enterprise          the same
 #: Organization    admin: all; a member: their own             admin
 #: User            admin: all; oneself                         the same

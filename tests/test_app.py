@@ -150,6 +150,7 @@ SECTIONS = {
         "/admin/taxonomy",
         "/admin/audit",
         "/admin/users",
+        "/admin/jobs",
     ],
 }
 

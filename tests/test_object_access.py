@@ -75,6 +75,10 @@ NOT_OBJECT_IDS = {
     ("api.import_preview", "token"): "an unguessable upload token, looked up per college",
     ("api.import_commit", "token"): "an unguessable upload token, looked up per college",
     ("api.import_discard", "token"): "an unguessable upload token, looked up per college",
+    # A background import's RQ job id (a uuid); tests/jobs checks another college gets 404.
+    ("college.import_progress", "job_id"): "a job id, looked up per college",
+    ("college.import_progress_json", "job_id"): "a job id, looked up per college",
+    ("admin.job_retry", "key"): "a failed job of the province office's own queue",
 }
 
 #: Who may be on each blueprint at all; another role gets 403 there.

@@ -13,4 +13,4 @@ def _only_admins():
     require(Role.ADMIN)
 
 
-from matchhub.admin import audit, dashboard, rounds, routes, taxonomy, users  # noqa: E402, F401
+from matchhub.admin import audit, dashboard, jobs, rounds, routes, taxonomy, users  # noqa: E402, F401

@@ -3,7 +3,17 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -12,7 +22,14 @@ from matchhub.admin import bp
 from matchhub.admin.forms import ActionForm, RoundForm
 from matchhub.i18n import current_lang
 from matchhub.models import RoundStatus, utcnow
-from matchhub.services import ServiceError, matching, round_results, round_rules, rounds
+from matchhub.services import (
+    ServiceError,
+    matching,
+    round_jobs,
+    round_results,
+    round_rules,
+    rounds,
+)
 from matchhub.services import round_fairness as round_fairness_service
 
 
@@ -86,8 +103,10 @@ def round_detail(round_id: int):
     fit = matching.pair_results(
         (r.order_id, r.learner_id) for r in (results.items if results else ()) if r.order_id
     )
-    return render_template(
+    run_job = round_jobs.current_run(rnd)
+    page = render_template(
         "admin/round_detail.html",
+        run_job=run_job,
         rnd=rnd,
         action_form=ActionForm(),
         participation=rounds.participation(rnd),
@@ -100,6 +119,10 @@ def round_detail(round_id: int):
         accepting=rounds.accepts_rankings(rnd),
         RoundStatus=RoundStatus,
     )
+    response = make_response(page)
+    if run_job is not None and run_job.state in ("queued", "running"):
+        response.headers["Refresh"] = "3"  # follow the run without JavaScript
+    return response
 
 
 def _act(round_id: int, action, done: str):
@@ -156,6 +179,12 @@ def round_close(round_id: int):
 
 @bp.route("/rounds/<int:round_id>/run", methods=["POST"])
 def round_run(round_id: int):
+    if round_jobs.runs_as_job():
+        rnd = rounds.readable(current_user, round_id)
+        if ActionForm().validate_on_submit():
+            round_jobs.start_run(rnd, current_user)
+            flash(_("The allocation is running: this page shows its progress."), "info")
+        return redirect(url_for("admin.round_detail", round_id=rnd.id))
     return _act(round_id, round_results.run_round, _("The allocation ran: review it below."))
 
 

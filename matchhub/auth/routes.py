@@ -4,7 +4,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from matchhub import jobs
 from matchhub.auth import bp, throttle
+from matchhub.auth import jobs as auth_jobs
 from matchhub.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -12,12 +14,11 @@ from matchhub.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from matchhub.auth.later import after_response
 from matchhub.extensions import limiter
 from matchhub.forms import choices, show_service_error
 from matchhub.i18n import LANG_COOKIE, select_locale
 from matchhub.models import Role
-from matchhub.services import ServiceError, accounts, localities, mail, orgs
+from matchhub.services import ServiceError, accounts, localities, orgs
 
 
 def _remembered() -> bool:
@@ -120,7 +121,7 @@ def register():
             if user is None:
                 # Taken: the same answer as a new account (the owner is told by mail), so the
                 # form does not reveal who has an account.
-                after_response(lambda: _tell_owner(data.email))
+                jobs.enqueue(auth_jobs.tell_owner, data.email)
             else:
                 login_user(user)
             if data.role is Role.LEARNER:
@@ -139,19 +140,6 @@ def register():
                 )
             return redirect(url_for(f"{data.role.value}.dashboard"))
     return render_template("auth/register.html", form=form)
-
-
-def _tell_owner(email: str) -> None:
-    user = accounts.existing_account_notice(email)
-    if user is not None:
-        mail.send(
-            mail.render(
-                user,
-                "account_exists",
-                login=url_for("auth.login", _external=True),
-                reset=url_for("auth.reset_request", _external=True),
-            )
-        )
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -182,21 +170,12 @@ def password_change():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        # Looked up and mailed after the answer: the same answer in the same time whether
-        # the account exists or not, so the form does not reveal who has an account.
-        email = form.email.data
-        after_response(lambda: _send_reset_link(email))
+        # Looked up and mailed by a job: every address gets the same answer after the same
+        # work (one job enqueued), so the form does not reveal who has an account.
+        jobs.enqueue(auth_jobs.send_reset_link, form.email.data)
         flash(_("If an account exists for this email, a reset link has been sent."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
-
-
-def _send_reset_link(email: str) -> None:
-    found = accounts.request_password_reset(email)
-    if found is not None:
-        user, token = found
-        link = url_for("auth.reset_password", token=token, _external=True)
-        mail.send(mail.render(user, "password_reset", link=link))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -3,6 +3,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     IntegerField,
+    RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -24,6 +26,20 @@ SKILLS_HELP = _l(
 
 class ActionForm(Form):
     """A button that acts (commit, discard, accept, decline): only the CSRF token."""
+
+
+class CommitForm(Form):
+    """Confirm a previewed import, choosing when the new learners are invited."""
+
+    invite = RadioField(
+        _l("Invitations to claim their profiles"),
+        choices=[
+            SelectChoice("now", _l("Send them now, by mail")),
+            SelectChoice("later", _l("Later: I will send them from the import page")),
+            SelectChoice("never", _l("Never send them")),
+        ],
+        default="now",
+    )
 
 
 class UploadForm(Form):

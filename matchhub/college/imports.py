@@ -1,29 +1,33 @@
 """Bulk import of learners: upload, preview, commit; and the template to start from."""
 
+from dataclasses import asdict
+
 from flask import (
     Response,
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from matchhub.college import bp
-from matchhub.college.forms import ActionForm, UploadForm
+from matchhub.college.forms import ActionForm, CommitForm, UploadForm
 from matchhub.errors import _render as render_error
 from matchhub.i18n import current_lang
-from matchhub.services import ServiceError, exports, imports
+from matchhub.services import ServiceError, exports, import_jobs, imports, invitations
 
 PREVIEW_PAGE_SIZE = 200
 _RESULT_KEY = "college.import_result"
+_JOB_KEY = "college.import_job"  # the import running as a job, for the upload page's link
 
 
 def _upload_limit_mb() -> str:
@@ -67,7 +71,11 @@ def _upload_page(form: UploadForm) -> str:
         columns=imports.COLUMNS,
         max_rows=imports.MAX_WEB_ROWS,
         max_mb=_upload_limit_mb(),
-        invitations_allowed=imports.invitations_allowed(current_user.organization),
+        invitations_allowed=invitations.allowed(current_user.organization),
+        invitation_counts=invitations.counts(current_user.organization),
+        mail_configured=bool(current_app.config.get("MAIL_SERVER")),
+        send_form=ActionForm(formdata=None),  # also drawn for a refused (413) upload
+        running_job=session.get(_JOB_KEY),
     )
 
 
@@ -92,26 +100,67 @@ def import_preview(token: str):
         rows=rows[start : start + PREVIEW_PAGE_SIZE],
         page=page,
         pages=pages,
-        form=ActionForm(),
+        form=CommitForm(),
+        discard_form=ActionForm(),
     )
 
 
 @bp.route("/imports/<token>/commit", methods=["POST"])
 def import_commit(token: str):
-    if not ActionForm().validate_on_submit():
+    form = CommitForm()
+    if not form.validate_on_submit():
         abort(400)
+    college, invite = current_user.organization, form.invite.data
     try:
-        result = imports.commit_upload(current_user.organization, current_user, token)
+        if import_jobs.should_run_as_job(college, token):
+            job_id = import_jobs.start_commit(college, current_user, token, invite)
+            session[_JOB_KEY] = job_id
+            return redirect(url_for("college.import_progress", job_id=job_id))
+        result = imports.commit_upload(college, current_user, token, invite=invite)
     except ServiceError as exc:
         flash(exc.message, "danger")
         return redirect(url_for("college.import_preview", token=token))
-    session[_RESULT_KEY] = {
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "invited": result.invited,
-        "held": result.held,
-    }
+    session[_RESULT_KEY] = asdict(result)
+    return redirect(url_for("college.import_upload"))
+
+
+@bp.route("/imports/jobs/<job_id>")
+def import_progress(job_id: str):
+    state = import_jobs.state_for(current_user.organization, job_id)
+    if state is None:
+        abort(404)
+    if state.state in ("finished", "failed") and session.get(_JOB_KEY) == job_id:
+        session.pop(_JOB_KEY)
+    response = make_response(render_template("college/import_progress.html", job=state))
+    if state.state in ("queued", "running"):
+        response.headers["Refresh"] = "3"  # the page follows the job without JavaScript
+    return response
+
+
+@bp.route("/imports/jobs/<job_id>.json")
+def import_progress_json(job_id: str):
+    state = import_jobs.state_for(current_user.organization, job_id)
+    if state is None:
+        abort(404)
+    return state.as_dict()
+
+
+@bp.route("/imports/invitations", methods=["POST"])
+def import_send_invitations():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    queued = invitations.send_waiting(current_user.organization)
+    if queued:
+        flash(
+            ngettext(
+                "%(num)s invitation queued: it is sent by mail in the next minutes.",
+                "%(num)s invitations queued: they are sent by mail in the next minutes.",
+                queued,
+            ),
+            "success",
+        )
+    else:
+        flash(_("No invitation was waiting to be sent."), "info")
     return redirect(url_for("college.import_upload"))
 
 

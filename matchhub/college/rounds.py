@@ -1,10 +1,10 @@
 """Published allocation rounds as a college sees them: its own learners' placements."""
 
-from flask import abort, render_template
+from flask import render_template
 from flask_login import current_user
 
 from matchhub.college import bp
-from matchhub.services import college_rounds
+from matchhub.services import college_rounds, rounds
 
 
 @bp.route("/rounds")
@@ -16,10 +16,6 @@ def round_list():
 
 @bp.route("/rounds/<int:round_id>")
 def round_detail(round_id: int):
-    rnd = college_rounds.published_round(round_id)
-    if rnd is None:
-        abort(404)
+    rnd = rounds.readable(current_user, round_id)
     placements = college_rounds.placements(rnd, current_user.organization)
-    if not placements:  # none of the college's learners took part
-        abort(404)
     return render_template("college/round_detail.html", rnd=rnd, placements=placements)

@@ -25,8 +25,17 @@ def register(app: Flask) -> None:
 @click.command("import-learners")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--college", "college_code", required=True, help="The college's short code.")
+@click.option(
+    "--invitations",
+    "invite",
+    type=click.Choice(["now", "later", "never"]),
+    default="now",
+    show_default=True,
+    help="When the new learners are mailed their invitation to claim their profile "
+    "(later: from the college's import page).",
+)
 @with_appcontext
-def import_learners_command(path: Path, college_code: str) -> None:
+def import_learners_command(path: Path, college_code: str, invite: str) -> None:
     """Import the learners of a CSV or XLSX file into a college (all rows or none)."""
     from matchhub.services import imports
 
@@ -38,7 +47,9 @@ def import_learners_command(path: Path, college_code: str) -> None:
     if college is None:
         raise click.ClickException(f"no college with the code {college_code!r}")
     try:
-        parsed, result = imports.import_file(college, None, path.read_bytes(), path.name)
+        parsed, result = imports.import_file(
+            college, None, path.read_bytes(), path.name, invite=invite
+        )
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
     for issue in parsed.warnings[:MAX_ERRORS_SHOWN]:
@@ -50,5 +61,7 @@ def import_learners_command(path: Path, college_code: str) -> None:
         raise click.ClickException(f"{len(errors)} error(s) in {path.name}: nothing was imported")
     click.echo(
         f"{path.name}: {result.created} new, {result.updated} updated, "
-        f"{result.unchanged} unchanged ({result.changes} changes)"
+        f"{result.unchanged} unchanged ({result.changes} changes); invitations: "
+        f"{result.invited} queued, {result.held} held until the college is verified, "
+        f"{result.waiting} to send later, {result.not_sent} not to be sent"
     )

@@ -7,6 +7,7 @@ from matchhub.models.audit import AuditEvent
 from matchhub.models.courses import Course, CourseSkill
 from matchhub.models.engine import EngineChange, EngineState
 from matchhub.models.imports import PendingImport
+from matchhub.models.jobs import FailedJob
 from matchhub.models.learners import (
     ERASED_NAME,
     Learner,
@@ -50,6 +51,7 @@ __all__ = [
     "CourseSkill",
     "EngineChange",
     "EngineState",
+    "FailedJob",
     "Learner",
     "LearnerSkill",
     "Membership",

@@ -115,6 +115,10 @@ class Learner(db.Model):
     consent_purpose: Mapped[str | None] = mapped_column(sa.String(200))
     # Lets an imported learner claim the profile; cleared once claimed.
     claim_code: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The invitation to claim it (see services/invitations.py): "held" until the college is
+    # verified, "later" until the college sends it, "never", "queued", then "sent".
+    invitation: Mapped[str | None] = mapped_column(sa.String(10), index=True)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -60,11 +60,6 @@ def rounds_of(college: Organization) -> list[RoundLine]:
     return [RoundLine(rnd, learners, placed) for rnd, learners, placed in rows]
 
 
-def published_round(round_id: int) -> AllocationRound | None:
-    rnd = db.session.get(AllocationRound, round_id)
-    return rnd if rnd is not None and rnd.status is RoundStatus.PUBLISHED else None
-
-
 def placements(rnd: AllocationRound, college: Organization) -> list[Placement]:
     """Each of the college's learners in the published round: where they were placed."""
     if rnd.status is not RoundStatus.PUBLISHED:

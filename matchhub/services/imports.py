@@ -12,8 +12,9 @@ Rules:
 
 * a learner is matched by (college, student code); an unchanged row changes
   nothing, so re-importing a file reports 0 changes; a changed row updates that
-  learner; a new student code creates a learner with a claim code and an
-  invitation (logged at WARNING with the claim link: there is no mail server);
+  learner; a new student code creates a learner with a claim code, and its
+  invitation to claim the profile is mailed now, later or never as the college
+  chooses (:mod:`matchhub.services.invitations`);
 * a profile the learner has already claimed belongs to the learner: an import
   only updates its academic fields (programme, graduation year, GPA);
 * imported learners are hidden from enterprises and have no consent until they
@@ -30,20 +31,17 @@ object per row), which keeps 100,000 rows within a minute.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 import sqlalchemy as sa
-from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from matchhub.emails import checked_email
 from matchhub.extensions import db
@@ -58,15 +56,20 @@ from matchhub.models import (
     Role,
     Skill,
     User,
-    VerificationState,
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, engine, matching, tabular, textcodec
+from matchhub.services import (
+    ServiceError,
+    audit,
+    engine,
+    invitations,
+    matching,
+    tabular,
+    textcodec,
+)
 from matchhub.services.orders import bad_levels, parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
-
-log = logging.getLogger(__name__)
 
 #: Rows a file uploaded through the web may hold (the CLI takes any number).
 MAX_WEB_ROWS = 50_000
@@ -194,8 +197,10 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
-    invited: int = 0  # invitations sent now
+    invited: int = 0  # invitations queued for sending now
     held: int = 0  # invitations waiting for the college's verification
+    waiting: int = 0  # invitations the college chose to send later
+    not_sent: int = 0  # invitations the college chose never to send
 
     @property
     def changes(self) -> int:
@@ -709,6 +714,11 @@ def _pending(college: Organization, token: str) -> PendingImport:
     return pending
 
 
+def pending_size(college: Organization, token: str) -> int:
+    """The size in bytes of this college's staged upload; refused when expired or foreign."""
+    return len(_pending(college, token).content)
+
+
 def preview_upload(college: Organization, token: str) -> Preview:
     """Every row of a staged upload, validated and compared with the database. Writes nothing."""
     pending = _pending(college, token)
@@ -721,11 +731,24 @@ def preview_upload(college: Organization, token: str) -> Preview:
     return Preview(token, parsed, len(new), len(updates), unchanged, skills)
 
 
-def commit_upload(college: Organization, user: User, token: str) -> ImportResult:
-    """Write a previewed upload in one transaction; refused while any row has an error."""
+def commit_upload(
+    college: Organization,
+    user: User,
+    token: str,
+    *,
+    invite: str = invitations.NOW,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Write a previewed upload in one transaction; refused while any row has an error.
+
+    ``invite``: when the new learners are invited (``invitations.CHOICES``);
+    ``progress(done, total)`` is told after each chunk of rows (a job's progress page).
+    """
     pending = _pending(college, token)
     parsed = parse_file(college, pending.content, pending.filename, sha256=pending.sha256)
-    result = _write(college, user, parsed, sha256=pending.sha256)
+    result = _write(
+        college, user, parsed, sha256=pending.sha256, invite=invite, progress=progress
+    )
     db.session.delete(pending)
     db.session.commit()
     return result
@@ -747,7 +770,12 @@ def discard_upload(college: Organization, token: str) -> bool:
 
 
 def import_file(
-    college: Organization, user: User | None, content: bytes, filename: str
+    college: Organization,
+    user: User | None,
+    content: bytes,
+    filename: str,
+    *,
+    invite: str = invitations.NOW,
 ) -> tuple[Parsed, ImportResult | None]:
     """Parse and, when no row has an error, write a learner file at once (the CLI's path).
 
@@ -757,13 +785,21 @@ def import_file(
     parsed = parse_file(college, content, filename, max_rows=None)
     if parsed.errors:
         return parsed, None
-    result = _write(college, user, parsed, sha256=hashlib.sha256(content).hexdigest())
+    result = _write(
+        college, user, parsed, sha256=hashlib.sha256(content).hexdigest(), invite=invite
+    )
     db.session.commit()
     return parsed, result
 
 
 def _write(
-    college: Organization, user: User | None, parsed: Parsed, *, sha256: str
+    college: Organization,
+    user: User | None,
+    parsed: Parsed,
+    *,
+    sha256: str,
+    invite: str = invitations.NOW,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Insert and update the learners of ``parsed`` (flushes; the caller commits).
 
@@ -775,23 +811,29 @@ def _write(
         )
     try:
         new, updates, unchanged = _plan(college, parsed)
-        invitations: list[tuple[str, str, str]] = []
+        state = invitations.state_for(college, invite)
+        invited = 0
         now = utcnow()
+        total, report = len(new) + len(updates), progress or (lambda done, total: None)
+        report(0, total)
         for start in range(0, len(new), CHUNK):
-            invitations.extend(_insert_learners(college, new[start : start + CHUNK], now))
+            invited += _insert_learners(college, new[start : start + CHUNK], now, state)
+            report(min(start + CHUNK, len(new)), total)
         if new:
             _insert_skills(new, _new_ids(college, now))
         for start in range(0, len(updates), CHUNK):
             _update_learners(updates[start : start + CHUNK])
+            report(len(new) + min(start + CHUNK, len(updates)), total)
         # An unverified college prepares its list; its learners are invited once the
-        # province office verifies it (send_waiting_invitations), as orders wait to publish.
-        held = not invitations_allowed(college)
+        # province office verifies it, as orders wait to publish.
         result = ImportResult(
             len(new),
             len(updates),
             unchanged,
-            invited=0 if held else len(invitations),
-            held=len(invitations) if held else 0,
+            invited=invited if state == "queued" else 0,
+            held=invited if state == "held" else 0,
+            waiting=invited if state == "later" else 0,
+            not_sent=invited if state == "never" else 0,
         )
         if result.changes:
             # A bulk write: every worker's matching index rebuilds rather than patches.
@@ -817,40 +859,16 @@ def _write(
     except Exception:
         db.session.rollback()
         raise
-    if not held:
-        _invite_on_commit(invitations)
+    if result.invited:
+        invitations.send_after_commit(college)  # by a job, once the learners are committed
     return result
 
 
-def invitations_allowed(college: Organization) -> bool:
-    """Whether this college's imports invite their learners now: only once it is verified."""
-    return college.state is VerificationState.VERIFIED
-
-
-def send_waiting_invitations(college: Organization) -> int:
-    """Invite the college's imported learners who have an email and no account yet.
-
-    Called when the province office verifies the college (imports made before
-    held their invitations). Returns how many were invited. Reads only.
-    """
-    rows = db.session.execute(
-        sa.select(Learner.email, Learner.full_name, Learner.claim_code)
-        .where(
-            Learner.college_id == college.id,
-            Learner.user_id.is_(None),
-            Learner.claim_code.is_not(None),
-            Learner.email.is_not(None),
-        )
-        .order_by(Learner.id)
-    ).all()
-    _invite([(r.email, r.full_name, r.claim_code) for r in rows])
-    return len(rows)
-
-
 def _insert_learners(
-    college: Organization, rows: list[ParsedRow], now: datetime
-) -> list[tuple[str, str, str]]:
-    """Bulk-insert one chunk of new learners, created at ``now``; returns (email, name, code).
+    college: Organization, rows: list[ParsedRow], now: datetime, invitation: str
+) -> int:
+    """Bulk-insert one chunk of new learners, created at ``now``, their invitation in state
+    ``invitation`` when they have an email; returns how many have one.
 
     A plain executemany: an INSERT ... RETURNING of a thousand rows is one huge
     statement that the PostgreSQL driver parses again for every chunk (3x slower).
@@ -873,12 +891,13 @@ def _insert_learners(
                 "cv_text": "",
                 "visibility": Visibility.HIDDEN,
                 "claim_code": secrets.token_urlsafe(16),
+                "invitation": invitation if v.get("email") else None,
                 "created_at": now,
                 "updated_at": now,
             }
         )
     db.session.execute(sa.insert(Learner), records)
-    return [(r["email"], r["full_name"], r["claim_code"]) for r in records if r["email"]]
+    return sum(1 for r in records if r["email"])
 
 
 def _new_ids(college: Organization, now: datetime) -> dict[str, int]:
@@ -931,50 +950,6 @@ def _update_learners(updates: list[tuple[_Existing, dict, list[RowSkill] | None]
         ]
         if rows:
             db.session.execute(sa.insert(LearnerSkill), rows)
-
-
-_OUTBOX = "matchhub_invitations"
-
-
-def _invite_on_commit(invitations: list[tuple[str, str, str]]) -> None:
-    """Invite once the import's transaction commits; dropped if it rolls back.
-
-    Sent before the commit, a worker killed (or a commit failing) in between would have
-    handed learners claim links to rows that were never written; the re-run then makes
-    new codes and invites them again.
-    """
-    db.session.info.setdefault(_OUTBOX, []).extend(invitations)
-
-
-@event.listens_for(Session, "after_commit")
-def _send_invitations(session: Session) -> None:
-    invitations = session.info.pop(_OUTBOX, None)
-    if invitations:
-        _invite(invitations)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_invitations(session: Session, previous_transaction) -> None:
-    if not previous_transaction.nested:  # a savepoint's rollback keeps the import alive
-        session.info.pop(_OUTBOX, None)
-
-
-def claim_link(code: str) -> str:
-    """The link an invitation carries: the learner's claim page."""
-    base = request.host_url.rstrip("/") if has_request_context() else ""
-    return f"{base}/auth/claim/{code}"
-
-
-def _invite(invitations: list[tuple[str, str, str]]) -> None:
-    # No mail server on a provincial intranet: the invitation goes to the log,
-    # where the operator (or a mail relay reading it) picks it up.
-    for email, name, code in invitations:
-        log.warning(
-            "Invitation to %s <%s>: claim your MatchHub profile at %s",
-            name,
-            email,
-            claim_link(code),
-        )
 
 
 # --- The template ---

@@ -1,36 +1,35 @@
-"""Outgoing email: password-reset links and the notifications of decisions.
+"""Outgoing email: reset links, invitations and the notifications of decisions.
 
 Messages are plain text, rendered from ``templates/mail/`` in the recipient's own
-language. Two ways out:
+language, and always sent by a background job (:mod:`matchhub.jobs`), never inside
+the user's request:
 
-- :func:`send` delivers now (the reset link: the user is waiting for it);
 - :func:`queue` holds a message until the current database transaction commits,
-  and drops it on rollback, so nobody is told about a decision that was not saved.
+  then enqueues :func:`deliver_job` (dropped on rollback, so nobody is told about a
+  decision that was not saved);
+- a job that mails (the reset link, invitations) renders and calls :func:`deliver`
+  itself: it is already outside the request.
 
 With ``MAIL_SERVER`` unset (development, tests) a message is written to the log
-instead, which is how a developer follows a reset link without a mail server.
-A failing server is logged, never raised: the action that triggered the message
-has already happened and must not look failed to the user.
+instead, which is how a developer follows a reset link without a mail server. A
+failing server raises from :func:`deliver`, so the job is retried (see the queue's
+back-off) and, in the end, listed as failed for the province office.
 """
 
 from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import Flask, current_app, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from matchhub.extensions import db
+from matchhub import jobs
 from matchhub.models import User
-
-_OUTBOX = "matchhub_outbox"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +46,25 @@ def render(user: User, template: str, **context) -> Mail:
 
     The template's first line is the subject, the rest the body.
     """
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = render_template(f"mail/{template}.txt", user=user, **context)
+    return render_to(user.email, user.locale, template, user=user, **context)
+
+
+def render_to(to: str, locale: str | None, template: str, **context) -> Mail:
+    """Render ``mail/<template>.txt`` for an address without an account (an invitation)."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = render_template(f"mail/{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
-    return Mail(to=user.email, subject=subject.strip(), body=body.strip() + "\n")
+    return Mail(to=to, subject=subject.strip(), body=body.strip() + "\n")
 
 
-def send(mails: Mail | Iterable[Mail]) -> int:
-    """Deliver now over one SMTP connection; returns how many were accepted."""
+def deliver(mails: Mail | Iterable[Mail], sent: Callable[[Mail], None] | None = None) -> int:
+    """Deliver now over one SMTP connection; returns how many were accepted.
+
+    ``sent(mail)`` is called as the server accepts each one (or it is logged, without a
+    server). A server that refuses or cannot be reached is logged and raised: the job
+    retries.
+    """
+    sent = sent or (lambda mail: None)
     batch = [mails] if isinstance(mails, Mail) else list(mails)
     if not batch:
         return 0
@@ -72,20 +82,27 @@ def send(mails: Mail | Iterable[Mail]) -> int:
                 current_app.logger.warning(
                     "No MAIL_SERVER set; mail to %s not sent (subject: %s)", mail.to, mail.subject
                 )
+            sent(mail)
         return 0
     try:
         with _connect(config) as smtp:
             for mail in batch:
                 smtp.send_message(_message(mail, config))
+                sent(mail)
     except (OSError, smtplib.SMTPException) as exc:
         current_app.logger.error("Mail to %s not sent: %s", ", ".join(m.to for m in batch), exc)
-        return 0
+        raise
     return len(batch)
 
 
+def deliver_job(to: str, subject: str, body: str) -> None:
+    """The job :func:`queue` enqueues: one message, so a retry resends only that one."""
+    deliver(Mail(to, subject, body))
+
+
 def queue(mail: Mail) -> None:
-    """Send ``mail`` once the current transaction commits (dropped on rollback)."""
-    db.session.info.setdefault(_OUTBOX, []).append(mail)
+    """Send ``mail`` by a job once the current transaction commits (dropped on rollback)."""
+    jobs.enqueue_after_commit(deliver_job, mail.to, mail.subject, mail.body, _summary="1 mail")
 
 
 def _message(mail: Mail, config) -> EmailMessage:
@@ -111,22 +128,3 @@ def _connect(config) -> smtplib.SMTP:
     if config.get("MAIL_USERNAME"):
         smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
     return smtp
-
-
-def _flush(session: Session) -> None:
-    outbox = session.info.pop(_OUTBOX, None)
-    if outbox:
-        send(outbox)
-
-
-def _drop(session: Session, previous_transaction) -> None:
-    # a savepoint's rollback leaves the outer transaction (and its mail) alive
-    if not previous_transaction.nested:
-        session.info.pop(_OUTBOX, None)
-
-
-def init_app(app: Flask) -> None:
-    """Hook the outbox to the session's commit and rollback (once per process)."""
-    if not event.contains(Session, "after_commit", _flush):
-        event.listen(Session, "after_commit", _flush)
-        event.listen(Session, "after_soft_rollback", _drop)

@@ -101,9 +101,9 @@ def verify_organization(org: Organization, admin: User) -> None:
     matching.touch()
     db.session.commit()
     if org.kind is OrgKind.COLLEGE:
-        from matchhub.services import imports  # here: the import pipeline is for colleges only
+        from matchhub.services import invitations  # here: invitations are for colleges only
 
-        imports.send_waiting_invitations(org)  # held while the college was unverified
+        invitations.send_waiting(org, "held")  # held while the college was unverified
 
 
 def reject_organization(org: Organization, admin: User, reason: str) -> None:

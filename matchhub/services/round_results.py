@@ -10,6 +10,7 @@ outcome, may rerun it, and publishes it. Published results never change.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -121,21 +122,29 @@ def _explanations(
     ]
 
 
-def run_round(rnd: AllocationRound, admin: User) -> dict[str, object]:
+def run_round(
+    rnd: AllocationRound, admin: User, progress: Callable[[int, int], None] | None = None
+) -> dict[str, object]:
     """Run (or rerun) the allocation of a round whose ranking is over; returns its summary.
 
     Closes an open round whose deadline has passed. The previous run's results
     are replaced; nothing is visible to participants before publication.
     O(S log c) for the allocation plus O(S) to store it (S = total choices).
+    ``progress(done, total)`` is told after each step (a job's progress page).
     """
+    report = progress or (lambda done, total: None)
     _require_unpublished(rnd)
     if rnd.status is RoundStatus.OPEN and utcnow() >= rnd.deadline:
         rnd.status = RoundStatus.CLOSED
     if rnd.status is not RoundStatus.CLOSED:
         raise ServiceError(_("The allocation runs once the ranking is closed."))
+    report(0, 4)
     prefs = preferences(rnd)
+    report(1, 4)
     allocation = deferred_acceptance(prefs.learner_prefs, prefs.order_prefs, prefs.capacities)
+    report(2, 4)
     problems = check_stability(allocation, prefs.learner_prefs, prefs.order_prefs, prefs.capacities)
+    report(3, 4)
     db.session.execute(sa.delete(RoundResult).where(RoundResult.round_id == rnd.id))
     rows = [
         {
@@ -162,6 +171,7 @@ def run_round(rnd: AllocationRound, admin: User) -> dict[str, object]:
     rnd.ran_at = utcnow()
     audit.record("round.run", actor=admin, obj=rnd, **summary)
     db.session.commit()
+    report(4, 4)
     return summary
 
 

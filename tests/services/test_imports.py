@@ -2,7 +2,6 @@
 
 import codecs
 import io
-import logging
 import unicodedata
 import zipfile
 from decimal import Decimal
@@ -198,18 +197,21 @@ def test_row_limit(college, monkeypatch):
     assert len(imports.parse_file(college, cohort_csv(cohort_rows(10)), "k.csv", 10).rows) == 10
 
 
-def test_import_creates_hidden_learners_with_claim_codes_and_invitations(college, staff, caplog):
-    with caplog.at_level(logging.WARNING, logger="matchhub.services.imports"):
-        _parsed, result = imports.import_file(college, staff, cohort_csv(cohort_rows(3)), "k.csv")
+def test_import_creates_hidden_learners_with_claim_codes_and_invitations(college, staff, inbox):
+    _parsed, result = imports.import_file(college, staff, cohort_csv(cohort_rows(3)), "k.csv")
     assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
+    assert result.invited == 3
     learners = _learners(college)
     assert [lr.student_code for lr in learners] == ["SV00001", "SV00002", "SV00003"]
     assert all(lr.claim_code and lr.visibility is Visibility.HIDDEN for lr in learners)
     assert all(lr.consent_at is None and lr.user_id is None for lr in learners)
     assert learners[0].programme.code == "CNTT"
-    invitations = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(invitations) == 3
-    assert f"/auth/claim/{learners[0].claim_code}" in invitations[0].getMessage()
+    # mailed by a job after the commit, each with the learner's own claim link
+    assert len(inbox.messages) == 3
+    [first] = inbox.to(learners[0].email)
+    assert f"/auth/claim/{learners[0].claim_code}" in first.get_body().get_content()
+    assert {lr.invitation for lr in learners} == {"sent"}
+    assert all(lr.invited_at is not None for lr in learners)
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "learners.imported"))
     assert event.detail["created"] == 3
 
