@@ -3,7 +3,7 @@
 import csv
 import io
 
-from bench.loadtest.summary import read_csv, summarise
+from bench.loadtest.summary import page_of, read_csv, server_times, summarise
 
 HEADER = (
     "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
@@ -81,3 +81,28 @@ def test_a_missing_csv_reads_as_no_rows(tmp_path):
     path = tmp_path / "stats.csv"
     path.write_text(HEADER + "\n" + ",Aggregated,1,0,1,1,1,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1\n")
     assert read_csv(path)[0]["Name"] == "Aggregated"
+
+
+def test_requests_are_named_by_page_as_the_locustfile_names_them():
+    assert page_of("GET", "/learner/orders/12") == "learner: opening"
+    assert page_of("GET", "/enterprise/orders/3/candidates") == "enterprise: candidates"
+    assert page_of("GET", "/enterprise/orders/3/candidates/44") == "enterprise: candidate"
+    assert page_of("GET", "/auth/login") == "login form"
+    assert page_of("POST", "/auth/login") == "login"
+    assert page_of("GET", "/college/programmes/5/gaps") == "college: programme gaps"
+    assert page_of("GET", "/learner/orders/12/apply") is None
+    assert page_of("POST", "/learner/matches") is None
+
+
+def test_server_times_per_page_from_the_access_log():
+    lines = [
+        "[2026-12-03 08:00:00 +0000] [12] [INFO] Booting worker with pid: 12\n",
+        *(f"loadtest GET /learner/orders/{n} 200 {n * 1000}\n" for n in range(1, 21)),
+        "loadtest GET /healthz 200 1500\n",
+        "loadtest GET /static/app.css 200 900\n",
+    ]
+    assert server_times(lines) == {
+        "healthz": {"requests": 1, "p50_ms": 1.5, "p95_ms": 1.5},
+        "learner: opening": {"requests": 20, "p50_ms": 10.0, "p95_ms": 19.0},
+    }
+    assert server_times([]) == {}

@@ -146,7 +146,9 @@ def start_redis(tmp: Path) -> tuple[subprocess.Popen | None, str]:
     raise RuntimeError("redis-server did not answer")
 
 
-def start_gunicorn(url: str, storage: str, port: int, tmp: Path) -> tuple[subprocess.Popen, Path]:
+def start_gunicorn(
+    url: str, storage: str, port: int, tmp: Path, threads: int = 0
+) -> tuple[subprocess.Popen, Path]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "MAIL_"))}
     env.update(
         MATCHHUB_ENV="production",
@@ -158,10 +160,14 @@ def start_gunicorn(url: str, storage: str, port: int, tmp: Path) -> tuple[subpro
         GUNICORN_WORKERS=str(WORKERS),
         GUNICORN_CONTROL_SOCKET=str(tmp / "gunicorn.ctl"),
     )
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
+    if threads:  # gunicorn's gthread workers instead of the configured sync ones
+        command += ["--threads", str(threads)]
+    command += ["--access-logformat", summary.ACCESS_LOG_FORMAT, "wsgi:app"]
     log = tmp / "gunicorn.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            command,
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -271,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--users", type=int, default=20, help="simulated users besides /healthz")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="threads per worker (gthread); 0: sync workers"
+    )
     parser.add_argument("--keep-db", action="store_true", help="keep the scratch database")
     parser.add_argument("--keep-logs", type=Path, help="copy gunicorn's and locust's logs here")
     args = parser.parse_args(argv)
@@ -280,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     url = os.environ.get("LOADTEST_DATABASE_URL", DEFAULT_DATABASE_URL)
 
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
     redis_server = server = None
     with tempfile.TemporaryDirectory(prefix="matchhub-loadtest-") as tmp_name:
         tmp = Path(tmp_name)
@@ -289,18 +299,23 @@ def main(argv: list[str] | None = None) -> int:
             built = fill(url, tmp / "accounts.json")
             redis_server, storage = start_redis(tmp)
             port = _free_port()
-            server, log = start_gunicorn(url, storage, port, tmp)
+            server, log = start_gunicorn(url, storage, port, tmp, args.threads)
             _wait_healthy(port, server, log)
             print("loadtest: warming up both workers ...", file=sys.stderr)
             warm_up(port, built)
             print(
                 f"loadtest: locust, {args.users} users for {args.duration} s ...", file=sys.stderr
             )
+            warm = log.stat().st_size  # the warm-up's requests are not counted
             prefix = run_locust(port, args.users, args.duration, tmp / "accounts.json", tmp)
+            load_after = os.getloadavg()[0]
             result = summary.summarise(
                 summary.read_csv(Path(f"{prefix}_stats.csv")),
                 summary.read_csv(Path(f"{prefix}_failures.csv")),
             )
+            with log.open(encoding="utf-8", errors="replace") as lines:
+                lines.seek(warm)
+                result["server"] = summary.server_times(lines)
         finally:
             stop(server)
             stop(redis_server)
@@ -318,12 +333,16 @@ def main(argv: list[str] | None = None) -> int:
         "think_time_s": [1, 3],
         "duration_s": args.duration,
         "gunicorn_workers": WORKERS,
+        "gunicorn_threads": args.threads or None,  # None: sync workers (gunicorn.conf.py)
         "config": "production (MATCHHUB_ENV=production, SESSION_COOKIE_SECURE=0)",
         "rate_limit_storage": storage.split(":")[0],
         "database": "postgresql",
         **built["counts"],
         "wall_s": round(time.monotonic() - started, 1),
         "cpus": os.cpu_count(),
+        # The machine's other work competes with gunicorn, PostgreSQL and locust.
+        "loadavg_1min_before": round(load_before, 2),
+        "loadavg_1min_after_load": round(load_after, 2),
     }
     print(json.dumps(result, indent=2, sort_keys=True))
     return 0 if result["targets"]["met"] else 1

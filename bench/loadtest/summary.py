@@ -1,18 +1,47 @@
 """Turn locust's CSV statistics into the load test's JSON figures, and check the targets.
 
 Pure functions over rows as ``csv.DictReader`` gives them (``<prefix>_stats.csv`` and
-``<prefix>_failures.csv`` of ``locust --csv <prefix>``), so they are tested without a run.
+``<prefix>_failures.csv`` of ``locust --csv <prefix>``), and over gunicorn's access log
+lines in ``ACCESS_LOG_FORMAT``, so they are tested without a run.
 """
 
 from __future__ import annotations
 
 import csv
+import math
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 HEALTH = "healthz"  # the locustfile's name for the health probe
 TOTAL = "Aggregated"  # locust's name for the row over every request
 P95_LIMIT_MS = 300  # every page's p95 at 20 users with think time
 HEALTH_P95_LIMIT_MS = 50
+# gunicorn's --access-logformat for the run: method, path, status, time in the worker (µs).
+ACCESS_LOG_FORMAT = "loadtest %(m)s %(U)s %(s)s %(D)s"
+_ACCESS = re.compile(r"^loadtest (\S+) (\S+) (\d{3}) (\d+)$")
+# (method, path, page) as the locustfile names its requests; the first match wins.
+PAGES = tuple(
+    (method, re.compile(path + "$"), page)
+    for method, path, page in (
+        ("GET", "/healthz", HEALTH),
+        ("GET", "/auth/login", "login form"),
+        ("POST", "/auth/login", "login"),
+        ("POST", "/auth/logout", "logout"),
+        ("GET", "/learner/", "learner: home"),
+        ("GET", "/learner/matches", "learner: matches"),
+        ("GET", "/learner/openings", "learner: openings"),
+        ("GET", r"/learner/orders/\d+", "learner: opening"),
+        ("GET", "/enterprise/", "enterprise: home"),
+        ("GET", "/enterprise/orders", "enterprise: orders"),
+        ("GET", r"/enterprise/orders/\d+/candidates", "enterprise: candidates"),
+        ("GET", r"/enterprise/orders/\d+/candidates/\d+", "enterprise: candidate"),
+        ("GET", "/college/", "college: home"),
+        ("GET", "/college/demand", "college: demand"),
+        ("GET", "/college/gaps", "college: gaps"),
+        ("GET", r"/college/programmes/\d+/gaps", "college: programme gaps"),
+    )
+)
 
 
 def _number(value: str | None) -> float | None:
@@ -93,6 +122,41 @@ def summarise(
         "total": total,
         "failures": errors,
         "targets": targets,
+    }
+
+
+def page_of(method: str, path: str) -> str | None:
+    """The locustfile's name for a request, from its method and path (None: not a page)."""
+    for m, pattern, page in PAGES:
+        if m == method and pattern.match(path):
+            return page
+    return None
+
+
+def _percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile of non-empty ``values``."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def server_times(lines: Iterable[str]) -> dict[str, dict]:
+    """Per page, the time spent inside a gunicorn worker (from accepting the request to
+    the response written), from access log lines in ``ACCESS_LOG_FORMAT``; other lines
+    are skipped. Beside locust's figures it tells the app's own time from the time a
+    request waited for a free worker or for the CPU."""
+    times: dict[str, list[float]] = {}
+    for line in lines:
+        match = _ACCESS.match(line.strip())
+        page = match and page_of(match.group(1), match.group(2))
+        if page:
+            times.setdefault(page, []).append(int(match.group(4)) / 1000)
+    return {
+        page: {
+            "requests": len(values),
+            "p50_ms": round(_percentile(values, 0.50), 1),
+            "p95_ms": round(_percentile(values, 0.95), 1),
+        }
+        for page, values in sorted(times.items())
     }
 
 
