@@ -66,7 +66,9 @@ class _Member(HttpUser):
         """GET a page of the signed-in area; an error unless it answers 200 with that page."""
         with self.client.get(url, name=name, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+                # 0: no answer at all (connection refused or reset); say why
+                why = f" {response.error!r}" if not response.status_code else ""
+                response.failure(f"HTTP {response.status_code}{why}")
                 return ""
             if "/auth/login" in response.url:
                 response.failure("answered with the login form: the session was lost")

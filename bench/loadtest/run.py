@@ -1,6 +1,7 @@
 """``make loadtest``: gunicorn on PostgreSQL under locust, figures per page as JSON.
 
-    .venv/bin/python -m bench.loadtest.run [--users 20] [--duration 60] [--keep-db]
+    .venv/bin/python -m bench.loadtest.run [--users 20] [--duration 60] [--threads N]
+                                            [--keep-db] [--keep-logs DIR]
 
 1. Drops and recreates the scratch database (``LOADTEST_DATABASE_URL``, default
    ``postgresql+psycopg://postgres@127.0.0.1:5432/matchhub_loadtest``), migrates it
@@ -21,7 +22,12 @@
    ``--duration`` seconds: ``--users`` users split 10:6:4 between learners, enterprises
    and colleges, think time 1-3 s, plus one user polling ``/healthz``.
 5. Prints ``bench.loadtest.summary``'s JSON (per page: requests, rps, p50/p95/p99, max,
-   errors; totals; ``/healthz``; the targets) and exits 1 when a target is missed.
+   errors; totals; ``/healthz``; the targets; under ``server``, each page's p50/p95 of
+   the time spent inside a worker, from gunicorn's access log; under ``setup``, the
+   machine's load average) and exits 1 when a target is missed.
+
+``--threads N`` runs gunicorn's gthread workers (N threads each) instead of the sync
+workers that ``gunicorn.conf.py`` gives, to compare.
 
 Everything it started is stopped at the end (gunicorn, redis, locust), and the scratch
 database dropped unless ``--keep-db`` (to profile a page afterwards).
