@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ from matchhub.matching.gaps import (
     demand_profile,
     programme_gaps,
 )
-from matchhub.matching.types import OrderProfile, ProgrammeProfile
+from matchhub.matching.types import OrderProfile
 from matchhub.models import (
     Order,
     OrderSkill,
@@ -191,6 +191,8 @@ class _Province:
     localities: tuple[_Split, ...]
     months: list[str]
     trend: dict[str, list[int]]  # the top known skills' series, in rank order
+    # programme gap reports against this demand (see _gaps), filled as they are asked
+    gaps: dict = field(default_factory=dict, compare=False)
 
 
 def _splits(groups: dict[str | None, list[_OpenOrder]], today: date) -> tuple[_Split, ...]:
@@ -291,16 +293,25 @@ class ProgrammeGaps:
     skills: dict[str, Skill]  # slug -> skill, for every slug the report names
 
 
-def _demand(today: date | None) -> Demand:
-    """The province's demand, the report's (``demand_profile``'s default half-life is
-    ``DEFAULT_HALF_LIFE_DAYS``), cached per worker with it (see the module)."""
-    return _province(today or today_in_vietnam()).demand
-
-
-def _profile(programme: Programme) -> ProgrammeProfile:
-    """The programme's profile through the one loader, whose vocabulary holds the same
-    implications as ``engine.implications()``: implied skills included."""
-    return engine_profiles.programme_profile(programme, engine_profiles.vocabulary())
+def _gaps(programme: Programme, today: date | None, **options) -> GapReport:
+    """``programme_gaps`` of ``programme`` against the province's demand, kept with that
+    demand (see the module) for this profile of the programme and this taxonomy: a
+    programme whose skills change has another profile, hence another entry."""
+    province = _province(today or today_in_vietnam())
+    normalizer = engine.normalizer()  # rebuilt, with the implications, when the taxonomy changes
+    profile = engine_profiles.programme_profile(programme, engine_profiles.vocabulary())
+    key = (profile, tuple(sorted(options.items())))
+    hit = province.gaps.get(key)
+    if hit is None or hit[0] is not normalizer:
+        report = programme_gaps(
+            profile,
+            province.demand,
+            categories=_categories(),
+            implications=engine.implications(),
+            **options,
+        )
+        province.gaps[key] = hit = (normalizer, report)
+    return hit[1]
 
 
 def _categories() -> dict[str, str]:
@@ -316,39 +327,20 @@ def _slugs(report: GapReport) -> list[str]:
 def programme_gap_report(programme: Programme, today: date | None = None) -> ProgrammeGaps:
     """What the province's demand asks that ``programme`` does not teach (or too low), ranked by
     the demand behind it, grouped into suggested modules with the covered share after each."""
-    implications = engine.implications()
-    report = programme_gaps(
-        _profile(programme),
-        _demand(today),
-        categories=_categories(),
-        implications=implications,
-    )
+    report = _gaps(programme, today)
     return ProgrammeGaps(programme, report, _skills(_slugs(report)))
 
 
 def gap_overview(programmes: list[Programme], today: date | None = None) -> list[ProgrammeGaps]:
     """The gap report of each programme against one demand built once; a fixed number of
     queries whatever the number of programmes."""
-    demand = _demand(today)
-    implications = engine.implications()
-    categories = _categories()
-    vocab = engine_profiles.vocabulary()
     if programmes:  # their skills in one query, not one per programme
         db.session.scalars(
             sa.select(Programme)
             .where(Programme.id.in_([p.id for p in programmes]))
             .options(selectinload(Programme.skills))
         ).all()
-    reports = [
-        programme_gaps(
-            engine_profiles.programme_profile(programme, vocab),
-            demand,
-            categories=categories,
-            implications=implications,
-            max_missing=5,
-        )
-        for programme in programmes
-    ]
+    reports = [_gaps(programme, today, max_missing=5) for programme in programmes]
     named = _skills(slug for report in reports for slug in _slugs(report))
     return [
         ProgrammeGaps(programme, report, named)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from factories import make_learner, make_order, make_org, make_programme, make_user
+from factories import make_learner, make_order, make_org, make_programme, make_user, skill
 from openpyxl import load_workbook
 
 from matchhub.extensions import db
@@ -17,6 +17,7 @@ from matchhub.models import (
     Order,
     OrderStatus,
     OrgKind,
+    ProgrammeSkill,
     Role,
     VerificationState,
 )
@@ -86,6 +87,27 @@ def test_demand_is_computed_once_per_version_of_the_orders(province, monkeypatch
     assert "excel" not in {r.skill.slug for r in report.skills}
     assert demand.demand_report(college, today=date.today() + timedelta(days=1)).orders == 2
     assert len(computed) == 3  # another day: the weights have aged
+
+
+def test_a_programme_gap_report_is_kept_until_the_programme_or_the_demand_changes(province):
+    _, programme = province
+    matching.touch()
+    db.session.commit()
+    first = demand.programme_gap_report(programme).report
+    assert demand.programme_gap_report(programme).report is first
+    assert [g.skill_id for g in first.missing] == ["docker", "excel"]
+
+    programme.skills.append(ProgrammeSkill(skill=skill("docker"), level=3))
+    db.session.commit()  # a programme edit touches nothing: its profile is the key
+    taught = demand.programme_gap_report(programme).report
+    assert [g.skill_id for g in taught.missing] == ["excel"]
+
+    new = make_order(make_org(sector="software"), skills=("excel",), headcount=9)
+    matching.touch(orders=[new])
+    db.session.commit()
+    again = demand.programme_gap_report(programme).report
+    assert again is not taught and [g.skill_id for g in again.missing] == ["excel"]
+    assert again.covered_share < taught.covered_share  # more demand it does not cover
 
 
 def test_demand_page_has_charts_with_tables_and_data(client, province, login):
