@@ -23,7 +23,7 @@ import random
 import re
 import threading
 
-from locust import HttpUser, between, constant, task
+from locust import HttpUser, between, constant, events, task
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _lock = threading.Lock()
@@ -51,6 +51,15 @@ def _take(role: str) -> str:
     if n >= len(pool):
         raise RuntimeError(f"more {role} users than {role} accounts ({len(pool)})")
     return pool[n]
+
+
+@events.spawning_complete.add_listener
+def _spawned(user_count: int, **_) -> None:
+    """Tell bench.loadtest.run that the measured part begins (locust resets its stats)."""
+    marker = os.environ.get("LOADTEST_SPAWNED")
+    if marker:
+        with open(marker, "w", encoding="utf-8") as f:
+            f.write(str(user_count))
 
 
 class _Member(HttpUser):

@@ -18,9 +18,11 @@
    login limit is raised, since the per-address limit counts failed logins only and
    every simulated login succeeds (a 429 would show as an error).
 4. Warms both workers up (each builds its matching index on its first ranking request),
-   then runs ``locust --headless`` (``bench/loadtest/locustfile.py``) from loopback for
-   ``--duration`` seconds: ``--users`` users split 10:6:4 between learners, enterprises
-   and colleges, think time 1-3 s, plus one user polling ``/healthz``.
+   then runs ``locust --headless`` (``bench/loadtest/locustfile.py``) from loopback:
+   ``--users`` users split 10:6:4 between learners, enterprises and colleges, think
+   time 1-3 s, plus one user polling ``/healthz``, started 2 a second; the figures
+   cover the ``--duration`` seconds after the last one started (locust's
+   ``--reset-stats``), not the ramp, when every user logs in at once.
 5. Prints ``bench.loadtest.summary``'s JSON (per page: requests, rps, p50/p95/p99, max,
    errors; totals; ``/healthz``; the targets; under ``server``, each page's p50/p95 of
    the time spent inside a worker, from gunicorn's access log; under ``setup``, the
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import secrets
@@ -56,7 +59,7 @@ from bench.throughput import _Client, _free_port, _wait_healthy
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/matchhub_loadtest"
 WORKERS = 2
-SPAWN_RATE = 5  # users started per second
+SPAWN_RATE = 2  # users started per second
 WARMUP_THREADS = 4
 WARMUP_ROUNDS = 3
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -240,17 +243,25 @@ def warm_up(port: int, built: dict) -> None:
         raise RuntimeError(f"warm-up failed: {bad or 'timed out'}")
 
 
-def run_locust(port: int, users: int, duration: int, accounts: Path, tmp: Path) -> Path:
-    """Run locust headless; returns the CSV prefix of its statistics."""
+def run_locust(
+    port: int, users: int, duration: int, accounts: Path, tmp: Path, log: Path
+) -> tuple[Path, int]:
+    """Run locust headless: users start at ``SPAWN_RATE`` a second, then ``duration``
+    seconds are measured (``--reset-stats`` when the last user has started, so the
+    ramp's burst of first logins is left out). Returns the CSV prefix of its statistics
+    and the size of gunicorn's ``log`` at that moment (the access lines that count)."""
     prefix = tmp / "locust"
-    env = dict(os.environ, LOADTEST_ACCOUNTS=str(accounts))
+    spawned = tmp / "spawned"
+    ramp = math.ceil((users + 1) / SPAWN_RATE)
+    env = dict(os.environ, LOADTEST_ACCOUNTS=str(accounts), LOADTEST_SPAWNED=str(spawned))
     command = [
         sys.executable, "-m", "locust",
         "-f", str(Path(__file__).with_name("locustfile.py")),
         "--headless",
         "--users", str(users + 1),  # + the /healthz probe (fixed_count 1)
         "--spawn-rate", str(SPAWN_RATE),
-        "--run-time", f"{duration}s",
+        "--run-time", f"{duration + ramp}s",
+        "--reset-stats",
         "--stop-timeout", "5",
         "--host", f"http://127.0.0.1:{port}",
         "--csv", str(prefix),
@@ -258,12 +269,22 @@ def run_locust(port: int, users: int, duration: int, accounts: Path, tmp: Path) 
         "--loglevel", "WARNING",
         "--exit-code-on-error", "0",
     ]  # fmt: skip
+    deadline = time.monotonic() + duration + ramp + 120
+    offset = None
     with (tmp / "locust.log").open("wb") as out:
-        subprocess.run(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            timeout=duration + 120, check=True,
-        )  # fmt: skip
-    return prefix
+        locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            while locust.poll() is None:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("locust did not stop in time")
+                if offset is None and spawned.exists():
+                    offset = log.stat().st_size
+                time.sleep(0.1)
+        finally:
+            stop(locust)
+    if locust.returncode != 0 or offset is None:
+        raise RuntimeError(f"locust failed ({locust.returncode}): see {tmp / 'locust.log'}")
+    return prefix, offset
 
 
 def stop(process: subprocess.Popen | None) -> None:
@@ -312,15 +333,16 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"loadtest: locust, {args.users} users for {args.duration} s ...", file=sys.stderr
             )
-            warm = log.stat().st_size  # the warm-up's requests are not counted
-            prefix = run_locust(port, args.users, args.duration, tmp / "accounts.json", tmp)
+            prefix, counted = run_locust(
+                port, args.users, args.duration, tmp / "accounts.json", tmp, log
+            )
             load_after = os.getloadavg()[0]
             result = summary.summarise(
                 summary.read_csv(Path(f"{prefix}_stats.csv")),
                 summary.read_csv(Path(f"{prefix}_failures.csv")),
             )
             with log.open(encoding="utf-8", errors="replace") as lines:
-                lines.seek(warm)
+                lines.seek(counted)
                 result["server"] = summary.server_times(lines)
         finally:
             stop(server)

@@ -12,7 +12,8 @@ The province-wide part (demand of every open order, by sector and by locality, t
 trend) is the same for every college: each worker computes it once per day and per
 version of the orders in the matching log (:func:`match_index.orders_changed`: every
 writer of orders touches it, learner changes leave it be) instead of at every request,
-which took most of a report's ~0.4 s at 2,000 orders.
+which took most of a report's time at 2,000 orders (``make loadtest``); the gap reports
+of programmes are kept with it (:func:`_gaps`).
 """
 
 from __future__ import annotations
