@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test bench lint translations catalog install clean
+.PHONY: run test bench loadtest lint translations catalog install clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit("MatchHub needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -52,6 +52,10 @@ test: translations
 
 bench: translations
 	@$(BIN)/python -m bench.run
+
+# On demand (a few minutes): gunicorn on PostgreSQL under locust, see bench/loadtest/run.py.
+loadtest: translations
+	@$(BIN)/python -m bench.loadtest.run
 
 lint: install
 	$(BIN)/ruff check .

@@ -52,11 +52,11 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from bench import synth
+from bench import fill
 
 ROOT = Path(__file__).resolve().parents[1]
 N_LEARNERS = 10_000
@@ -70,56 +70,17 @@ START_TIMEOUT_S = 60.0
 PART_ROUNDS = 200
 LEARNER_EMAIL = "learner@bench.vn"
 PASSWORD = "bench-password-long-enough"  # noqa: S105 - a throwaway scratch database
-# bench.synth's localities (display names) to the shipped localities' codes.
-LOCALITY_CODES = dict(
-    zip(
-        synth.LOCALITIES,
-        (
-            "nd-nam-dinh",
-            "nd-thien-truong",
-            "nd-dong-a",
-            "nd-hai-hau",
-            "nd-giao-thuy",
-            "nd-nghia-hung",
-            "nd-y-yen",
-            "nd-vu-ban",
-            "ha-noi",
-            "ninh-binh",
-        ),
-        strict=True,
-    )
-)
 
 
 def build(db) -> dict[str, int]:
     """Fill the empty database bound to ``db``; returns counts. The app context is the caller's."""
-    import sqlalchemy as sa
-
-    from matchhub.models import (
-        Learner,
-        Order,
-        OrderKind,
-        OrderSkill,
-        OrderStatus,
-        Organization,
-        OrgKind,
-        Role,
-        User,
-        VerificationState,
-    )
+    from matchhub.models import Organization, OrgKind, Role, User, VerificationState
     from matchhub.services import matching
     from matchhub.services.accounts import hash_password
-    from matchhub.services.privacy import CONSENT_PURPOSE
-    from matchhub.services.skills import skill_ids_by_slug
 
     now = datetime.now(UTC)
-    skill_id = skill_ids_by_slug()
-
-    def insert(model, rows):
-        stmt = sa.insert(model).returning(model.id, sort_by_parameter_order=True)
-        return list(db.session.scalars(stmt, rows))
-
-    user_id = insert(
+    user_id = fill.insert_returning_ids(
+        db,
         User,
         [
             {
@@ -133,7 +94,8 @@ def build(db) -> dict[str, int]:
             }
         ],
     )[0]
-    college = insert(
+    college = fill.insert_returning_ids(
+        db,
         Organization,
         [
             {
@@ -146,39 +108,15 @@ def build(db) -> dict[str, int]:
             }
         ],
     )[0]
-    profiles = synth.learners(N_LEARNERS)
-    learners = insert(
-        Learner,
-        [
-            {
-                "user_id": user_id if n == 0 else None,
-                "college_id": college,
-                "student_code": f"S{n}",
-                "full_name": f"Học viên {n}",
-                "email": LEARNER_EMAIL if n == 0 else None,
-                "graduation_year": 2025 + n % 3,
-                "locality": LOCALITY_CODES[p.locality],
-                "preferred_localities": [LOCALITY_CODES[x] for x in p.preferred_localities],
-                "cv_text": p.text,
-                "visibility": "enterprises",
-                "consent_at": now,
-                "consent_purpose": CONSENT_PURPOSE,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for n, p in enumerate(profiles)
-        ],
+    learners, n_skills = fill.add_learners(
+        db,
+        N_LEARNERS,
+        places=[(college, None)],
+        now=now,
+        users={0: (user_id, LEARNER_EMAIL)},
     )
-    skill_rows = [
-        (lid, skill_id[slug], slug, level)
-        for lid, p in zip(learners, profiles, strict=True)
-        for slug, level in p.skills
-    ]
-    db.session.connection().exec_driver_sql(
-        "INSERT INTO learner_skills (learner_id, skill_id, term, level) VALUES (?, ?, ?, ?)",
-        skill_rows,
-    )
-    enterprises = insert(
+    enterprises = fill.insert_returning_ids(
+        db,
         Organization,
         [
             {
@@ -194,45 +132,10 @@ def build(db) -> dict[str, int]:
             for i in range(N_ENTERPRISES)
         ],
     )
-    order_profiles = synth.orders(N_ORDERS)
-    orders = []
-    for n, o in enumerate(order_profiles):
-        published = now - timedelta(days=(synth.TODAY - o.posted).days)
-        orders.append(
-            {
-                "organization_id": enterprises[n % N_ENTERPRISES],
-                "kind": OrderKind(o.kind),
-                "title": f"Vị trí {n}",
-                "description": o.text,
-                "headcount": o.headcount,
-                "locality": LOCALITY_CODES[o.locality],
-                "remote": o.remote,
-                "status": OrderStatus.OPEN,
-                "published_at": published,
-                "created_at": published,
-                "updated_at": published,
-            }
-        )
-    order_ids = insert(Order, orders)
-    db.session.execute(
-        sa.insert(OrderSkill),
-        [
-            {
-                "order_id": oid,
-                "skill_id": skill_id[req.skill_id],
-                "term": req.skill_id,
-                "required": required,
-                "level": req.level,
-                "weight": req.weight,
-            }
-            for oid, o in zip(order_ids, order_profiles, strict=True)
-            for required, reqs in ((True, o.required), (False, o.nice))
-            for req in reqs
-        ],
-    )
+    order_ids = fill.add_orders(db, N_ORDERS, enterprises=enterprises, now=now)
     matching.touch()  # a bulk write: every worker builds its index from scratch
     db.session.commit()
-    return {"learners": len(learners), "orders": len(order_ids), "learner_skills": len(skill_rows)}
+    return {"learners": len(learners), "orders": len(order_ids), "learner_skills": n_skills}
 
 
 def _free_port() -> int:

@@ -7,26 +7,35 @@ and a skill's demand is the weight of the orders requiring it plus half the
 weight of those wishing for it. The monthly trend is simpler on purpose: per
 month of publication (open, closed and filled orders alike), the headcount of
 orders listing the skill, so that a month's figure does not change as it ages.
+
+The province-wide part (demand of every open order, by sector and by locality, the
+trend) is the same for every college: each worker computes it once per day and per
+version of the orders in the matching log (:func:`match_index.orders_changed`: every
+writer of orders touches it, learner changes leave it be) instead of at every request,
+which took most of a report's time at 2,000 orders (``make loadtest``); the gap reports
+of programmes are kept with it (:func:`_gaps`).
 """
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from matchhub.extensions import db
 from matchhub.matching.gaps import (
-    DEFAULT_HALF_LIFE_DAYS,
     Demand,
     GapReport,
     demand_profile,
     programme_gaps,
 )
-from matchhub.matching.types import OrderProfile, ProgrammeProfile
+from matchhub.matching.types import OrderProfile
 from matchhub.models import (
     Order,
     OrderSkill,
@@ -37,7 +46,7 @@ from matchhub.models import (
     Skill,
     VerificationState,
 )
-from matchhub.services import engine, engine_profiles
+from matchhub.services import engine, engine_profiles, match_index
 from matchhub.services.orders import today_in_vietnam
 
 _VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -122,22 +131,6 @@ def _teaching(college: Organization) -> dict[str, list[tuple[Programme, int]]]:
     return out
 
 
-def _split(groups: dict[str | None, list[_OpenOrder]], today: date) -> list[SplitRow]:
-    rows = []
-    for key, members in groups.items():
-        demand = demand_profile([m.profile for m in members], today)
-        rows.append((key, len(members), demand))
-    skills = _skills(s.skill_id for _, _, d in rows for s in d.skills[:3])
-    out = [
-        SplitRow(
-            key, n, d.total, [skills[s.skill_id] for s in d.skills[:3] if s.skill_id in skills]
-        )
-        for key, n, d in rows
-    ]
-    out.sort(key=lambda r: (-r.demand, r.key or ""))
-    return out
-
-
 def _months(today: date, n: int) -> list[str]:
     year, month = today.year, today.month
     out = []
@@ -179,14 +172,86 @@ def _trend(slugs: list[str], today: date) -> tuple[list[str], dict[str, list[int
     return months, series
 
 
-def demand_report(college: Organization, today: date | None = None) -> DemandReport:
-    """Skills in demand across the province, their trend, sectors and localities, and which of
-    ``college``'s programmes teach each. O(order skills); a handful of queries."""
-    today = today or today_in_vietnam()
+@dataclass(frozen=True)
+class _Split:
+    key: str | None
+    orders: int
+    demand: float
+    top: tuple[str, ...]  # slugs of its top skills
+
+
+@dataclass(frozen=True)
+class _Province:
+    """What every college's report shares, as slugs (no database objects: it outlives
+    the request that computed it)."""
+
+    today: date
+    orders: int
+    demand: Demand
+    sectors: tuple[_Split, ...]
+    localities: tuple[_Split, ...]
+    months: list[str]
+    trend: dict[str, list[int]]  # the top known skills' series, in rank order
+    # programme gap reports against this demand (see _gaps), filled as they are asked
+    gaps: dict = field(default_factory=dict, compare=False)
+
+
+def _splits(groups: dict[str | None, list[_OpenOrder]], today: date) -> tuple[_Split, ...]:
+    rows = []
+    for key, members in groups.items():
+        d = demand_profile([m.profile for m in members], today)
+        rows.append(_Split(key, len(members), d.total, tuple(s.skill_id for s in d.skills[:3])))
+    rows.sort(key=lambda r: (-r.demand, r.key or ""))
+    return tuple(rows)
+
+
+def _compute_province(today: date) -> _Province:
     open_orders = _open_orders()
     demand = demand_profile([o.profile for o in open_orders], today)
-    top = demand.skills[:TOP_SKILLS]
-    skills = _skills(s.skill_id for s in top)
+    top = [s.skill_id for s in demand.skills[:TOP_SKILLS]]
+    known = set(db.session.scalars(sa.select(Skill.slug).where(Skill.slug.in_(top))))
+    months, series = _trend([s for s in top if s in known][:TREND_SKILLS], today)
+    by_sector: dict[str | None, list[_OpenOrder]] = defaultdict(list)
+    by_locality: dict[str | None, list[_OpenOrder]] = defaultdict(list)
+    for o in open_orders:
+        by_sector[o.sector].append(o)
+        by_locality[o.locality].append(o)
+    return _Province(
+        today=today,
+        orders=len(open_orders),
+        demand=demand,
+        sectors=_splits(by_sector, today),
+        localities=_splits(by_locality, today),
+        months=months,
+        trend=series,
+    )
+
+
+def _province(today: date) -> _Province:
+    """This worker's province-wide figures for ``today``, recomputed when an order changed
+    (one primary-key read per call; one more query when the matching version moved)."""
+    holder = current_app.extensions.setdefault(
+        "matchhub.demand", {"lock": threading.Lock(), "version": None, "value": None}
+    )
+    current = match_index.version()
+    if current is None:  # nobody touched this database yet: nothing to trust
+        return _compute_province(today)
+    with holder["lock"]:
+        cached, seen = holder["value"], holder["version"]
+        if cached is None or cached.today != today or match_index.orders_changed(seen, current):
+            holder["value"] = cached = _compute_province(today)
+        holder["version"] = current
+    return cached
+
+
+def demand_report(college: Organization, today: date | None = None) -> DemandReport:
+    """Skills in demand across the province, their trend, sectors and localities, and which of
+    ``college``'s programmes teach each. The province-wide part is cached per worker (see the
+    module); then a handful of queries."""
+    province = _province(today or today_in_vietnam())
+    top = province.demand.skills[:TOP_SKILLS]
+    splits = (*province.sectors, *province.localities)
+    skills = _skills([*(s.skill_id for s in top), *(slug for r in splits for slug in r.top)])
     teaching = _teaching(college)
     rows = [
         SkillRow(
@@ -200,22 +265,22 @@ def demand_report(college: Organization, today: date | None = None) -> DemandRep
         for s in top
         if s.skill_id in skills
     ]
-    trend_slugs = [r.skill.slug for r in rows[:TREND_SKILLS]]
-    months, series = _trend(trend_slugs, today)
-    by_sector: dict[str | None, list[_OpenOrder]] = defaultdict(list)
-    by_locality: dict[str | None, list[_OpenOrder]] = defaultdict(list)
-    for o in open_orders:
-        by_sector[o.sector].append(o)
-        by_locality[o.locality].append(o)
+
+    def split_rows(group: tuple[_Split, ...]) -> list[SplitRow]:
+        return [
+            SplitRow(r.key, r.orders, r.demand, [skills[s] for s in r.top if s in skills])
+            for r in group
+        ]
+
     return DemandReport(
-        today=today,
-        orders=len(open_orders),
-        total=demand.total,
+        today=province.today,
+        orders=province.orders,
+        total=province.demand.total,
         skills=rows,
-        months=months,
-        trend=[(skills[s], series[s]) for s in trend_slugs],
-        sectors=_split(by_sector, today),
-        localities=_split(by_locality, today),
+        months=province.months,
+        trend=[(skills[s], series) for s, series in province.trend.items() if s in skills],
+        sectors=split_rows(province.sectors),
+        localities=split_rows(province.localities),
     )
 
 
@@ -229,18 +294,25 @@ class ProgrammeGaps:
     skills: dict[str, Skill]  # slug -> skill, for every slug the report names
 
 
-def _demand(today: date | None) -> Demand:
-    return demand_profile(
-        [o.profile for o in _open_orders()],
-        today or today_in_vietnam(),
-        half_life_days=DEFAULT_HALF_LIFE_DAYS,
-    )
-
-
-def _profile(programme: Programme, implications) -> ProgrammeProfile:
-    """The programme's profile through the one loader, whose vocabulary holds these same
-    ``implications`` (``engine.implications()``): implied skills included."""
-    return engine_profiles.programme_profile(programme, engine_profiles.vocabulary())
+def _gaps(programme: Programme, today: date | None, **options) -> GapReport:
+    """``programme_gaps`` of ``programme`` against the province's demand, kept with that
+    demand (see the module) for this profile of the programme and this taxonomy: a
+    programme whose skills change has another profile, hence another entry."""
+    province = _province(today or today_in_vietnam())
+    normalizer = engine.normalizer()  # rebuilt, with the implications, when the taxonomy changes
+    profile = engine_profiles.programme_profile(programme, engine_profiles.vocabulary())
+    key = (profile, tuple(sorted(options.items())))
+    hit = province.gaps.get(key)
+    if hit is None or hit[0] is not normalizer:
+        report = programme_gaps(
+            profile,
+            province.demand,
+            categories=_categories(),
+            implications=engine.implications(),
+            **options,
+        )
+        province.gaps[key] = hit = (normalizer, report)
+    return hit[1]
 
 
 def _categories() -> dict[str, str]:
@@ -248,38 +320,30 @@ def _categories() -> dict[str, str]:
     return {s.id: s.category for s in engine.normalizer().taxonomy}
 
 
-def _named(report: GapReport) -> dict[str, Skill]:
+def _slugs(report: GapReport) -> list[str]:
     slugs = [g.skill_id for g in (*report.missing, *report.level_gaps, *report.far)]
-    slugs += [s for m in report.modules for s in m.skills]
-    return _skills(slugs)
+    return slugs + [s for m in report.modules for s in m.skills]
 
 
 def programme_gap_report(programme: Programme, today: date | None = None) -> ProgrammeGaps:
     """What the province's demand asks that ``programme`` does not teach (or too low), ranked by
     the demand behind it, grouped into suggested modules with the covered share after each."""
-    implications = engine.implications()
-    report = programme_gaps(
-        _profile(programme, implications),
-        _demand(today),
-        categories=_categories(),
-        implications=implications,
-    )
-    return ProgrammeGaps(programme, report, _named(report))
+    report = _gaps(programme, today)
+    return ProgrammeGaps(programme, report, _skills(_slugs(report)))
 
 
 def gap_overview(programmes: list[Programme], today: date | None = None) -> list[ProgrammeGaps]:
-    """The gap report of each programme against one demand built once."""
-    demand = _demand(today)
-    implications = engine.implications()
-    categories = _categories()
-    out = []
-    for programme in programmes:
-        report = programme_gaps(
-            _profile(programme, implications),
-            demand,
-            categories=categories,
-            implications=implications,
-            max_missing=5,
-        )
-        out.append(ProgrammeGaps(programme, report, _named(report)))
-    return out
+    """The gap report of each programme against one demand built once; a fixed number of
+    queries whatever the number of programmes."""
+    if programmes:  # their skills in one query, not one per programme
+        db.session.scalars(
+            sa.select(Programme)
+            .where(Programme.id.in_([p.id for p in programmes]))
+            .options(selectinload(Programme.skills))
+        ).all()
+    reports = [_gaps(programme, today, max_missing=5) for programme in programmes]
+    named = _skills(slug for report in reports for slug in _slugs(report))
+    return [
+        ProgrammeGaps(programme, report, named)
+        for programme, report in zip(programmes, reports, strict=True)
+    ]

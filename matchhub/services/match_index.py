@@ -111,6 +111,36 @@ def _db_version() -> tuple[str, int] | None:
     return (row.epoch, row.version) if row else None
 
 
+def version() -> tuple[str, int] | None:
+    """The database's ``(epoch, version)`` of matching data (None before the first touch)."""
+    return _db_version()
+
+
+def orders_changed(since: tuple[str, int], until: tuple[str, int]) -> bool:
+    """Whether an order (or everything) was touched after version ``since`` up to ``until``.
+
+    True when the log cannot tell: another epoch, an older ``until``, or a gap longer
+    than the log keeps. Learner changes alone answer False: what is cached from orders
+    only (the demand reports) stays good. One query when the versions differ.
+    """
+    if since[0] != until[0] or until[1] < since[1] or until[1] - since[1] > RETAIN_VERSIONS:
+        return True
+    if until[1] == since[1]:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(EngineChange.version)
+            .where(
+                EngineChange.version > since[1],
+                EngineChange.version <= until[1],
+                EngineChange.kind.in_(("order", "all")),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 @dataclass
 class _State:
     index: MatchIndex | None

@@ -3,21 +3,25 @@
 import io
 import json
 import re
+from datetime import date, timedelta
 
 import pytest
-from factories import make_learner, make_order, make_org, make_programme, make_user
+import sqlalchemy as sa
+from factories import make_learner, make_order, make_org, make_programme, make_user, skill
 from openpyxl import load_workbook
 
 from matchhub.extensions import db
 from matchhub.models import (
     Application,
     ApplicationStatus,
+    Order,
     OrderStatus,
     OrgKind,
+    ProgrammeSkill,
     Role,
     VerificationState,
 )
-from matchhub.services import demand, outcomes
+from matchhub.services import demand, matching, orders, outcomes
 
 
 @pytest.fixture
@@ -50,6 +54,60 @@ def test_demand_report_service(province):
     assert report.sectors[0].key == "software"
     assert len(report.months) == 12 and report.trend[0][0].slug == "python"
     assert report.trend[0][1][-1] == 8  # positions published this month
+
+
+def test_demand_is_computed_once_per_version_of_the_orders(province, monkeypatch):
+    """The province-wide figures are cached per worker: an order's change (a touch of the
+    order) shows at once; a learner's change or a mere re-read computes nothing again."""
+    college, programme = province
+    matching.touch()  # the database's first version: from now on the cache may be used
+    db.session.commit()
+    computed = []
+    compute = demand._compute_province
+    monkeypatch.setattr(
+        demand, "_compute_province", lambda today: computed.append(today) or compute(today)
+    )
+    assert demand.demand_report(college).orders == 3
+    assert demand.programme_gap_report(programme).report is not None
+    assert len(demand.gap_overview([programme])) == 1
+    assert len(computed) == 1
+
+    make_learner(college)
+    matching.touch(learners=[1])
+    db.session.commit()
+    assert demand.demand_report(college).orders == 3
+    assert len(computed) == 1
+
+    admin = make_user(Role.ADMIN)
+    order = db.session.scalar(sa.select(Order).where(Order.headcount == 2))
+    orders.change_order_status(order, admin, OrderStatus.CLOSED)
+    report = demand.demand_report(college)
+    assert len(computed) == 2
+    assert report.orders == 2
+    assert "excel" not in {r.skill.slug for r in report.skills}
+    assert demand.demand_report(college, today=date.today() + timedelta(days=1)).orders == 2
+    assert len(computed) == 3  # another day: the weights have aged
+
+
+def test_a_programme_gap_report_is_kept_until_the_programme_or_the_demand_changes(province):
+    _, programme = province
+    matching.touch()
+    db.session.commit()
+    first = demand.programme_gap_report(programme).report
+    assert demand.programme_gap_report(programme).report is first
+    assert [g.skill_id for g in first.missing] == ["docker", "excel"]
+
+    programme.skills.append(ProgrammeSkill(skill=skill("docker"), level=3))
+    db.session.commit()  # a programme edit touches nothing: its profile is the key
+    taught = demand.programme_gap_report(programme).report
+    assert [g.skill_id for g in taught.missing] == ["excel"]
+
+    new = make_order(make_org(sector="software"), skills=("excel",), headcount=9)
+    matching.touch(orders=[new])
+    db.session.commit()
+    again = demand.programme_gap_report(programme).report
+    assert again is not taught and [g.skill_id for g in again.missing] == ["excel"]
+    assert again.covered_share < taught.covered_share  # more demand it does not cover
 
 
 def test_demand_page_has_charts_with_tables_and_data(client, province, login):

@@ -1,0 +1,1 @@
+"""The load test of ``make loadtest`` (see ``bench.loadtest.run``)."""
