@@ -44,13 +44,12 @@ BLOCKING = ("serious", "critical")
 
 
 def start_axe(page) -> None:
-    """Start axe-core on the page as it is now; ``axe_result`` collects what it finds.
+    """Start axe-core on the page just loaded; ``axe_result`` collects what it finds.
 
     Started, not awaited: each role's page runs axe in its own renderer process while
-    the next role's page loads, which halves the wall time on two cores.
+    the next role's page loads, so the two cores work together.
     """
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_JS)
+    page.evaluate(AXE_JS)
     page.evaluate("() => { window.axeRun = axe.run(document, {resultTypes: ['violations']}); }")
 
 
