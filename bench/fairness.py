@@ -3,9 +3,10 @@
 Builds a scratch SQLite database with bulk INSERTs (8 colleges, 40 programmes,
 20,000 learners with 5-10 skills each drawn Zipf-like from the shipped taxonomy,
 200 enterprises, 400 internships with 3-6 required skills and 1-30 seats, each
-learner listing 1-5 of them), closes the round, runs the allocation once (timed as
-``round_run_20k_s``), then computes the fairness report (``round_fairness_20k_s``,
-median of ``RUNS``; target <= 2 s) and its CSV export.
+learner listing 1-5 of them, every enterprise having saved its ranking), closes the
+round, runs the allocation once (timed as ``round_run_20k_s``), then computes the
+fairness report (``round_fairness_20k_s``, median of ``RUNS``; target <= 2 s) and its
+table for the CSV export.
 
     .venv/bin/python -m bench.fairness
 """
@@ -46,6 +47,7 @@ def build(db, seed: int = 17) -> int:
         Role,
         RoundChoice,
         RoundOrder,
+        RoundRanking,
         RoundStatus,
         Skill,
         User,
@@ -205,14 +207,31 @@ def build(db, seed: int = 17) -> int:
     )
     # Popular internships draw more choices, as real ones do.
     popular = _zipf_picker(rng, len(internships))
-    db.session.execute(
-        sa.insert(RoundChoice),
-        [
-            {"round_id": round_id, "learner_id": lid, "order_id": internships[o], "rank": r}
-            for lid in learners
-            for r, o in enumerate(popular(1 + rng.randrange(5)), start=1)
-        ],
-    )
+    choices = [
+        {"round_id": round_id, "learner_id": lid, "order_id": internships[o], "rank": r}
+        for lid in learners
+        for r, o in enumerate(popular(1 + rng.randrange(5)), start=1)
+    ]
+    db.session.execute(sa.insert(RoundChoice), choices)
+    # Every enterprise saved its ranking (a shuffle of its candidates), so the run
+    # times the allocation, not the fit scoring of default rankings.
+    by_order: dict[int, list[int]] = {}
+    for c in choices:
+        by_order.setdefault(c["order_id"], []).append(c["learner_id"])
+    rankings = []
+    for oid, lids in by_order.items():
+        rng.shuffle(lids)
+        rankings += [
+            {
+                "round_id": round_id,
+                "order_id": oid,
+                "learner_id": lid,
+                "rank": i,
+                "unacceptable": False,
+            }
+            for i, lid in enumerate(lids, start=1)
+        ]
+    db.session.execute(sa.insert(RoundRanking), rankings)
     db.session.commit()
     return round_id
 
