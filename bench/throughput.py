@@ -107,7 +107,6 @@ def build(db) -> dict[str, int]:
         User,
         VerificationState,
     )
-    from matchhub.services import matching
     from matchhub.services.accounts import hash_password
     from matchhub.services.privacy import CONSENT_PURPOSE
     from matchhub.services.skills import skill_ids_by_slug
@@ -230,7 +229,6 @@ def build(db) -> dict[str, int]:
             for req in reqs
         ],
     )
-    matching.touch()  # a bulk write: every worker builds its index from scratch
     db.session.commit()
     return {"learners": len(learners), "orders": len(order_ids), "learner_skills": len(skill_rows)}
 

@@ -65,6 +65,10 @@ def register_extensions(app: Flask) -> None:
     from matchhub.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    from matchhub.services import cache_version
+
+    # Every worker's matching caches follow one version, bumped by the session itself.
+    cache_version.install()
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
     limiter.init_app(app)

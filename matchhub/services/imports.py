@@ -60,7 +60,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, engine, matching, tabular, textcodec
+from matchhub.services import ServiceError, audit, engine, tabular, textcodec
 from matchhub.services.orders import bad_levels, parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
 
@@ -791,9 +791,6 @@ def _write(
             invited=0 if held else len(invitations),
             held=len(invitations) if held else 0,
         )
-        if result.changes:
-            # A bulk write: every worker's matching index rebuilds rather than patches.
-            matching.touch()
         audit.record(
             "learners.imported",
             actor=user,
@@ -1021,7 +1018,6 @@ def claim_profile(code: str, user: User, consent: bool) -> Learner:
     if learner is None:
         raise ServiceError(_("This invitation link is not valid or was already used."))
     own = db.session.scalar(sa.select(Learner).where(Learner.user_id == user.id))
-    changed = [learner.id] + ([own.id] if own is not None else [])
     if own is not None:
         if _blocking_references(own.id):
             raise ServiceError(
@@ -1058,7 +1054,6 @@ def claim_profile(code: str, user: User, consent: bool) -> Learner:
             "Verified enterprises may see my profile to offer internships and jobs."
         )
         learner.visibility = Visibility.ENTERPRISES
-    matching.touch(learners=changed)
     audit.record("learner.claimed", actor=user, organization_id=learner.college_id, obj=learner)
     db.session.commit()
     return learner

@@ -19,7 +19,7 @@ from matchhub.models import (
     VerificationState,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, matching, notifications
+from matchhub.services import ServiceError, audit, notifications
 
 # Sectors of the Vietnamese economy that hire IT skills (codes are stored, names translated).
 SECTORS = {
@@ -90,8 +90,6 @@ def verify_organization(org: Organization, admin: User) -> None:
     org.verified_by_id = admin.id
     audit.record("org.verified", actor=admin, organization_id=org.id, obj=org)
     notifications.notify_organization(org.id, "org.verified", name=org.name)
-    # Its orders enter or leave the matchable market.
-    matching.touch()
     db.session.commit()
     if org.kind is OrgKind.COLLEGE:
         from matchhub.services import imports  # here: the import pipeline is for colleges only
@@ -110,7 +108,6 @@ def reject_organization(org: Organization, admin: User, reason: str) -> None:
     org.verified_by_id = admin.id
     audit.record("org.rejected", actor=admin, organization_id=org.id, obj=org, reason=reason)
     notifications.notify_organization(org.id, "org.rejected", name=org.name, reason=reason)
-    matching.touch()
     db.session.commit()
 
 
@@ -151,7 +148,6 @@ def suspend_organization(org: Organization, admin: User, reason: str) -> int:
         orders_closed=closed or 0,
     )
     notifications.notify_organization(org.id, "org.suspended", name=org.name, reason=reason)
-    matching.touch()
     db.session.commit()
     return closed or 0
 
