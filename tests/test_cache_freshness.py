@@ -154,3 +154,26 @@ def test_a_skill_alias_added_through_a_is_understood_by_b(app, app_b, ctx):
     curation.map_term(admin, "ngôn ngữ truy vấn xyz", "sql")
     with app_b.test_request_context():
         assert engine.normalize_terms(["ngôn ngữ truy vấn xyz"])[0].skill_id == "sql"
+
+
+def test_a_savepoint_leaves_the_bump_to_the_enclosing_commit(app, app_b, ctx):
+    from matchhub.services import cache_version
+
+    org = make_org()
+    order = make_order(org)
+    _user, learner = _learner_account()
+    boss = make_user(Role.ENTERPRISE, org=org)
+    enterprise_b = _client(app_b, boss.email)
+    assert _candidates(enterprise_b, order.id) == {learner.id}
+    before = cache_version.current(db.session).number
+    db.session.commit()
+
+    learner.visibility = Visibility.HIDDEN
+    db.session.flush()
+    with db.session.begin_nested():
+        learner.cv_text = "Thực tập sinh"
+    db.session.commit()
+
+    changes = cache_version.changes_between(db.session, before, before + 10)
+    assert learner.id in changes.learners
+    assert _candidates(enterprise_b, order.id) == set()

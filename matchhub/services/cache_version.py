@@ -218,6 +218,9 @@ def _bulk_statement(orm_execute_state) -> None:
 
 
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint: the changes are the enclosing transaction's, bumped at its commit.
+        return
     # The commit flushes after this hook: flush now so that its rows are counted here.
     session.flush()
     write_pending(session)
