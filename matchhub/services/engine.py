@@ -38,7 +38,8 @@ def _taxonomy_moved(state: dict, now: cache_version.Version | None) -> bool:
         return False
     if cache_version.changes_between(db.session, built[1], now.number).taxonomy:
         return True
-    state["built"] = now.key
+    # Not past this transaction's own bumps: they may still roll back.
+    state["built"] = (now.epoch, now.committed)
     return False
 
 
@@ -73,7 +74,7 @@ def normalizer() -> Normalizer:
             state["normalizer"] = Normalizer(database_taxonomy())
             # Each build is a new generation: the relations and vocabulary follow it.
             state["generation"] = state.get("generation", 0) + 1
-            state["built"] = now.key if now is not None else None
+            state["built"] = (now.epoch, now.committed) if now is not None else None
             # Built from this transaction's uncommitted taxonomy: build again next time.
             state["redo"] = bool(now and now.own and now.own.taxonomy)
     return state["normalizer"]
