@@ -177,3 +177,26 @@ def test_a_savepoint_leaves_the_bump_to_the_enclosing_commit(app, app_b, ctx):
     changes = cache_version.changes_between(db.session, before, before + 10)
     assert learner.id in changes.learners
     assert _candidates(enterprise_b, order.id) == set()
+
+
+def test_a_bulk_statement_means_rebuild_unless_its_rows_are_named(ctx):
+    import sqlalchemy as sa
+
+    from matchhub.models import Learner
+    from matchhub.services import cache_version
+
+    learner = make_learner()
+    db.session.commit()
+    hide = sa.update(Learner).where(Learner.id == learner.id).values(visibility=Visibility.HIDDEN)
+
+    before = cache_version.current(db.session).number
+    db.session.execute(hide)
+    db.session.commit()
+    unnamed = cache_version.changes_between(db.session, before, before + 1)
+    assert unnamed.everything and not unnamed.learners
+
+    db.session.execute(hide.values(visibility=Visibility.ENTERPRISES))
+    cache_version.bulk_changed(db.session, learners=[learner.id])
+    db.session.commit()
+    named = cache_version.changes_between(db.session, before + 1, before + 2)
+    assert named.learners == {learner.id} and not named.everything

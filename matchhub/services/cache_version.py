@@ -109,9 +109,10 @@ def bulk_changed(
     orders: Iterable[Order | int] = (),
     everything: bool = False,
 ) -> None:
-    """Name the rows a bulk statement of this transaction changed, so that workers
+    """Name the rows the bulk statements of this transaction changed, so that workers
     patch them instead of rebuilding. Only for ``session.execute(insert/update/
-    delete)``: changes to ORM objects are seen without it."""
+    delete)``: changes to ORM objects are seen without it. Once called, the
+    transaction's bulk statements are taken to have changed only what it names."""
     changes = _pending(session)
     changes.learners.update(x if isinstance(x, int) else x.id for x in learners)
     changes.orders.update(x if isinstance(x, int) else x.id for x in orders)
