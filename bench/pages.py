@@ -70,7 +70,6 @@ def run() -> dict:
         with app.app_context():
             db.create_all()
             demo.seed_demo()
-            matching.touch()
             db.session.commit()
             enterprise = db.session.scalar(
                 sa.select(User).where(User.email == demo.ENTERPRISE_EMAIL)

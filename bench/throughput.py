@@ -24,6 +24,10 @@ after each response, so every request of both endpoints opens a new TCP connecti
 - ``throughput_matches_ratio``: matches rps / trivial rps (target >= 0.40).
 - ``throughput_errors``: non-200 answers and failed requests, both phases (target 0).
 - ``throughput_matches_p50_ms``: median latency of a matches request under load.
+- ``throughput_trivial_cpu_ms`` / ``throughput_matches_cpu_ms``: CPU time (user +
+  system, from /proc) the two workers spent per completed request of each phase, and
+  ``throughput_matches_cpu_ratio`` their ratio: on a machine that other programs load,
+  rps swing with that load while CPU per request does not.
 
 The load generator runs on the same 2 cores as the two workers, so the absolute
 rps are low and depend on the machine; the ratio, both phases paying the same
@@ -75,7 +79,6 @@ PASSWORD = "bench-password-long-enough"  # noqa: S105 - a throwaway scratch data
 def build(db) -> dict[str, int]:
     """Fill the empty database bound to ``db``; returns counts. The app context is the caller's."""
     from matchhub.models import Organization, OrgKind, Role, User, VerificationState
-    from matchhub.services import matching
     from matchhub.services.accounts import hash_password
 
     now = datetime.now(UTC)
@@ -133,7 +136,6 @@ def build(db) -> dict[str, int]:
         ],
     )
     order_ids = fill.add_orders(db, N_ORDERS, enterprises=enterprises, now=now)
-    matching.touch()  # a bulk write: every worker builds its index from scratch
     db.session.commit()
     return {"learners": len(learners), "orders": len(order_ids), "learner_skills": n_skills}
 
@@ -282,6 +284,20 @@ def _load(port: int, cookies: dict[str, str], path: str, threads: int, seconds: 
     }
 
 
+def _workers_cpu_s(master: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn workers of ``master``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a worker that just exited
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def run() -> dict:
     """Build the data, start gunicorn, measure both endpoints; a flat dict of figures."""
     from matchhub import create_app
@@ -327,8 +343,11 @@ def run() -> dict:
             _wait_healthy(port, server, log)
             cookies = _login(port)
             _warm_up(port, cookies)
+            cpu_before = _workers_cpu_s(server.pid)
             trivial = _load(port, cookies, "/healthz", CLIENTS, DURATION_S)
+            cpu_between = _workers_cpu_s(server.pid)
             matches = _load(port, cookies, "/learner/matches", CLIENTS, DURATION_S)
+            cpu_after = _workers_cpu_s(server.pid)
         finally:
             server.terminate()
             try:
@@ -336,28 +355,42 @@ def run() -> dict:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(timeout=10)
+    trivial_cpu_ms = (cpu_between - cpu_before) * 1000 / max(trivial["requests"], 1)
+    matches_cpu_ms = (cpu_after - cpu_between) * 1000 / max(matches["requests"], 1)
     return {
         "throughput_trivial_rps": round(trivial["rps"], 1),
         "throughput_matches_rps": round(matches["rps"], 1),
         "throughput_matches_ratio": round(matches["rps"] / trivial["rps"], 3),
         "throughput_errors": trivial["errors"] + matches["errors"],
         "throughput_matches_p50_ms": round(matches["p50_ms"], 1),
+        # The workers' CPU per answered request: what the load of other programs on
+        # the machine leaves alone (rps and their ratio follow it).
+        "throughput_trivial_cpu_ms": round(trivial_cpu_ms, 2),
+        "throughput_matches_cpu_ms": round(matches_cpu_ms, 2),
+        "throughput_matches_cpu_ratio": round(trivial_cpu_ms / matches_cpu_ms, 3),
         "throughput_learner_skills": counts["learner_skills"],
     }
 
 
 def _medians_ms(calls: dict, rounds: int = PART_ROUNDS) -> dict[str, float]:
-    """Median ms of each of ``calls``, timed round-robin so that all of them see the
-    same load from whatever else the machine runs."""
+    """Median ms (wall and CPU) of each of ``calls``, timed round-robin so that all of
+    them see the same load from whatever else the machine runs."""
     times: dict[str, list[float]] = {name: [] for name in calls}
+    cpu: dict[str, list[float]] = {name: [] for name in calls}
     for call in calls.values():
         call()
     for _ in range(rounds):
         for name, call in calls.items():
-            began = time.perf_counter()
+            began, cpu_began = time.perf_counter(), time.thread_time()
             call()
             times[name].append((time.perf_counter() - began) * 1000)
-    return {f"{name}_ms": round(statistics.median(t), 2) for name, t in times.items()}
+            cpu[name].append((time.thread_time() - cpu_began) * 1000)
+    # CPU time of the calling thread as well: unlike wall time, it does not grow when
+    # other programs load the machine (SQLite runs in this thread too).
+    return {
+        **{f"{name}_ms": round(statistics.median(t), 2) for name, t in times.items()},
+        **{f"{name}_cpu_ms": round(statistics.median(t), 2) for name, t in cpu.items()},
+    }
 
 
 def parts() -> dict:

@@ -66,6 +66,10 @@ def register_extensions(app: Flask) -> None:
 
     _database_options(app)
     db.init_app(app)
+    from matchhub.services import cache_version
+
+    # Every worker's matching caches follow one version, bumped by the session itself.
+    cache_version.install()
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
     limiter.init_app(app)

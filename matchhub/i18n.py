@@ -6,7 +6,6 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel import numbers
-from babel.support import NullTranslations
 from flask import Flask, current_app, g, request
 from flask_babel import (
     format_date,
@@ -99,21 +98,21 @@ def _fmt_vnd(value: int | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    # Flask-Babel installs its own gettext callables in Jinja (newstyle).
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    # Flask-Babel's own callables, with the request's translations looked up once.
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-    )
     app.jinja_env.filters.update(
         date=_fmt_date, time=_fmt_time, number=_fmt_number, percent=_fmt_percent, vnd=_fmt_vnd
     )
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    from matchhub.labels import badge, category_label, label
+    from matchhub.labels import (
+        MATCH_LABELS,
+        MATCH_PARTS,
+        TIER_CLASSES,
+        badge,
+        category_label,
+        label,
+    )
     from matchhub.services.localities import name_of
     from matchhub.services.orgs import sector_name
 
@@ -121,6 +120,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         label=label,
         badge=badge,
+        match_labels=MATCH_LABELS,
+        match_parts=MATCH_PARTS,
+        tier_classes=TIER_CLASSES,
+        skill_label=skill_label,
         category_label=category_label,
         locality_name=name_of,
         sector_name=sector_name,
@@ -133,26 +136,9 @@ def init_app(app: Flask) -> None:
         return {"current_lang": current_lang(), "languages": app.config["LANGUAGES"]}
 
 
-def _translations() -> NullTranslations:
-    """Flask-Babel's ``get_translations()``, looked up once per request and locale.
-
-    Flask-Babel walks its request state anew for every string (nine context-local
-    lookups), and a page translates dozens. The memo on ``g`` is keyed by the
-    locale object itself: ``force_locale`` (a mail in its reader's language) and
-    ``refresh()`` replace that object, so they switch the catalog as before.
-    """
-    locale = get_locale()
-    if locale is None:  # outside a request: Flask-Babel's null translations
-        return get_translations()
-    memo = g.get("_i18n_translations")
-    if memo is None or memo[0] is not locale:
-        memo = g._i18n_translations = (locale, get_translations())
-    return memo[1]
-
-
 def _ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """Plural forms whose count is written the local way (1.500 in Vietnamese, 1,500 in English)."""
-    text = _translations().ngettext(singular, plural, num)
+    text = get_translations().ngettext(singular, plural, num)
     return text % {"num": format_decimal(num), **variables}
 
 
@@ -160,6 +146,13 @@ def current_lang() -> str:
     """The language of the current request, as a plain code ("vi" or "en")."""
     locale = get_locale()
     return locale.language if locale is not None else "vi"
+
+
+def skill_label(skill_id: str, skills) -> str:
+    """What a match card shows of engine skill ``skill_id``: ``skills`` maps it to a
+    name already in the page's language or to a Skill row (the id itself if neither)."""
+    s = skills.get(skill_id, skill_id)
+    return s if isinstance(s, str) else skill_name(s)
 
 
 def skill_name(skill) -> str:

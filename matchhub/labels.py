@@ -137,6 +137,49 @@ _TIER_LABELS = {
 }
 
 
+#: The words of a match card (templates/_macros/match.html), lazy: each is translated
+#: where it is shown, in the language of the request that shows it.
+MATCH_LABELS = {
+    "has": _l("Has:"),
+    "below": _l("Below the level asked:"),
+    "missing": _l("Missing:"),
+    "nice": _l("Nice to have:"),
+    "levels": _l("level held / level asked"),
+    "asked": _l("level asked"),
+    "implied": _l("implied"),
+    "related": _l("related skill"),
+    "unknown": _l("Not recognised yet:"),
+    "unknown_title": _l(
+        "A required term the platform does not recognise yet: it counts as missing for "
+        "everyone until the province office maps it to a skill."
+    ),
+    "meets": _l("Meets the requirements"),
+    "none": _l("No recognised required skill"),
+    "implied_title": _l(
+        "Not listed, but implied by another skill listed (React implies JavaScript): "
+        "credited one level below it."
+    ),
+}
+
+
+#: The words of a match's score table (components_table in the same macros).
+MATCH_PARTS = {
+    "part": _l("Part of the score"),
+    "fit": _l("Fit"),
+    "points": _l("Points"),
+    "score": _l("Score"),
+    "rows": (
+        ("required", "coverage", _l("Required skills")),
+        ("nice", "nice_coverage", _l("Nice-to-have skills")),
+        ("text", "text_similarity", _l("CV and description alike")),
+        ("locality", "locality_fit", _l("Locality")),
+        ("overlap", "skill_overlap", _l("Skills profile alike")),
+    ),
+}
+#: The badge colour of each ranking tier (2 meets, 1 nearly, 0 misses).
+TIER_CLASSES = {2: "text-bg-success", 1: "text-bg-warning", 0: "text-bg-secondary"}
+
+
 def tier_label(tier: int | None) -> str:
     """The translated short name of a ranking tier (empty for ``None``)."""
     return "" if tier is None else str(_TIER_LABELS.get(int(tier), ""))

@@ -44,7 +44,7 @@ def build(db) -> dict:
         User,
         VerificationState,
     )
-    from matchhub.services import demo, matching
+    from matchhub.services import demo
     from matchhub.services.accounts import hash_password
 
     report = demo.seed_demo()
@@ -122,7 +122,6 @@ def build(db) -> dict:
         code_prefix="LT",
     )
     fill.add_orders(db, n_orders, enterprises=enterprises, now=now)
-    matching.touch()  # a bulk write: every worker builds its index from scratch
     db.session.commit()
     return {
         "counts": {

@@ -1,10 +1,11 @@
-"""What the matching index of every worker must follow: a version and a change log.
+"""What the matching caches of every worker follow: one version and a change log.
 
-Each service that changes learners, their skills, visibility or consent, orders or
-their skills calls ``services.matching.touch()`` before it commits. That bumps
-``EngineState.version`` in the same transaction and logs which rows changed in
-``EngineChange``; a worker whose in-memory index is at an older version patches
-exactly those rows (or rebuilds when too much changed).
+Every transaction that changes learners, their skills, visibility or consent, orders
+or their skills, organisations' verification or the taxonomy bumps
+``EngineState.version`` and logs which rows changed in ``EngineChange``, through
+session events (:mod:`matchhub.services.cache_version`); a worker whose in-memory
+index is at an older version patches exactly those rows (or rebuilds when too much
+changed).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ class EngineState(db.Model):
 
 
 class EngineChange(db.Model):
-    """A learner or order that changed at ``version``; kind "all" means rebuild everything."""
+    """A learner or order that changed at ``version``; kind "taxonomy" (skills or
+    aliases) or "all" means rebuild everything."""
 
     __tablename__ = "engine_changes"
 

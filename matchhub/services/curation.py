@@ -1,8 +1,8 @@
 """Taxonomy curation by the province office: unknown terms, new skills, aliases, merges.
 
-Every change adds or re-creates alias or skill rows, which changes the
-taxonomy fingerprint ``services.engine`` watches, so every worker's normaliser
-rebuilds itself at its next use. Every change is audited.
+Every change writes skill or alias rows, which bumps the one cache version
+(:mod:`matchhub.services.cache_version`) as a taxonomy change, so every worker's
+normaliser and matching index rebuild at their next use. Every change is audited.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from matchhub.models import (
     SkillAlias,
     User,
 )
-from matchhub.services import ServiceError, audit, matching
+from matchhub.services import ServiceError, audit
 
 
 @dataclass
@@ -178,9 +178,6 @@ def map_term(admin: User, term: str, skill_text: str) -> int:
     _add_alias(skill, term)
     linked = _link_rows(fold(term), skill)
     audit.record("taxonomy.alias_added", actor=admin, obj=skill, term=term.strip(), linked=linked)
-    if linked:
-        # Profiles and orders gained a skill: the serving index must reload them.
-        matching.touch()
     db.session.commit()
     return linked
 
@@ -222,8 +219,6 @@ def create_skill(
         term=term,
         linked=linked,
     )
-    if linked:
-        matching.touch()
     db.session.commit()
     return skill
 
@@ -297,15 +292,13 @@ def merge_skills(admin: User, source_text: str, target_text: str) -> dict[str, i
         # course left on the source would bring the merged skill back.
         "course_skills": _merge_rows(CourseSkill, CourseSkill.course_id, source, target),
     }
-    # Aliases are re-created rather than re-pointed: new rows change the taxonomy
-    # fingerprint, which is how every worker learns that its normaliser is stale.
-    aliases = db.session.execute(
-        sa.select(SkillAlias.term, SkillAlias.key, SkillAlias.source).where(
-            SkillAlias.skill_id == source.id
-        )
-    ).all()
-    db.session.execute(sa.delete(SkillAlias).where(SkillAlias.skill_id == source.id))
-    rows = [{"skill_id": target.id, "term": t, "key": k, "source": s} for t, k, s in aliases]
+    moved = db.session.execute(
+        sa.update(SkillAlias)
+        .where(SkillAlias.skill_id == source.id)
+        .values(skill_id=target.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    rows = []
     for label in (source.name_en, source.name_vi):
         key = fold(label)[:160]
         if (
@@ -316,7 +309,7 @@ def merge_skills(admin: User, source_text: str, target_text: str) -> dict[str, i
             rows.append({"skill_id": target.id, "term": label[:160], "key": key, "source": "admin"})
     if rows:
         db.session.execute(sa.insert(SkillAlias), rows)
-    counts["aliases"] = len(rows)
+    counts["aliases"] = (moved or 0) + len(rows)
     db.session.execute(
         sa.update(Skill).where(Skill.merged_into_id == source.id).values(merged_into_id=target.id)
     )
@@ -329,7 +322,6 @@ def merge_skills(admin: User, source_text: str, target_text: str) -> dict[str, i
         target=target.slug,
         **counts,
     )
-    matching.touch()
     db.session.commit()
     return counts
 

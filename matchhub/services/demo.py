@@ -52,7 +52,6 @@ from matchhub.models import (
     VerificationState,
     Visibility,
 )
-from matchhub.services import matching
 from matchhub.services.accounts import hash_password
 from matchhub.services.localities import all_localities
 from matchhub.services.skills import skill_ids_by_slug, sync_taxonomy
@@ -497,7 +496,6 @@ def seed_demo(today: date | None = None, seed: int = 2026) -> DemoReport:
         return DemoReport(created=False)
     try:
         report = _Builder(today or date.today(), random.Random(seed)).run()
-        matching.touch()  # bulk write: every worker rebuilds its index
     except Exception:
         db.session.rollback()
         raise

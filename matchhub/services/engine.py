@@ -1,8 +1,10 @@
 """The matching engine as the web app uses it: built from the database, cached per process.
 
 Each worker keeps one normaliser. It is rebuilt when the taxonomy in the
-database changes (a new skill or alias), detected by a cheap fingerprint
-query, so no worker keeps normalising with a stale taxonomy.
+database changes (a new skill, alias or merge): the one version of
+:mod:`matchhub.services.cache_version` (one primary-key read) tells that something
+changed, and its log whether the taxonomy did, so no worker keeps normalising with
+a stale taxonomy.
 """
 
 from __future__ import annotations
@@ -19,20 +21,26 @@ from matchhub.matching.extract import Extractor
 from matchhub.matching.normalize import Normalized, Normalizer
 from matchhub.matching.taxonomy import Taxonomy, load_taxonomy
 from matchhub.models import Skill, SkillAlias
+from matchhub.services import cache_version
 
 _lock = threading.Lock()
 
 
-def _fingerprint() -> tuple:
-    return tuple(
-        db.session.execute(
-            sa.select(
-                sa.func.count(SkillAlias.id), sa.func.max(SkillAlias.id), sa.func.count(Skill.id)
-            )
-            .select_from(Skill)
-            .outerjoin(SkillAlias, SkillAlias.skill_id == Skill.id)
-        ).one()
-    )
+def _taxonomy_moved(state: dict, now: cache_version.Version | None) -> bool:
+    """Whether the normaliser in ``state`` misses a taxonomy change up to ``now``;
+    advances its version when the changes since were about other things."""
+    if "normalizer" not in state or state.get("redo"):
+        return True
+    built = state["built"]
+    if not cache_version.follows(built, now):
+        return True
+    if now is None or now.number == built[1]:
+        return False
+    if cache_version.changes_between(db.session, built[1], now.number).taxonomy:
+        return True
+    # Not past this transaction's own bumps: they may still roll back.
+    state["built"] = (now.epoch, now.committed)
+    return False
 
 
 def database_taxonomy() -> Taxonomy:
@@ -60,12 +68,15 @@ def database_taxonomy() -> Taxonomy:
 def normalizer() -> Normalizer:
     """This worker's normaliser over the database taxonomy, rebuilt when the taxonomy changes."""
     state = current_app.extensions.setdefault("matchhub.engine", {})
-    fingerprint = _fingerprint()
-    if state.get("fingerprint") != fingerprint:
-        with _lock:
-            if state.get("fingerprint") != fingerprint:
-                state["normalizer"] = Normalizer(database_taxonomy())
-                state["fingerprint"] = fingerprint
+    now = cache_version.current(db.session)
+    with _lock:
+        if _taxonomy_moved(state, now):
+            state["normalizer"] = Normalizer(database_taxonomy())
+            # Each build is a new generation: the relations and vocabulary follow it.
+            state["generation"] = state.get("generation", 0) + 1
+            state["built"] = (now.epoch, now.committed) if now is not None else None
+            # Built from this transaction's uncommitted taxonomy: build again next time.
+            state["redo"] = bool(now and now.own and now.own.taxonomy)
     return state["normalizer"]
 
 
@@ -87,17 +98,17 @@ def _relation(
     name: str, read: Callable[[Taxonomy], dict[str, tuple[str, ...]]]
 ) -> dict[str, tuple[str, ...]]:
     """A relation of the shipped taxonomy without the skills the database lacks,
-    cached in this worker's engine state under the taxonomy fingerprint."""
+    cached in this worker's engine state for the normaliser's generation."""
     normalizer()  # brings the cached state up to the database's taxonomy
     state = current_app.extensions["matchhub.engine"]
-    if state.get(f"{name}_for") != state["fingerprint"]:
+    if state.get(f"{name}_for") != state["generation"]:
         known = state["normalizer"].taxonomy
         state[name] = {
             source: kept
             for source, targets in read(load_taxonomy()).items()
             if source in known and (kept := tuple(t for t in targets if t in known))
         }
-        state[f"{name}_for"] = state["fingerprint"]
+        state[f"{name}_for"] = state["generation"]
     return state[name]
 
 

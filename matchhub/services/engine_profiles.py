@@ -103,16 +103,16 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     """This worker's vocabulary for the database's taxonomy as it is now.
 
-    Kept beside the normaliser and rebuilt with it: the fingerprint that
-    :mod:`services.engine` reads (one query) changes with every new skill, alias or
-    merge, which is all that can change a slug. A skill added between two such
+    Kept beside the normaliser and rebuilt with it: :mod:`services.engine` rebuilds
+    on every new skill, alias or merge (a "taxonomy" change of the one cache
+    version), which is all that can change a slug. A skill added between two such
     reads is fetched on its first miss.
     """
     implies = engine.implications()  # brings the engine's cached state up to date
     state = current_app.extensions["matchhub.engine"]
-    if state.get("vocabulary_for") != state["fingerprint"]:
+    if state.get("vocabulary_for") != state["generation"]:
         state["vocabulary"] = Vocabulary(implies)
-        state["vocabulary_for"] = state["fingerprint"]
+        state["vocabulary_for"] = state["generation"]
     return state["vocabulary"]
 
 

@@ -64,7 +64,6 @@ from matchhub.services import (
     audit,
     engine,
     invitations,
-    matching,
     tabular,
     textcodec,
 )
@@ -835,9 +834,6 @@ def _write(
             waiting=invited if state == "later" else 0,
             not_sent=invited if state == "never" else 0,
         )
-        if result.changes:
-            # A bulk write: every worker's matching index rebuilds rather than patches.
-            matching.touch()
         audit.record(
             "learners.imported",
             actor=user,
@@ -1024,7 +1020,6 @@ def claim_profile(code: str, user: User, consent: bool) -> Learner:
     if learner is None:
         raise ServiceError(_("This invitation link is not valid or was already used."))
     own = db.session.scalar(sa.select(Learner).where(Learner.user_id == user.id))
-    changed = [learner.id] + ([own.id] if own is not None else [])
     if own is not None:
         if _blocking_references(own.id):
             raise ServiceError(
@@ -1061,7 +1056,6 @@ def claim_profile(code: str, user: User, consent: bool) -> Learner:
             "Verified enterprises may see my profile to offer internships and jobs."
         )
         learner.visibility = Visibility.ENTERPRISES
-    matching.touch(learners=changed)
     audit.record("learner.claimed", actor=user, organization_id=learner.college_id, obj=learner)
     db.session.commit()
     return learner

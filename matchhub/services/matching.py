@@ -2,7 +2,7 @@
 reasons, scores of given pairs, next-skill advice.
 
 Everything ranks through this worker's index (:mod:`matchhub.services.match_index`,
-which keeps it fresh; writers call :func:`touch`), whose profiles come from the one
+fresh through :mod:`matchhub.services.cache_version`), whose profiles come from the one
 loader (:mod:`matchhub.services.engine_profiles`), so a pair has one score and one
 tier on every page, in the API and in allocation rounds.
 """
@@ -35,16 +35,7 @@ from matchhub.models import (
     Visibility,
 )
 from matchhub.services import engine_profiles
-
-# touch and KEY live with the index; writers and tests know them as matching.touch/KEY
-from matchhub.services.match_index import (  # noqa: F401
-    KEY,
-    _holder,
-    _slug_state,
-    _State,
-    _state,
-    touch,
-)
+from matchhub.services.match_index import _holder, _slug_state, _State, _state
 from matchhub.services.result_page import ResultPage
 
 __all__ = [
@@ -69,7 +60,6 @@ __all__ = [
     "scores_for_order",
     "skill_names",
     "skills_of",
-    "touch",
 ]
 
 #: The pages' "show" filter and the API's ``tier`` parameter: the lowest tier kept.
@@ -221,34 +211,20 @@ def matches_for(
     the index's top ``offset + per_page`` (pruned, O(orders needing the learner's
     skills) numpy work), with explanations for the page's rows; the total is the
     number of orders the filters keep (with ``min_tier``, one unsorted numpy pass
-    over the eligible orders counts them). Then one query loads the page's cards
-    and the learner's applications to them.
+    over the eligible orders counts them). The ranked page is kept per index
+    version (and learner and filters): the next view of it skips the ranking.
+    Then one query loads the page's cards and the learner's applications to them.
     """
     kind_value = OrderKind(kind).value if kind else None
     page, offset = _page_bounds(page, per_page)
     with _holder()["lock"]:
         state = _state()
-        profile = _indexed_or_fresh(learner_profile(learner, state), state)
-        allowed = None
-        if kind_value or locality:
-            allowed = [
-                i
-                for i, m in state.orders.items()
-                if (not kind_value or m.kind == kind_value)
-                and (not locality or m.locality == locality or m.remote)
-            ]
-        if min_tier is None:
-            # state.orders and the index hold the same orders, all of them eligible.
-            total = state.index.n_orders if allowed is None else len(allowed)
-        else:
-            tiers = state.index.order_scores(profile, allowed).tier
-            total = int((tiers >= int(min_tier)).sum())
-        results = (
-            state.index.rank_orders(
-                profile, k=per_page, candidates=allowed, offset=offset, min_tier=min_tier
-            )
-            if offset < total
-            else ()
+        # Every input is a row the cache version covers (the learner's own row too,
+        # whatever their visibility): the page is kept for the version.
+        key = ("matches", learner.id, kind_value, locality, min_tier, offset, per_page)
+        total, results = state.cached(
+            key,
+            lambda: _rank_orders(state, learner, kind_value, locality, offset, per_page, min_tier),
         )
     cards = _order_cards([r.order_id for r in results], learner.id)
     items = []
@@ -257,6 +233,41 @@ def matches_for(
             card, status = cards[r.order_id]
             items.append(Match(card, r, status, offset + n + 1))
     return ResultPage(items, page, per_page, total)
+
+
+def _rank_orders(
+    state: _State,
+    learner: Learner,
+    kind_value: str | None,
+    locality: str | None,
+    offset: int,
+    per_page: int,
+    min_tier: Tier | None,
+) -> tuple[int, tuple[MatchResult, ...]]:
+    """The total the filters keep and one page of orders ranked for ``learner``."""
+    profile = _indexed_or_fresh(learner_profile(learner, state), state)
+    allowed = None
+    if kind_value or locality:
+        allowed = [
+            i
+            for i, m in state.orders.items()
+            if (not kind_value or m.kind == kind_value)
+            and (not locality or m.locality == locality or m.remote)
+        ]
+    if min_tier is None:
+        # state.orders and the index hold the same orders, all of them eligible.
+        total = state.index.n_orders if allowed is None else len(allowed)
+    else:
+        tiers = state.index.order_scores(profile, allowed).tier
+        total = int((tiers >= int(min_tier)).sum())
+    results = (
+        state.index.rank_orders(
+            profile, k=per_page, candidates=allowed, offset=offset, min_tier=min_tier
+        )
+        if offset < total
+        else ()
+    )
+    return total, tuple(results)
 
 
 def _inferred(state: _State, listed: list[tuple[str, int]]) -> frozenset[str]:
@@ -466,11 +477,20 @@ def skill_names(results: Iterable[MatchResult], lang: str) -> dict[str, str]:
     slugs = _slugs_in(results)
     if not slugs:
         return {}
-    rows = db.session.execute(
-        sa.select(Skill.slug, Skill.name_en, Skill.name_vi).where(Skill.slug.in_(slugs))
-    )
-    # As Skill.name: English when asked for, else Vietnamese.
-    return {slug: name_en if lang == "en" else name_vi for slug, name_en, name_vi in rows}
+    with _holder()["lock"]:
+        # Kept with the index: a renamed or new skill is a taxonomy change, which rebuilds it.
+        state = _holder()["state"]
+        known = state.names.setdefault(lang, {}) if state is not None else {}
+        missing = slugs - known.keys()
+        if missing:
+            rows = db.session.execute(
+                sa.select(Skill.slug, Skill.name_en, Skill.name_vi).where(Skill.slug.in_(missing))
+            )
+            # As Skill.name: English when asked for, else Vietnamese.
+            known.update(
+                (slug, name_en if lang == "en" else name_vi) for slug, name_en, name_vi in rows
+            )
+        return {slug: known[slug] for slug in slugs if slug in known}
 
 
 def _slugs_in(results: Iterable[MatchResult]) -> set[str]:

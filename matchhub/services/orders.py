@@ -25,7 +25,7 @@ from matchhub.models import (
     utcnow,
 )
 from matchhub.security import owned_or_404
-from matchhub.services import ServiceError, audit, engine, matching
+from matchhub.services import ServiceError, audit, engine
 from matchhub.services.skills import skill_ids_by_slug
 
 #: The furthest an application deadline may lie from today.
@@ -373,7 +373,6 @@ def save_order(
         organization_id=org.id,
         obj=order,
     )
-    matching.touch(orders=[order])
     db.session.commit()
     return order
 
@@ -392,7 +391,6 @@ def publish_order(order: Order, user: User) -> None:
     order.status = OrderStatus.OPEN
     order.published_at = utcnow()
     audit.record("order.published", actor=user, organization_id=order.organization_id, obj=order)
-    matching.touch(orders=[order])
     db.session.commit()
 
 
@@ -412,7 +410,6 @@ def change_order_status(order: Order, user: User, status: OrderStatus) -> None:
     audit.record(
         f"order.{status.value}", actor=user, organization_id=order.organization_id, obj=order
     )
-    matching.touch(orders=[order])
     db.session.commit()
 
 

@@ -20,7 +20,7 @@ from matchhub.models import (
     utcnow,
 )
 from matchhub.security import owned_or_404
-from matchhub.services import ServiceError, audit, matching, notifications
+from matchhub.services import ServiceError, audit, notifications
 
 # Sectors of the Vietnamese economy that hire IT skills (codes are stored, names translated).
 SECTORS = {
@@ -97,8 +97,6 @@ def verify_organization(org: Organization, admin: User) -> None:
     org.verified_by_id = admin.id
     audit.record("org.verified", actor=admin, organization_id=org.id, obj=org)
     notifications.notify_organization(org.id, "org.verified", name=org.name)
-    # Its orders enter or leave the matchable market.
-    matching.touch()
     db.session.commit()
     if org.kind is OrgKind.COLLEGE:
         from matchhub.services import invitations  # here: invitations are for colleges only
@@ -117,7 +115,6 @@ def reject_organization(org: Organization, admin: User, reason: str) -> None:
     org.verified_by_id = admin.id
     audit.record("org.rejected", actor=admin, organization_id=org.id, obj=org, reason=reason)
     notifications.notify_organization(org.id, "org.rejected", name=org.name, reason=reason)
-    matching.touch()
     db.session.commit()
 
 
@@ -158,7 +155,6 @@ def suspend_organization(org: Organization, admin: User, reason: str) -> int:
         orders_closed=closed or 0,
     )
     notifications.notify_organization(org.id, "org.suspended", name=org.name, reason=reason)
-    matching.touch()
     db.session.commit()
     return closed or 0
 

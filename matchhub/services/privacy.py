@@ -39,7 +39,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, matching
+from matchhub.services import ServiceError, audit
 
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
@@ -69,7 +69,6 @@ def set_visibility(learner: Learner, user: User, visibility: Visibility) -> None
         new=visibility.value,
     )
     learner.visibility = visibility
-    matching.touch(learners=[learner])
     db.session.commit()
 
 
@@ -80,7 +79,6 @@ def give_consent(learner: Learner, user: User, purpose: str = CONSENT_PURPOSE) -
     learner.consent_at = utcnow()
     learner.consent_purpose = purpose
     audit.record("privacy.consent_given", actor=user, obj=learner, purpose=purpose)
-    matching.touch(learners=[learner])
     db.session.commit()
 
 
@@ -93,7 +91,6 @@ def withdraw_consent(learner: Learner, user: User) -> None:
     )
     learner.consent_at = None
     learner.consent_purpose = None
-    matching.touch(learners=[learner])
     db.session.commit()
 
 
@@ -312,7 +309,6 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
             .execution_options(synchronize_session=False)
         )
     db.session.execute(sa.delete(Notification).where(Notification.user_id == user.id))
-    matching.touch(learners=[learner_id])
     db.session.delete(user)
     # Neither who asked nor their IP: the event itself must hold no personal data.
     db.session.add(

@@ -138,7 +138,6 @@ def update_profile(learner: Learner, user: User, data: ProfileInput) -> list[str
     learner.skills = _learner_skills(terms)
     unknown = [s.term for s in learner.skills if s.skill_id is None]
     audit.record("profile.updated", actor=user, obj=learner, unknown_terms=len(unknown))
-    matching.touch(learners=[learner])
     db.session.commit()
     return unknown
 

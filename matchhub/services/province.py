@@ -2,9 +2,9 @@
 
 Every figure comes from an aggregate query (GROUP BY in the database) over
 indexed id columns; only the groups (a skill, a programme, a sector) reach
-Python, never a learner or order row, and the two heaviest scans run on worker
-connections beside the rest, so the page stays fast at 100,000 learners
-(``bench/dashboard.py``).
+Python, never a learner or order row, so the page stays fast at 100,000 learners
+(``bench/dashboard.py``). Every query runs on the request's own session, so the
+whole page reads one snapshot.
 
 Definitions (shown on the page as well):
 
@@ -27,7 +27,6 @@ Definitions (shown on the page as well):
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -55,8 +54,6 @@ DEFAULT_PERIOD = "365"
 # How many skills the gap table lists (the most demanded first).
 GAP_ROWS = 40
 _VN = ZoneInfo("Asia/Ho_Chi_Minh")
-# Shared by every request of the worker: two aggregates run beside the request's own.
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="province")
 _DEMANDED = (OrderStatus.OPEN, OrderStatus.CLOSED, OrderStatus.FILLED)
 
 
@@ -153,12 +150,6 @@ def _days_between(later, earlier):
     return sa.func.julianday(later) - sa.func.julianday(earlier)
 
 
-def _rows(engine, stmt) -> list:
-    """Run one aggregate on a connection of its own (for a worker thread)."""
-    with engine.connect() as conn:
-        return list(conn.execute(stmt).all())
-
-
 def _median_days(condition) -> tuple[int, float | None]:
     """How many orders match ``condition`` and the median of their days to fill.
 
@@ -201,17 +192,12 @@ def report(filters: Filters | None = None) -> Report:
         # IN (subquery) rather than a join: the database reads only that cohort's
         # skill rows instead of checking every skill row's learner.
         supply_q = supply_q.where(LearnerSkill.learner_id.in_(sa.select(Learner.id).where(lf)))
-    # The two heaviest scans (every learner skill, every order skill) run side by side
-    # on their own connections while this one computes the rest.
     demand_q = (
         sa.select(OrderSkill.skill_id, sa.func.sum(Order.headcount))
         .join(Order, Order.id == OrderSkill.order_id)
         .where(_open_during(filters), OrderSkill.required.is_(True))
         .group_by(OrderSkill.skill_id)
     )
-    engine = db.engine
-    supply_job = _POOL.submit(_rows, engine, supply_q.group_by(LearnerSkill.skill_id))
-    demand_job = _POOL.submit(_rows, engine, demand_q)
     by_programme = dict(
         db.session.execute(
             sa.select(Learner.programme_id, sa.func.count(Learner.id))
@@ -295,9 +281,9 @@ def report(filters: Filters | None = None) -> Report:
     )
 
     # --- skills: only the rows shown are loaded
-    supply = dict(supply_job.result())
+    supply = dict(db.session.execute(supply_q.group_by(LearnerSkill.skill_id)).all())
     supply.pop(None, None)
-    demand = dict(demand_job.result())
+    demand = dict(db.session.execute(demand_q).all())
     demand.pop(None, None)
     top_demand = sorted(demand, key=lambda s: (-demand[s], s))[:GAP_ROWS]
     top_supply = sorted(supply, key=lambda s: (-supply[s], s))[:GAP_ROWS]

@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from matchhub.extensions import db
 from matchhub.models import LearnerSkill, Role, Visibility, utcnow
-from matchhub.services import matching
 from matchhub.services.learners import learner_of_user
 from matchhub.services.orders import today_in_vietnam
 
@@ -47,7 +46,6 @@ def test_order_to_hire_across_both_sides(page, ctx):
         s = skill(slug)
         lan.skills.append(LearnerSkill(skill=s, term=s.name_en, level=level))
     weaker = make_learner(skills=(("python", 2),), full_name="Trần Văn Nam")
-    matching.touch()
     db.session.commit()
 
     # The enterprise writes the order; "pyhton" is read as Python.

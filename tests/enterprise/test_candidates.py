@@ -37,7 +37,6 @@ def _market(org):
     best = make_learner(skills=(("python", 4), ("sql", 4)), phone="0912345678")
     other = make_learner(skills=(("python", 2),))
     hidden = make_learner(skills=(("python", 5), ("sql", 5)), visibility=Visibility.HIDDEN)
-    matching.touch()
     db.session.commit()
     return order, best, other, hidden
 
@@ -263,7 +262,6 @@ def test_candidates_are_paginated_keeping_the_filters(client, ctx, login):
     order = make_order(org, skills=("python",))
     for _ in range(23):
         make_learner(skills=(("python", 3),))
-    matching.touch()
     db.session.commit()
     html = client.get(f"/enterprise/orders/{order.id}/candidates?graduation_year=2026").get_data(
         as_text=True
@@ -283,7 +281,6 @@ def test_related_credit_reads_related_skill_and_leaves_the_skill_missing(client,
     order = make_order(org, skills=("accounting",))
     related = make_learner(skills=(("finance", 4),))
     unrelated = make_learner(skills=(("photoshop", 4),))
-    matching.touch()
     db.session.commit()
     results = {c.learner.id: c.result for c in matching.candidates_for(order).items}
     credited = results[related.id]
@@ -304,7 +301,6 @@ def test_tier_words_say_how_far_each_candidate_is(client, ctx, login):
     near = make_learner(skills=(("python", 2), ("sql", 3)))
     far = make_learner(skills=(("python", 1), ("sql", 3)))
     lacks = make_learner(skills=(("python", 5),))
-    matching.touch()
     db.session.commit()
 
     def words(html, learner):

@@ -59,7 +59,6 @@ def two_enterprises(client, ctx, login):
     user_b = make_user(Role.ENTERPRISE, org=org_b)
     order_b = make_order(org_b, title="Đơn của B")
     learner = make_learner()
-    matching.touch()
     db.session.commit()
     app_b = applications.shortlist(order_b, learner, user_b, invite=True)
     login(user_a.email)
@@ -141,16 +140,13 @@ def test_hidden_learner_is_in_no_ranking_and_no_export(client, ctx, login):
     hidden = make_learner(
         skills=(("python", 5),), visibility=Visibility.HIDDEN, full_name="Người Ẩn Danh"
     )
-    matching.touch()
     db.session.commit()
     applications.shortlist(order, shown, user)
     # Shortlisted while visible, then hidden: gone from the export and the pipeline too.
     later = make_learner(skills=(("python", 4),), full_name="Người Ẩn Sau")
-    matching.touch()
     db.session.commit()
     applications.shortlist(order, later, user)
     later.visibility = Visibility.HIDDEN
-    matching.touch(learners=[later])
     db.session.commit()
 
     login(user.email)

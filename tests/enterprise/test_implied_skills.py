@@ -57,7 +57,6 @@ def test_a_learner_sees_which_credit_was_inferred(client, ctx, login):
     django = db.session.scalars(sa.select(Skill).where(Skill.slug == "django")).one()
     me.skills.append(LearnerSkill(skill=django, term="Django", level=3))
     me.visibility, me.consent_at = Visibility.ENTERPRISES, utcnow()
-    matching.touch(learners=[me.id])
     db.session.commit()
     login("sv@example.vn")
     html = client.get("/learner/matches").get_data(as_text=True)

@@ -107,7 +107,6 @@ def test_an_unrecognised_required_term_counts_as_missing_for_everyone_until_mapp
     org, _user = _boss(login)
     order = make_order(org, skills=("sql",))
     order.skills.append(OrderSkill(skill_id=None, term="Lập trình Xyzzy", required=True, level=3))
-    matching.touch(orders=[order])
     db.session.commit()
     expert = make_learner(skills=(("python", 5), ("sql", 4)))
 

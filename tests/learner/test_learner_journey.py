@@ -70,7 +70,6 @@ def test_profile_edit_normalises_skills_and_flags_unknown_terms(client, ctx, log
     assert 'id="unknown-terms"' in html and "nghệ thuật xếp giấy ?" in html
     # The index follows at once: the learner now ranks for a Python order.
     order = make_order(make_org(), skills=("python",))
-    matching.touch(orders=[order])
     db.session.commit()
     assert [c.learner.id for c in matching.candidates_for(order).items] == [learner.id]
 
@@ -93,7 +92,6 @@ def test_matches_rank_with_reasons_and_filter_by_kind(client, ctx, login):
     org = make_org()
     good = make_order(org, skills=("python",), kind=OrderKind.INTERNSHIP, title="Thực tập Python")
     poor = make_order(org, skills=("java",), kind=OrderKind.JOB, title="Lập trình Java")
-    matching.touch()
     db.session.commit()
     # by default, what I meet or nearly meet; the full list is one choice away
     html = client.get("/learner/matches").get_data(as_text=True)
@@ -202,7 +200,6 @@ def test_next_skill_advice_names_programmes(client, ctx, login):
     org = make_org()
     for _ in range(2):
         make_order(org, skills=("python", "sql"))
-    matching.touch()
     db.session.commit()
     html = client.get("/learner/next-skills").get_data(as_text=True)
     assert 'data-skill="sql" data-unlocks="2"' in html
@@ -212,7 +209,6 @@ def test_next_skill_advice_names_programmes(client, ctx, login):
 def test_withdrawing_consent_hides_from_every_ranking(client, ctx, login):
     _user, learner = _learner(login)
     order = make_order(make_org())
-    matching.touch()
     db.session.commit()
     assert matching.candidates_for(order).total == 1
     response = submit(client, "/learner/privacy/consent/withdraw", {}, form_url="/learner/privacy")
@@ -306,7 +302,6 @@ def test_learner_pages_render_in_english_too(client, ctx, login):
     user.locale = "en"
     db.session.commit()
     make_order(make_org())
-    matching.touch()
     db.session.commit()
     for url, text in (
         ("/learner/matches", "My matches"),

@@ -84,7 +84,6 @@ def test_matches_page_runs_the_same_few_queries_however_many_cards(client, ctx, 
             db.session.add(
                 Application(order=order, learner=learner, status=ApplicationStatus.APPLIED)
             )
-        matching.touch()
         db.session.commit()
 
     add_orders(1)
@@ -106,7 +105,6 @@ def test_match_labels_follow_each_requests_language(client, ctx, login):
     learner.skills.append(LearnerSkill(skill=skill("python"), term="Python", level=3))
     learner.consent_at = utcnow()
     order = make_order(make_org(), skills=("python", "sql"))
-    matching.touch()
     db.session.commit()
     login(user.email)
     for lang, has, missing in (("vi", "Có:", "Còn thiếu:"), ("en", "Has:", "Missing:")) * 2:
@@ -210,7 +208,6 @@ def test_dashboard_best_near_you_has_the_matches_page_score_and_tier(client, ctx
         make_order(org, skills=skills, locality=where, remote=remote, title=title)
         for skills, where, remote, title in specs
     ]
-    matching.touch()
     db.session.commit()
     login(user.email)
 

@@ -113,7 +113,6 @@ def test_one_pair_has_one_score_and_tier_on_every_page_the_api_and_a_round(clien
     me.skills.append(LearnerSkill(skill=_skill("react"), term="React", level=4))
     me.cv_text = "Xây dựng giao diện web bằng React"
     me.visibility, me.consent_at = Visibility.ENTERPRISES, utcnow()
-    matching.touch(learners=[me.id])
     db.session.commit()
     for level in (1, 3, 5):  # others, so that rarity and text weights are not trivial
         make_learner(skills=(("javascript", level), ("html", 3)))

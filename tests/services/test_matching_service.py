@@ -19,7 +19,7 @@ from matchhub.models import (
     VerificationState,
     Visibility,
 )
-from matchhub.services import match_index, matching, next_skill
+from matchhub.services import cache_version, match_index, matching, next_skill
 
 
 def _ids(page) -> list[int]:
@@ -33,7 +33,6 @@ def test_candidates_rank_by_skills_and_never_show_hidden_or_unconsented(ctx):
     weak = make_learner(skills=(("python", 1),))
     hidden = make_learner(skills=(("python", 5), ("sql", 5)), visibility=Visibility.HIDDEN)
     unconsented = make_learner(skills=(("python", 5), ("sql", 5)), consent_at=None)
-    matching.touch()
     db.session.commit()
 
     page = matching.candidates_for(order)
@@ -53,7 +52,6 @@ def test_filters_pagination_and_min_score(ctx):
         make_learner(skills=(("python", 1 + i % 5),), graduation_year=2024 + i % 2)
         for i in range(7)
     ]
-    matching.touch()
     db.session.commit()
 
     first = matching.candidates_for(order, page=1, per_page=3)
@@ -77,21 +75,18 @@ def test_writes_through_services_patch_the_index_without_rebuilding(ctx):
     org = make_org()
     order = make_order(org, skills=("python",))
     learner = make_learner(skills=(("python", 3),))
-    matching.touch()
     db.session.commit()
     assert _ids(matching.candidates_for(order)) == [learner.id]
     built = matching._holder()["state"].index
 
     # The learner hides: the very next ranking leaves them out, by a patch.
     learner.visibility = Visibility.HIDDEN
-    matching.touch(learners=[learner])
     db.session.commit()
     assert _ids(matching.candidates_for(order)) == []
     assert matching._holder()["state"].index is built
 
     learner.visibility = Visibility.ENTERPRISES
     learner.skills.append(LearnerSkill(skill=skill("sql"), term="SQL", level=4))
-    matching.touch(learners=[learner.id])
     db.session.commit()
     [candidate] = matching.candidates_for(order).items
     assert candidate.learner.id == learner.id
@@ -100,7 +95,6 @@ def test_writes_through_services_patch_the_index_without_rebuilding(ctx):
     # Closing the order drops it from the learner's matches.
     assert [m.order.id for m in matching.matches_for(learner).items] == [order.id]
     order.status = OrderStatus.CLOSED
-    matching.touch(orders=[order])
     db.session.commit()
     assert matching.matches_for(learner).items == []
     assert matching._holder()["state"].index is built
@@ -112,11 +106,10 @@ def test_a_new_database_history_forces_a_rebuild(ctx):
     org = make_org()
     order = make_order(org)
     make_learner()
-    matching.touch()
     db.session.commit()
     assert matching.candidates_for(order).total == 1
     # Same version number, another history (an emptied and re-seeded database).
-    state = db.session.get(EngineState, matching.KEY)
+    state = db.session.get(EngineState, cache_version.KEY)
     state.epoch = "another-history"
     make_learner()
     db.session.commit()
@@ -137,7 +130,6 @@ def test_unverified_organisations_orders_are_not_matched(ctx):
     make_order(pending)
     live = make_order(make_org())
     learner = make_learner()
-    matching.touch()
     db.session.commit()
     assert [m.order.id for m in matching.matches_for(learner).items] == [live.id]
 
@@ -150,7 +142,6 @@ def test_matches_filter_by_kind_and_locality(ctx):
     intern = make_order(org, kind=OrderKind.INTERNSHIP, locality="other-place")
     remote = make_order(org, kind=OrderKind.INTERNSHIP, locality="other-place", remote=True)
     learner = make_learner()
-    matching.touch()
     db.session.commit()
     kinds = {m.order.id for m in matching.matches_for(learner, kind="internship").items}
     assert kinds == {intern.id, remote.id}
@@ -179,7 +170,6 @@ def test_match_pages_are_slices_of_the_full_ranking(ctx):
     learner = make_learner(skills=(("python", 4), ("sql", 2)))
     applied = Application(order=orders[3], learner=learner, status=ApplicationStatus.APPLIED)
     db.session.add(applied)
-    matching.touch()
     db.session.commit()
     scores = matching.scores_for_learner(learner, [o.id for o in orders])
     by_id = {o.id: o for o in orders}
@@ -223,7 +213,6 @@ def test_a_hidden_learner_still_sees_fresh_matches(ctx):
     org = make_org()
     python, sql = make_order(org, skills=("python",)), make_order(org, skills=("sql",))
     learner = make_learner(skills=(("python", 4),), visibility=Visibility.HIDDEN)
-    matching.touch()
     db.session.commit()
     assert [m.order.id for m in matching.matches_for(learner).items] == [python.id, sql.id]
     learner.skills.clear()
@@ -238,7 +227,6 @@ def test_scores_match_the_engine_and_explain_agrees(ctx):
     orders = [make_order(org, skills=("python",)), make_order(org, skills=("sql",))]
     draft = make_order(org, status=OrderStatus.DRAFT, skills=("python", "sql"))
     learner = make_learner(skills=(("python", 4),))
-    matching.touch()
     db.session.commit()
     scores = matching.scores_for_learner(learner, [o.id for o in orders] + [draft.id])
     assert set(scores) == {orders[0].id, orders[1].id, draft.id}
@@ -268,7 +256,6 @@ def test_next_skills_names_the_skill_and_who_teaches_it(ctx):
         make_order(org, skills=("python", "sql"))
     make_order(org, skills=("python",))
     learner = make_learner(skills=(("python", 4),))
-    matching.touch()
     db.session.commit()
     [first, *_] = next_skill.next_skills(learner)
     assert first.skill.slug == "sql" and first.unlocks == 3
@@ -279,13 +266,11 @@ def test_two_workers_both_follow_a_write(ctx, app, monkeypatch):
     org = make_org()
     order = make_order(org)
     learner = make_learner()
-    matching.touch()
     db.session.commit()
     worker_a = app.extensions.pop("matchhub.matching", None)
     assert matching.candidates_for(order).total == 1  # worker B builds its own index
     worker_b = app.extensions["matchhub.matching"]
     learner.consent_at = None  # written "by worker B"
-    matching.touch(learners=[learner])
     db.session.commit()
     assert matching.candidates_for(order).total == 0
     app.extensions["matchhub.matching"] = worker_a or {"lock": worker_b["lock"], "state": None}
@@ -296,14 +281,12 @@ def test_too_many_changes_rebuild_instead_of_patching(ctx, monkeypatch):
     org = make_org()
     order = make_order(org)
     learners = [make_learner() for _ in range(3)]
-    matching.touch()
     db.session.commit()
     assert matching.candidates_for(order).total == 3
     built = matching._holder()["state"].index
     monkeypatch.setattr(match_index, "PATCH_LIMIT", 1)
     for lr in learners[:2]:
         lr.visibility = Visibility.HIDDEN
-    matching.touch(learners=learners[:2])
     db.session.commit()
     assert matching.candidates_for(order).total == 1
     assert matching._holder()["state"].index is not built
@@ -316,7 +299,6 @@ def test_order_services_keep_the_index_current(ctx):
     org = make_org()
     boss = make_user(Role.ENTERPRISE, org=org)
     learner = make_learner()
-    matching.touch()
     db.session.commit()
     draft = make_order(org, status=OrderStatus.DRAFT)
     assert matching.matches_for(learner).items == []
