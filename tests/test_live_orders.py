@@ -17,7 +17,7 @@ from matchhub.models import (
     VerificationState,
     utcnow,
 )
-from matchhub.services import learners, matching, rounds, stats
+from matchhub.services import learners, rounds, stats
 
 LIVE = "Thực tập đang mở"
 NOT_LIVE = {
@@ -45,7 +45,6 @@ def orders(ctx):
     }
     for order in made.values():
         order.kind = OrderKind.INTERNSHIP
-    matching.touch()
     db.session.commit()
     return made
 
@@ -72,7 +71,6 @@ def test_learner_matches_and_openings(client, orders, login):
     learner = learners.learner_of_user(user)
     learner.skills.append(LearnerSkill(skill=skill("python"), term="Python", level=3))
     learner.consent_at = utcnow()
-    matching.touch()
     db.session.commit()
     login(user.email)
     for url in ("/learner/matches?tier=all", "/learner/openings", "/learner/"):

@@ -275,7 +275,6 @@ def test_keyboard_only_login_matches_and_apply(page, ctx):
     from factories import PASSWORD, make_order, make_org, make_user, skill
 
     from matchhub.models import LearnerSkill, Role, Visibility, utcnow
-    from matchhub.services import matching
     from matchhub.services.learners import learner_of_user
 
     org = make_org(name="Công ty Phần mềm Sông Hồng")
@@ -285,7 +284,6 @@ def test_keyboard_only_login_matches_and_apply(page, ctx):
     learner.consent_at = utcnow()
     learner.visibility = Visibility.ENTERPRISES
     learner.skills.append(LearnerSkill(skill=skill("python"), term="Python", level=4))
-    matching.touch()
     db.session.commit()
 
     # The first Tab reaches the skip link, which jumps over the header to the form.

@@ -21,7 +21,7 @@ from matchhub.models import (
     Role,
     VerificationState,
 )
-from matchhub.services import demand, matching, orders, outcomes
+from matchhub.services import demand, orders, outcomes
 
 
 @pytest.fixture
@@ -57,11 +57,10 @@ def test_demand_report_service(province):
 
 
 def test_demand_is_computed_once_per_version_of_the_orders(province, monkeypatch):
-    """The province-wide figures are cached per worker: an order's change (a touch of the
-    order) shows at once; a learner's change or a mere re-read computes nothing again."""
+    """The province-wide figures are cached per worker: an order's change shows at once
+    (its commit bumps the cache version); a learner's change or a mere re-read computes
+    nothing again."""
     college, programme = province
-    matching.touch()  # the database's first version: from now on the cache may be used
-    db.session.commit()
     computed = []
     compute = demand._compute_province
     monkeypatch.setattr(
@@ -72,9 +71,7 @@ def test_demand_is_computed_once_per_version_of_the_orders(province, monkeypatch
     assert len(demand.gap_overview([programme])) == 1
     assert len(computed) == 1
 
-    make_learner(college)
-    matching.touch(learners=[1])
-    db.session.commit()
+    make_learner(college)  # commits: a new version, of learners only
     assert demand.demand_report(college).orders == 3
     assert len(computed) == 1
 
@@ -91,8 +88,6 @@ def test_demand_is_computed_once_per_version_of_the_orders(province, monkeypatch
 
 def test_a_programme_gap_report_is_kept_until_the_programme_or_the_demand_changes(province):
     _, programme = province
-    matching.touch()
-    db.session.commit()
     first = demand.programme_gap_report(programme).report
     assert demand.programme_gap_report(programme).report is first
     assert [g.skill_id for g in first.missing] == ["docker", "excel"]
@@ -102,9 +97,7 @@ def test_a_programme_gap_report_is_kept_until_the_programme_or_the_demand_change
     taught = demand.programme_gap_report(programme).report
     assert [g.skill_id for g in taught.missing] == ["excel"]
 
-    new = make_order(make_org(sector="software"), skills=("excel",), headcount=9)
-    matching.touch(orders=[new])
-    db.session.commit()
+    make_order(make_org(sector="software"), skills=("excel",), headcount=9)
     again = demand.programme_gap_report(programme).report
     assert again is not taught and [g.skill_id for g in again.missing] == ["excel"]
     assert again.covered_share < taught.covered_share  # more demand it does not cover
