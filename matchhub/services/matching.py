@@ -375,7 +375,9 @@ def scores_for_order(order: Order, learner_ids: Iterable[int]) -> dict[int, Matc
 def pair_results(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], MatchResult]:
     """Score and tier of each (order id, learner id) pair, whatever the order's status and
     the learner's visibility (a round's placements after it closed), as the pages score
-    them. Four queries for any number of pairs, then O(pair size) each."""
+    them. Learners in the index are scored by the index, grouped by order (the very
+    ranking the candidates page makes); the others (hidden, consent withdrawn) are
+    loaded and explained one by one. At most four queries for any number of pairs."""
     wanted = list(dict.fromkeys(pairs))
     if not wanted:
         return {}
@@ -388,17 +390,30 @@ def pair_results(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Matc
                 vocab, {o for o, _l in wanted}, live_only=False
             )
         }
-        learners = {
-            p.id: p
-            for p, _m in engine_profiles.load_learners(
-                vocab, {lr for _o, lr in wanted}, matchable_only=False
-            )
-        }
-        return {
-            (o, lr): state.index.explain(orders[o], learners[lr])
-            for o, lr in wanted
-            if o in orders and lr in learners
-        }
+        by_order: dict[int, list[int]] = defaultdict(list)
+        loose: list[tuple[int, int]] = []
+        for o, lr in wanted:
+            if o not in orders:
+                continue
+            if lr in state.learners:
+                by_order[o].append(lr)
+            else:
+                loose.append((o, lr))
+        out: dict[tuple[int, int], MatchResult] = {}
+        for o, ids in by_order.items():
+            for r in state.index.rank_learners(orders[o], k=len(ids), candidates=ids):
+                out[(o, r.learner_id)] = r
+        if loose:
+            learners = {
+                p.id: p
+                for p, _m in engine_profiles.load_learners(
+                    vocab, {lr for _o, lr in loose}, matchable_only=False
+                )
+            }
+            for o, lr in loose:
+                if lr in learners:
+                    out[(o, lr)] = state.index.explain(orders[o], learners[lr])
+        return out
 
 
 # ----------------------------------------------------------------- row loading
