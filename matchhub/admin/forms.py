@@ -43,10 +43,16 @@ class RoundForm(Form):
         validators=[Optional(), Length(max=100)],
     )
     colleges = SelectMultipleField(
-        _l("Training institutions (none chosen: all)"), coerce=int, validate_choice=False
+        _l("Training institutions (none chosen: all)"),
+        coerce=int,
+        validate_choice=False,
+        render_kw={"size": 8},
     )
     programmes = SelectMultipleField(
-        _l("Programmes (none chosen: all)"), coerce=int, validate_choice=False
+        _l("Programmes (none chosen: all)"),
+        coerce=int,
+        validate_choice=False,
+        render_kw={"size": 8},
     )
     min_fit = SelectField(
         _l("Minimum fit to list an internship"),
