@@ -154,10 +154,10 @@ def round_fairness(round_id: int):
     )
 
 
-@bp.route("/rounds/<int:round_id>/fairness.<any(csv, xlsx):fmt>")
-def round_fairness_export(round_id: int, fmt: str):
+@bp.route("/rounds/<int:round_id>/fairness/export")
+def round_fairness_export(round_id: int):
     result = round_fairness_service.export(
-        rounds.readable(current_user, round_id), current_user, fmt
+        rounds.readable(current_user, round_id), current_user, request.args.get("format", "csv")
     )
     if result is None:
         abort(404)

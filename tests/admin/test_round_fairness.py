@@ -100,7 +100,7 @@ def test_page_and_exports_for_the_office_only(app, client, ctx, login):
 
     login(make_user(Role.ENTERPRISE, org=ent).email)
     assert client.get(url).status_code in (403, 404)
-    assert client.get(f"{url}.csv").status_code in (403, 404)
+    assert client.get(f"{url}/export?format=csv").status_code in (403, 404)
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/enterprise/")})
 
     login(admin.email)
@@ -112,7 +112,7 @@ def test_page_and_exports_for_the_office_only(app, client, ctx, login):
     assert 'id="fairness-flagged"' in html and "Cao đẳng A" in html
     assert 'id="blocking-pairs" data-count="0"' in html
 
-    response = client.get(f"{url}.csv")
+    response = client.get(f"{url}/export?format=csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
@@ -121,9 +121,9 @@ def test_page_and_exports_for_the_office_only(app, client, ctx, login):
     assert overall[2] == "10"  # learners in the whole round
     flagged = [r for r in rows[1:] if r[1] == "Cao đẳng A"]
     assert flagged and flagged[0][-1] != ""
-    xlsx = client.get(f"{url}.xlsx")
+    xlsx = client.get(f"{url}/export?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
-    assert client.get(f"/admin/rounds/{rnd.id}/fairness.pdf").status_code == 404
+    assert client.get(f"{url}/export?format=pdf").status_code == 404
     assert client.get("/admin/rounds/999999/fairness").status_code == 404
 
 
