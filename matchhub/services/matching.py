@@ -118,6 +118,8 @@ class CandidateFilters:
     programme_id: int | None = None
     min_score: float | None = None
     min_tier: Tier | None = None
+    #: Only these learners (a name or keyword search's, ``learners.search_ids``).
+    learner_ids: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -176,11 +178,17 @@ def candidates_for(
         state = _state()
         profile = order_profile(order, state)
         allowed = None
-        if filters.locality or filters.graduation_year or filters.programme_id:
+        if (
+            filters.locality
+            or filters.graduation_year
+            or filters.programme_id
+            or filters.learner_ids is not None
+        ):
             allowed = [
                 i
                 for i, m in state.learners.items()
-                if (not filters.locality or m.locality == filters.locality)
+                if (filters.learner_ids is None or i in filters.learner_ids)
+                and (not filters.locality or m.locality == filters.locality)
                 and (not filters.graduation_year or m.graduation_year == filters.graduation_year)
                 and (not filters.programme_id or m.programme_id == filters.programme_id)
             ]
