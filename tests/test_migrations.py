@@ -82,8 +82,8 @@ def test_the_search_columns_are_filled_for_existing_rows(empty_database_uri):
             )
             conn.execute(
                 sa.text(
-                    "INSERT INTO learners (id, full_name, preferred_localities, cv_text, visibility,"
-                    " created_at, updated_at) VALUES (1, 'Nguyễn Đức', '[]', 'Dữ liệu',"
+                    "INSERT INTO learners (id, full_name, preferred_localities, cv_text,"
+                    " visibility, created_at, updated_at) VALUES (1, 'Nguyễn Đức', '[]', 'Dữ liệu',"
                     " 'enterprises', '2026-12-01', '2026-12-01')"
                 )
             )

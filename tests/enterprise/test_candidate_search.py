@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factories import make_learner, make_order, make_org, make_user
+from factories import PASSWORD, make_learner, make_order, make_org, make_user
 
 from matchhub.extensions import db
 from matchhub.models import Role, Visibility
@@ -60,3 +60,25 @@ def test_hr_searches_the_candidates_page(client, ctx, login):
     assert "không được dài quá 100 ký tự" in response.get_data(as_text=True)
     client.set_cookie("lang", "en")
     assert "Name, skill or CV keyword" in client.get(url).get_data(as_text=True)
+
+
+def test_an_erased_learner_is_not_found_by_their_old_name(ctx, login):
+    from matchhub.services import privacy
+    from matchhub.services.learners import learner_of_user
+
+    user = make_user(Role.LEARNER, full_name="Lê Thị Xuân")
+    learner = learner_of_user(user)
+    learner.cv_text = "Kinh nghiệm kế toán kho"
+    db.session.commit()
+    assert learners.search_ids("xuan") == {learner.id}
+    privacy.delete_account(learner, user, PASSWORD)
+    db.session.commit()
+    assert learners.search_ids("xuan") == frozenset()
+    assert learners.search_ids("ke toan kho") == frozenset()
+    assert "xuan" not in learner.search_text
+
+
+def test_the_enterprise_links_its_live_order_to_the_public_page(client, ctx, login):
+    order, *_ = _market(login)
+    html = client.get(f"/enterprise/orders/{order.id}").get_data(as_text=True)
+    assert f'href="/orders/{order.id}"' in html and "Trang công khai" in html
