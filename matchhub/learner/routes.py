@@ -150,6 +150,7 @@ def match_list():
         page=request.args.get("page", 1, type=int),
         per_page=PER_PAGE,
         min_tier=matching.TIER_FILTERS.get(tier, matching.TIER_FILTERS["near"]),
+        order_ids=openings.live_ids(form.q.data) if valid else None,
     )
     return render_template(
         "learner/match_list.html",

@@ -219,11 +219,13 @@ def matches_for(
     page: int = 1,
     per_page: int = 20,
     min_tier: Tier | None = None,
+    order_ids: frozenset[int] | None = None,
 ) -> ResultPage:
     """Open orders ranked for ``learner`` (tier, then score) with reasons, one page.
 
     ``kind`` keeps one kind of order; ``locality`` keeps orders there plus remote
-    ones; ``min_tier`` those the learner meets (``Tier.MEETS``) or at least nearly
+    ones; ``order_ids`` only those (a keyword search's, ``openings.live_ids``);
+    ``min_tier`` those the learner meets (``Tier.MEETS``) or at least nearly
     meets (``Tier.NEAR``). The learner's own row is scored (fresh), whatever their
     visibility: a hidden learner still sees their matches. Only the page is ranked:
     the index's top ``offset + per_page`` (pruned, O(orders needing the learner's
@@ -238,11 +240,12 @@ def matches_for(
         state = _state()
         profile = _indexed_or_fresh(learner_profile(learner, state), state)
         allowed = None
-        if kind_value or locality:
+        if kind_value or locality or order_ids is not None:
             allowed = [
                 i
                 for i, m in state.orders.items()
-                if (not kind_value or m.kind == kind_value)
+                if (order_ids is None or i in order_ids)
+                and (not kind_value or m.kind == kind_value)
                 and (not locality or m.locality == locality or m.remote)
             ]
         if min_tier is None:

@@ -104,6 +104,15 @@ def search(filters: OpeningFilters, page: int = 1, per_page: int = 20):
     return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page, error_out=False)
 
 
+def live_ids(query: str | None) -> frozenset[int] | None:
+    """Ids of the live orders whose title or description hold every word of ``query``
+    (accents and case ignored), for the matches page; None when ``query`` has no word."""
+    words = keyword_conditions(Order.search_text, query)
+    if not words:
+        return None
+    return frozenset(db.session.scalars(sa.select(Order.id).where(Order.is_live, *words)))
+
+
 def public_order(order_id: int) -> Order:
     """A live order for its public page; 404 for any other (security.PUBLIC)."""
     return public_or_404(Order, Order.id == order_id, options=_LOADS)

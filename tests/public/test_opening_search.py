@@ -241,3 +241,21 @@ def test_a_verified_enterprise_has_a_public_profile_with_its_open_orders(client,
     client.set_cookie("lang", "en")
     html = client.get(f"/enterprises/{org.id}").get_data(as_text=True)
     assert "Openings" in html and "8–12 million ₫" in html
+
+
+def test_a_learner_narrows_the_matches_by_keyword(client, ctx, login):
+    from matchhub.services import matching
+
+    _org, accountant, intern, *_ = _world()
+    login(make_user(Role.LEARNER).email)
+    matching.touch()
+    db.session.commit()
+    html = client.get("/learner/matches?tier=all").get_data(as_text=True)
+    assert f'data-order-id="{accountant.id}"' in html and f'data-order-id="{intern.id}"' in html
+    html = client.get("/learner/matches?tier=all&q=THUC+tap").get_data(as_text=True)
+    assert f'data-order-id="{accountant.id}"' not in html and f'data-order-id="{intern.id}"' in html
+    assert 'value="THUC tap"' in html
+    assert 'data-total="1"' in html
+    html = client.get("/learner/matches?tier=all&q=nothing+like+this").get_data(as_text=True)
+    assert 'data-total="0"' in html
+    assert client.get("/learner/matches?q=" + "x" * 5000).status_code == 200
