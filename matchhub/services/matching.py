@@ -144,6 +144,8 @@ class OrderCard:
     locality: str | None
     remote: bool
     deadline: date | None
+    salary_min: int | None = None
+    salary_max: int | None = None
 
 
 @dataclass(frozen=True)
@@ -447,6 +449,8 @@ def _order_cards(
             Order.locality,
             Order.remote,
             Order.deadline,
+            Order.salary_min,
+            Order.salary_max,
             Application.status,
         )
         .join(Organization, Organization.id == Order.organization_id)
@@ -457,7 +461,7 @@ def _order_cards(
         )
         .where(Order.id.in_(ids))
     )
-    return {row[0]: (OrderCard(*row[:7]), row[7]) for row in rows}
+    return {row[0]: (OrderCard(*row[:9]), row[9]) for row in rows}
 
 
 def _applications(order_ids: list[int], learner_ids: list[int]) -> dict[tuple[int, int], Any]:

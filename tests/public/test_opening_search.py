@@ -165,8 +165,12 @@ def test_public_list_answers_hostile_filters_without_crashing(client, ctx):
 
 
 def test_a_learner_searches_openings_and_cards_lead_to_the_apply_page(client, ctx, login):
-    _org, _accountant, intern, *_ = _world()
+    org, _accountant, intern, *_ = _world()
+    training = make_order(org, title="Đặt hàng đào tạo thực tập", kind=OrderKind.TRAINING)
     login(make_user(Role.LEARNER).email)
+    html = client.get("/learner/openings?q=dao+tao").get_data(as_text=True)
+    assert "Đặt hàng đào tạo thực tập" in html and "Thoả thuận" not in html  # no salary
+    assert f'href="/learner/orders/{training.id}"' in html
     html = client.get("/learner/openings?q=thuc+tap&skill=Python").get_data(as_text=True)
     assert "Thực tập sinh lập trình" in html and "Kế toán tổng hợp" not in html
     assert f'href="/learner/orders/{intern.id}"' in html
@@ -256,6 +260,9 @@ def test_a_learner_narrows_the_matches_by_keyword(client, ctx, login):
     assert f'data-order-id="{accountant.id}"' not in html and f'data-order-id="{intern.id}"' in html
     assert 'value="THUC tap"' in html
     assert 'data-total="1"' in html
+    assert "từ 5,5 triệu ₫" in html  # the salary on the match card
+    html = client.get(f"/learner/orders/{accountant.id}").get_data(as_text=True)
+    assert "8–12 triệu ₫" in html
     html = client.get("/learner/matches?tier=all&q=nothing+like+this").get_data(as_text=True)
     assert 'data-total="0"' in html
     assert client.get("/learner/matches?q=" + "x" * 5000).status_code == 200
