@@ -14,6 +14,8 @@ builds the worker's matching index, as the first request of a worker would):
 - ``page_matches_ms``: median of 40 GETs of ``/learner/matches`` for the demo learner.
 - ``page_next_skills_ms``: median of 20 GETs of ``/learner/next-skills``.
 - ``index_build_demo_ms``: building the index from the database (the warm-up's work).
+- ``page_openings_search_ms`` and the other ``openings_*`` keys: the openings search on
+  the demo scaled to 10,000 learners and 2,000 orders (``bench.openings``).
 """
 
 from __future__ import annotations
@@ -108,6 +110,9 @@ def run() -> dict:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+    from bench import openings  # its own scratch database, at the scale the targets name
+
+    figures.update(openings.run())
     return figures
 
 

@@ -14,6 +14,7 @@ from flask_babel import (
     format_time,
     get_locale,
     get_translations,
+    gettext,
 )
 from flask_login import current_user
 
@@ -97,6 +98,24 @@ def _fmt_vnd(value: int | None) -> str:
     return "" if value is None else f"{format_decimal(value)} ₫"
 
 
+def _millions(value: int) -> str:
+    return numbers.format_decimal(value / 1_000_000, format="#,##0.#", locale=get_locale())
+
+
+def salary_range(low: int | None, high: int | None) -> str:
+    """An order's monthly pay as job boards write it: "8–12 triệu ₫", "từ 8 triệu ₫",
+    "đến 12 triệu ₫", or "Thoả thuận" (negotiable) when the order gives none."""
+    if low and high and low != high:
+        return gettext("%(low)s–%(high)s million ₫", low=_millions(low), high=_millions(high))
+    if low and high:
+        return gettext("%(amount)s million ₫", amount=_millions(low))
+    if low:
+        return gettext("from %(amount)s million ₫", amount=_millions(low))
+    if high:
+        return gettext("up to %(amount)s million ₫", amount=_millions(high))
+    return gettext("Negotiable")
+
+
 def init_app(app: Flask) -> None:
     # Flask-Babel installs its own gettext callables in Jinja (newstyle).
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -129,6 +148,7 @@ def init_app(app: Flask) -> None:
         sector_name=sector_name,
         skill_name=skill_name,
         ngettext=_ngettext,
+        salary_range=salary_range,
     )
 
     @app.context_processor

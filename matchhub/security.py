@@ -38,6 +38,7 @@ from matchhub.models import (
     Notification,
     Order,
     Organization,
+    OrgKind,
     Programme,
     Role,
     RoundOrder,
@@ -45,6 +46,7 @@ from matchhub.models import (
     RoundStatus,
     TrainingOffer,
     User,
+    VerificationState,
 )
 from matchhub.models.orders import LEARNER_VISIBLE
 
@@ -336,6 +338,18 @@ def allowed(model: type, user, write: bool = False) -> sa.ColumnElement[bool]:
     return rule(user, write)
 
 
+#: What anyone, signed in or not, may read on the public pages (no login): a live order,
+#: and a verified enterprise (its profile page). Nothing else is public; nothing is
+#: ever writable from here.
+PUBLIC: dict[type, Callable[[], sa.ColumnElement[bool]]] = {
+    Order: lambda: Order.is_live,
+    Organization: lambda: sa.and_(
+        Organization.kind == OrgKind.ENTERPRISE,
+        Organization.state == VerificationState.VERIFIED,
+    ),
+}
+
+
 T = TypeVar("T")
 
 
@@ -348,6 +362,19 @@ def owned_or_404(model: type[T], user, *criteria, write: bool = False, options: 
     """
     stmt = sa.select(model).where(*criteria, allowed(model, user, write)).options(*options)
     found = db.session.scalar(stmt)
+    if found is None:
+        abort(404)
+    return found
+
+
+def public_or_404(model: type[T], *criteria, options: Iterable = ()) -> T:
+    """The one ``model`` row matching ``criteria`` that is public (:data:`PUBLIC`); else 404,
+    the same answer as for an id that does not exist."""
+    try:
+        rule = PUBLIC[model]
+    except KeyError:
+        raise LookupError(f"{model.__name__} has no public rule in security.PUBLIC") from None
+    found = db.session.scalar(sa.select(model).where(*criteria, rule()).options(*options))
     if found is None:
         abort(404)
     return found

@@ -55,3 +55,41 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(empty_databas
         with db.engine.connect() as conn:
             assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_the_search_columns_are_filled_for_existing_rows(empty_database_uri):
+    """0007 folds the orders and learners already there, as the app writes new ones."""
+
+    class Fresh(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_uri
+
+    app = create_app(Fresh)
+    with app.app_context():
+        upgrade(revision="0006")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organizations (id, kind, name, locality, state, created_at)"
+                    " VALUES (1, 'enterprise', 'Công ty', 'nd', 'verified', '2026-12-01')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO orders (id, organization_id, kind, title, description, headcount,"
+                    " remote, status, created_at, updated_at) VALUES (1, 1, 'job', 'Kế toán',"
+                    " 'Báo cáo THUẾ', 1, false, 'open', '2026-12-01', '2026-12-01')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO learners (id, full_name, preferred_localities, cv_text,"
+                    " visibility, created_at, updated_at) VALUES (1, 'Nguyễn Đức', '[]', 'Dữ liệu',"
+                    " 'enterprises', '2026-12-01', '2026-12-01')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT search_text FROM orders")) == "ke toan\nbao cao thue"
+            assert conn.scalar(sa.text("SELECT search_text FROM learners")) == "nguyen duc\ndu lieu"
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -41,6 +41,7 @@ from matchhub.models import (
     OrgKind,
     Role,
     TrainingOffer,
+    VerificationState,
     Visibility,
     utcnow,
 )
@@ -60,6 +61,10 @@ FOREIGN_IDS = {
     "org_id": "organization",
     "user_id": "user",
 }
+#: The public pages (``public.*``, no login) show live orders and verified enterprises to
+#: anyone: their foreign object is one that is not public (a draft order, an enterprise
+#: still waiting for verification), and the answer is 404 for everyone, visitors included.
+PUBLIC_FOREIGN_IDS = {**FOREIGN_IDS, "org_id": "pending_organization"}
 
 #: Text arguments that are not object ids, and why (anything else fails the test).
 NOT_OBJECT_IDS = {
@@ -143,6 +148,8 @@ def _foreign() -> dict:
     (training) order, another college's programme, course and hidden learner, another
     learner's application, a draft round, another user's notification and token."""
     other_ent = make_org(name="Doanh nghiệp khác")
+    pending_ent = make_org(name="Doanh nghiệp chờ duyệt", state=VerificationState.PENDING)
+    make_order(pending_ent, title="Đơn của doanh nghiệp chờ duyệt")
     other_college = make_org(OrgKind.COLLEGE, name="Trường khác")
     other_member = make_user(Role.ENTERPRISE, org=other_ent)
     other_student = make_user(Role.LEARNER)
@@ -177,6 +184,7 @@ def _foreign() -> dict:
         "notification": note.id,
         "token": token.id,
         "organization": other_ent.id,
+        "pending_organization": pending_ent.id,
         "user": other_member.id,
     }
 
@@ -205,6 +213,8 @@ def _snapshot() -> dict:
 def _expected(endpoint: str, role: Role | None) -> int | None:
     """The status the rule demands; ``None`` where the pair is not requested."""
     blueprint = endpoint.split(".")[0]
+    if blueprint == "public":
+        return 404  # not public: the same answer as for an id that does not exist
     if role is None:
         return 401 if blueprint == "api" else 302
     if blueprint == "admin" and role is Role.ADMIN:
@@ -241,7 +251,8 @@ def _request_every_route(app, client, role, foreign, skip=frozenset()) -> list[s
         expected = _expected(rule.endpoint, role)
         if expected is None:
             continue
-        values = {**anys, **{name: foreign[FOREIGN_IDS[name]] for name in ints}}
+        ids = PUBLIC_FOREIGN_IDS if rule.endpoint.startswith("public.") else FOREIGN_IDS
+        values = {**anys, **{name: foreign[ids[name]] for name in ints}}
         with app.test_request_context():
             url = app.url_for(rule.endpoint, **values)
         api = rule.endpoint.startswith("api.")
@@ -273,12 +284,12 @@ def test_a_foreign_object_is_never_served(app, client, ctx, role):
 
 
 def test_another_enterprises_live_order_is_not_its_to_manage(app, client, ctx):
-    """A live order is anyone's to read (``api.order_detail``), never another's to edit,
-    rank for, see candidates or the pipeline of."""
+    """A live order is anyone's to read (``api.order_detail``, its public page), never
+    another's to edit, rank for, see candidates or the pipeline of."""
     foreign = _foreign()
     foreign["order"] = foreign["live_order"]
     problems = _request_every_route(
-        app, client, Role.ENTERPRISE, foreign, skip={"api.order_detail"}
+        app, client, Role.ENTERPRISE, foreign, skip={"api.order_detail", "public.opening_detail"}
     )
     assert not problems, "\n".join(problems)
 

@@ -138,7 +138,9 @@ def register():
                     ),
                     "info",
                 )
-            return redirect(url_for(f"{data.role.value}.dashboard"))
+            # A learner who came from an opening's "Apply" goes back to it.
+            back = _safe_next(request.args.get("next")) if data.role is Role.LEARNER else None
+            return redirect(back or url_for(f"{data.role.value}.dashboard"))
     return render_template("auth/register.html", form=form)
 
 

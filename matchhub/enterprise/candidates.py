@@ -38,6 +38,7 @@ def _filters(form: CandidateFilterForm, valid: bool) -> matching.CandidateFilter
         programme_id=int(programme) if programme and programme.isdigit() else None,
         min_score=float(form.min_score.data) / 100 if form.min_score.data else None,
         min_tier=tier,
+        learner_ids=learners.search_ids(form.q.data),
     )
 
 
@@ -50,6 +51,8 @@ def candidate_list(order_id: int):
         [("", _("Any programme"))]
         + [(str(p.id), f"{p.name} · {p.organization.name}") for p in profiles.verified_programmes()]
     )
+    if form.q.data and "tier" not in request.args:
+        form.tier.data = "all"  # a search by name looks for that person, fit or not
     page = None
     if order.organization.is_verified:
         page = matching.candidates_for(

@@ -68,6 +68,12 @@ class CandidateFilterForm(Form):
     class Meta:
         csrf = False
 
+    # A name, a skill or a word of the CV; accents and case ignored (learners.search_ids).
+    q = StringField(
+        _l("Name, skill or CV keyword"),
+        filters=[strip],
+        validators=[Optional(), Length(max=100)],
+    )
     locality = SelectField(_l("Locality"), validators=[Optional()])
     graduation_year = IntegerField(
         _l("Graduation year"), validators=[Optional(), NumberRange(1990, 2100)]

@@ -46,6 +46,7 @@ class MatchFilterForm(Form):
     class Meta:
         csrf = False
 
+    q = StringField(_l("Keywords"), filters=[strip], validators=[Optional(), Length(max=100)])
     kind = SelectField(_l("Kind"), validators=[Optional()])
     locality = SelectField(_l("Locality"), validators=[Optional()])
     # Openings the learner meets or nearly meets first; the full list is one choice away.

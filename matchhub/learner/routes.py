@@ -17,6 +17,7 @@ from matchhub.learner.forms import (
     VisibilityForm,
 )
 from matchhub.models import ApplicationStatus, OrderKind, Visibility
+from matchhub.public.forms import opening_search_form
 from matchhub.services import (
     ServiceError,
     applications,
@@ -24,6 +25,7 @@ from matchhub.services import (
     localities,
     matching,
     next_skill,
+    openings,
     orders,
     privacy,
     profiles,
@@ -123,17 +125,10 @@ def skills_suggest():
 @bp.route("/openings")
 def opening_list():
     learner = own_profile()
-    kind = request.args.get("kind")
-    kind_enum = OrderKind(kind) if kind in {k.value for k in OrderKind} else None
-    pagination = orders.public_open_orders(
-        kind=kind_enum, page=request.args.get("page", 1, type=int)
-    )
+    form, filters = opening_search_form(request.args)
+    pagination = openings.search(filters, page=request.args.get("page", 1, type=int))
     return render_template(
-        "learner/opening_list.html",
-        learner=learner,
-        pagination=pagination,
-        kind=kind_enum,
-        kinds=list(OrderKind),
+        "learner/opening_list.html", learner=learner, pagination=pagination, form=form
     )
 
 
@@ -155,6 +150,7 @@ def match_list():
         page=request.args.get("page", 1, type=int),
         per_page=PER_PAGE,
         min_tier=matching.TIER_FILTERS.get(tier, matching.TIER_FILTERS["near"]),
+        order_ids=openings.live_ids(form.q.data) if valid else None,
     )
     return render_template(
         "learner/match_list.html",

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchhub.extensions import db
+from matchhub.models._search import column_default, keep_in_step
 from matchhub.models._types import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -121,6 +122,10 @@ class Learner(db.Model):
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Name and CV text folded for the enterprise's accent-free search (models/_search.py).
+    search_text: Mapped[str] = mapped_column(
+        sa.Text, default=column_default("full_name", "cv_text"), server_default=""
+    )
 
     user: Mapped[User | None] = relationship()
     college: Mapped[Organization | None] = relationship()
@@ -138,6 +143,9 @@ class Learner(db.Model):
         """Whether the learner deleted their account: the row stays, anonymised, only so
         that placement statistics still count (see services.privacy.delete_account)."""
         return self.user_id is None and self.student_code is None and self.full_name == ERASED_NAME
+
+
+keep_in_step(Learner, "full_name", "cv_text")
 
 
 class LearnerSkill(db.Model):

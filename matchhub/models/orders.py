@@ -11,6 +11,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchhub.extensions import db
+from matchhub.models._search import column_default, keep_in_step
 from matchhub.models._types import UTCDateTime, enum_column, utcnow
 from matchhub.models.orgs import Organization, VerificationState
 
@@ -78,6 +79,10 @@ class Order(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Title and description folded for accent-free search (see models/_search.py).
+    search_text: Mapped[str] = mapped_column(
+        sa.Text, default=column_default("title", "description"), server_default=""
+    )
 
     organization: Mapped[Organization] = relationship()
     created_by: Mapped[User | None] = relationship()
@@ -115,6 +120,9 @@ class Order(db.Model):
     @property
     def nice_skills(self) -> list[OrderSkill]:
         return [s for s in self.skills if not s.required]
+
+
+keep_in_step(Order, "title", "description")
 
 
 class OrderSkill(db.Model):

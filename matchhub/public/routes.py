@@ -3,9 +3,9 @@ from flask_login import current_user
 
 from matchhub.extensions import csrf
 from matchhub.i18n import LANG_COOKIE
-from matchhub.models import OrderKind
 from matchhub.public import bp
-from matchhub.services import accounts, health, localities, orders, stats
+from matchhub.public.forms import opening_search_form
+from matchhub.services import accounts, health, openings, orders, stats
 
 
 @bp.route("/")
@@ -20,18 +20,29 @@ def index():
 
 @bp.route("/orders")
 def order_list():
-    kind = request.args.get("kind")
-    locality = request.args.get("locality") or None
-    page = request.args.get("page", 1, type=int)
-    kind_enum = OrderKind(kind) if kind in {k.value for k in OrderKind} else None
-    pagination = orders.public_open_orders(kind=kind_enum, locality=locality, page=page)
+    form, filters = opening_search_form(request.args)
+    pagination = openings.search(filters, page=request.args.get("page", 1, type=int))
+    return render_template("public/order_list.html", pagination=pagination, form=form)
+
+
+@bp.route("/orders/<int:order_id>")
+def opening_detail(order_id: int):
+    """A live order's own page: shareable, no login; any other order is a 404."""
+    order = openings.public_order(order_id)
     return render_template(
-        "public/order_list.html",
-        pagination=pagination,
-        kind=kind_enum,
-        kinds=list(OrderKind),
-        locality=locality,
-        locality_choices=localities.choices(),
+        "public/opening_detail.html", order=order, summary=openings.summary(order.description)
+    )
+
+
+@bp.route("/enterprises/<int:org_id>")
+def enterprise_profile(org_id: int):
+    """A verified enterprise's public profile with its live orders; else a 404."""
+    org = openings.public_enterprise(org_id)
+    return render_template(
+        "public/enterprise_profile.html",
+        org=org,
+        open_orders=openings.open_orders_of(org),
+        summary=openings.summary(org.description),
     )
 
 

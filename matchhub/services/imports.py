@@ -59,6 +59,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
+from matchhub.models._search import refresh_search_text
 from matchhub.services import (
     ServiceError,
     audit,
@@ -934,6 +935,9 @@ def _update_learners(updates: list[tuple[_Existing, dict, list[RowSkill] | None]
             by_keys.setdefault(tuple(sorted(record)), []).append(record)
     for records in by_keys.values():
         db.session.execute(sa.update(Learner), records)
+    renamed = [old.id for old, changes, _s in updates if changes and "full_name" in changes]
+    if renamed:  # a bulk UPDATE skips the mapper events that keep the search column
+        refresh_search_text(Learner, renamed, "full_name", "cv_text")
     replaced = [(old.id, skills) for old, _c, skills in updates if skills is not None]
     if replaced:
         db.session.execute(

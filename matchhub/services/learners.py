@@ -12,8 +12,10 @@ from matchhub.models import (
     Organization,
     Programme,
     ProgrammeSkill,
+    SkillAlias,
     User,
 )
+from matchhub.services.openings import escaped_words
 
 
 def learner_of_user(user: User) -> Learner | None:
@@ -98,3 +100,30 @@ def get_learner(learner_id: int) -> Learner | None:
             selectinload(Learner.programme),
         )
     )
+
+
+def search_ids(query: str | None) -> frozenset[int] | None:
+    """Ids of the learners whose name, CV text or skills hold every word of ``query``
+    (accents and case ignored), for the candidates page; None when ``query`` has no word.
+
+    Each word matches the folded name and CV (``Learner.search_text``) or the name of a
+    skill the learner lists (a taxonomy alias, or their own term). One query in the
+    database; ranking then keeps only the matchable ones among them.
+    """
+    words = escaped_words(query)
+    if not words:
+        return None
+    conditions = []
+    for word in words:
+        pattern = f"%{word}%"
+        by_skill = sa.select(LearnerSkill.learner_id).where(
+            sa.or_(
+                LearnerSkill.skill_id.in_(
+                    sa.select(SkillAlias.skill_id).where(SkillAlias.key.like(pattern, escape="\\"))
+                ),
+                sa.func.lower(LearnerSkill.term).like(pattern, escape="\\"),
+            )
+        )
+        text = Learner.search_text.like(pattern, escape="\\")
+        conditions.append(sa.or_(text, Learner.id.in_(by_skill)))
+    return frozenset(db.session.scalars(sa.select(Learner.id).where(*conditions)))

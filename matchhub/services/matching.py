@@ -108,6 +108,8 @@ class CandidateFilters:
     programme_id: int | None = None
     min_score: float | None = None
     min_tier: Tier | None = None
+    #: Only these learners (a name or keyword search's, ``learners.search_ids``).
+    learner_ids: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ class OrderCard:
     locality: str | None
     remote: bool
     deadline: date | None
+    salary_min: int | None = None
+    salary_max: int | None = None
 
 
 @dataclass(frozen=True)
@@ -166,11 +170,17 @@ def candidates_for(
         state = _state()
         profile = order_profile(order, state)
         allowed = None
-        if filters.locality or filters.graduation_year or filters.programme_id:
+        if (
+            filters.locality
+            or filters.graduation_year
+            or filters.programme_id
+            or filters.learner_ids is not None
+        ):
             allowed = [
                 i
                 for i, m in state.learners.items()
-                if (not filters.locality or m.locality == filters.locality)
+                if (filters.learner_ids is None or i in filters.learner_ids)
+                and (not filters.locality or m.locality == filters.locality)
                 and (not filters.graduation_year or m.graduation_year == filters.graduation_year)
                 and (not filters.programme_id or m.programme_id == filters.programme_id)
             ]
@@ -201,11 +211,13 @@ def matches_for(
     page: int = 1,
     per_page: int = 20,
     min_tier: Tier | None = None,
+    order_ids: frozenset[int] | None = None,
 ) -> ResultPage:
     """Open orders ranked for ``learner`` (tier, then score) with reasons, one page.
 
     ``kind`` keeps one kind of order; ``locality`` keeps orders there plus remote
-    ones; ``min_tier`` those the learner meets (``Tier.MEETS``) or at least nearly
+    ones; ``order_ids`` only those (a keyword search's, ``openings.live_ids``);
+    ``min_tier`` those the learner meets (``Tier.MEETS``) or at least nearly
     meets (``Tier.NEAR``). The learner's own row is scored (fresh), whatever their
     visibility: a hidden learner still sees their matches. Only the page is ranked:
     the index's top ``offset + per_page`` (pruned, O(orders needing the learner's
@@ -221,10 +233,12 @@ def matches_for(
         state = _state()
         # Every input is a row the cache version covers (the learner's own row too,
         # whatever their visibility): the page is kept for the version.
-        key = ("matches", learner.id, kind_value, locality, min_tier, offset, per_page)
+        key = ("matches", learner.id, kind_value, locality, min_tier, order_ids, offset, per_page)
         total, results = state.cached(
             key,
-            lambda: _rank_orders(state, learner, kind_value, locality, offset, per_page, min_tier),
+            lambda: _rank_orders(
+                state, learner, kind_value, locality, offset, per_page, min_tier, order_ids
+            ),
         )
     cards = _order_cards([r.order_id for r in results], learner.id)
     items = []
@@ -243,15 +257,17 @@ def _rank_orders(
     offset: int,
     per_page: int,
     min_tier: Tier | None,
+    order_ids: frozenset[int] | None = None,
 ) -> tuple[int, tuple[MatchResult, ...]]:
     """The total the filters keep and one page of orders ranked for ``learner``."""
     profile = _indexed_or_fresh(learner_profile(learner, state), state)
     allowed = None
-    if kind_value or locality:
+    if kind_value or locality or order_ids is not None:
         allowed = [
             i
             for i, m in state.orders.items()
-            if (not kind_value or m.kind == kind_value)
+            if (order_ids is None or i in order_ids)
+            and (not kind_value or m.kind == kind_value)
             and (not locality or m.locality == locality or m.remote)
         ]
     if min_tier is None:
@@ -462,6 +478,8 @@ def _order_cards(
             Order.locality,
             Order.remote,
             Order.deadline,
+            Order.salary_min,
+            Order.salary_max,
             Application.status,
         )
         .join(Organization, Organization.id == Order.organization_id)
@@ -472,7 +490,7 @@ def _order_cards(
         )
         .where(Order.id.in_(ids))
     )
-    return {row[0]: (OrderCard(*row[:7]), row[7]) for row in rows}
+    return {row[0]: (OrderCard(*row[:9]), row[9]) for row in rows}
 
 
 def _applications(order_ids: list[int], learner_ids: list[int]) -> dict[tuple[int, int], Any]:
