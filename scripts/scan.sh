@@ -21,6 +21,8 @@ PG_HOST="${SCAN_PG_HOST:-127.0.0.1}"
 WORK="${SCAN_WORKDIR:-instance/scan}"
 CRAWL_SECONDS="${WAPITI_CRAWL_SECONDS:-120}"
 ATTACK_SECONDS="${WAPITI_ATTACK_SECONDS:-40}"
+# wapiti as a whole (crawl and every module): past it, the report is written with what it has.
+DEADLINE_SECONDS="${WAPITI_DEADLINE:-480}"
 # ssrf and xxe are left out: they make the target (and wapiti) call wapiti's public endpoint.
 # nikto and wapp download their databases; buster and brute_login_form guess paths/passwords.
 MODULES="${WAPITI_MODULES:-backup,blindsql,cookieflags,crlf,csp,csrf,exec,file,htaccess,http_headers,methods,permanentxss,redirect,sql,xss}"
@@ -82,7 +84,7 @@ for role in admin enterprise college learner; do
 done
 "$BIN/python" -m bench.scan.login "$BASE" "$WORK/accounts.json" enterprise "$UA-wapiti" "$WORK/wapiti-cookies"
 
-echo "== wapiti (crawl ≤ ${CRAWL_SECONDS} s, ≤ ${ATTACK_SECONDS} s per module), log in $WORK/wapiti.log"
+echo "== wapiti (≤ ${DEADLINE_SECONDS} s: crawl ≤ ${CRAWL_SECONDS} s, ≤ ${ATTACK_SECONDS} s per module), log in $WORK/wapiti.log"
 wapiti_started=$(date +%s)
 WAPITI_OPTIONS=(
   --scope domain -s "$BASE/enterprise/" -c "$WORK/wapiti-cookies.json" -A "$UA-wapiti"
@@ -93,7 +95,7 @@ WAPITI_OPTIONS=(
   -x "$BASE/enterprise/orders/*/cancelled*"
   -m "$MODULES" --max-scan-time "$CRAWL_SECONDS" --max-attack-time "$ATTACK_SECONDS" -t 15
 )
-/usr/bin/python3 bench/scan/wapiti_compat.py -u "$BASE/" "${WAPITI_OPTIONS[@]}" \
+WAPITI_DEADLINE="$DEADLINE_SECONDS" /usr/bin/python3 bench/scan/wapiti_compat.py -u "$BASE/" "${WAPITI_OPTIONS[@]}" \
   --flush-session --store-session "$WORK/wapiti-session" --store-config "$WORK/wapiti-config" \
   --no-bugreport -f json -o "$WORK/wapiti.json" -v 1 >"$WORK/wapiti.log" 2>&1 \
   || { echo "wapiti failed: see $WORK/wapiti.log" >&2; exit 1; }
@@ -126,9 +128,12 @@ json.dump({
     "versions": """$versions""",
     "server": "gunicorn (gunicorn.conf.py: 2 workers) on 127.0.0.1:$PORT, MATCHHUB_ENV=production, "
               "a random SECRET_KEY, PostgreSQL database $DB (demo province)",
-    "wapiti_options": "modules $MODULES; crawl ≤ $CRAWL_SECONDS s, ≤ $ATTACK_SECONDS s per "
-                      "module, request timeout 15 s; logged in as the disposable enterprise",
-    "sqlmap_options": "GET search and filter parameters, PostgreSQL payloads, techniques BEUST",
+    "wapiti_options": "modules $MODULES; ≤ $DEADLINE_SECONDS s in all (crawl ≤ $CRAWL_SECONDS s, "
+                      "≤ $ATTACK_SECONDS s per module), request timeout 15 s; logged in as the "
+                      "disposable enterprise; requests off loopback refused "
+                      "(bench/scan/wapiti_compat.py)",
+    "sqlmap_options": "GET search and filter parameters, PostgreSQL payloads, techniques "
+                      "BEUST, ≤ ${SQLMAP_TARGET_SECONDS:-40} s per target, 2 targets at a time",
     "notes": [
         "Settings that differ from a production deployment, and why: "
         "\`SESSION_COOKIE_SECURE=false\` (plain HTTP on loopback: the scanners' HTTP clients "

@@ -3,7 +3,8 @@
 ``python -m bench.scan.report WORKDIR [DOC]`` reads, from WORKDIR:
 
 - ``meta.json``: when and how the scan ran (written by scripts/scan.sh);
-- ``wapiti.json``: wapiti's JSON report (``-f json``);
+- ``wapiti.json``: wapiti's JSON report (``-f json``), and ``wapiti.log``, its console
+  (how far the crawl went, which modules ran, which were stopped by the time cap);
 - ``sqlmap/targets.json`` and ``sqlmap/NAME.log``: what bench.scan.sqlmap_run ran and
   sqlmap's console for each target;
 - ``access.log``: gunicorn's access log for the whole scan (requests and status codes);
@@ -103,6 +104,56 @@ def wapiti_findings(report: dict) -> list[Finding]:
     return [_judge(f) for f in grouped.values()]
 
 
+_MODULE = re.compile(r"\[\*\] Launching module (\S+)")
+_MODULE_CAP = re.compile(r"Max attack time was reached for module (\S+?),")
+_FOUND = re.compile(r"Wapiti found (\d+) URLs and forms")
+_DEADLINE = "Scan deadline reached"  # bench/scan/wapiti_compat.py
+
+
+@dataclass
+class WapitiRun:
+    crawled: int = 0  # pages and forms found by the crawl
+    crawl_capped: bool = False
+    modules: list[str] = field(default_factory=list)
+    capped: list[str] = field(default_factory=list)  # stopped by --max-attack-time
+    deadline: str | None = None  # "crawl" or the module running when the deadline came
+    after_deadline: list[str] = field(default_factory=list)  # modules that did not run
+
+    def describe(self, module: str) -> str:
+        if module in self.after_deadline:
+            return f"{module} (not run: deadline)"
+        if module == self.deadline:
+            return f"{module} (stopped by the deadline)"
+        if module in self.capped:
+            return f"{module} (time cap)"
+        return module
+
+
+def wapiti_run(text: str) -> WapitiRun:
+    """What wapiti's console (``-v 1``) says about its crawl and its attack modules."""
+    run = WapitiRun()
+    found = None
+    for line in text.splitlines():
+        if not run.modules and run.deadline is None and line.startswith("[+] "):
+            run.crawled += 1
+        if m := _MODULE.search(line):
+            run.modules.append(m.group(1))
+            if run.deadline is not None:
+                run.after_deadline.append(m.group(1))
+        elif m := _MODULE_CAP.search(line):
+            run.capped.append(m.group(1))
+        elif "Max scan time was reached" in line:
+            run.crawl_capped = True
+        elif _DEADLINE in line:
+            run.deadline = run.modules[-1] if run.modules else "crawl"
+        elif m := _FOUND.search(line):
+            found = int(m.group(1))
+    # wapiti counts what its crawl found (this and earlier sessions); else count its lines.
+    if found is not None:
+        run.crawled = found
+    return run
+
+
 # ------------------------------------------------------------------------------- sqlmap
 
 _NOT_INJECTABLE = re.compile(r"parameter '([^']+)' does not seem to be injectable")
@@ -113,7 +164,7 @@ _HEURISTIC_SQL = re.compile(
 _HEURISTIC_XSS = re.compile(
     r"heuristic \(XSS\) test shows that \S+ parameter '([^']+)' might be vulnerable"
 )
-_HTTP_CODES = re.compile(r"HTTP error codes detected during run:\s*(.+)")
+_HTTP_CODES = re.compile(r"HTTP error codes detected during run:")
 _CODE = re.compile(r"(\d{3}) \(([^)]*)\) - (\d+) times")
 _CRITICAL = re.compile(r"\[CRITICAL\] (.+)")
 
@@ -145,12 +196,13 @@ def parse_sqlmap_log(text: str, target: SqlmapTarget) -> SqlmapTarget:
             target.verdicts.setdefault(m.group(1), "heuristic: might be injectable")
         if m := _HEURISTIC_XSS.search(line):
             target.xss_hints.append(m.group(1))
-        if m := _HTTP_CODES.search(line):
-            for code, name, times in _CODE.findall(m.group(1)):
-                label = f"{code} ({name})"
-                target.http_errors[label] = target.http_errors.get(label, 0) + int(times)
         if m := _CRITICAL.search(line):
             target.problems.append(m.group(1).strip())
+    # sqlmap ends with "HTTP error codes detected during run:" and the codes on the next line.
+    if codes := _HTTP_CODES.search(text):
+        for code, name, times in _CODE.findall(text[codes.end() :]):
+            label = f"{code} ({name})"
+            target.http_errors[label] = target.http_errors.get(label, 0) + int(times)
     return target
 
 
@@ -174,27 +226,14 @@ def sqlmap_targets(directory: Path) -> tuple[dict, list[SqlmapTarget]]:
 
 
 def sqlmap_findings(targets: list[SqlmapTarget]) -> list[Finding]:
+    """Injectable parameters and XSS hints. A 5xx that sqlmap saw is in the access log too,
+    where it becomes a finding with its path (:func:`server_error_findings`)."""
     findings = []
     for t in targets:
         path = "GET " + (urlsplit(t.url).path or "/")
         for param, outcome in t.verdicts.items():
             if outcome.startswith("INJECTABLE"):
-                findings.append(
-                    Finding("sqlmap", "SQL Injection", "high", outcome, param, [path])
-                )
-        for label, times in t.http_errors.items():
-            if label.startswith("5"):
-                findings.append(
-                    Finding(
-                        "sqlmap",
-                        "Internal Server Error",
-                        "medium",
-                        f"{label} answered {times} times to sqlmap's payloads",
-                        ", ".join(t.tested),
-                        [path],
-                        times,
-                    )
-                )
+                findings.append(Finding("sqlmap", "SQL Injection", "high", outcome, param, [path]))
         for param in dict.fromkeys(t.xss_hints):
             findings.append(
                 Finding(
@@ -270,6 +309,7 @@ def render(
     sqlmap_index: dict,
     targets: list[SqlmapTarget],
     wapiti_infos: dict,
+    wapiti_console: WapitiRun | None = None,
 ) -> str:
     """The markdown of the ``## Scan`` section."""
     blocking = [f for f in findings if f.open and f.above_low]
@@ -295,18 +335,39 @@ def render(
     rows = [
         ("date", meta.get("date", "?")),
         ("commit", f"`{meta.get('commit', '?')}`"),
-        ("duration", f"{meta.get('total_seconds', '?')} s in all (wapiti "
-         f"{meta.get('wapiti_seconds', '?')} s, sqlmap {meta.get('sqlmap_seconds', '?')} s)"),
-        ("requests", f"{stats.total} answered by the app ("
-         + ", ".join(f"{code}: {n}" for code, n in sorted(stats.by_status.items()))
-         + ")"),
+        (
+            "duration",
+            f"{meta.get('total_seconds', '?')} s in all (wapiti "
+            f"{meta.get('wapiti_seconds', '?')} s, sqlmap {meta.get('sqlmap_seconds', '?')} s)",
+        ),
+        (
+            "requests",
+            f"{stats.total} answered by the app ("
+            + ", ".join(f"{code}: {n}" for code, n in sorted(stats.by_status.items()))
+            + ")",
+        ),
         ("server", meta.get("server", "?")),
         ("versions", meta.get("versions", "?")),
-        ("wapiti", f"{wapiti_infos.get('version', '?')}, scope `{wapiti_infos.get('scope', '?')}` "
-         f"on {wapiti_infos.get('target', '?')}; {meta.get('wapiti_options', '')}"),
-        ("sqlmap", f"level {sqlmap_index.get('level', '?')}, risk {sqlmap_index.get('risk', '?')}"
-         f"; {meta.get('sqlmap_options', '')}"),
+        (
+            "wapiti",
+            f"{wapiti_infos.get('version', '?')}, scope `{wapiti_infos.get('scope', '?')}` "
+            f"on {wapiti_infos.get('target', '?')}; {meta.get('wapiti_options', '')}",
+        ),
+        (
+            "sqlmap",
+            f"level {sqlmap_index.get('level', '?')}, risk {sqlmap_index.get('risk', '?')}"
+            f"; {meta.get('sqlmap_options', '')}",
+        ),
     ]
+    if wapiti_console is not None:
+        crawl = f"{wapiti_console.crawled} pages and forms"
+        if wapiti_console.crawl_capped:
+            crawl += " (crawl stopped by its time cap)"
+        elif wapiti_console.deadline == "crawl":
+            crawl += " (crawl stopped by the deadline)"
+        modules = ", ".join(wapiti_console.describe(m) for m in wapiti_console.modules)
+        rows.append(("wapiti crawl", crawl))
+        rows.append(("wapiti modules", modules or "none"))
     for name, value in rows:
         out.append(f"| {name} | {_cell(value)} |")
     out.append("")
@@ -330,8 +391,9 @@ def render(
                 what += f" (parameter `{f.parameter}`)"
             where = _requests(f) + (f" ({f.count}×)" if f.count > 1 else "")
             verdict = f"**{f.verdict}**" + (f": {f.explanation}" if f.explanation else "")
-            out.append(f"| {f.severity} | {f.tool} | {_cell(what)} | {_cell(where)} | "
-                       f"{_cell(verdict)} |")
+            out.append(
+                f"| {f.severity} | {f.tool} | {_cell(what)} | {_cell(where)} | {_cell(verdict)} |"
+            )
         out.append("")
     if open_low:
         out.append(f"{len(open_low)} low or informational finding(s) are not yet explained.")
@@ -393,7 +455,13 @@ def build(workdir: Path) -> str:
         log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
     )
     findings = wapiti_findings(wapiti) + sqlmap_findings(targets) + server_error_findings(stats)
-    return render(meta, findings, stats, index, targets, wapiti.get("infos") or {})
+    console = workdir / "wapiti.log"
+    run = (
+        wapiti_run(console.read_text(encoding="utf-8", errors="replace"))
+        if console.exists()
+        else None
+    )
+    return render(meta, findings, stats, index, targets, wapiti.get("infos") or {}, run)
 
 
 def main(argv: list[str]) -> None:

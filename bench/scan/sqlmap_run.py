@@ -7,7 +7,7 @@ runs one sqlmap per target below (``SQLMAP_PARALLEL`` at a time, default 2) and 
 run, how long, whether it was cut short) for bench.scan.report.
 
 sqlmap only sends GET requests here: the pages it reads as the demo college and learner
-cannot change their data. Each target is capped at ``SQLMAP_TARGET_SECONDS`` (default 45);
+cannot change their data. Each target is capped at ``SQLMAP_TARGET_SECONDS`` (default 40);
 its parameters are listed text first, so a cap cuts the integer ones (which Flask's
 ``type=int`` turns into a number or the default before any query sees them).
 """
@@ -210,7 +210,7 @@ def main(argv: list[str]) -> None:
     if shutil.which("sqlmap") is None:
         raise SystemExit("sqlmap is missing: apt-get install -y sqlmap")
     base_url, workdir = argv[1], Path(argv[2])
-    cap = float(os.environ.get("SQLMAP_TARGET_SECONDS", "45"))
+    cap = float(os.environ.get("SQLMAP_TARGET_SECONDS", "40"))
     parallel = int(os.environ.get("SQLMAP_PARALLEL", "2"))
     user_agent = os.environ.get("SCAN_USER_AGENT", "MatchHub-scan")
     accounts = json.loads((workdir / "accounts.json").read_text(encoding="utf-8"))
