@@ -6,8 +6,8 @@
 #   1. a scratch database (SCAN_DB, default matchhub_scan) is dropped, migrated and seeded with
 #      the demo province, then bench/scan/prepare.py adds disposable accounts and API tokens;
 #   2. gunicorn serves the production config on 127.0.0.1:SCAN_PORT;
-#   3. wapiti crawls and attacks as the disposable enterprise (bench/scan/login.py logs in);
-#   4. sqlmap tries the search and filter parameters (bench/scan/sqlmap_run.py);
+#   3. wapiti crawls and attacks as the disposable enterprise (bench/scan/login.py logs in),
+#      while sqlmap tries the search and filter parameters (bench/scan/sqlmap_run.py);
 #   5. bench/scan/report.py writes docs/security.md's "Scan" section from the reports.
 #
 # Everything the run leaves is in SCAN_WORKDIR (default instance/scan): reports, logs, cookies.
@@ -19,8 +19,8 @@ PORT="${SCAN_PORT:-8790}"
 DB="${SCAN_DB:-matchhub_scan}"
 PG_HOST="${SCAN_PG_HOST:-127.0.0.1}"
 WORK="${SCAN_WORKDIR:-instance/scan}"
-CRAWL_SECONDS="${WAPITI_CRAWL_SECONDS:-120}"
-ATTACK_SECONDS="${WAPITI_ATTACK_SECONDS:-40}"
+CRAWL_SECONDS="${WAPITI_CRAWL_SECONDS:-90}"
+ATTACK_SECONDS="${WAPITI_ATTACK_SECONDS:-30}"
 # wapiti as a whole (crawl and every module): past it, the report is written with what it has.
 DEADLINE_SECONDS="${WAPITI_DEADLINE:-480}"
 # ssrf and xxe are left out: they make the target (and wapiti) call wapiti's public endpoint.
@@ -61,6 +61,7 @@ MATCHHUB_ENV=production \
   SECRET_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(48))')" \
   SESSION_COOKIE_SECURE=false \
   GUNICORN_BIND="127.0.0.1:${PORT}" \
+  GUNICORN_WORKERS="${GUNICORN_WORKERS:-3}" \
   GUNICORN_ACCESSLOG="$WORK/access.log" \
   GUNICORN_CONTROL_SOCKET="$WORK/gunicorn.ctl" \
   "$BIN/gunicorn" "matchhub:create_app({'RATELIMIT_ENABLED': False})" 2>"$WORK/gunicorn.log" &
@@ -84,6 +85,14 @@ for role in admin enterprise college learner; do
 done
 "$BIN/python" -m bench.scan.login "$BASE" "$WORK/accounts.json" enterprise "$UA-wapiti" "$WORK/wapiti-cookies"
 
+# wapiti and sqlmap run side by side (different accounts and sessions): the scan stays
+# within about 15 minutes.
+echo "== sqlmap in the background, logs in $WORK/sqlmap/"
+sqlmap_started=$(date +%s)
+( SCAN_USER_AGENT="$UA-sqlmap" "$BIN/python" -m bench.scan.sqlmap_run "$BASE" "$WORK" \
+    >"$WORK/sqlmap-run.log" 2>&1; echo $(($(date +%s) - sqlmap_started)) >"$WORK/sqlmap.seconds" ) &
+sqlmap_job=$!
+
 echo "== wapiti (≤ ${DEADLINE_SECONDS} s: crawl ≤ ${CRAWL_SECONDS} s, ≤ ${ATTACK_SECONDS} s per module), log in $WORK/wapiti.log"
 wapiti_started=$(date +%s)
 WAPITI_OPTIONS=(
@@ -100,11 +109,9 @@ WAPITI_DEADLINE="$DEADLINE_SECONDS" /usr/bin/python3 bench/scan/wapiti_compat.py
   --no-bugreport -f json -o "$WORK/wapiti.json" -v 1 >"$WORK/wapiti.log" 2>&1 \
   || { echo "wapiti failed: see $WORK/wapiti.log" >&2; exit 1; }
 wapiti_seconds=$(($(date +%s) - wapiti_started))
-
-echo "== sqlmap, log in $WORK/sqlmap/"
-sqlmap_started=$(date +%s)
-SCAN_USER_AGENT="$UA-sqlmap" "$BIN/python" -m bench.scan.sqlmap_run "$BASE" "$WORK"
-sqlmap_seconds=$(($(date +%s) - sqlmap_started))
+echo "   wapiti done in ${wapiti_seconds} s; waiting for sqlmap"
+wait "$sqlmap_job" || { echo "sqlmap failed: see $WORK/sqlmap-run.log" >&2; exit 1; }
+sqlmap_seconds=$(cat "$WORK/sqlmap.seconds")
 
 # Stop the server before reading its access log.
 kill "$server"
@@ -126,14 +133,16 @@ json.dump({
     "wapiti_seconds": $wapiti_seconds,
     "sqlmap_seconds": $sqlmap_seconds,
     "versions": """$versions""",
-    "server": "gunicorn (gunicorn.conf.py: 2 workers) on 127.0.0.1:$PORT, MATCHHUB_ENV=production, "
+    "server": "gunicorn (gunicorn.conf.py, 3 workers) on 127.0.0.1:$PORT, MATCHHUB_ENV=production, "
               "a random SECRET_KEY, PostgreSQL database $DB (demo province)",
     "wapiti_options": "modules $MODULES; ≤ $DEADLINE_SECONDS s in all (crawl ≤ $CRAWL_SECONDS s, "
                       "≤ $ATTACK_SECONDS s per module), request timeout 15 s; logged in as the "
                       "disposable enterprise; requests off loopback refused "
                       "(bench/scan/wapiti_compat.py)",
     "sqlmap_options": "GET search and filter parameters, PostgreSQL payloads, techniques "
-                      "BEUST, ≤ ${SQLMAP_TARGET_SECONDS:-40} s per target, 2 targets at a time",
+                      "BEUST, ≤ ${SQLMAP_TARGET_SECONDS:-20} s + ${SQLMAP_PARAM_SECONDS:-30} s per "
+                      "parameter for each target, 2 targets at a time, alongside wapiti; numeric "
+                      "parameters (read with type=int/float) not tested",
     "notes": [
         "Settings that differ from a production deployment, and why: "
         "\`SESSION_COOKIE_SECURE=false\` (plain HTTP on loopback: the scanners' HTTP clients "

@@ -181,6 +181,7 @@ class SqlmapTarget:
     http_errors: dict[str, int] = field(default_factory=dict)  # "500 (Internal …)" -> times
     problems: list[str] = field(default_factory=list)  # sqlmap's CRITICAL lines
     xss_hints: list[str] = field(default_factory=list)
+    untested: list[str] = field(default_factory=list)  # numeric, left out on purpose
 
 
 def parse_sqlmap_log(text: str, target: SqlmapTarget) -> SqlmapTarget:
@@ -198,6 +199,8 @@ def parse_sqlmap_log(text: str, target: SqlmapTarget) -> SqlmapTarget:
             target.xss_hints.append(m.group(1))
         if m := _CRITICAL.search(line):
             target.problems.append(m.group(1).strip())
+    for param in target.untested:
+        target.verdicts.setdefault(param, "numeric, not tested")
     # sqlmap ends with "HTTP error codes detected during run:" and the codes on the next line.
     if codes := _HTTP_CODES.search(text):
         for code, name, times in _CODE.findall(text[codes.end() :]):
@@ -215,7 +218,10 @@ def sqlmap_targets(directory: Path) -> tuple[dict, list[SqlmapTarget]]:
             name=entry["name"],
             url=entry["url"],
             auth=entry.get("auth"),
-            tested=list(entry.get("params") or {}),
+            tested=list(entry.get("tested") or entry.get("params") or {}),
+            untested=[p for p in entry.get("params") or {} if p not in (entry.get("tested") or [])]
+            if "tested" in entry
+            else [],
             seconds=entry.get("seconds", 0.0),
             timed_out=bool(entry.get("timed_out")),
         )
@@ -404,7 +410,7 @@ def render(
     out.append("| --- | --- | --- | --- |")
     for t in targets:
         path = urlsplit(t.url).path or "/"
-        params = ", ".join(f"`{p}`: {v}" for p, v in t.verdicts.items())
+        params = ", ".join(f"`{p}`: {v}" for p, v in t.verdicts.items()) or "none"
         extra = ""
         if t.http_errors:
             extra = "; HTTP errors: " + ", ".join(f"{k} ×{n}" for k, n in t.http_errors.items())
