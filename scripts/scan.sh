@@ -140,7 +140,7 @@ json.dump({
                       "disposable enterprise; requests off loopback refused "
                       "(bench/scan/wapiti_compat.py)",
     "sqlmap_options": "GET search and filter parameters, PostgreSQL payloads, techniques "
-                      "BEUST, ≤ ${SQLMAP_TARGET_SECONDS:-20} s + ${SQLMAP_PARAM_SECONDS:-30} s per "
+                      "BEUST, ≤ ${SQLMAP_TARGET_SECONDS:-30} s + ${SQLMAP_PARAM_SECONDS:-35} s per "
                       "parameter for each target, 2 targets at a time, alongside wapiti; numeric "
                       "parameters (read with type=int/float) not tested",
     "notes": [

@@ -7,8 +7,8 @@ runs one sqlmap per target below (``SQLMAP_PARALLEL`` at a time, default 2) and 
 run, how long, whether it was cut short) for bench.scan.report.
 
 sqlmap only sends GET requests here: the pages it reads as the demo college and learner
-cannot change their data. Each target is capped at ``SQLMAP_TARGET_SECONDS`` (default 20)
-plus ``SQLMAP_PARAM_SECONDS`` (default 30) per tested parameter; numeric parameters are not
+cannot change their data. Each target is capped at ``SQLMAP_TARGET_SECONDS`` (default 30)
+plus ``SQLMAP_PARAM_SECONDS`` (default 35) per tested parameter; numeric parameters are not
 tested (see ``NUMERIC``).
 """
 
@@ -222,8 +222,8 @@ def main(argv: list[str]) -> None:
     if shutil.which("sqlmap") is None:
         raise SystemExit("sqlmap is missing: apt-get install -y sqlmap")
     base_url, workdir = argv[1], Path(argv[2])
-    base = float(os.environ.get("SQLMAP_TARGET_SECONDS", "20"))
-    per_param = float(os.environ.get("SQLMAP_PARAM_SECONDS", "30"))
+    base = float(os.environ.get("SQLMAP_TARGET_SECONDS", "30"))
+    per_param = float(os.environ.get("SQLMAP_PARAM_SECONDS", "35"))
     parallel = int(os.environ.get("SQLMAP_PARALLEL", "2"))
     user_agent = os.environ.get("SCAN_USER_AGENT", "MatchHub-scan")
     accounts = json.loads((workdir / "accounts.json").read_text(encoding="utf-8"))
