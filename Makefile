@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test bench loadtest lint translations catalog install clean
+.PHONY: run test bench loadtest scan lint translations catalog install clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit("MatchHub needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -56,6 +56,11 @@ bench: translations
 # On demand (a few minutes): gunicorn on PostgreSQL under locust, see bench/loadtest/run.py.
 loadtest: translations
 	@$(BIN)/python -m bench.loadtest.run
+
+# wapiti and sqlmap against the production config on loopback (about 15 minutes; Debian's
+# wapiti and sqlmap, PostgreSQL on 127.0.0.1): writes the "Scan" section of docs/security.md.
+scan: translations
+	@scripts/scan.sh
 
 lint: install
 	$(BIN)/ruff check .

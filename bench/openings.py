@@ -101,7 +101,7 @@ def run() -> dict:
     from matchhub.config import TestConfig
     from matchhub.extensions import db
     from matchhub.public.forms import opening_search_form
-    from matchhub.services import demo, matching, openings
+    from matchhub.services import demo, openings
 
     with tempfile.TemporaryDirectory() as tmp:
 
@@ -114,7 +114,6 @@ def run() -> dict:
             db.create_all()
             demo.seed_demo()
             counts = scale_demo(db)
-            matching.touch()
             db.session.commit()
         with app.test_request_context():
             _form, filters = opening_search_form(MultiDict(parse_qsl(SEARCH[1:])))

@@ -6,7 +6,7 @@ from factories import PASSWORD, make_learner, make_order, make_org, make_user
 
 from matchhub.extensions import db
 from matchhub.models import Role, Visibility
-from matchhub.services import learners, matching
+from matchhub.services import learners
 
 
 def _market(login):
@@ -22,7 +22,6 @@ def _market(login):
     hidden = make_learner(
         full_name="Nguyễn Văn Ẩn", skills=(("python", 5), ("sql", 5)), visibility=Visibility.HIDDEN
     )
-    matching.touch()
     db.session.commit()
     return order, hoa, duc, hidden
 

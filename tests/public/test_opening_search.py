@@ -248,12 +248,9 @@ def test_a_verified_enterprise_has_a_public_profile_with_its_open_orders(client,
 
 
 def test_a_learner_narrows_the_matches_by_keyword(client, ctx, login):
-    from matchhub.services import matching
 
     _org, accountant, intern, *_ = _world()
     login(make_user(Role.LEARNER).email)
-    matching.touch()
-    db.session.commit()
     html = client.get("/learner/matches?tier=all").get_data(as_text=True)
     assert f'data-order-id="{accountant.id}"' in html and f'data-order-id="{intern.id}"' in html
     html = client.get("/learner/matches?tier=all&q=THUC+tap").get_data(as_text=True)
