@@ -6,8 +6,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from matchhub.extensions import db
-from matchhub.models import Organization, User, utcnow
-from matchhub.services import demo, rounds
+from matchhub.models import Learner, Organization, User, utcnow
+from matchhub.services import demo, round_results, rounds
 
 
 def test_every_admin_get_page_renders_on_the_demo(app, client, ctx, login):
@@ -17,6 +17,12 @@ def test_every_admin_get_page_renders_on_the_demo(app, client, ctx, login):
     rnd = rounds.create_round(
         admin, "Đợt kiểm tra", utcnow() + timedelta(days=2), {o.id: 2 for o in eligible}
     )
+    # Ran, so that its results and fairness pages have something to show.
+    rounds.open_round(rnd, admin)
+    for learner in db.session.scalars(sa.select(Learner).limit(30)):
+        rounds.save_choices(rnd, learner, [o.id for o in eligible[:3]])
+    rounds.close_round(rnd, admin)
+    round_results.run_round(rnd, admin)
     ids = {
         "org_id": db.session.scalar(sa.select(Organization.id).limit(1)),
         "round_id": rnd.id,
@@ -29,5 +35,7 @@ def test_every_admin_get_page_renders_on_the_demo(app, client, ctx, login):
         url = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(ids[m.group(1)]), rule.rule)
         if rule.endpoint == "admin.province_export":
             url += "?table=supply_programme&format=xlsx"
+        if rule.endpoint == "admin.round_fairness_export":
+            url += "?format=xlsx"
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
