@@ -43,7 +43,8 @@ in 0..1 (the weights live in :class:`Weights`, the only place they are set):
     The same over the nice-to-have skills (0 when the order lists none).
 ``text_similarity``
     Cosine of the TF-IDF vectors of the learner's CV text and the order's title and
-    description (:mod:`matchhub.matching.tfidf`); the IDF is over the documents
+    description (:mod:`matchhub.matching.tfidf`), the title line's frequencies counting
+    ``ORDER_HEADLINE`` (3) times in the order's vector; the IDF is over the documents
     (learners and orders) of the index.
 ``locality_fit``
     1 for a remote order or the same locality, ``locality_preferred`` when the order
@@ -69,7 +70,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
+from scipy import sparse
 
+from matchhub.matching import tfidf
 from matchhub.matching.rules import (
     SCORE_DECIMALS,
     Related,
@@ -304,16 +307,23 @@ class _Corpus:
         for learner in learners:
             for skill_id in learner_levels(learner):
                 self.skill_df[skill_id] = self.skill_df.get(skill_id, 0) + 1
-        texts = [lr.text for lr in learners] + [o.text for o in orders]
-        matrix = text_matrix(texts)
+        # Orders' titles weigh ORDER_HEADLINE (matchhub.matching.tfidf), as in the index.
+        matrix = sparse.vstack(
+            (
+                text_matrix([lr.text for lr in learners]),
+                text_matrix([o.text for o in orders], tfidf.ORDER_HEADLINE),
+            ),
+            format="csr",
+        )
+        n_texts = len(learners) + len(orders)
         self.docs = [
             (
                 matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]],
                 matrix.data[matrix.indptr[i] : matrix.indptr[i + 1]],
             )
-            for i in range(len(texts))
+            for i in range(n_texts)
         ]
-        self.n_docs = len(texts)
+        self.n_docs = n_texts
         df = np.bincount(matrix.indices, minlength=TEXT_FEATURES) if matrix.nnz else None
         self.text_df = df
 
