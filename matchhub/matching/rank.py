@@ -124,10 +124,12 @@ class Weights:
     coverage, text, skill-profile overlap and locality.
 
     Fitted on the real-posting benchmark (``python -m bench.ranking --fit``, ITviec
-    postings split by company), a mix with more text helps a little: required 0.3,
-    text 0.3, overlap 0.2 reaches held-out P@10 0.461 against 0.430 for these
-    defaults (plain TF-IDF: 0.437), with no vacuous match. It is not the default
-    because it doubles the cost of ranking 100,000 learners (p50 13 → 29 ms, the
+    postings split by company), a mix with more text helps: with orders' titles
+    weighted (session 4) required 0.1, text 0.5, overlap 0.2 reaches held-out P@10
+    0.495 against 0.449 for these defaults (plain TF-IDF: 0.437), but lets an order
+    naming no skill into a few top 10s; required 0.3, text 0.3, overlap 0.2 keeps
+    that at 0 for imported orders (0.483 over all queries against 0.448). Neither is
+    the default: 0.3/0.3/0.2 doubles the cost of ranking 100,000 learners (p50 13 → 29 ms, the
     target is 15): a larger text weight loosens the bound the index prunes with.
     A province that prefers it sets ``MATCHING_WEIGHTS``; docs/benchmarks.md has the
     figures. level_step and related_credit did not move the fit.
