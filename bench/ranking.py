@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.ranking            # JSON of run()
     .venv/bin/python -m bench.ranking --fit      # JSON: weights fitted on train queries
+    .venv/bin/python -m bench.ranking --diagnose # JSON: each score part alone, oracles
 
 Reads ``../shared/data/jobs/itviec_2025-11.csv`` (1,469 ITviec postings); without it
 every key is null and a note goes to stderr. Nothing here is a test.
@@ -324,11 +325,16 @@ def run() -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ranking", description=__doc__)
     parser.add_argument("--fit", action="store_true", help="fit Weights on train queries")
+    parser.add_argument("--diagnose", action="store_true", help="each score part alone")
     args = parser.parse_args(argv)
-    if args.fit and not ITVIEC.exists():
-        print(f"note: {ITVIEC} not found; nothing to fit", file=sys.stderr)
+    if (args.fit or args.diagnose) and not ITVIEC.exists():
+        print(f"note: {ITVIEC} not found; nothing to fit or diagnose", file=sys.stderr)
         return 1
-    if args.fit:
+    if args.diagnose:
+        from bench.ranking_diag import diagnose
+
+        print(json.dumps(diagnose(), indent=2, sort_keys=True))
+    elif args.fit:
         from bench.ranking_fit import fit  # numpy-heavy search, only when asked
 
         print(json.dumps(fit(), indent=2, sort_keys=True))

@@ -26,6 +26,10 @@ figures are then computed by the engine's own ranking (``rank_learners`` /
 ``check`` is the default weights' train figure both ways (matrices and engine),
 which must agree. Nice-to-have, locality and ``qualify_gap`` are not fitted: these
 queries carry no signal for them.
+
+``headline_train_p10``: train precision@10 (default weights, through the engine) for
+each weight of an order's title line in the text part (``tfidf.ORDER_HEADLINE``,
+:data:`HEADLINES`), to choose that constant on train companies only.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from bench.ranking import (
     summary,
     tfidf_scores,
 )
+from matchhub.matching import tfidf
 from matchhub.matching.rank import SCORE_DECIMALS, Weights
 
 PART_SUM = 0.8
@@ -53,6 +58,7 @@ STEP = 0.1
 RELATED_CREDITS = (0.0, 0.25, 0.5, 0.75, 1.0)
 LEVEL_STEPS = (0.25, 0.5)
 TOLERANCE = 0.002
+HEADLINES = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 20.0)
 _ALONE = {"required": 0.0, "nice": 0.0, "text": 0.0, "locality": 0.0, "overlap": 0.0}
 
 
@@ -116,11 +122,30 @@ def _distance(w: Weights) -> float:
 _FITTED = ("required", "text", "overlap", "related_credit", "level_step")
 
 
+def split(bench: Bench) -> tuple[list[int], list[int]]:
+    """(train, held out) queries: a company is held out when crc32(company) % 3 == 0."""
+    train = [q for q in bench.queries if zlib.crc32(bench.postings[q].company.encode()) % 3 != 0]
+    held = [q for q in bench.queries if zlib.crc32(bench.postings[q].company.encode()) % 3 == 0]
+    return train, held
+
+
+def headline_sweep(bench: Bench, train: list[int], related) -> dict[str, dict]:
+    """Train figures of the default weights for each order-title weight in HEADLINES."""
+    chosen = tfidf.ORDER_HEADLINE
+    out = {}
+    try:
+        for h in HEADLINES:
+            tfidf.ORDER_HEADLINE = h
+            out[str(h)] = summary(engine_scores(bench, Weights(), train, related))
+    finally:
+        tfidf.ORDER_HEADLINE = chosen
+    return out
+
+
 def fit() -> dict:
     bench = Bench(load_postings())
     related = related_map()
-    train = [q for q in bench.queries if zlib.crc32(bench.postings[q].company.encode()) % 3 != 0]
-    held = [q for q in bench.queries if zlib.crc32(bench.postings[q].company.encode()) % 3 == 0]
+    train, held = split(bench)
     text, tier = part(bench, "text", related)
     overlap, _ = part(bench, "overlap", related)
     grid = Grid(bench, train, tier)
@@ -170,4 +195,7 @@ def fit() -> dict:
         "heldout_p10_default": summary(engine_scores(bench, default, held, related)),
         "heldout_p10_fitted": summary(engine_scores(bench, best, held, related)),
         "heldout_tfidf_p10": summary(tfidf_scores(bench, held)),
+        "train_tfidf_p10": summary(tfidf_scores(bench, train)),
+        "order_headline": tfidf.ORDER_HEADLINE,
+        "headline_train_p10": headline_sweep(bench, train, related),
     }

@@ -43,7 +43,8 @@ in 0..1 (the weights live in :class:`Weights`, the only place they are set):
     The same over the nice-to-have skills (0 when the order lists none).
 ``text_similarity``
     Cosine of the TF-IDF vectors of the learner's CV text and the order's title and
-    description (:mod:`matchhub.matching.tfidf`); the IDF is over the documents
+    description (:mod:`matchhub.matching.tfidf`), the title line's frequencies counting
+    ``ORDER_HEADLINE`` (3) times in the order's vector; the IDF is over the documents
     (learners and orders) of the index.
 ``locality_fit``
     1 for a remote order or the same locality, ``locality_preferred`` when the order
@@ -69,7 +70,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
+from scipy import sparse
 
+from matchhub.matching import tfidf
 from matchhub.matching.rules import (
     SCORE_DECIMALS,
     Related,
@@ -121,10 +124,12 @@ class Weights:
     coverage, text, skill-profile overlap and locality.
 
     Fitted on the real-posting benchmark (``python -m bench.ranking --fit``, ITviec
-    postings split by company), a mix with more text helps a little: required 0.3,
-    text 0.3, overlap 0.2 reaches held-out P@10 0.461 against 0.430 for these
-    defaults (plain TF-IDF: 0.437), with no vacuous match. It is not the default
-    because it doubles the cost of ranking 100,000 learners (p50 13 → 29 ms, the
+    postings split by company), a mix with more text helps: with orders' titles
+    weighted (session 4) required 0.1, text 0.5, overlap 0.2 reaches held-out P@10
+    0.495 against 0.449 for these defaults (plain TF-IDF: 0.437), but lets an order
+    naming no skill into a few top 10s; required 0.3, text 0.3, overlap 0.2 keeps
+    that at 0 for imported orders (0.483 over all queries against 0.448). Neither is
+    the default: 0.3/0.3/0.2 doubles the cost of ranking 100,000 learners (p50 13 → 29 ms, the
     target is 15): a larger text weight loosens the bound the index prunes with.
     A province that prefers it sets ``MATCHING_WEIGHTS``; docs/benchmarks.md has the
     figures. level_step and related_credit did not move the fit.
@@ -304,16 +309,23 @@ class _Corpus:
         for learner in learners:
             for skill_id in learner_levels(learner):
                 self.skill_df[skill_id] = self.skill_df.get(skill_id, 0) + 1
-        texts = [lr.text for lr in learners] + [o.text for o in orders]
-        matrix = text_matrix(texts)
+        # Orders' titles weigh ORDER_HEADLINE (matchhub.matching.tfidf), as in the index.
+        matrix = sparse.vstack(
+            (
+                text_matrix([lr.text for lr in learners]),
+                text_matrix([o.text for o in orders], tfidf.ORDER_HEADLINE),
+            ),
+            format="csr",
+        )
+        n_texts = len(learners) + len(orders)
         self.docs = [
             (
                 matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]],
                 matrix.data[matrix.indptr[i] : matrix.indptr[i + 1]],
             )
-            for i in range(len(texts))
+            for i in range(n_texts)
         ]
-        self.n_docs = len(texts)
+        self.n_docs = n_texts
         df = np.bincount(matrix.indices, minlength=TEXT_FEATURES) if matrix.nnz else None
         self.text_df = df
 

@@ -176,8 +176,8 @@ class Doc:
     tf: np.ndarray
 
 
-def doc_of(text: str) -> Doc:
-    matrix = text_matrix([text])
+def doc_of(text: str, headline: float = 1.0) -> Doc:
+    matrix = text_matrix([text], headline)
     return Doc(matrix.indices.astype(np.int64), matrix.data.astype(np.float32))
 
 
@@ -185,8 +185,8 @@ class DocStore:
     """Texts of one side as sub-linear TF rows: one CSR for the bulk build, and a
     dict for profiles upserted since (so a build keeps no per-profile objects)."""
 
-    def __init__(self, texts: list[str], ids: list) -> None:
-        matrix = text_matrix(texts)
+    def __init__(self, texts: list[str], ids: list, headline: float = 1.0) -> None:
+        matrix = text_matrix(texts, headline)
         self.indptr = matrix.indptr.astype(np.int64)
         self.feats = matrix.indices.astype(np.int32)
         self.tf = matrix.data.astype(np.float32)

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from matchhub.matching import tfidf
 from matchhub.matching.blocks import Block, Side
 from matchhub.matching.rules import id_sort_key, learner_levels, locality_key, order_skills
 from matchhub.matching.sparse import Doc, DocStore, doc_of, docs_coo, store_coo
@@ -182,7 +183,7 @@ class IndexStore:
         side.profiles = {op.id: op for op in profiles}
         profiles = list(side.profiles.values())
         ids = list(side.profiles)
-        side.docs = DocStore([op.text for op in profiles], ids)
+        side.docs = DocStore([op.text for op in profiles], ids, tfidf.ORDER_HEADLINE)
         coo = self._order_coo(profiles, store_coo(side.docs))
         self._count_docs_bulk(coo["text"][1], len(profiles))
         side.base = Block(ids, len(self._skill_col), len(self._loc_code), coo)
@@ -218,7 +219,7 @@ class IndexStore:
     def _upsert(self, side: Side, profile, *, learners: bool) -> None:
         if profile.id in side.profiles:
             self._remove(side, profile.id, learners=learners)
-        doc = doc_of(profile.text)
+        doc = doc_of(profile.text, 1.0 if learners else tfidf.ORDER_HEADLINE)
         side.profiles[profile.id] = profile
         side.docs.put(profile.id, doc)
         if learners:
@@ -365,4 +366,9 @@ class IndexStore:
     def _query_doc(self, side: Side, profile) -> Doc:
         if side.profiles.get(profile.id) is profile:
             return side.docs.get(profile.id)
-        return doc_of(profile.text)
+        return doc_of(profile.text, _headline(profile))
+
+
+def _headline(profile) -> float:
+    """Weight of the first line of ``profile``'s text (orders' titles; see tfidf)."""
+    return tfidf.ORDER_HEADLINE if isinstance(profile, OrderProfile) else 1.0

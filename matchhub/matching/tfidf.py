@@ -3,6 +3,14 @@
 Tokens come from scikit-learn's ``HashingVectorizer`` over accent-folded text with
 sub-linear term frequency ``1 + ln(tf)``; the IDF is the smoothed
 ``ln((1 + N) / (1 + df)) + 1`` over the documents (learners and orders) of a corpus.
+
+An order's text is its title, a line break, then its description (every loader
+writes it so). The title says what the job is ("Java Backend Developer"); a long
+description also names the tools, benefits and company around it. So in an order's
+row the title line's sub-linear frequencies count :data:`ORDER_HEADLINE` times
+(``headline * (1 + ln tf_title) + (1 + ln tf_rest)``); a CV's first line may be a
+name, so learners' texts are read flat. Fitted on the real-posting benchmark's train
+companies (docs/benchmarks.md, "Session 4").
 The reference ranker (:mod:`matchhub.matching.rank`) and the index share these
 functions so both see the very same numbers.
 """
@@ -18,10 +26,13 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
-__all__ = ["TEXT_FEATURES", "smooth_idf", "text_matrix", "text_similarity"]
+__all__ = ["ORDER_HEADLINE", "TEXT_FEATURES", "smooth_idf", "text_matrix", "text_similarity"]
 
 #: Width of the hashed text feature space (collisions are rare at 2**20).
 TEXT_FEATURES = 2**20
+
+#: How many times an order's title line counts against its description (see above).
+ORDER_HEADLINE = 3.0
 
 
 def smooth_idf(df: int | np.ndarray, n: int) -> float | np.ndarray:
@@ -51,23 +62,40 @@ _VECTORIZER = HashingVectorizer(
 )
 
 
-def text_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
+def _sublinear(texts: list[str]) -> sparse.csr_matrix:
+    matrix = _VECTORIZER.transform(texts).tocsr()
+    np.log(matrix.data, out=matrix.data)
+    matrix.data += 1.0
+    return matrix
+
+
+def text_matrix(texts: Sequence[str], headline: float = 1.0) -> sparse.csr_matrix:
     """Sub-linear term frequencies ``1 + ln(tf)`` of ``texts``, one CSR row each.
 
+    With ``headline`` != 1 (orders: :data:`ORDER_HEADLINE`), a text's first line and
+    the rest are counted apart and the first line's row is scaled by ``headline``.
     Columns are hashed tokens (TEXT_FEATURES wide); indices are sorted in every row.
     O(total text length).
     """
     texts = list(texts)
     if not texts:
         return sparse.csr_matrix((0, TEXT_FEATURES), dtype=np.float64)
-    matrix = _VECTORIZER.transform(texts).tocsr()
+    if headline == 1.0:
+        matrix = _sublinear(texts)
+    else:
+        heads, rests = zip(*(_split_headline(t) for t in texts), strict=True)
+        matrix = (_sublinear(list(heads)) * headline + _sublinear(list(rests))).tocsr()
+        matrix.eliminate_zeros()
     matrix.sort_indices()
-    np.log(matrix.data, out=matrix.data)
-    matrix.data += 1.0
     # Quantised to float32 so the index can store them in half the memory and
     # every code path still computes with the very same values.
     matrix.data = matrix.data.astype(np.float32).astype(np.float64)
     return matrix
+
+
+def _split_headline(text: str) -> tuple[str, str]:
+    head, _, rest = text.strip().partition("\n")
+    return head, rest
 
 
 def text_similarity(
