@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from matchhub.extensions import db
 from matchhub.matching.types import Tier
 from matchhub.models import AllocationRound, Learner, Organization, OrgKind, Programme
+from matchhub.security import MAX_INT
 from matchhub.services import ServiceError
 
 MIN_FIT_CHOICES = {"any": Tier.MISSING, "near": Tier.NEAR, "meets": Tier.MEETS}
@@ -116,6 +117,12 @@ def build(years: str, colleges: Iterable[int], programmes: Iterable[int], min_fi
     """Rules from the office's form; unknown colleges, programmes or fit are refused."""
     college_ids = tuple(sorted(set(colleges)))
     programme_ids = tuple(sorted(set(programmes)))
+    # Ids come from a form: one outside what the database can hold is simply unknown
+    # (PostgreSQL refuses to compare an integer column with 10**12).
+    if any(not 0 < i <= MAX_INT for i in college_ids):
+        raise ServiceError(_("Choose training institutions from the list."), field="colleges")
+    if any(not 0 < i <= MAX_INT for i in programme_ids):
+        raise ServiceError(_("Choose programmes from the list."), field="programmes")
     if college_ids:
         known = set(
             db.session.scalars(

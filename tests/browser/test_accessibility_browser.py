@@ -302,6 +302,9 @@ def test_keyboard_only_login_matches_and_apply(page, ctx):
     press(page, "Enter")
     # The login form was reached through the skip link: the redirect keeps its "#main".
     expect(page).to_have_url(re.compile(r"/learner/(#main)?$"))
+    # The URL changes before the new page is in: a Tab pressed earlier would land on the
+    # old page or the bare body (seen on a loaded machine).
+    page.wait_for_load_state("load")
 
     tab_to(page, 'a[href$="/learner/matches"]')
     press(page, "Enter")
