@@ -10,7 +10,7 @@ from werkzeug.routing import BuildError
 
 from matchhub.forms import Form
 from matchhub.models import Role
-from matchhub.notifications import bp
+from matchhub.notifications import bp, wording
 from matchhub.services import learners, notifications, rounds
 
 
@@ -71,7 +71,11 @@ def unread_notifications():
     """The signed-in user's unread notifications with their wording, for the template."""
     if not current_user.is_authenticated:
         return []
-    return [(n, notifications.message(n)) for n in notifications.unread_for(current_user)]
+    return [(n, wording.message(n)) for n in notifications.unread_for(current_user)]
+
+
+bp.add_app_template_global(wording.message, "notification_message")
+bp.add_app_template_global(wording.subject, "notification_subject")
 
 
 @bp.app_template_global()

@@ -15,13 +15,14 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
+from matchhub.notifications import wording
 from matchhub.services import applications, notifications, training
 
 S = ApplicationStatus
 
 
 def _messages(user) -> list[str]:
-    return [notifications.message(n) for n in notifications.unread_for(user)]
+    return [wording.message(n) for n in notifications.unread_for(user)]
 
 
 def _setup():
