@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from matchhub.college import bp as college_bp
     from matchhub.enterprise import bp as enterprise_bp
     from matchhub.learner import bp as learner_bp
+    from matchhub.notifications import bp as notifications_bp
     from matchhub.public import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(enterprise_bp, url_prefix="/enterprise")
     app.register_blueprint(college_bp, url_prefix="/college")
     app.register_blueprint(learner_bp, url_prefix="/learner")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
     from matchhub import api

@@ -128,3 +128,34 @@ class SkillLevels:
         bad = bad_levels(field.data)
         if bad:
             raise ValidationError(level_message(bad))
+
+
+# --- Ranking lists (allocation rounds): the learner's and the enterprise's round pages ---
+#
+# Reordering works without JavaScript: the page posts the current list as hidden
+# inputs and the button pressed ("up:3", "down:0", "remove:2", "add"), and the
+# view applies that one move before saving.
+
+
+class RoundActionForm(Form):
+    """A ranking form: the CSRF token; the lists come as repeated plain inputs."""
+
+
+def apply_move(items: list[int], action: str, add: int | None) -> list[int]:
+    """The list after one button: "up:i", "down:i", "remove:i", or "add" (``add`` appended)."""
+    items = list(items)
+    verb, _sep, raw = action.partition(":")
+    i = int(raw) if raw.isdigit() else -1
+    if verb == "up" and 0 < i < len(items):
+        items[i - 1], items[i] = items[i], items[i - 1]
+    elif verb == "down" and 0 <= i < len(items) - 1:
+        items[i], items[i + 1] = items[i + 1], items[i]
+    elif verb == "remove" and 0 <= i < len(items):
+        del items[i]
+    elif verb == "add" and add is not None and add not in items:
+        items.append(add)
+    return items
+
+
+def int_list(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]

@@ -92,6 +92,7 @@ BLUEPRINT_ROLES = {
     "enterprise": {Role.ENTERPRISE},
     "college": {Role.COLLEGE},
     "learner": {Role.LEARNER},
+    "notifications": {Role.LEARNER, Role.ENTERPRISE, Role.COLLEGE},
 }
 #: API endpoints kept to one role (the others take any signed-in role).
 API_ROLES = {

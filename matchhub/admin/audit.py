@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from matchhub.admin import bp
 from matchhub.audit_labels import action_kind_label, action_label, object_label
-from matchhub.services import auditlog, exports
+from matchhub.services import audit, exports
 
 
 def _date(name: str) -> date | None:
@@ -17,8 +17,8 @@ def _date(name: str) -> date | None:
         return None
 
 
-def _search() -> auditlog.Search:
-    return auditlog.Search(
+def _search() -> audit.Search:
+    return audit.Search(
         actor=request.args.get("actor", "").strip() or None,
         organization=request.args.get("org", "").strip() or None,
         action=request.args.get("action", "").strip() or None,
@@ -30,15 +30,15 @@ def _search() -> auditlog.Search:
 @bp.route("/audit")
 def audit_list():
     search = _search()
-    actions = auditlog.actions()
-    pagination = auditlog.search_events(search, page=request.args.get("page", 1, type=int))
+    actions = audit.actions()
+    pagination = audit.search_events(search, page=request.args.get("page", 1, type=int))
     return render_template(
         "admin/audit_list.html",
         pagination=pagination,
         search=search,
         actions=actions,
         action_kinds=sorted({a.split(".", 1)[0] for a in actions}),
-        org_names=auditlog.organization_names(
+        org_names=audit.organization_names(
             {e.organization_id for e in pagination.items if e.organization_id}
         ),
         action_label=action_label,
@@ -49,7 +49,7 @@ def audit_list():
 
 @bp.route("/audit/export")
 def audit_export():
-    data = auditlog.export_csv(current_user, _search())
+    data = audit.export_csv(current_user, _search())
     return Response(
         data,
         mimetype=exports.MIMETYPES["csv"],

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from matchhub.api import bp, error, inputs, schemas
 from matchhub.api.spec import spec
+from matchhub.i18n import current_lang
 from matchhub.models import Order, OrderKind, OrderStatus, Role
 from matchhub.models.orders import LEARNER_VISIBLE
 from matchhub.security import require
@@ -67,7 +68,7 @@ def me():
 @bp.response(200, schemas.SkillHits, description="Best first")
 def skill_search(q: str, limit: int):
     """Search the skill taxonomy (typos and Vietnamese accepted)"""
-    return {"items": profiles.suggest_skills(q, limit=limit)}
+    return {"items": profiles.suggest_skills(q, current_lang(), limit=limit)}
 
 
 @bp.post("/skills/normalize")

@@ -10,7 +10,7 @@ from matchhub.auth import bp
 from matchhub.extensions import limiter
 from matchhub.forms import Form
 from matchhub.models import Role
-from matchhub.services import ServiceError, imports
+from matchhub.services import ServiceError, profile_claims
 
 
 class ClaimForm(Form):
@@ -28,14 +28,14 @@ class ClaimForm(Form):
 @bp.route("/claim/<code>", methods=["GET", "POST"])
 @limiter.limit("30 per minute")
 def claim(code: str):
-    learner = imports.claimable_profile(code)
+    learner = profile_claims.claimable_profile(code)
     if learner is None:
         abort(404)
     form = ClaimForm()
     is_learner = current_user.is_authenticated and current_user.role is Role.LEARNER
     if is_learner and form.validate_on_submit():
         try:
-            imports.claim_profile(code, current_user, consent=form.consent.data)
+            profile_claims.claim_profile(code, current_user, consent=form.consent.data)
         except ServiceError as exc:
             flash(exc.message, "danger")
         else:

@@ -11,7 +11,6 @@ def _only_colleges():
     require(Role.COLLEGE)
 
 
-from matchhub import notification_views  # noqa: E402
 from matchhub.college import (  # noqa: E402, F401
     demand,
     imports,
@@ -21,5 +20,3 @@ from matchhub.college import (  # noqa: E402, F401
     rounds,
     routes,
 )
-
-notification_views.register(bp)

@@ -4,13 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from matchhub import notification_views
 from matchhub.enterprise import bp
+from matchhub.forms import RoundActionForm, apply_move, int_list
 from matchhub.i18n import current_lang
-from matchhub.round_views import RoundActionForm, apply_move, int_list
 from matchhub.services import ServiceError, matching, round_results, rounds
-
-notification_views.register(bp)
 
 
 @bp.route("/rounds")

@@ -5,6 +5,7 @@ from flask_login import current_user
 from matchhub.enterprise import bp
 from matchhub.enterprise.forms import SKILLS_HELP, ActionForm, OrderForm
 from matchhub.forms import choices, show_service_error
+from matchhub.i18n import current_lang
 from matchhub.labels import label
 from matchhub.models import OrderKind, OrderStatus
 from matchhub.services import ServiceError, applications, localities, orders, profiles
@@ -78,7 +79,7 @@ def dashboard():
 def skills_suggest():
     """Skill picker suggestions as JSON: ``{"query": q, "skills": [...]}``."""
     query = request.args.get("q", "")
-    return jsonify(query=query, skills=profiles.suggest_skills(query))
+    return jsonify(query=query, skills=profiles.suggest_skills(query, current_lang()))
 
 
 @bp.route("/orders")

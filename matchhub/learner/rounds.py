@@ -4,14 +4,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from matchhub import notification_views
+from matchhub.forms import RoundActionForm, apply_move, int_list
 from matchhub.i18n import current_lang
 from matchhub.learner import bp
 from matchhub.learner.routes import own_profile
-from matchhub.round_views import RoundActionForm, apply_move, int_list, learner_reasons
 from matchhub.services import ServiceError, matching, round_results, round_rules, rounds
-
-notification_views.register(bp)
 
 
 @bp.route("/rounds")
@@ -73,3 +70,41 @@ def round_choices_save(round_id: int):
     else:
         flash(_("Your choices are saved."), "success")
     return redirect(url_for("learner.round_detail", round_id=rnd.id) + "#choices")
+
+
+def learner_reasons(result, by_order) -> list[str]:
+    """Why the learner did not get each internship it preferred, in the current language."""
+    reasons = []
+    for e in result.explanation:
+        ro = by_order.get(e["order"])
+        title = ro.order.title if ro else "?"
+        args = {"order": title, "choice": e["choice"]}
+        if e["code"] == "filled_by_higher_ranked":
+            reasons.append(
+                _(
+                    "%(order)s (your choice %(choice)d): all %(seats)d seats went to candidates "
+                    "the enterprise ranked higher than you (you were number %(rank)d, the last "
+                    "one admitted was number %(last)d).",
+                    seats=e["seats"],
+                    rank=e["your_rank"],
+                    last=e["last_admitted_rank"],
+                    **args,
+                )
+            )
+        elif e["code"] == "unranked":
+            reasons.append(
+                _("%(order)s (your choice %(choice)d): the enterprise did not accept you.", **args)
+            )
+        elif e["code"] == "no_seats":
+            reasons.append(
+                _("%(order)s (your choice %(choice)d): it offered no seats in this round.", **args)
+            )
+        else:
+            reasons.append(
+                _(
+                    "%(order)s (your choice %(choice)d): the allocation should have given you "
+                    "this seat; contact the province office.",
+                    **args,
+                )
+            )
+    return reasons

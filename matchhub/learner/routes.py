@@ -119,7 +119,7 @@ def profile_edit():
 def skills_suggest():
     """Skill picker suggestions as JSON: ``{"query": q, "skills": [...]}``."""
     query = request.args.get("q", "")
-    return jsonify(query=query, skills=profiles.suggest_skills(query))
+    return jsonify(query=query, skills=profiles.suggest_skills(query, current_lang()))
 
 
 @bp.route("/openings")

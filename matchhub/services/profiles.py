@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from matchhub.extensions import db
-from matchhub.i18n import current_lang
 from matchhub.matching.text import fold
 from matchhub.models import (
     Application,
@@ -216,10 +215,11 @@ def view_candidate(order: Order, learner_id: int, user: User) -> CandidateView:
 MAX_QUERY = 80
 
 
-def suggest_skills(query: str, limit: int = 10) -> list[dict[str, str]]:
+def suggest_skills(query: str, lang: str, limit: int = 10) -> list[dict[str, str]]:
     """Taxonomy skills for a skill picker: what the normaliser reads ``query`` as (typos
     included: "pyhton" gives Python) first, then skills with a name or alias starting
     with it (accents and case ignored). One scan of the alias keys (a few thousand rows).
+    ``name`` is the skill's name in ``lang``, the reader's language.
     """
     query = (query or "").strip()[:MAX_QUERY]
     key = fold(query)
@@ -243,7 +243,6 @@ def suggest_skills(query: str, limit: int = 10) -> list[dict[str, str]]:
         if len(found) >= limit:
             break
         found.setdefault(skill.id, (skill, "prefix"))
-    lang = current_lang()
     return [
         {
             "slug": s.slug,

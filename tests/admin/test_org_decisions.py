@@ -72,7 +72,7 @@ def test_decisions_notify_the_members_who_mark_them_read(app, client, ctx, login
     )
     page = member_client.get("/college/").get_data(as_text=True)
     assert 'data-notification="org.verified"' in page
-    read_url = f"/college/notifications/{note.id}/read"
+    read_url = f"/notifications/{note.id}/read"
     assert submit(member_client, read_url, {}, form_url="/college/").status_code == 302
     db.session.refresh(note)
     assert note.read_at is not None
@@ -88,7 +88,7 @@ def test_nobody_marks_another_users_notification(app, client, ctx, login):
     db.session.commit()
     intruder = make_user(Role.LEARNER)
     login(intruder.email)
-    response = submit(client, f"/learner/notifications/{note.id}/read", {}, form_url="/learner/")
+    response = submit(client, f"/notifications/{note.id}/read", {}, form_url="/learner/")
     assert response.status_code == 404
     db.session.refresh(note)
     assert note.read_at is None

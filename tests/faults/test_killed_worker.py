@@ -51,11 +51,11 @@ from matchhub import create_app
 from matchhub.config import TestConfig
 from matchhub.extensions import db
 from matchhub.models import AllocationRound, Organization, User
-from matchhub.services import imports, round_results
+from matchhub.services import import_write, imports, round_results
 
 url, job, pause, *ids = sys.argv[1:]
 logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-imports.CHUNK = 10  # several statements per import, so that one can stop between them
+import_write.CHUNK = 10  # several statements per import, so that one can stop between them
 
 class Worker(TestConfig):
     TESTING = False

@@ -22,7 +22,7 @@ from flask_babel import force_locale
 
 from matchhub.extensions import db
 from matchhub.models import AuditEvent, Learner, LearnerSkill, OrgKind, Role, Visibility
-from matchhub.services import ServiceError, imports, tabular, textcodec
+from matchhub.services import ServiceError, import_write, imports, tabular, textcodec
 
 
 @pytest.fixture
@@ -283,8 +283,8 @@ def test_rows_with_errors_refuse_the_whole_file(college, staff):
 
 
 def test_a_crash_mid_import_leaves_nothing_of_the_file(college, staff, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK", 10)
-    real = imports._insert_learners
+    monkeypatch.setattr(import_write, "CHUNK", 10)
+    real = import_write._insert_learners
     calls = []
 
     def crash_on_third_chunk(*args, **kwargs):
@@ -293,7 +293,7 @@ def test_a_crash_mid_import_leaves_nothing_of_the_file(college, staff, monkeypat
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(imports, "_insert_learners", crash_on_third_chunk)
+    monkeypatch.setattr(import_write, "_insert_learners", crash_on_third_chunk)
     with pytest.raises(RuntimeError):
         imports.import_file(college, staff, cohort_csv(cohort_rows(45)), "k.csv")
     db.session.remove()
@@ -305,9 +305,11 @@ def test_a_crash_mid_import_leaves_nothing_of_the_file(college, staff, monkeypat
 def test_a_crash_during_updates_keeps_the_previous_data(college, staff, monkeypatch):
     rows = cohort_rows(30)
     imports.import_file(college, staff, cohort_csv(rows), "k.csv")
-    monkeypatch.setattr(imports, "CHUNK", 10)
+    monkeypatch.setattr(import_write, "CHUNK", 10)
     monkeypatch.setattr(
-        imports, "_update_learners", lambda updates: (_ for _ in ()).throw(RuntimeError("crash"))
+        import_write,
+        "_update_learners",
+        lambda updates: (_ for _ in ()).throw(RuntimeError("crash")),
     )
     changed = [[r[0], r[1] + " X", *r[2:]] for r in rows] + cohort_rows(5, prefix="NEW")
     with pytest.raises(RuntimeError):
@@ -355,7 +357,7 @@ def test_a_concurrent_import_of_the_same_learners_is_refused_cleanly(college, st
     content = cohort_csv(cohort_rows(3))
     imports.import_file(college, staff, content, "k.csv")
     # As if another import had committed these learners after this one compared them.
-    monkeypatch.setattr(imports, "_existing", lambda college, codes: {})
+    monkeypatch.setattr(import_write, "_existing", lambda college, codes: {})
     with pytest.raises(ServiceError):
         imports.import_file(college, staff, content, "k.csv")
     db.session.remove()

@@ -15,13 +15,14 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
+from matchhub.notifications import wording
 from matchhub.services import applications, notifications, training
 
 S = ApplicationStatus
 
 
 def _messages(user) -> list[str]:
-    return [notifications.message(n) for n in notifications.unread_for(user)]
+    return [wording.message(n) for n in notifications.unread_for(user)]
 
 
 def _setup():
@@ -117,13 +118,31 @@ def test_a_notification_is_a_link_to_the_page_it_is_about(client, ctx, login):
     login(boss.email)
     dashboard = client.get("/enterprise/").get_data(as_text=True)
     note = notifications.unread_for(boss)[0]
-    link = f'href="/enterprise/notifications/{note.id}"'
+    link = f'href="/notifications/{note.id}"'
     assert link in dashboard
-    opened = client.get(f"/enterprise/notifications/{note.id}")
+    opened = client.get(f"/notifications/{note.id}")
     assert opened.status_code == 302
     assert opened.headers["Location"].endswith(f"/enterprise/applications/{app.id}")
     assert notifications.unread_for(boss) == []  # opening it read it
     # Another user's notification is not there for the taking.
     other = notifications.notify(student, "application.moved", application_id=app.id)
     db.session.commit()
-    assert client.get(f"/enterprise/notifications/{other.id}").status_code == 404
+    assert client.get(f"/notifications/{other.id}").status_code == 404
+
+
+def test_mark_all_read_reads_only_the_users_own_notifications(client, ctx, login):
+    from conftest import submit
+
+    boss, _order, student, _learner = _setup()
+    mine = [notifications.notify(boss, "round.published", round=f"Đợt {i}") for i in (1, 2)]
+    theirs = notifications.notify(student, "round.published", round="Đợt 3")
+    db.session.commit()
+    login(boss.email)
+    dashboard = client.get("/enterprise/").get_data(as_text=True)
+    assert 'action="/notifications/read"' in dashboard  # "Mark all read", no magic id
+    response = submit(client, "/notifications/read", {}, form_url="/enterprise/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/enterprise/#notifications")
+    for note in [*mine, theirs]:
+        db.session.refresh(note)
+    assert all(n.read_at is not None for n in mine) and theirs.read_at is None

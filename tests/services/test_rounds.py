@@ -225,7 +225,7 @@ def test_explanations_are_worded_for_the_learner(app):
 
     from flask_babel import force_locale
 
-    from matchhub.round_views import learner_reasons
+    from matchhub.learner.rounds import learner_reasons
 
     order = SimpleNamespace(order=SimpleNamespace(title="Python A"))
     result = SimpleNamespace(

@@ -1,28 +1,47 @@
-"""The notification box every signed-in dashboard shows, and its "mark read" action.
+"""Opening and marking notifications read, and the dashboard box's template helpers.
 
-Each role's blueprint calls :func:`register` so the action sits behind that
-blueprint's own role check; the template global lets ``_notifications.html``
-be included in any dashboard without its view passing anything.
+The helpers are application-wide template globals so that ``_notifications.html``
+can be included in any dashboard without its view passing anything.
 """
 
-from flask import Blueprint, abort, redirect, url_for
+from flask import abort, redirect, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from matchhub.forms import Form
 from matchhub.models import Role
+from matchhub.notifications import bp, wording
 from matchhub.services import learners, notifications, rounds
 
 
 class MarkReadForm(Form):
-    """The "mark read" button: the CSRF token is all it carries."""
+    """The "mark read" buttons: the CSRF token is all they carry."""
 
 
-def unread_notifications():
-    """The signed-in user's unread notifications with their wording, for the template."""
-    if not current_user.is_authenticated:
-        return []
-    return [(n, notifications.message(n)) for n in notifications.unread_for(current_user)]
+def _dashboard() -> str:
+    return url_for(f"{current_user.role.value}.dashboard") + "#notifications"
+
+
+@bp.get("/<int:notification_id>", endpoint="open")
+def open_one(notification_id: int):
+    # Opening a notification reads it: the link marks it read, then goes to its page.
+    return redirect(_target(notifications.open_notification(current_user, notification_id)))
+
+
+@bp.post("/<int:notification_id>/read", endpoint="read")
+def read_one(notification_id: int):
+    if not MarkReadForm().validate_on_submit():
+        abort(400)
+    notifications.open_notification(current_user, notification_id)
+    return redirect(_dashboard())
+
+
+@bp.post("/read")
+def read_all():
+    if not MarkReadForm().validate_on_submit():
+        abort(400)
+    notifications.mark_all_read(current_user)
+    return redirect(_dashboard())
 
 
 def _target(note) -> str:
@@ -47,6 +66,19 @@ def _target(note) -> str:
         return url_for(f"{role}.dashboard")
 
 
+@bp.app_template_global()
+def unread_notifications():
+    """The signed-in user's unread notifications with their wording, for the template."""
+    if not current_user.is_authenticated:
+        return []
+    return [(n, wording.message(n)) for n in notifications.unread_for(current_user)]
+
+
+bp.add_app_template_global(wording.message, "notification_message")
+bp.add_app_template_global(wording.subject, "notification_subject")
+
+
+@bp.app_template_global()
 def round_invitations() -> list[tuple[object, str]]:
     """Rounds the signed-in learner or enterprise can rank in now, with the page to do it."""
     if not current_user.is_authenticated:
@@ -65,35 +97,3 @@ def round_invitations() -> list[tuple[object, str]]:
             for r in rounds.accepting_rounds(current_user.organization.id)
         ]
     return []
-
-
-def register(bp: Blueprint) -> None:
-    """Add ``<bp>.notification_read`` (POST) and the template helpers to ``bp``."""
-
-    def notification_read(notification_id: int):
-        if not MarkReadForm().validate_on_submit():
-            abort(400)
-        if notification_id == 0:
-            notifications.mark_all_read(current_user)
-        else:
-            notifications.open_notification(current_user, notification_id)
-        return redirect(url_for(f"{bp.name}.dashboard") + "#notifications")
-
-    def notification_open(notification_id: int):
-        # Opening a notification reads it: the link marks it read, then goes to its page.
-        return redirect(_target(notifications.open_notification(current_user, notification_id)))
-
-    bp.add_url_rule(
-        "/notifications/<int:notification_id>",
-        endpoint="notification_open",
-        view_func=notification_open,
-        methods=["GET"],
-    )
-    bp.add_url_rule(
-        "/notifications/<int:notification_id>/read",
-        endpoint="notification_read",
-        view_func=notification_read,
-        methods=["POST"],
-    )
-    bp.add_app_template_global(unread_notifications, "unread_notifications")
-    bp.add_app_template_global(round_invitations, "round_invitations")
