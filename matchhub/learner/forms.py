@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -85,4 +86,11 @@ class DeleteAccountForm(Form):
     confirm = BooleanField(
         _l("I understand that my account and personal data are erased for good"),
         validators=[DataRequired()],
+    )
+
+
+class CVUploadForm(Form):
+    file = FileField(
+        _l("CV file (PDF or DOCX)"),
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
     )

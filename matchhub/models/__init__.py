@@ -5,6 +5,7 @@ from matchhub.models.accounts import Membership, OrgRole, Role, User
 from matchhub.models.api import ApiToken
 from matchhub.models.audit import AuditEvent
 from matchhub.models.courses import Course, CourseSkill
+from matchhub.models.cvs import LearnerCV
 from matchhub.models.engine import EngineChange, EngineState
 from matchhub.models.imports import PendingImport
 from matchhub.models.jobs import FailedJob
@@ -53,6 +54,7 @@ __all__ = [
     "EngineState",
     "FailedJob",
     "Learner",
+    "LearnerCV",
     "LearnerSkill",
     "Membership",
     "Notification",

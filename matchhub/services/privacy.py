@@ -11,6 +11,7 @@ year) stay on an anonymised learner row. Data-subject requests are audited.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -31,6 +32,7 @@ from matchhub.models import (
     ApplicationStatus,
     AuditEvent,
     Learner,
+    LearnerCV,
     LearnerSkill,
     Notification,
     Order,
@@ -212,13 +214,33 @@ def export_data(learner: Learner, user: User) -> bytes:
             for a in apps
         ],
         "profile_views": [
-            {"organization": v.organization, "at": _iso(v.viewed_at)}
+            {
+                "organization": v.organization,
+                "day": _iso(v.day),
+                "times": v.times,
+                "last_at": _iso(v.last_at),
+            }
             for v in profile_views(learner, 10_000)
         ],
+        "cv_file": _cv_file(learner),
     }
     audit.record("data.exported", actor=user, obj=learner)
     db.session.commit()
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _cv_file(learner: Learner) -> dict[str, Any] | None:
+    """The uploaded CV file as the learner sent it (base64), with its name and date."""
+    cv = db.session.scalar(sa.select(LearnerCV).where(LearnerCV.learner_id == learner.id))
+    if cv is None:
+        return None
+    return {
+        "filename": cv.filename,
+        "content_type": cv.content_type,
+        "size": cv.size,
+        "uploaded_at": _iso(cv.uploaded_at),
+        "content_base64": base64.b64encode(cv.content).decode("ascii"),
+    }
 
 
 def _close_applications(learner_id: int) -> None:
@@ -254,6 +276,7 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     learner.phone = None
     learner.date_of_birth = None
     learner.cv_text = ""
+    db.session.execute(sa.delete(LearnerCV).where(LearnerCV.learner_id == learner_id))
     learner.student_code = None
     learner.gpa = None
     learner.claim_code = None

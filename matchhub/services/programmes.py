@@ -151,15 +151,15 @@ class SkillSuggestion:
     pre_ticked: bool
 
 
-def suggest_skills(*texts: str) -> list[SkillSuggestion]:
+def suggest_skills(*texts: str, kind: str = "syllabus") -> list[SkillSuggestion]:
     """Skills a course's name and syllabus (Vietnamese or English) teach, first mention
     first, each with its confidence and evidence; a skill found in several texts keeps its
     most confident finding. Lecturers' titles, textbooks, the teaching platform and generic
     skills are not suggested (see ``matchhub.matching.extract_context``). O(length of the
-    texts)."""
+    texts). ``kind`` is the extractor's kind of text: a learner's CV is "text"."""
     best: dict[str, Suggestion] = {}
     for text in texts:
-        for found in engine.extractor().suggest(text or "", kind="syllabus"):
+        for found in engine.extractor().suggest(text or "", kind=kind):
             if found.skill_id not in best or found.confidence > best[found.skill_id].confidence:
                 best[found.skill_id] = found
     skills = skills_by_slug(list(best))
