@@ -210,3 +210,22 @@ def test_other_roles_are_refused_the_cv_pages(client, ctx, login):
     login(make_user(Role.ENTERPRISE, org=make_org()).email)
     assert client.get("/learner/cv").status_code == 403
     assert client.get("/learner/cv/file").status_code == 403
+
+
+def test_the_export_lists_profile_views_grouped_as_the_page_does(ctx):
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    org = make_org(name="Công ty Xem Hồ Sơ")
+    for _ in range(2):
+        db.session.add(
+            AuditEvent(
+                action="profile.viewed",
+                organization_id=org.id,
+                object_type="Learner",
+                object_id=learner.id,
+                detail={},
+            )
+        )
+    db.session.commit()
+    views = json.loads(privacy.export_data(learner, user))["profile_views"]
+    assert [(v["organization"], v["times"]) for v in views] == [("Công ty Xem Hồ Sơ", 2)]
