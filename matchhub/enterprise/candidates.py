@@ -4,7 +4,9 @@ Every route loads the order (or application) through ``orders.editable`` (or
 ``applications.readable``/``editable``): another organisation's id answers 404.
 """
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +18,7 @@ from matchhub.models import ApplicationStatus
 from matchhub.services import (
     ServiceError,
     applications,
+    cvs,
     learners,
     localities,
     matching,
@@ -90,6 +93,20 @@ def candidate_detail(order_id: int, learner_id: int):
         skills=matching.skills_of([result]),
         inferred=matching.inferred_skills_of(view.learner),
         shortlist_form=ShortlistForm(),
+        cv_file=cvs.summary(view.learner.id) if view.contact_visible else None,
+    )
+
+
+@bp.route("/orders/<int:order_id>/candidates/<int:learner_id>/cv")
+def candidate_cv(order_id: int, learner_id: int):
+    """An applicant's CV file (see ``cvs.for_applicant``: applicants only, audited)."""
+    row = cvs.for_applicant(current_user, order_id, learner_id)
+    return send_file(
+        io.BytesIO(row.content),
+        mimetype=row.content_type,
+        as_attachment=True,
+        download_name=row.filename,
+        max_age=0,
     )
 
 

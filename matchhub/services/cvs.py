@@ -13,11 +13,14 @@ from __future__ import annotations
 import unicodedata
 
 import sqlalchemy as sa
+from flask import abort
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from matchhub.extensions import db
-from matchhub.models import Learner, LearnerCV, LearnerSkill, User, utcnow
-from matchhub.services import ServiceError, audit, programmes
+from matchhub.models import Application, Learner, LearnerCV, LearnerSkill, User, utcnow
+from matchhub.security import owned_or_404
+from matchhub.services import ServiceError, applications, audit, programmes
 from matchhub.services.cv_reader import MAX_BYTES, MAX_PAGES, TYPES, UnreadableCV, read_cv
 from matchhub.services.profiles import MAX_SKILLS
 
@@ -28,7 +31,9 @@ __all__ = [
     "add_skills",
     "cv_of",
     "delete",
+    "for_applicant",
     "suggestions",
+    "summary",
     "upload",
 ]
 
@@ -36,6 +41,48 @@ __all__ = [
 def cv_of(learner: Learner) -> LearnerCV | None:
     """The learner's stored CV file, if any (the bytes are loaded with it)."""
     return db.session.scalar(sa.select(LearnerCV).where(LearnerCV.learner_id == learner.id))
+
+
+def summary(learner_id: int):
+    """The learner's CV file's name, size and upload time, without its bytes (None: none)."""
+    return db.session.execute(
+        sa.select(LearnerCV.filename, LearnerCV.size, LearnerCV.uploaded_at).where(
+            LearnerCV.learner_id == learner_id
+        )
+    ).first()
+
+
+def for_applicant(user: User, order_id: int, learner_id: int) -> LearnerCV:
+    """The CV of a learner who applied to the order, for the order's enterprise; 404 else.
+
+    They sent it by applying, so the enterprise may read it as it reads their contact
+    details (``applications.CONTACT_VISIBLE``); a shortlist or an invitation not yet
+    accepted is not enough. The application is loaded through ``owned_or_404`` (another
+    organisation's order answers 404), and each download is recorded as a profile view,
+    so the learner sees it under "who viewed my profile".
+    """
+    app = owned_or_404(
+        Application,
+        user,
+        Application.order_id == order_id,
+        Application.learner_id == learner_id,
+        Application.status.in_(applications.CONTACT_VISIBLE),
+        options=(selectinload(Application.order),),
+    )
+    row = db.session.scalar(sa.select(LearnerCV).where(LearnerCV.learner_id == learner_id))
+    if row is None:
+        abort(404)
+    audit.record(
+        "profile.viewed",
+        actor=user,
+        organization_id=app.order.organization_id,
+        obj=app.learner,
+        learner_id=learner_id,
+        order_id=order_id,
+        cv=True,
+    )
+    db.session.commit()
+    return row
 
 
 def _safe_filename(name: str, content_type: str) -> str:

@@ -14,8 +14,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from matchhub.extensions import db
-from matchhub.models import AuditEvent, LearnerCV, Role
-from matchhub.services import ServiceError, cv_reader, cvs, privacy
+from matchhub.models import Application, ApplicationStatus, AuditEvent, LearnerCV, Role, utcnow
+from matchhub.services import ServiceError, applications, cv_reader, cvs, privacy
 from matchhub.services.learners import learner_of_user
 
 CV_LINES = (
@@ -229,3 +229,28 @@ def test_the_export_lists_profile_views_grouped_as_the_page_does(ctx):
     db.session.commit()
     views = json.loads(privacy.export_data(learner, user))["profile_views"]
     assert [(v["organization"], v["times"]) for v in views] == [("Công ty Xem Hồ Sơ", 2)]
+
+
+def test_an_enterprise_reads_an_applicants_cv_and_the_learner_sees_it(client, ctx, login):
+    org = make_org(name="Công ty Đọc CV")
+    hr = make_user(Role.ENTERPRISE, org=org)
+    order = make_order(org, skills=("docker",))
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    learner.consent_at = utcnow()
+    data = docx_bytes(*CV_LINES)
+    cvs.upload(learner, user, "cv.docx", data)
+    other = learner_of_user(make_user(Role.LEARNER))
+    cvs.upload(other, other.user, "other.docx", docx_bytes(*CV_LINES))
+    applications.apply(order, learner, user, "")
+    db.session.add(Application(order=order, learner=other, status=ApplicationStatus.INVITED))
+    db.session.commit()
+    login(hr.email)
+    detail = client.get(f"/enterprise/orders/{order.id}/candidates/{learner.id}")
+    assert 'id="candidate-cv"' in detail.get_data(as_text=True)
+    answer = client.get(f"/enterprise/orders/{order.id}/candidates/{learner.id}/cv")
+    assert answer.status_code == 200 and answer.data == data
+    # invited but not applied: the CV was never sent
+    assert client.get(f"/enterprise/orders/{order.id}/candidates/{other.id}/cv").status_code == 404
+    views = [v for v in privacy.profile_views(learner) if v.organization == "Công ty Đọc CV"]
+    assert views and views[0].times == 2  # the profile page and the file
