@@ -4,6 +4,7 @@ hand (one page, Helvetica text objects) that pypdf reads back, and hostile ones.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
 
@@ -78,3 +79,25 @@ def zip_bomb_docx(unpacked_mb: int = 40) -> bytes:
 
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
+
+
+def lying_zip_docx(unpacked_mb: int = 50) -> bytes:
+    """A DOCX whose document.xml inflates to ``unpacked_mb`` MB but whose zip headers (local
+    and central) declare 2,000 bytes: a zip bomb that a check of declared sizes lets in."""
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes("Python")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"Python", b"Python" + b" " * (unpacked_mb * 1024 * 1024))
+            zf.writestr(info.filename, data)
+    raw = bytearray(out.getvalue())
+    name = b"word/document.xml"
+    local = zipfile.ZipFile(io.BytesIO(bytes(raw))).getinfo(name.decode()).header_offset
+    struct.pack_into("<I", raw, local + 22, 2000)  # local header: uncompressed size
+    pos = raw.index(b"PK\x01\x02")
+    while bytes(raw[pos + 46 : pos + 46 + len(name)]) != name:
+        pos = raw.index(b"PK\x01\x02", pos + 4)
+    struct.pack_into("<I", raw, pos + 24, 2000)  # central directory: uncompressed size
+    return bytes(raw)

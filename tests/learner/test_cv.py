@@ -4,11 +4,20 @@ downloadable, in the data export and gone with the account."""
 import base64
 import io
 import json
+import tracemalloc
 
 import pytest
 import sqlalchemy as sa
 from conftest import csrf_token
-from cvfiles import PNG, docx_bytes, encrypted_pdf, long_pdf, pdf_bytes, zip_bomb_docx
+from cvfiles import (
+    PNG,
+    docx_bytes,
+    encrypted_pdf,
+    long_pdf,
+    lying_zip_docx,
+    pdf_bytes,
+    zip_bomb_docx,
+)
 from factories import PASSWORD, make_order, make_org, make_user
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -56,6 +65,18 @@ def test_hostile_files_are_refused_with_a_reason(ctx, data, says):
     with pytest.raises(cv_reader.UnreadableCV) as refused:
         cv_reader.read_cv(data)
     assert says in refused.value.message
+
+
+def test_a_zip_bomb_that_lies_about_its_size_is_refused_without_being_inflated(ctx):
+    bomb = lying_zip_docx(50)
+    tracemalloc.start()
+    try:
+        with pytest.raises(cv_reader.UnreadableCV):
+            cv_reader.read_cv(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < cv_reader.MAX_UNZIPPED  # not the 50 MB the member holds
 
 
 def test_the_text_kept_is_bounded(ctx):
