@@ -46,11 +46,11 @@ def confirm(token: str) -> tuple[User, str | None]:
         invalid=_("This confirmation link is not valid."),
     )
     user = db.session.get(User, data.get("uid"))
-    if user is None or not user.active or user.session_version != data.get("v"):
-        raise ServiceError(_("This confirmation link is not valid."))
-    if user.email_confirmed_at is not None:
+    if user is not None and user.email_confirmed_at is not None:
         # A link lying in a mailbox must not stay a way to log in.
         raise ServiceError(_("This confirmation link has already been used. Log in."))
+    if user is None or not user.active or user.session_version != data.get("v"):
+        raise ServiceError(_("This confirmation link is not valid."))
     mark_confirmed(user)
     audit.record("account.email_confirmed", actor=user, obj=user)
     db.session.commit()
