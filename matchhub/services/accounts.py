@@ -251,8 +251,9 @@ def suspended_message(org: Organization) -> str:
 def authenticate(email: str, password: str) -> User | None:
     """The user when ``email``/``password`` match an active account; every attempt is audited.
 
-    Raises :class:`OrganizationSuspended` (with what to tell the user) when the
-    password is right but the organisation is suspended; ``None`` for anything else.
+    Raises :class:`EmailNotConfirmed` or :class:`OrganizationSuspended` (with what to
+    tell the user) when the password is right but the address was never confirmed or the
+    organisation is suspended; ``None`` for anything else, a wrong password first.
     """
     user = get_user_by_email(email)
     ok = user is not None and check_password_hash(user.password_hash, password)
