@@ -89,6 +89,7 @@ def build(db, seed: int = 11) -> dict[str, int]:
                 "active": True,
                 "session_version": 1,
                 "created_at": now,
+                "email_confirmed_at": now,
             }
         ],
     )[0]

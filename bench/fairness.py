@@ -76,6 +76,7 @@ def build(db, seed: int = 17) -> int:
                 "active": True,
                 "session_version": 1,
                 "created_at": now,
+                "email_confirmed_at": now,
             }
         ],
     )[0]

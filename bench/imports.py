@@ -126,6 +126,7 @@ def _college(code: str):
         Role,
         User,
         VerificationState,
+        utcnow,
     )
     from matchhub.services.accounts import hash_password
 
@@ -144,7 +145,11 @@ def _college(code: str):
         )
     email = f"staff-{code.lower()}@example.vn"
     user = User(
-        email=email, password_hash=hash_password(PASSWORD), full_name="Cán bộ", role=Role.COLLEGE
+        email=email,
+        password_hash=hash_password(PASSWORD),
+        full_name="Cán bộ",
+        role=Role.COLLEGE,
+        email_confirmed_at=utcnow(),
     )
     db.session.add_all([org, user, Membership(user=user, organization=org, org_role=OrgRole.OWNER)])
     db.session.commit()

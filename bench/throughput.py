@@ -94,6 +94,7 @@ def build(db) -> dict[str, int]:
                 "active": True,
                 "session_version": 1,
                 "created_at": now,
+                "email_confirmed_at": now,
             }
         ],
     )[0]

@@ -12,11 +12,13 @@ from flask_babel import lazy_gettext as _l
 _ACTIONS = {
     "account.admin_created": _l("Account created by the province office"),
     "account.deactivated": _l("Account deactivated"),
+    "account.email_confirmed": _l("Email address confirmed"),
     "account.password_changed": _l("Password changed"),
     "account.password_reset": _l("Password reset"),
     "account.password_reset_requested": _l("Password reset requested"),
     "account.reactivated": _l("Account reactivated"),
     "account.register": _l("Account registered"),
+    "account.register_again": _l("Unconfirmed account registered again"),
     "account.reset_link_issued": _l("Reset link issued"),
     "account.role_changed": _l("Role changed"),
     "api_token.created": _l("API token created"),

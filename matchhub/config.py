@@ -72,6 +72,7 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
+    EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600  # the link mailed at registration, in seconds
     # Whom a member of a suspended organisation should contact (shown at login); unset:
     # "the province office". E.g. "the labour department, matchhub@namdinh.gov.vn".
     SUPPORT_CONTACT = os.environ.get("SUPPORT_CONTACT", "")

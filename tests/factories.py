@@ -68,6 +68,7 @@ def make_user(
         password_hash=_hash(password),
         full_name=kw.pop("full_name", f"Người dùng {n}"),
         role=role,
+        email_confirmed_at=kw.pop("email_confirmed_at", utcnow()),
         **kw,
     )
     db.session.add(user)

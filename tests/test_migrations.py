@@ -93,3 +93,30 @@ def test_the_search_columns_are_filled_for_existing_rows(empty_database_uri):
             assert conn.scalar(sa.text("SELECT search_text FROM learners")) == "nguyen duc\ndu lieu"
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_accounts_there_before_email_confirmation_count_as_confirmed(empty_database_uri):
+    """0009 confirms the existing accounts (from their creation): nobody is locked out."""
+
+    class Fresh(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_uri
+
+    app = create_app(Fresh)
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (id, email, password_hash, full_name, role, active,"
+                    " session_version, created_at) VALUES (1, 'a@example.vn', 'x', 'An',"
+                    " 'learner', true, 1, '2026-12-01 08:00:00')"
+                )
+            )
+        upgrade(revision="0009")
+        with db.engine.connect() as conn:
+            confirmed, created = conn.execute(
+                sa.text("SELECT email_confirmed_at, created_at FROM users")
+            ).one()
+        assert confirmed is not None and confirmed == created
+        downgrade(revision="base")
+        db.engine.dispose()

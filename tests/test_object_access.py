@@ -71,6 +71,7 @@ NOT_OBJECT_IDS = {
     ("static", "filename"): "a static file's path",
     ("public.language_set", "lang"): "a language code",
     ("auth.reset_password", "token"): "a signed, expiring secret, not a stored object's id",
+    ("auth.confirm_email", "token"): "a signed, expiring secret, not a stored object's id",
     ("auth.claim", "code"): "a claim code is a secret handed to one learner",
     ("college.import_preview", "token"): "an unguessable upload token, looked up per college",
     ("college.import_commit", "token"): "an unguessable upload token, looked up per college",

@@ -86,6 +86,7 @@ def build(db) -> dict:
                     "active": True,
                     "session_version": 1,
                     "created_at": now,
+                    "email_confirmed_at": now,
                 }
                 for n, email in enumerate(accounts[role])
             ],

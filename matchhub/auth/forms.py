@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -20,6 +21,12 @@ class LoginForm(Form):
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in"))
+
+
+class ResendConfirmationForm(Form):
+    """The "send the link again" button the login page shows an unconfirmed account."""
+
+    email = HiddenField(filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
 
 
 class RegisterForm(Form):

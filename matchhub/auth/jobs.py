@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from matchhub.services import accounts, mail
+from matchhub.services import accounts, confirmation, mail
 
 
 def send_reset_link(email: str) -> None:
@@ -18,6 +18,25 @@ def send_reset_link(email: str) -> None:
         user, token = found
         link = url_for("auth.reset_password", token=token, _external=True)
         mail.deliver(mail.render(user, "password_reset", link=link))
+
+
+def after_registration(email: str, next_url: str | None = None) -> None:
+    """Every registration enqueues this one job: a new (unconfirmed) account gets its
+    confirmation link, an address that already had an account a notice to its owner."""
+    if confirmation.waiting(email) is not None:
+        send_confirmation(email, next_url)
+    else:
+        tell_owner(email)
+
+
+def send_confirmation(email: str, next_url: str | None = None) -> None:
+    """Mail the confirmation link, if ``email`` has an account waiting for one (the
+    "send the link again" button enqueues this for any address)."""
+    user = confirmation.waiting(email)
+    if user is not None:
+        token = confirmation.link_token(user, next_url)
+        link = url_for("auth.confirm_email", token=token, _external=True)
+        mail.deliver(mail.render(user, "confirm_email", link=link))
 
 
 def tell_owner(email: str) -> None:

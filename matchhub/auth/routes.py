@@ -11,14 +11,15 @@ from matchhub.auth.forms import (
     ChangePasswordForm,
     LoginForm,
     RegisterForm,
+    ResendConfirmationForm,
     ResetPasswordForm,
     ResetRequestForm,
 )
 from matchhub.extensions import limiter
-from matchhub.forms import choices, show_service_error
+from matchhub.forms import Form, choices, show_service_error
 from matchhub.i18n import LANG_COOKIE, select_locale
 from matchhub.models import Role
-from matchhub.services import ServiceError, accounts, localities, orgs
+from matchhub.services import ServiceError, accounts, confirmation, localities, orgs
 
 
 def _remembered() -> bool:
@@ -66,6 +67,12 @@ def login():
             # The right password: no failure to count against the account.
             flash(exc.message, "danger")
             return render_template("auth/login.html", form=form)
+        except accounts.EmailNotConfirmed as exc:
+            # The right password too; offer the link again (the button's answer is the
+            # same for every address, see confirm_again).
+            flash(exc.message, "warning")
+            resend = ResendConfirmationForm(formdata=None, email=email)
+            return render_template("auth/login.html", form=form, resend=resend)
         if user is None:
             throttle.record_failure(email)
             flash(_("Wrong email or password, or the account is not active."), "danger")
@@ -114,34 +121,65 @@ def register():
             locale=select_locale(),
         )
         try:
-            user = accounts.register(data)
+            accounts.register(data)
         except ServiceError as exc:
             show_service_error(form, exc)
         else:
-            if user is None:
-                # Taken: the same answer as a new account (the owner is told by mail), so the
-                # form does not reveal who has an account.
-                jobs.enqueue(auth_jobs.tell_owner, data.email)
-            else:
-                login_user(user)
-            if data.role is Role.LEARNER:
-                flash(
-                    _("Your account is ready. Complete your profile to see matching openings."),
-                    "success",
-                )
-            else:
-                flash(
-                    _(
-                        "Your organisation is registered and waits for verification by the "
-                        "province office. "
-                        "You can prepare drafts meanwhile."
-                    ),
-                    "info",
-                )
-            # A learner who came from an opening's "Apply" goes back to it.
+            # Nobody is logged in here and every address gets the same answer after the same
+            # work (one job): the job mails a new account its confirmation link and the
+            # owner of a taken address a notice, so the form reveals nothing about who has
+            # an account. A learner who came from an opening's "Apply" goes back to it
+            # once she has confirmed (the link carries it).
             back = _safe_next(request.args.get("next")) if data.role is Role.LEARNER else None
-            return redirect(back or url_for(f"{data.role.value}.dashboard"))
+            jobs.enqueue(auth_jobs.after_registration, data.email, back)
+            flash(_("Check your mailbox: we sent a link to confirm your address."), "info")
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def confirm_email(token: str):
+    # Opening the link shows a button; only the press confirms. Mail scanners that fetch
+    # every link in a message would otherwise use up the one-time link (and log in).
+    form = Form()
+    if not form.validate_on_submit():
+        return render_template("auth/confirm.html", form=form)
+    try:
+        user, next_url = confirmation.confirm(token)
+    except ServiceError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("auth.login"))
+    logout_user()  # whoever was logged in on this device, the link's owner is now
+    login_user(user)
+    flash(_("Your email address is confirmed. Welcome, %(name)s.", name=user.full_name), "success")
+    if user.role is Role.LEARNER:
+        flash(_("Complete your profile to see matching openings."), "info")
+        return redirect(_safe_next(next_url) or home_for(user))
+    if user.role in (Role.ENTERPRISE, Role.COLLEGE):
+        flash(
+            _(
+                "Your organisation is registered and waits for verification by the "
+                "province office. "
+                "You can prepare drafts meanwhile."
+            ),
+            "info",
+        )
+    return redirect(home_for(user))
+
+
+@bp.route("/confirm-again", methods=["POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def confirm_again():
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        # The same answer and work for every address: the job looks it up.
+        jobs.enqueue(auth_jobs.send_confirmation, form.email.data)
+    flash(
+        _("If this address has an account waiting for confirmation, we sent a new link to it."),
+        "info",
+    )
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -159,10 +159,16 @@ class Registration:
 def register(data: Registration) -> User | None:
     """Create a user; an enterprise or college user also creates their (pending) organisation.
 
-    ``None`` when the email already has an account: the caller answers as for a new one
-    (so the form does not reveal who is registered) and tells the owner by mail
-    (:func:`existing_account_notice`). The password is hashed either way, so that both
-    answers take the same time.
+    The account cannot log in before its owner follows the link mailed to the address
+    (:mod:`matchhub.services.confirmation`), so registering proves nothing about who
+    has an account: the caller answers every address the same way.
+
+    ``None`` when the email already has a confirmed account: the owner is told by mail
+    (:func:`existing_account_notice`). An account still waiting for confirmation is
+    taken over by the new registration (its password and name; earlier links die), so
+    someone who registered another person's address first cannot keep the account once
+    its owner confirms it. The password is hashed either way, so that every answer takes
+    the same time.
     """
     if data.role is Role.ADMIN:
         raise ServiceError(_("This kind of account cannot be registered."))
@@ -171,8 +177,17 @@ def register(data: Registration) -> User | None:
         raise ServiceError(problem, field="password")
     email = normalize_email(data.email)
     password_hash = hash_password(data.password)
-    if get_user_by_email(email) is not None:
-        return None
+    existing = get_user_by_email(email)
+    if existing is not None:
+        if existing.email_confirmed_at is not None or not existing.active:
+            return None
+        existing.password_hash = password_hash
+        existing.full_name = data.full_name.strip()
+        existing.locale = data.locale
+        end_sessions(existing)  # the links mailed for the earlier registration stop working
+        audit.record("account.register_again", actor=existing, obj=existing)
+        db.session.commit()
+        return existing
 
     user = User(
         email=email,
@@ -214,6 +229,10 @@ class OrganizationSuspended(ServiceError):
     """The password was right, but the user's organisation is suspended."""
 
 
+class EmailNotConfirmed(ServiceError):
+    """The password was right, but the address was never confirmed."""
+
+
 def suspended_message(org: Organization) -> str:
     """What a member of suspended ``org`` is told at login: why they are out, whom to ask."""
     contact = current_app.config.get("SUPPORT_CONTACT") or _("the province office")
@@ -232,8 +251,9 @@ def suspended_message(org: Organization) -> str:
 def authenticate(email: str, password: str) -> User | None:
     """The user when ``email``/``password`` match an active account; every attempt is audited.
 
-    Raises :class:`OrganizationSuspended` (with what to tell the user) when the
-    password is right but the organisation is suspended; ``None`` for anything else.
+    Raises :class:`EmailNotConfirmed` or :class:`OrganizationSuspended` (with what to
+    tell the user) when the password is right but the address was never confirmed or the
+    organisation is suspended; ``None`` for anything else, a wrong password first.
     """
     user = get_user_by_email(email)
     ok = user is not None and check_password_hash(user.password_hash, password)
@@ -248,6 +268,16 @@ def authenticate(email: str, password: str) -> User | None:
         audit.record("auth.login_refused", actor=user)
         db.session.commit()
         return None
+    if user.email_confirmed_at is None:
+        # After the password check: only someone who knows it learns the address waits.
+        audit.record("auth.login_refused", actor=user, reason="email_not_confirmed")
+        db.session.commit()
+        raise EmailNotConfirmed(
+            _(
+                "Confirm your email address first: follow the link we sent to it when you "
+                "registered."
+            )
+        )
     if _organization_suspended(user):
         # Only someone who knows the password gets here, so saying why reveals nothing.
         audit.record("auth.login_refused", actor=user, reason="organization_suspended")
@@ -312,13 +342,31 @@ def set_locale(user: User, locale: str) -> None:
         db.session.commit()
 
 
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+def link_token(purpose: str, data: dict) -> str:
+    """A signed, timestamped token for a link mailed to an account (a reset, a
+    confirmation). ``purpose`` salts the signature: a link of one kind never passes as
+    another."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose).dumps(data)
+
+
+def read_link_token(purpose: str, token: str, max_age: int, *, expired: str, invalid: str) -> dict:
+    """What :func:`link_token` signed; ``ServiceError(expired)`` after ``max_age`` seconds,
+    ``ServiceError(invalid)`` when tampered with or made for another purpose."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
+    try:
+        data = serializer.loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise ServiceError(expired) from exc
+    except BadSignature as exc:
+        raise ServiceError(invalid) from exc
+    if not isinstance(data, dict):
+        raise ServiceError(invalid)
+    return data
 
 
 def password_reset_token(user: User) -> str:
     """A signed token, valid for an hour and only until the password changes."""
-    return _reset_serializer().dumps({"uid": user.id, "v": user.session_version})
+    return link_token("password-reset", {"uid": user.id, "v": user.session_version})
 
 
 def existing_account_notice(email: str) -> User | None:
@@ -343,14 +391,13 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
 
 def reset_password(token: str, new: str, *, keep_api_tokens: bool = False) -> User:
     """Set a new password from a reset token; the token dies with the change."""
-    try:
-        data = _reset_serializer().loads(
-            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
-        )
-    except SignatureExpired as exc:
-        raise ServiceError(_("This reset link has expired. Ask for a new one.")) from exc
-    except BadSignature as exc:
-        raise ServiceError(_("This reset link is not valid.")) from exc
+    data = read_link_token(
+        "password-reset",
+        token,
+        current_app.config["PASSWORD_RESET_MAX_AGE"],
+        expired=_("This reset link has expired. Ask for a new one."),
+        invalid=_("This reset link is not valid."),
+    )
     user = db.session.get(User, data.get("uid"))
     if user is None or user.session_version != data.get("v"):
         raise ServiceError(_("This reset link has already been used."))
@@ -358,6 +405,8 @@ def reset_password(token: str, new: str, *, keep_api_tokens: bool = False) -> Us
     if problem:
         raise ServiceError(problem, field="password")
     _set_password(user, new, keep_api_tokens)
+    if user.email_confirmed_at is None:  # the link was mailed to the address: proven too
+        user.email_confirmed_at = utcnow()
     audit.record("account.password_reset", actor=user, obj=user, kept_api_tokens=keep_api_tokens)
     db.session.commit()
     return user
@@ -383,6 +432,7 @@ def create_admin(email: str, full_name: str, password: str) -> User:
         password_hash=hash_password(password),
         full_name=full_name.strip(),
         role=Role.ADMIN,
+        email_confirmed_at=utcnow(),  # made from the command line by someone who knows it
     )
     db.session.add(user)
     db.session.flush()

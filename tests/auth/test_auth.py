@@ -36,31 +36,43 @@ def _register(client, **data):
     return submit(client, "/auth/register", form)
 
 
-def test_learner_registers_and_lands_on_dashboard(client, ctx):
-    response = _register(client)
+def _confirm_link(caplog) -> str:
+    """The confirmation link the job wrote to the log (no mail server in the tests)."""
+    return re.findall(r"(/auth/confirm/\S+)", caplog.text)[-1]
+
+
+def test_learner_registers_confirms_and_lands_on_dashboard(client, ctx, caplog):
+    with caplog.at_level("WARNING"):
+        response = _register(client)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/learner/"
+    assert response.headers["Location"] == "/auth/login"  # not logged in before confirming
+    assert client.get("/learner/").status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "an@example.vn"))
     assert user.role is Role.LEARNER
+    assert user.email_confirmed_at is None
     assert user.password_hash != "mat-khau-rat-dai-2026"
     learner = db.session.scalar(sa.select(Learner).where(Learner.user_id == user.id))
     assert learner.full_name == "Nguyễn Văn An"
+    confirmed = submit(client, _confirm_link(caplog), {})
+    assert confirmed.headers["Location"] == "/learner/"
     assert client.get("/learner/").status_code == 200
 
 
-def test_enterprise_registration_creates_pending_organization(client, ctx):
-    response = _register(
-        client,
-        role="enterprise",
-        email="hr@dn.vn",
-        organization_name="Công ty TNHH Phần mềm Thử",
-        tax_code="0601234567",
-        sector="software",
-    )
+def test_enterprise_registration_creates_pending_organization(client, ctx, caplog):
+    with caplog.at_level("WARNING"):
+        response = _register(
+            client,
+            role="enterprise",
+            email="hr@dn.vn",
+            organization_name="Công ty TNHH Phần mềm Thử",
+            tax_code="0601234567",
+            sector="software",
+        )
     assert response.status_code == 302
     org = db.session.scalar(sa.select(Organization).where(Organization.name.like("%Phần mềm Thử")))
     assert org.kind is OrgKind.ENTERPRISE
     assert org.state is VerificationState.PENDING
+    submit(client, _confirm_link(caplog), {})
     page = client.get("/enterprise/").get_data(as_text=True)
     assert "Chờ xác minh" in page or "Pending verification" in page
 
@@ -82,16 +94,23 @@ def test_short_and_common_passwords_are_refused(client, ctx):
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
+def _without_csrf(page: str) -> str:
+    """A page without what differs per session (its CSRF token and CSP nonce)."""
+    page = re.sub(r"<input[^>]*csrf_token[^>]*>", "", page)
+    return re.sub(r'<meta name="csrf-token"[^>]*>|nonce="[^"]*"', "", page)
+
+
 def test_registering_a_taken_email_answers_as_for_a_new_one_and_mails_the_owner(app, ctx, inbox):
     owner = make_user(email="an@example.vn", full_name="Nguyễn Văn An", password=PASSWORD)
     taken = app.test_client()
     new = app.test_client()
     answers = [_register(taken), _register(new, email="binh@example.vn")]
     assert [r.status_code for r in answers] == [302, 302]
-    assert answers[0].headers["Location"] == answers[1].headers["Location"] == "/learner/"
-    flashes = [c.get("/").get_data(as_text=True) for c in (taken, new)]
-    assert "đã tồn tại" not in flashes[0] and "Tài khoản của bạn đã sẵn sàng" in flashes[0]
-    # nothing changed on the existing account; its owner is told, nobody else
+    assert answers[0].headers["Location"] == answers[1].headers["Location"] == "/auth/login"
+    pages = [_without_csrf(c.get("/auth/login").get_data(as_text=True)) for c in (taken, new)]
+    assert pages[0] == pages[1]  # nobody is logged in; the same page, the same message
+    assert "đã tồn tại" not in pages[0] and "Hãy kiểm tra hộp thư" in pages[0]
+    # nothing changed on the existing account; its owner is told, the new one confirms
     db.session.expire_all()
     assert (
         db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == "an@example.vn"))
@@ -101,7 +120,9 @@ def test_registering_a_taken_email_answers_as_for_a_new_one_and_mails_the_owner(
     [msg] = inbox.to("an@example.vn")
     assert "đăng ký email của bạn" in msg["Subject"]
     assert "/auth/reset" in msg.get_body(preferencelist=("plain",)).get_content()
-    assert inbox.to("binh@example.vn") == []
+    [msg] = inbox.to("binh@example.vn")
+    assert "Xác nhận địa chỉ email" in msg["Subject"]
+    assert "/auth/confirm/" in msg.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_login_and_logout(client, ctx, login):

@@ -1,4 +1,5 @@
-"""In a real browser: Vietnamese first, English on request, registration and verification."""
+"""In a real browser: Vietnamese first, English on request, registration, confirmation of the
+address and verification."""
 
 import re
 
@@ -22,7 +23,7 @@ def test_home_is_vietnamese_and_switches_to_english(page):
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def test_enterprise_registers_and_admin_verifies_it(page, app, ctx):
+def test_enterprise_registers_and_admin_verifies_it(page, app, ctx, inbox):
     make_user(Role.ADMIN, email="admin@example.vn")
     page.goto("/auth/register")
     org_fields = page.locator("#org-fields")
@@ -37,6 +38,14 @@ def test_enterprise_registers_and_admin_verifies_it(page, app, ctx):
     page.get_by_label("Mã số thuế").fill("0601987654")
     page.get_by_label("Ngành").select_option("software")
     page.get_by_role("button", name="Tạo tài khoản").click()
+    # not logged in yet: the address is confirmed through the link mailed to it
+    expect(page).to_have_url(re.compile(r"/auth/login$"))
+    expect(page.get_by_text("Hãy kiểm tra hộp thư")).to_be_visible()
+    [mail] = inbox.to("binh@dn.vn")
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"https?://\S+(/auth/confirm/\S+)", body).group(1)
+    page.goto(link)
+    page.get_by_role("button", name="Xác nhận địa chỉ của tôi").click()
     expect(page).to_have_url(re.compile(r"/enterprise/$"))
     expect(page.get_by_text("Chờ xác minh").first).to_be_visible()
     page.get_by_role("button", name="Đăng xuất").click()

@@ -202,7 +202,7 @@ def test_a_live_opening_has_a_public_page_with_opengraph_tags(client, ctx):
     assert client.get(f"/orders/{accountant.id}").status_code == 404
 
 
-def test_apply_from_a_public_page_after_login_or_registration(app, client, ctx):
+def test_apply_from_a_public_page_after_login_or_registration(app, client, ctx, caplog):
     _org, accountant, *_ = _world()
     student = make_user(Role.LEARNER)
     target = f"/learner/orders/{accountant.id}"
@@ -214,18 +214,23 @@ def test_apply_from_a_public_page_after_login_or_registration(app, client, ctx):
     html = client.get(f"/orders/{accountant.id}").get_data(as_text=True)
     assert f'href="{target}"' in html  # signed in as a learner: straight to applying
     fresh = app.test_client()
-    response = submit(
-        fresh,
-        f"/auth/register?next={target}",
-        {
-            "role": "learner",
-            "email": "moi@example.vn",
-            "password": PASSWORD,
-            "full_name": "Người Mới",
-            "locality": "nd-nam-dinh",
-            "confirm": PASSWORD,
-        },
-    )
+    with caplog.at_level("WARNING"):
+        response = submit(
+            fresh,
+            f"/auth/register?next={target}",
+            {
+                "role": "learner",
+                "email": "moi@example.vn",
+                "password": PASSWORD,
+                "full_name": "Người Mới",
+                "locality": "nd-nam-dinh",
+                "confirm": PASSWORD,
+            },
+        )
+    assert response.status_code == 302
+    # the confirmation link mailed to her carries the opening: confirming leads back to it
+    link = re.findall(r"(/auth/confirm/\S+)", caplog.text)[-1]
+    response = submit(fresh, link, {})
     assert response.status_code == 302 and response.headers["Location"] == target
 
 

@@ -118,6 +118,7 @@ class _Builder(OrganisationsMixin, LearnersMixin, OrdersMixin, PipelinesMixin):
             "active": True,
             "session_version": 1,
             "created_at": self.days_ago(days),
+            "email_confirmed_at": self.days_ago(days),
         }
 
     # -- the build ----------------------------------------------------------------
