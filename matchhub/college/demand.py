@@ -1,5 +1,7 @@
 """The province's skill demand, curriculum gaps per programme, and their exports."""
 
+from datetime import date
+
 from flask import Response, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +13,18 @@ from matchhub.services.localities import name_of as locality_name
 from matchhub.services.orgs import sector_name
 
 
-def _chart_data(report: demand.DemandReport) -> dict:
+def month_labels(months: list[str], today: date) -> list[str]:
+    """"MM/YYYY" for each "YYYY-MM", the current month marked as counted only so far:
+    its bar is not a drop in demand, the month is not over."""
+    labels = [f"{m[5:]}/{m[:4]}" for m in months]
+    if months and months[-1] == today.strftime("%Y-%m"):
+        labels[-1] = _(
+            "%(month)s (to %(day)s, month not over)", month=labels[-1], day=today.strftime("%d/%m")
+        )
+    return labels
+
+
+def _chart_data(report: demand.DemandReport, months: list[str]) -> dict:
     """What the charts draw; the same figures are in the tables beside them."""
     return {
         "skills": {
@@ -20,7 +33,7 @@ def _chart_data(report: demand.DemandReport) -> dict:
             "values": [round(r.demand, 2) for r in report.skills],
         },
         "trend": {
-            "labels": report.months,
+            "labels": months,
             "datasets": [
                 {"label": skill_name(skill), "data": values} for skill, values in report.trend
             ],
@@ -41,8 +54,12 @@ def _chart_data(report: demand.DemandReport) -> dict:
 @bp.route("/demand")
 def demand_report():
     report = demand.demand_report(current_user.organization)
+    months = month_labels(report.months, report.today)
     return render_template(
-        "college/demand_report.html", report=report, chart_data=_chart_data(report)
+        "college/demand_report.html",
+        report=report,
+        months=months,
+        chart_data=_chart_data(report, months),
     )
 
 

@@ -248,3 +248,23 @@ def test_every_skill_category_has_a_translated_name(app):
     assert all(name != slug for name, slug in zip(vi, CATEGORIES, strict=True))
     assert len(set(vi)) == len(set(en)) == len(CATEGORIES)
     assert vi != en
+
+
+def test_the_current_month_is_marked_as_not_over(client, province, login):
+    """The trend's last month is counted only so far: it says so, on the table and chart."""
+    from matchhub.college.demand import month_labels
+
+    labels = month_labels(["2026-11", "2026-12"], date(2026, 12, 3))
+    assert labels[0] == "11/2026"
+    assert labels[1].startswith("12/2026") and "03/12" in labels[1]
+    assert month_labels(["2026-11"], date(2026, 12, 3)) == ["11/2026"]  # a past month is whole
+    college, _programme = province
+    login(make_user(Role.COLLEGE, org=college).email)
+    page = client.get("/college/demand").get_data(as_text=True)
+    from matchhub.services.orders import today_in_vietnam
+
+    today = today_in_vietnam()  # the report's day, not the machine's (UTC+7 at midnight)
+    data = json.loads(re.search(r'id="demand-data">(.*?)</script>', page, re.S).group(1))
+    last = data["trend"]["labels"][-1]
+    assert last.startswith(today.strftime("%m/%Y")) and "chưa hết tháng" in last
+    assert last in page  # the table's row says the same
