@@ -2,13 +2,15 @@
 
 from datetime import date
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from matchhub.college import bp
 from matchhub.i18n import skill_name
-from matchhub.services import demand, exports, learners, programmes
+from matchhub.labels import label
+from matchhub.models import OrderKind
+from matchhub.services import demand, exports, learners, localities, orgs, programmes
 from matchhub.services.localities import name_of as locality_name
 from matchhub.services.orgs import sector_name
 
@@ -51,21 +53,41 @@ def _chart_data(report: demand.DemandReport, months: list[str]) -> dict:
     }
 
 
+def _filters() -> demand.DemandFilters:
+    """The report's filters from the query string; a value not in its list means "all"
+    (the selects offer only known ones)."""
+
+    def known(name: str, allowed) -> str | None:
+        value = request.args.get(name, "")
+        return value if value in allowed else None
+
+    return demand.DemandFilters(
+        kind=known("kind", {k.value for k in OrderKind}),
+        sector=known("sector", orgs.SECTORS),
+        locality=known("locality", set(localities.locality_codes())),
+    )
+
+
 @bp.route("/demand")
 def demand_report():
-    report = demand.demand_report(current_user.organization)
+    filters = _filters()
+    report = demand.demand_report(current_user.organization, filters=filters)
     months = month_labels(report.months, report.today)
     return render_template(
         "college/demand_report.html",
         report=report,
         months=months,
         chart_data=_chart_data(report, months),
+        filters=filters,
+        kinds=[(k.value, label(k)) for k in OrderKind],
+        sectors=orgs.sector_choices(),
+        localities=localities.choices(),
     )
 
 
 @bp.route("/demand.<any(csv, xlsx):fmt>")
 def demand_export(fmt: str):
-    report = demand.demand_report(current_user.organization)
+    report = demand.demand_report(current_user.organization, filters=_filters())
     headers = [
         _("Skill"),
         _("Weighted demand"),

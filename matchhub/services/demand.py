@@ -38,6 +38,7 @@ from matchhub.matching.gaps import (
 from matchhub.matching.types import OrderProfile
 from matchhub.models import (
     Order,
+    OrderKind,
     OrderSkill,
     OrderStatus,
     Organization,
@@ -92,6 +93,41 @@ class _OpenOrder:
     profile: OrderProfile
     sector: str | None
     locality: str | None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class DemandFilters:
+    """Which orders a demand report counts: one kind, sector or locality (None: all)."""
+
+    kind: str | None = None
+    sector: str | None = None
+    locality: str | None = None
+
+    def keeps(self, order: _OpenOrder) -> bool:
+        return (
+            (self.kind is None or order.kind == self.kind)
+            and (self.sector is None or order.sector == self.sector)
+            and (self.locality is None or order.locality == self.locality)
+        )
+
+    def conditions(self) -> list:
+        """The same rule in SQL, for a query joining orders and their organisation."""
+        out = []
+        if self.kind is not None:
+            out.append(Order.kind == OrderKind(self.kind))
+        if self.sector is not None:
+            out.append(Organization.sector == self.sector)
+        if self.locality is not None:
+            out.append(Order.locality == self.locality)
+        return out
+
+    @property
+    def any(self) -> bool:
+        return bool(self.kind or self.sector or self.locality)
+
+
+ALL = DemandFilters()
 
 
 def _local_day(moment: datetime | None) -> date | None:
@@ -102,7 +138,7 @@ def _open_orders() -> list[_OpenOrder]:
     """Open orders of verified organisations as the engine's profiles (the one loader,
     without their text: demand never reads it). Three queries."""
     return [
-        _OpenOrder(profile=profile, sector=meta.sector, locality=meta.locality)
+        _OpenOrder(profile=profile, sector=meta.sector, locality=meta.locality, kind=meta.kind)
         for profile, meta in engine_profiles.load_orders(
             engine_profiles.vocabulary(), with_text=False
         )
@@ -140,7 +176,9 @@ def _months(today: date, n: int) -> list[str]:
     return out[::-1]
 
 
-def _trend(slugs: list[str], today: date) -> tuple[list[str], dict[str, list[int]]]:
+def _trend(
+    slugs: list[str], today: date, filters: DemandFilters = ALL
+) -> tuple[list[str], dict[str, list[int]]]:
     """Headcount of orders listing each skill, per month of publication (last 12 months)."""
     months = _months(today, TREND_MONTHS)
     index = {m: i for i, m in enumerate(months)}
@@ -159,6 +197,7 @@ def _trend(slugs: list[str], today: date) -> tuple[list[str], dict[str, list[int
             Order.published_at >= first,
             Order.status.in_((OrderStatus.OPEN, OrderStatus.CLOSED, OrderStatus.FILLED)),
             Skill.slug.in_(slugs),
+            *filters.conditions(),
         )
     )
     seen: set[tuple[int, str]] = set()
@@ -205,12 +244,12 @@ def _splits(groups: dict[str | None, list[_OpenOrder]], today: date) -> tuple[_S
     return tuple(rows)
 
 
-def _compute_province(today: date) -> _Province:
-    open_orders = _open_orders()
+def _compute_province(today: date, filters: DemandFilters = ALL) -> _Province:
+    open_orders = [o for o in _open_orders() if filters.keeps(o)]
     demand = demand_profile([o.profile for o in open_orders], today)
     top = [s.skill_id for s in demand.skills[:TOP_SKILLS]]
     known = set(db.session.scalars(sa.select(Skill.slug).where(Skill.slug.in_(top))))
-    months, series = _trend([s for s in top if s in known][:TREND_SKILLS], today)
+    months, series = _trend([s for s in top if s in known][:TREND_SKILLS], today, filters)
     by_sector: dict[str | None, list[_OpenOrder]] = defaultdict(list)
     by_locality: dict[str | None, list[_OpenOrder]] = defaultdict(list)
     for o in open_orders:
@@ -227,28 +266,40 @@ def _compute_province(today: date) -> _Province:
     )
 
 
-def _province(today: date) -> _Province:
-    """This worker's province-wide figures for ``today``, recomputed when an order changed
-    (one primary-key read per call; one more query when the matching version moved)."""
+# Filtered reports kept per worker at most; the unfiltered one is what every page reads.
+FILTERED_KEPT = 32
+
+
+def _province(today: date, filters: DemandFilters = ALL) -> _Province:
+    """This worker's province-wide figures for ``today`` (and ``filters``), recomputed when
+    an order changed (one primary-key read per call; one more query when the matching
+    version moved)."""
     holder = current_app.extensions.setdefault(
-        "matchhub.demand", {"lock": threading.Lock(), "version": None, "value": None}
+        "matchhub.demand", {"lock": threading.Lock(), "version": None, "values": {}}
     )
     current = match_index.version()
     if current is None:  # nobody touched this database yet: nothing to trust
-        return _compute_province(today)
+        return _compute_province(today, filters)
     with holder["lock"]:
-        cached, seen = holder["value"], holder["version"]
-        if cached is None or cached.today != today or match_index.orders_changed(seen, current):
-            holder["value"] = cached = _compute_province(today)
+        values, seen = holder["values"], holder["version"]
+        if seen is None or match_index.orders_changed(seen, current):
+            values.clear()
         holder["version"] = current
+        cached = values.get(filters)
+        if cached is None or cached.today != today:
+            if len(values) >= FILTERED_KEPT:
+                values.pop(next(k for k in values if k != ALL), None)
+            values[filters] = cached = _compute_province(today, filters)
     return cached
 
 
-def demand_report(college: Organization, today: date | None = None) -> DemandReport:
+def demand_report(
+    college: Organization, today: date | None = None, filters: DemandFilters = ALL
+) -> DemandReport:
     """Skills in demand across the province, their trend, sectors and localities, and which of
     ``college``'s programmes teach each. The province-wide part is cached per worker (see the
-    module); then a handful of queries."""
-    province = _province(today or today_in_vietnam())
+    module), per ``filters``; then a handful of queries."""
+    province = _province(today or today_in_vietnam(), filters)
     top = province.demand.skills[:TOP_SKILLS]
     splits = (*province.sectors, *province.localities)
     skills = _skills([*(s.skill_id for s in top), *(slug for r in splits for slug in r.top)])

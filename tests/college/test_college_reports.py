@@ -64,7 +64,9 @@ def test_demand_is_computed_once_per_version_of_the_orders(province, monkeypatch
     computed = []
     compute = demand._compute_province
     monkeypatch.setattr(
-        demand, "_compute_province", lambda today: computed.append(today) or compute(today)
+        demand,
+        "_compute_province",
+        lambda today, filters=demand.ALL: computed.append(today) or compute(today, filters),
     )
     assert demand.demand_report(college).orders == 3
     assert demand.programme_gap_report(programme).report is not None
@@ -268,3 +270,27 @@ def test_the_current_month_is_marked_as_not_over(client, province, login):
     last = data["trend"]["labels"][-1]
     assert last.startswith(today.strftime("%m/%Y")) and "chưa hết tháng" in last
     assert last in page  # the table's row says the same
+
+
+def test_demand_filters_by_kind_sector_and_locality(client, province, login):
+    """The report counts only the orders the filters keep, and its exports follow them."""
+    college, _programme = province
+    full = demand.demand_report(college)
+    software = demand.demand_report(college, filters=demand.DemandFilters(sector="software"))
+    textile = demand.demand_report(college, filters=demand.DemandFilters(sector="textile"))
+    assert 0 < software.orders < full.orders and software.orders + textile.orders == full.orders
+    assert {r.key for r in software.sectors} == {"software"}
+    nowhere = demand.demand_report(college, filters=demand.DemandFilters(locality="ha-noi"))
+    assert nowhere.orders == 0 and nowhere.skills == []
+
+    login(make_user(Role.COLLEGE, org=college).email)
+    page = client.get("/college/demand?sector=software").get_data(as_text=True)
+    assert '<option value="software" selected>' in page
+    assert f"{software.orders}" in page
+    export = client.get("/college/demand.csv?sector=software").get_data(as_text=True)
+    assert export.count("\n") - 1 == len(software.skills)
+    # Unknown or hostile values mean "all", never a 500 (a NUL byte is refused with 400
+    # before any view, as everywhere).
+    for query in ("sector=nope", "locality=" + "x" * 5000, "fmt=xlsx&kind=job&kind=x"):
+        assert client.get(f"/college/demand?{query}").status_code == 200
+    assert client.get("/college/demand?kind=%00").status_code == 400
