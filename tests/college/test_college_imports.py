@@ -185,10 +185,13 @@ def test_preview_of_a_file_without_optional_columns(client, ctx, login):
     assert "Nguyễn Văn An" in page
 
 
-def test_a_file_over_the_size_limit_stays_on_the_import_screen(app, client, ctx, login):
+def test_a_file_over_the_size_limit_stays_on_the_import_screen(
+    app, client, ctx, login, monkeypatch
+):
     _college, user = _college_user()
     login(user.email)
-    app.config["MAX_CONTENT_LENGTH"] = 200 * 1024
+    # The app is shared by the session: the limit must come back for the next tests.
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 200 * 1024)
     response = _upload(client, b"x" * (300 * 1024), "lon.csv")
     assert response.status_code == 413
     page = response.get_data(as_text=True)
