@@ -48,6 +48,8 @@ _ACTIONS = {
     "offer.sent": _l("Training offer sent"),
     "offer.accepted": _l("Training offer accepted"),
     "offer.declined": _l("Training offer declined"),
+    "offer.updated": _l("Training offer changed"),
+    "offer.withdrawn": _l("Training offer withdrawn"),
     "order.created": _l("Order created"),
     "order.duplicated": _l("Order duplicated"),
     "order.updated": _l("Order updated"),

@@ -94,4 +94,24 @@ class OfferForm(Form):
     )
     seats = IntegerField(_l("Seats"), default=10, validators=[DataRequired(), NumberRange(1, 1000)])
     start_date = DateField(_l("Start date"), validators=[Optional()])
+    duration_weeks = IntegerField(
+        _l("Duration (weeks)"), validators=[Optional(), NumberRange(1, 260)]
+    )
+    mode = SelectField(
+        _l("How it is given"),
+        choices=[
+            SelectChoice("", _l("— not stated —")),
+            SelectChoice("in_person", _l("In person")),
+            SelectChoice("online", _l("Online")),
+            SelectChoice("blended", _l("Blended (in person and online)")),
+        ],
+        validators=[Optional()],
+    )
+    location = StringField(
+        _l("Where"), filters=[strip], validators=[Optional(), Length(max=200)]
+    )
+    fee_per_trainee = IntegerField(
+        _l("Fee per trainee (₫, empty if free)"),
+        validators=[Optional(), NumberRange(0, 1_000_000_000)],
+    )
     note = TextAreaField(_l("Note to the enterprise"), validators=[Optional(), Length(max=2000)])

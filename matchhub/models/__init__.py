@@ -38,7 +38,7 @@ from matchhub.models.rounds import (
     RoundStatus,
 )
 from matchhub.models.skills import Skill, SkillAlias
-from matchhub.models.training import OfferStatus, TrainingOffer
+from matchhub.models.training import OfferStatus, TrainingMode, TrainingOffer
 
 __all__ = [
     "ERASED_NAME",
@@ -78,6 +78,7 @@ __all__ = [
     "RoundStatus",
     "Skill",
     "SkillAlias",
+    "TrainingMode",
     "TrainingOffer",
     "User",
     "VerificationState",

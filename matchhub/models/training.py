@@ -23,6 +23,13 @@ class OfferStatus(enum.StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class TrainingMode(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    BLENDED = "blended"
 
 
 class TrainingOffer(db.Model):
@@ -48,6 +55,11 @@ class TrainingOffer(db.Model):
     seats: Mapped[int] = mapped_column(default=1)
     start_date: Mapped[date | None]
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # What the enterprise weighs before accepting; each is optional.
+    fee_per_trainee: Mapped[int | None]  # VND
+    duration_weeks: Mapped[int | None]
+    mode: Mapped[TrainingMode | None] = mapped_column(enum_column(TrainingMode))
+    location: Mapped[str | None] = mapped_column(sa.String(200))
     status: Mapped[OfferStatus] = mapped_column(
         enum_column(OfferStatus), default=OfferStatus.PENDING, index=True
     )

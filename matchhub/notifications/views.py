@@ -13,6 +13,9 @@ from matchhub.models import Role
 from matchhub.notifications import bp, wording
 from matchhub.services import learners, notifications, rounds
 
+# What a college does to its offer, told to the enterprise on its order page.
+OFFER_NEWS = ("offer.received", "offer.updated", "offer.withdrawn")
+
 
 class MarkReadForm(Form):
     """The "mark read" buttons: the CSRF token is all they carry."""
@@ -55,7 +58,7 @@ def _target(note) -> str:
     elif note.kind.startswith("application.") and p.get("application_id"):
         if role in ("learner", "enterprise"):
             endpoint, args = f"{role}.application_detail", {"application_id": p["application_id"]}
-    elif note.kind == "offer.received" and p.get("order_id") and role == "enterprise":
+    elif note.kind in OFFER_NEWS and p.get("order_id") and role == "enterprise":
         endpoint = "enterprise.order_detail"
         args = {"order_id": p["order_id"], "_anchor": "training-offers"}
     elif note.kind.startswith("offer.") and role == "college":

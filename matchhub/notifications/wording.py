@@ -77,6 +77,18 @@ def message(note: Notification) -> str:
             org=p.get("org", ""),
             order=order,
         )
+    if note.kind == "offer.updated":
+        return _(
+            "%(college)s changed its training offer for “%(order)s”.",
+            college=p.get("college", ""),
+            order=order,
+        )
+    if note.kind == "offer.withdrawn":
+        return _(
+            "%(college)s withdrew its training offer for “%(order)s”.",
+            college=p.get("college", ""),
+            order=order,
+        )
     return note.kind
 
 

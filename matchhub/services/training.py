@@ -17,6 +17,7 @@ from matchhub.models import (
     OrderSkill,
     Organization,
     Programme,
+    TrainingMode,
     TrainingOffer,
     User,
     VerificationState,
@@ -34,6 +35,14 @@ class OfferInput:
     seats: int
     start_date: date | None
     note: str
+    fee_per_trainee: int | None = None  # VND
+    duration_weeks: int | None = None
+    mode: str | None = None  # a TrainingMode value
+    location: str = ""
+
+
+MAX_FEE = 1_000_000_000  # VND per trainee: more is a typing mistake
+MAX_WEEKS = 260
 
 
 def _open_training():
@@ -109,14 +118,10 @@ def _must_be_verified(college: Organization) -> None:
         )
 
 
-def make_offer(college: Organization, user: User, order: Order, data: OfferInput) -> TrainingOffer:
-    """Answer an open training order with a programme or a short course.
+def _checked_terms(user: User, order: Order, data: OfferInput, left: int) -> dict:
+    """The offer's terms as columns, or ServiceError naming the field at fault.
 
-    Only a verified college may offer, and never more seats than the order has left.
-    """
-    _must_be_verified(college)
-    if order.kind is not OrderKind.TRAINING or not order.is_live:
-        raise ServiceError(_("This training order is no longer open."))
+    ``left`` is how many seats the order can still take from this offer."""
     programme = None
     if data.programme_id is not None:
         programme = db.session.scalar(
@@ -133,13 +138,46 @@ def make_offer(college: Organization, user: User, order: Order, data: OfferInput
         )
     if not 1 <= data.seats <= 1000:
         raise ServiceError(_("The number of seats must be between 1 and 1,000."), field="seats")
-    left = seats_left(order)
     if data.seats > left:
         raise ServiceError(
             _("The order has %(n)d seats left: offer at most that many.", n=left), field="seats"
         )
     if data.start_date is not None and data.start_date < today_in_vietnam():
         raise ServiceError(_("The start date cannot be in the past."), field="start_date")
+    if data.fee_per_trainee is not None and not 0 <= data.fee_per_trainee <= MAX_FEE:
+        raise ServiceError(
+            _("The fee per trainee must be between 0 and 1,000,000,000 ₫."),
+            field="fee_per_trainee",
+        )
+    if data.duration_weeks is not None and not 1 <= data.duration_weeks <= MAX_WEEKS:
+        raise ServiceError(
+            _("The duration must be between 1 and %(n)d weeks.", n=MAX_WEEKS),
+            field="duration_weeks",
+        )
+    if data.mode is not None and data.mode not in {m.value for m in TrainingMode}:
+        raise ServiceError(_("Choose how the training is given."), field="mode")
+    return {
+        "programme_id": programme.id if programme is not None else None,
+        "course_name": course_name,
+        "seats": data.seats,
+        "start_date": data.start_date,
+        "note": data.note.strip(),
+        "fee_per_trainee": data.fee_per_trainee,
+        "duration_weeks": data.duration_weeks,
+        "mode": TrainingMode(data.mode) if data.mode else None,
+        "location": data.location.strip()[:200] or None,
+    }
+
+
+def make_offer(college: Organization, user: User, order: Order, data: OfferInput) -> TrainingOffer:
+    """Answer an open training order with a programme or a short course.
+
+    Only a verified college may offer, and never more seats than the order has left.
+    """
+    _must_be_verified(college)
+    if order.kind is not OrderKind.TRAINING or not order.is_live:
+        raise ServiceError(_("This training order is no longer open."))
+    terms = _checked_terms(user, order, data, seats_left(order))
     pending = db.session.scalar(
         sa.select(TrainingOffer.id).where(
             TrainingOffer.order_id == order.id,
@@ -152,13 +190,9 @@ def make_offer(college: Organization, user: User, order: Order, data: OfferInput
     offer = TrainingOffer(
         order_id=order.id,
         college_id=college.id,
-        programme_id=programme.id if programme is not None else None,
-        course_name=course_name,
-        seats=data.seats,
-        start_date=data.start_date,
-        note=data.note.strip(),
         status=OfferStatus.PENDING,
         created_by_id=user.id,
+        **terms,
     )
     db.session.add(offer)
     db.session.flush()
@@ -197,6 +231,61 @@ def offer_editable(user: User, offer_id: int) -> TrainingOffer:
         write=True,
         options=(selectinload(TrainingOffer.order).selectinload(Order.organization),),
     )
+
+
+def own_offer(user: User, offer_id: int) -> TrainingOffer:
+    """One of the offers the college of ``user`` sent; 404 otherwise (the enterprise that
+    received it reads it too, but only the sender may change it)."""
+    return owned_or_404(
+        TrainingOffer,
+        user,
+        TrainingOffer.id == offer_id,
+        TrainingOffer.college_id == (user.organization.id if user.organization else 0),
+        options=(selectinload(TrainingOffer.order).selectinload(Order.organization),),
+    )
+
+
+def _require_pending(offer: TrainingOffer) -> None:
+    if offer.status is not OfferStatus.PENDING:
+        raise ServiceError(_("This offer has been decided: it can no longer change."))
+
+
+def edit_offer(offer: TrainingOffer, user: User, data: OfferInput) -> None:
+    """Change a pending offer's terms (the enterprise is told); never once decided."""
+    _require_pending(offer)
+    college = db.session.get(Organization, offer.college_id)
+    _must_be_verified(college)
+    terms = _checked_terms(user, offer.order, data, seats_left(offer.order))
+    for name, value in terms.items():
+        setattr(offer, name, value)
+    audit.record("offer.updated", actor=user, organization_id=college.id, obj=offer)
+    notifications.notify_organization(
+        offer.order.organization_id,
+        "offer.updated",
+        college=college.name,
+        order=offer.order.title,
+        offer_id=offer.id,
+        order_id=offer.order_id,
+    )
+    db.session.commit()
+
+
+def withdraw_offer(offer: TrainingOffer, user: User) -> None:
+    """Take back a pending offer (the enterprise is told); never once decided."""
+    _require_pending(offer)
+    offer.status = OfferStatus.WITHDRAWN
+    offer.decided_at = utcnow()
+    offer.decided_by_id = user.id
+    audit.record("offer.withdrawn", actor=user, organization_id=offer.college_id, obj=offer)
+    notifications.notify_organization(
+        offer.order.organization_id,
+        "offer.withdrawn",
+        college=offer.college.name,
+        order=offer.order.title,
+        offer_id=offer.id,
+        order_id=offer.order_id,
+    )
+    db.session.commit()
 
 
 def decide_offer(offer: TrainingOffer, user: User, accept: bool) -> None:
