@@ -7,7 +7,7 @@ from flask_login import current_user
 from matchhub.enterprise import bp
 from matchhub.forms import RoundActionForm, apply_move, int_list
 from matchhub.i18n import current_lang
-from matchhub.services import ServiceError, matching, round_results, rounds
+from matchhub.services import ServiceError, matching, round_rankings, round_results, rounds
 
 
 @bp.route("/rounds")
@@ -21,12 +21,12 @@ def round_list():
 def round_detail(round_id: int):
     rnd = rounds.readable(current_user, round_id)
     org = current_user.organization  # the round is readable: the user has one
-    own = rounds.orders_of_in_round(rnd, org)
+    own = round_rankings.orders_of_in_round(rnd, org)
     return render_template(
         "enterprise/round_detail.html",
         rnd=rnd,
         own=own,
-        candidates={ro.order_id: len(rounds.candidates_of(rnd, ro.order_id)) for ro in own},
+        candidates={ro.order_id: len(round_rankings.candidates_of(rnd, ro.order_id)) for ro in own},
         accepting=rounds.accepts_rankings(rnd),
         outcomes=round_results.enterprise_outcome(rnd, org),
     )
@@ -42,13 +42,13 @@ def round_ranking(round_id: int, order_id: int):
         refused = set(int_list(request.form.getlist("unacceptable")))
         order = apply_move(order, request.form.get("action", "save"), None)
         try:
-            rounds.save_ranking(rnd, current_user, order_id, order, refused)
+            round_rankings.save_ranking(rnd, current_user, order_id, order, refused)
         except ServiceError as exc:
             flash(exc.message, "danger")
         else:
             flash(_("Your ranking is saved."), "success")
         return redirect(url_for("enterprise.round_ranking", round_id=rnd.id, order_id=order_id))
-    rows = rounds.ranking_of(rnd, order_id)
+    rows = round_rankings.ranking_of(rnd, order_id)
     return render_template(
         "enterprise/round_ranking.html",
         rnd=rnd,
@@ -56,6 +56,6 @@ def round_ranking(round_id: int, order_id: int):
         form=form,
         rows=rows,
         skills=matching.skill_names((r.result for r in rows if r.result), current_lang()),
-        saved=rounds.ranking_saved(rnd, order_id),
+        saved=round_rankings.ranking_saved(rnd, order_id),
         accepting=rounds.accepts_rankings(rnd),
     )

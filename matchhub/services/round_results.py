@@ -40,12 +40,12 @@ from matchhub.models import (
     utcnow,
 )
 from matchhub.services import ServiceError, audit, matching, notifications, round_rules
-from matchhub.services.rounds import (
-    _order_preferences,
-    _require_unpublished,
+from matchhub.services.round_rankings import (
     candidates_of,
+    order_preferences,
     orders_of_in_round,
 )
+from matchhub.services.rounds import _require_unpublished
 
 # --- Running and publishing --------------------------------------------------------
 
@@ -89,7 +89,7 @@ def preferences(rnd: AllocationRound) -> Preferences:
         ro.order_id: ro.capacity if ro.order.organization.is_verified else 0 for ro in rnd.orders
     }
     order_prefs = {
-        oid: _order_preferences(rnd, oid, sorted(by_order.get(oid, [])))[0] for oid in capacities
+        oid: order_preferences(rnd, oid, sorted(by_order.get(oid, [])))[0] for oid in capacities
     }
     return Preferences(dict(learner_prefs), order_prefs, capacities)
 
@@ -279,7 +279,7 @@ def enterprise_outcome(rnd: AllocationRound, org: Organization) -> list[OrderOut
     out = []
     for ro in orders_of_in_round(rnd, org):
         candidate_ids = candidates_of(rnd, ro.order_id)
-        acceptable, unacceptable = _order_preferences(rnd, ro.order_id, candidate_ids)
+        acceptable, unacceptable = order_preferences(rnd, ro.order_id, candidate_ids)
         admitted_ids = [lid for lid in acceptable if placed.get(lid) == ro.order_id]
         elsewhere = below = 0
         for lid in acceptable:

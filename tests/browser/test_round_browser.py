@@ -19,7 +19,7 @@ from matchhub.models import (
     User,
     utcnow,
 )
-from matchhub.services import demo, rounds
+from matchhub.services import demo, round_rankings, rounds
 
 pytestmark = pytest.mark.browser
 
@@ -111,14 +111,14 @@ def test_full_round_on_the_demo_province(page, ctx):
         org = ro.order.organization
         if org.id == demo_org.id:
             continue
-        rows = rounds.ranking_of(rnd, ro.order_id)
+        rows = round_rankings.ranking_of(rnd, ro.order_id)
         if not rows:
             continue
         member = db.session.scalar(
             sa.select(User).where(User.memberships.any(organization_id=org.id))
         )
         refused = {rows[-1].learner.id} if len(rows) > 3 else set()
-        rounds.save_ranking(rnd, member, ro.order_id, [r.learner.id for r in rows], refused)
+        round_rankings.save_ranking(rnd, member, ro.order_id, [r.learner.id for r in rows], refused)
 
     _login(page, demo.ENTERPRISE_EMAIL)
     page.goto(f"/enterprise/rounds/{rnd.id}/orders/{own[0].id}")

@@ -24,7 +24,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import engine_profiles, matching, rounds
+from matchhub.services import engine_profiles, matching, round_rankings, rounds
 
 
 def _skill(slug: str) -> Skill:
@@ -147,5 +147,5 @@ def test_one_pair_has_one_score_and_tier_on_every_page_the_api_and_a_round(clien
     fit = rounds.order_fit_for(rnd, me)[order.id]
     assert (f"{fit.score:.4f}", fit.tier.label) == want
     rounds.save_choices(rnd, me, [order.id])
-    [row] = [r for r in rounds.ranking_of(rnd, order.id) if r.learner.id == me.id]
+    [row] = [r for r in round_rankings.ranking_of(rnd, order.id) if r.learner.id == me.id]
     assert (f"{row.result.score:.4f}", row.result.tier.label) == want

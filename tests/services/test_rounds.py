@@ -19,7 +19,7 @@ from matchhub.models import (
     RoundStatus,
     utcnow,
 )
-from matchhub.services import ServiceError, matching, round_results, rounds
+from matchhub.services import ServiceError, matching, round_rankings, round_results, rounds
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_an_enterprise_default_ranking_is_its_candidates_page(setting):
         rounds.save_choices(rnd, learner, [a.id])
     page = matching.candidates_for(a, per_page=50)
     expected = [c.learner.id for c in page.items if c.learner.id in {lr.id for lr in learners}]
-    rows = rounds.ranking_of(rnd, a.id)
+    rows = round_rankings.ranking_of(rnd, a.id)
     assert [row.learner.id for row in rows] == expected
     assert round_results.preferences(rnd).order_prefs[a.id] == expected
     by_id = {c.learner.id: c.result for c in page.items}
@@ -101,7 +101,7 @@ def test_full_round_is_stable_explained_published_and_then_immutable(setting):
     for learner in learners:
         rounds.save_choices(rnd, learner, [a.id, b.id])
     # A prefers l2 over l1 and refuses l4; B keeps the score order (not saved).
-    rounds.save_ranking(rnd, users["a"], a.id, [l2.id, l1.id, l3.id], {l4.id})
+    round_rankings.save_ranking(rnd, users["a"], a.id, [l2.id, l1.id, l3.id], {l4.id})
 
     _close(rnd)
     summary = round_results.run_round(rnd, admin)
@@ -133,7 +133,7 @@ def test_full_round_is_stable_explained_published_and_then_immutable(setting):
         lambda: round_results.run_round(rnd, admin),
         lambda: round_results.publish_round(rnd, admin),
         lambda: rounds.save_choices(rnd, l1, [b.id]),
-        lambda: rounds.save_ranking(rnd, users["a"], a.id, [l1.id], set()),
+        lambda: round_rankings.save_ranking(rnd, users["a"], a.id, [l1.id], set()),
     ):
         with pytest.raises(ServiceError):
             attempt()
@@ -151,7 +151,7 @@ def test_a_round_can_be_rerun_before_publication(setting):
     assert first == learners[0].id  # best score
     # The ranking is closed, so the office cannot be overridden by a late enterprise ranking...
     with pytest.raises(ServiceError):
-        rounds.save_ranking(rnd, users["a"], a.id, [learners[3].id], set())
+        round_rankings.save_ranking(rnd, users["a"], a.id, [learners[3].id], set())
     # ...but a rerun replaces the previous results (still one row per learner).
     round_results.run_round(rnd, admin)
     assert db.session.scalar(sa.select(sa.func.count(RoundResult.id))) == len(learners)
@@ -162,7 +162,7 @@ def test_stability_check_fails_on_a_hand_made_unstable_assignment(setting):
     l1, l2, *_ = learners
     rounds.save_choices(rnd, l1, [a.id, b.id])
     rounds.save_choices(rnd, l2, [a.id, b.id])
-    rounds.save_ranking(rnd, users["a"], a.id, [l1.id, l2.id], set())
+    round_rankings.save_ranking(rnd, users["a"], a.id, [l1.id, l2.id], set())
     # l1 is A's first choice and wants A, yet A holds l2: a blocking pair.
     problems = round_results.check_assignment(rnd, {l1.id: b.id, l2.id: a.id})
     assert problems
