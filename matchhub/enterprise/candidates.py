@@ -13,18 +13,20 @@ from flask_login import current_user
 from matchhub.enterprise import bp
 from matchhub.enterprise.forms import CandidateFilterForm, MoveForm, NoteForm, ShortlistForm
 from matchhub.forms import choices
-from matchhub.labels import label
+from matchhub.labels import label, tier_label
 from matchhub.models import ApplicationStatus
 from matchhub.services import (
     ServiceError,
     applications,
     cvs,
+    exports,
     learners,
     localities,
     matching,
     orders,
     profiles,
 )
+from matchhub.services.orders import today_in_vietnam
 
 PER_PAGE = 20
 
@@ -158,11 +160,43 @@ def pipeline(order_id: int):
 @bp.route("/orders/<int:order_id>/pipeline/export.<any(csv, xlsx):fmt>")
 def pipeline_export(order_id: int, fmt: str):
     order = orders.editable(current_user, order_id)
-    export = applications.export_pipeline(order, current_user, fmt)
+    rows = applications.export_pipeline(order, current_user, fmt)
+    headers = [
+        _("Name"),
+        _("Stage"),
+        _("Score"),
+        _("Fit"),
+        _("Training institution"),
+        _("Programme"),
+        _("Graduation year"),
+        _("Locality"),
+        _("Email"),
+        _("Phone"),
+        _("Last change"),
+    ]
+    cells = [
+        [
+            r.name,
+            str(label(r.status)),
+            round(r.result.score * 100, 1) if r.result else None,
+            tier_label(r.result.tier) if r.result else None,
+            r.college,
+            r.programme,
+            r.graduation_year,
+            localities.name_of(r.locality) if r.locality else None,
+            r.email,
+            r.phone,
+            r.updated_at,
+        ]
+        for r in rows
+    ]
+    # The sheet is named after the list, not the "Shortlist" button (same English word).
+    data, mimetype = exports.table_file(fmt, headers, cells, _("Pipeline"))
+    filename = f"order-{order.id}-{today_in_vietnam().isoformat()}.{fmt}"
     return Response(
-        export.data,
-        mimetype=export.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from matchhub.extensions import db
-from matchhub.labels import label, tier_label
+from matchhub.matching.types import MatchResult
 from matchhub.models import (
     Application,
     ApplicationEvent,
@@ -32,7 +33,7 @@ from matchhub.models import (
 )
 from matchhub.models.orders import LEARNER_VISIBLE
 from matchhub.security import owned_or_404
-from matchhub.services import ServiceError, audit, exports, localities, matching, notifications
+from matchhub.services import ServiceError, audit, exports, matching, notifications
 from matchhub.services.orders import today_in_vietnam
 
 S = ApplicationStatus
@@ -244,21 +245,27 @@ def visible_pipeline(order: Order) -> list[Application]:
 
 
 @dataclass(frozen=True)
-class Export:
-    """A file to download: its name, MIME type, bytes and how many learners it lists."""
+class PipelineRow:
+    """One line of the pipeline export, as data: the view words and formats it."""
 
-    filename: str
-    mimetype: str
-    data: bytes
-    rows: int
+    name: str
+    status: ApplicationStatus
+    result: MatchResult | None
+    college: str | None
+    programme: str | None
+    graduation_year: int | None
+    locality: str | None
+    email: str | None
+    phone: str | None
+    updated_at: datetime
 
 
-def export_pipeline(order: Order, user: User, fmt: str) -> Export:
-    """The order's pipeline (shortlist and later stages) as CSV or XLSX; audited.
+def export_pipeline(order: Order, user: User, fmt: str) -> list[PipelineRow]:
+    """The order's pipeline (shortlist and later stages) for a ``fmt`` export; audited.
 
     It lists exactly the pipeline page's learners (:func:`visible_pipeline`); contact
-    details appear only where the learner applied. Cells are formula-escaped by
-    :mod:`matchhub.services.exports`.
+    details appear only where the learner applied. The export is recorded (who, which
+    learners, which format) before the file exists, in this transaction.
     """
     if fmt not in exports.MIMETYPES:
         raise ServiceError(_("Unknown export format."))
@@ -268,49 +275,28 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
         for lr in db.session.scalars(
             sa.select(Learner)
             .where(Learner.id.in_([a.learner_id for a in apps]))
-            .options(
-                selectinload(Learner.skills),
-                selectinload(Learner.programme),
-                selectinload(Learner.college),
-            )
+            .options(selectinload(Learner.programme), selectinload(Learner.college))
         )
     }
     scores = matching.scores_for_order(order, list(learners))
-    headers = [
-        _("Name"),
-        _("Stage"),
-        _("Score"),
-        _("Fit"),
-        _("Training institution"),
-        _("Programme"),
-        _("Graduation year"),
-        _("Locality"),
-        _("Email"),
-        _("Phone"),
-        _("Last change"),
-    ]
     rows = []
     for a in apps:
         lr = learners[a.learner_id]
-        result = scores.get(lr.id)
         visible = contact_visible(a)
         rows.append(
-            [
-                lr.full_name,
-                str(label(a.status)),
-                round(result.score * 100, 1) if result else None,
-                tier_label(result.tier) if result else None,
-                lr.college.name if lr.college else None,
-                lr.programme.name if lr.programme else None,
-                lr.graduation_year,
-                localities.name_of(lr.locality) if lr.locality else None,
-                lr.email if visible else None,
-                lr.phone if visible else None,
-                a.updated_at,
-            ]
+            PipelineRow(
+                name=lr.full_name,
+                status=a.status,
+                result=scores.get(lr.id),
+                college=lr.college.name if lr.college else None,
+                programme=lr.programme.name if lr.programme else None,
+                graduation_year=lr.graduation_year,
+                locality=lr.locality,
+                email=lr.email if visible else None,
+                phone=lr.phone if visible else None,
+                updated_at=a.updated_at,
+            )
         )
-    # The sheet is named after the list, not the "Shortlist" button (same English word).
-    data, mimetype = exports.table_file(fmt, headers, rows, _("Pipeline"))
     audit.record(
         "pipeline.exported",
         actor=user,
@@ -321,9 +307,7 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
         learner_ids=[a.learner_id for a in apps],
     )
     db.session.commit()
-    return Export(
-        f"order-{order.id}-{today_in_vietnam().isoformat()}.{fmt}", mimetype, data, len(rows)
-    )
+    return rows
 
 
 # --- the learner side ---
