@@ -161,8 +161,7 @@ def require_production_secret(config) -> None:
     A key set in the environment after the config module was imported is taken then.
     """
     in_production = config.get("ENV_NAME") == "production" or (
-        not config.get("TESTING")
-        and os.environ.get("MATCHHUB_ENV", "").lower() == "production"
+        not config.get("TESTING") and os.environ.get("MATCHHUB_ENV", "").lower() == "production"
     )
     if not in_production or _strong(config.get("SECRET_KEY")):
         return

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from matchhub import jobs
 from matchhub.extensions import db
@@ -177,6 +178,7 @@ def cohort_learners(college: Organization, year: int, limit: int | None = None) 
             Learner.full_name != ERASED_NAME,
         )
         .order_by(Learner.full_name, Learner.id)
+        .options(selectinload(Learner.programme))
     )
     if limit is not None:
         query = query.limit(limit)
