@@ -43,8 +43,8 @@ def outcome_survey_send():
             if n:
                 flash(
                     ngettext(
-                        "%(num)d survey link is being mailed.",
-                        "%(num)d survey links are being mailed.",
+                        "%(num)s survey link is being mailed.",
+                        "%(num)s survey links are being mailed.",
                         n,
                     ),
                     "success",
@@ -104,7 +104,7 @@ def outcome_cohort():
                 answers[learner.id] = _SITUATIONS.get(raw)
         changed = surveys.record_cohort(current_user, college, year, wave, answers)
         flash(
-            ngettext("%(num)d answer saved.", "%(num)d answers saved.", changed),
+            ngettext("%(num)s answer saved.", "%(num)s answers saved.", changed),
             "success" if changed else "info",
         )
         return redirect(url_for("college.outcome_cohort", year=year, wave=wave))

@@ -4,6 +4,7 @@ hires per cohort, and what graduates were doing 6 and 12 months on (the survey).
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from matchhub.college import bp
 from matchhub.college.forms import SurveySendForm
@@ -15,7 +16,7 @@ from matchhub.services import exports, learners, outcomes, surveys
 
 def survey_form(college: Organization) -> SurveySendForm:
     form = SurveySendForm()
-    form.year.choices = [(str(y), str(y)) for y in learners.graduation_years(college)]
+    form.year.choices = [SelectChoice(str(y), str(y)) for y in learners.graduation_years(college)]
     return form
 
 

@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField, StringField
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from matchhub.forms import Form, choices, strip
@@ -64,10 +64,12 @@ class SurveyForm(Form):
     situation = RadioField(
         _l("What are you doing now?"),
         choices=[
-            (Situation.EMPLOYED_IN_FIELD.value, _l("Working in the field I trained for")),
-            (Situation.EMPLOYED_ELSEWHERE.value, _l("Working in another field")),
-            (Situation.STUDYING.value, _l("Studying further")),
-            (Situation.SEEKING.value, _l("Looking for work")),
+            SelectChoice(
+                Situation.EMPLOYED_IN_FIELD.value, _l("Working in the field I trained for")
+            ),
+            SelectChoice(Situation.EMPLOYED_ELSEWHERE.value, _l("Working in another field")),
+            SelectChoice(Situation.STUDYING.value, _l("Studying further")),
+            SelectChoice(Situation.SEEKING.value, _l("Looking for work")),
         ],
         validators=[DataRequired(message=_l("Choose the answer closest to your situation."))],
     )
