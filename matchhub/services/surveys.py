@@ -116,6 +116,15 @@ def read_token(token: str) -> tuple[Learner, int]:
 # --- Recording ---
 
 
+def _cohort(college: Organization, year: int):
+    """The college's learners of the ``year`` cohort (erased ones left out)."""
+    return sa.and_(
+        Learner.college_id == college.id,
+        Learner.graduation_year == year,
+        Learner.full_name != ERASED_NAME,
+    )
+
+
 def _row(learner: Learner, wave: int) -> GraduateOutcome:
     row = db.session.scalar(
         sa.select(GraduateOutcome).where(
@@ -143,6 +152,7 @@ def _set(
     audit.record(
         "outcome.recorded",
         actor=actor,
+        organization_id=learner.college_id if source is OutcomeSource.COLLEGE else None,
         obj=learner,
         wave=wave,
         situation=situation.value if situation else None,
@@ -172,11 +182,7 @@ def cohort_learners(college: Organization, year: int, limit: int | None = None) 
     """The college's learners of the ``year`` cohort, by name (erased ones left out)."""
     query = (
         sa.select(Learner)
-        .where(
-            Learner.college_id == college.id,
-            Learner.graduation_year == year,
-            Learner.full_name != ERASED_NAME,
-        )
+        .where(_cohort(college, year))
         .order_by(Learner.full_name, Learner.id)
         .options(selectinload(Learner.programme))
     )
@@ -206,12 +212,7 @@ def record_cohort(
     learners = {
         row.id: row
         for row in db.session.scalars(
-            sa.select(Learner).where(
-                Learner.id.in_(list(answers)),
-                Learner.college_id == college.id,
-                Learner.graduation_year == year,
-                Learner.full_name != ERASED_NAME,
-            )
+            sa.select(Learner).where(Learner.id.in_(list(answers)), _cohort(college, year))
         )
     }
     changed = 0
@@ -224,14 +225,6 @@ def record_cohort(
 
 
 # --- Sending the links ---
-
-
-def _cohort(college: Organization, year: int):
-    return sa.and_(
-        Learner.college_id == college.id,
-        Learner.graduation_year == year,
-        Learner.full_name != ERASED_NAME,
-    )
 
 
 def send_surveys(
@@ -277,7 +270,13 @@ def send_surveys(
         queued += 1
     if queued:
         audit.record(
-            "outcome.survey_sent", actor=user, obj=college, year=year, wave=wave, learners=queued
+            "outcome.survey_sent",
+            actor=user,
+            organization_id=college.id,
+            obj=college,
+            year=year,
+            wave=wave,
+            learners=queued,
         )
         jobs.enqueue_after_commit(
             send_job, college.id, year, wave, _summary=f"college {college.id} {year}/{wave}"
