@@ -107,7 +107,7 @@ def _programmes_table():
         _("Answers"),
         *[label(s) for s in Situation],
         _("Employment rate"),
-        _("Employed in their field"),
+        _("In-field rate"),
     ]
     rows = [
         [

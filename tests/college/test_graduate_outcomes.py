@@ -351,6 +351,8 @@ def test_a_college_never_touches_another_colleges_learners(client, ctx, login):
     report = outcomes.graduate_report(college)
     assert [w.answered for w in report.waves] == [1, 0]
     assert report.waves[0].situations == {Situation.STUDYING: 1}
+    waves = client.get("/college/outcomes.csv?table=waves").get_data(as_text=True)
+    assert waves.splitlines()[1].split(",")[:3] == ["6", "0", "1"]  # the export likewise
 
 
 def test_the_cohort_page_records_many_at_once_and_refuses_hostile_input(client, ctx, login):
