@@ -74,9 +74,10 @@ def outcomes_of_learner(learner: Learner) -> dict[int, GraduateOutcome]:
 
 
 def due_wave(learner: Learner, today: date | None = None) -> int | None:
-    """The wave the learner is asked about now and has not answered yet, if any."""
+    """The wave the learner is asked about now and has not answered yet, if any; none for
+    a learner of no college (nobody would read the answer)."""
     wave = open_wave(learner.graduation_year, today)
-    if wave is None or learner.is_erased:
+    if wave is None or learner.college_id is None or learner.is_erased:
         return None
     row = outcomes_of_learner(learner).get(wave)
     return wave if row is None or row.situation is None else None

@@ -197,6 +197,10 @@ def test_the_learner_dashboard_offers_the_survey_when_it_is_due(client, ctx, log
     assert 'id="survey-due"' in client.get("/learner/").get_data(as_text=True)
     on(date(2026, 8, 1))  # two years on: nobody asks any more
     assert 'id="survey-due"' not in client.get("/learner/").get_data(as_text=True)
+    learner.college_id = None  # signed up alone: no college to tell
+    db.session.commit()
+    on(date(2025, 8, 1))
+    assert 'id="survey-due"' not in client.get("/learner/").get_data(as_text=True)
     assert _rows()[(learner.id, 6)].situation is Situation.STUDYING
 
 
