@@ -51,6 +51,8 @@ _ACTIONS = {
     "offer.updated": _l("Training offer changed"),
     "offer.withdrawn": _l("Training offer withdrawn"),
     "order.created": _l("Order created"),
+    "outcome.recorded": _l("Graduate outcome recorded"),
+    "outcome.survey_sent": _l("Graduate survey sent"),
     "order.duplicated": _l("Order duplicated"),
     "order.updated": _l("Order updated"),
     "order.published": _l("Order published"),
@@ -127,7 +129,7 @@ def action_kind_label(kind: str) -> str:
 
 
 def object_label(object_type: str | None, object_id: int | None) -> str:
-    """"Training offer #1" for an audited object; empty when the event has none."""
+    """ "Training offer #1" for an audited object; empty when the event has none."""
     if not object_type:
         return ""
     name = str(_OBJECTS.get(object_type, object_type))

@@ -12,9 +12,11 @@ from matchhub.models import (
     OrderKind,
     OrderStatus,
     OrgKind,
+    OutcomeSource,
     ProgrammeLevel,
     Role,
     RoundStatus,
+    Situation,
     TrainingMode,
     VerificationState,
     Visibility,
@@ -67,6 +69,12 @@ _LABELS: list[tuple[enum.Enum, object]] = [
     (RoundStatus.OPEN, _l("Open for ranking")),
     (RoundStatus.CLOSED, _l("Ranking closed")),
     (RoundStatus.PUBLISHED, _l("Published")),
+    (Situation.EMPLOYED_IN_FIELD, _l("Employed in their field")),
+    (Situation.EMPLOYED_ELSEWHERE, _l("Employed in another field")),
+    (Situation.STUDYING, _l("Studying further")),
+    (Situation.SEEKING, _l("Seeking work")),
+    (OutcomeSource.LEARNER, _l("The graduate's answer")),
+    (OutcomeSource.COLLEGE, _l("Recorded by the college")),
 ]
 
 # Bootstrap colour of each state badge.
@@ -92,6 +100,10 @@ _BADGES: list[tuple[enum.Enum, str]] = [
     (RoundStatus.OPEN, "success"),
     (RoundStatus.CLOSED, "warning"),
     (RoundStatus.PUBLISHED, "primary"),
+    (Situation.EMPLOYED_IN_FIELD, "success"),
+    (Situation.EMPLOYED_ELSEWHERE, "primary"),
+    (Situation.STUDYING, "info"),
+    (Situation.SEEKING, "warning"),
 ]
 
 

@@ -217,6 +217,14 @@ def _college(column):
     return rule
 
 
+def _learner(user, write: bool):
+    # A college keeps its own learners' records (outcomes after graduating); a learner
+    # their own profile.
+    if user.role is Role.LEARNER:
+        return Learner.user_id == user.id
+    return _college(lambda org_id: Learner.college_id == org_id)(user, write)
+
+
 def _training_offer(user, write: bool):
     # The order's enterprise decides an offer; the college that sent it only reads it.
     own = _own_orders(user)
@@ -294,6 +302,7 @@ def _own_by_user(column):
 #:                 (not while only shortlisted)
 #: Programme       own college's                               the same
 #: Course          own college's programmes'                   the same
+#: Learner         own college's; the learner's own           the same
 #: TrainingOffer   the order's enterprise; the sending college the order's enterprise
 #: AllocationRound admin: all; learner: not a draft;           (admin pages only)
 #:                 enterprise: not a draft, its orders in it;
@@ -313,6 +322,7 @@ POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
             sa.select(Programme.id).where(Programme.organization_id == org_id)
         )
     ),
+    Learner: _learner,
     TrainingOffer: _training_offer,
     AllocationRound: _round,
     RoundOrder: _round_order,

@@ -73,6 +73,8 @@ NOT_OBJECT_IDS = {
     ("auth.reset_password", "token"): "a signed, expiring secret, not a stored object's id",
     ("auth.confirm_email", "token"): "a signed, expiring secret, not a stored object's id",
     ("auth.claim", "code"): "a claim code is a secret handed to one learner",
+    # tests/college/test_outcome_survey.py checks expiry, forgery and another wave's token.
+    ("public.outcome_survey", "token"): "a signed, expiring secret naming one learner",
     ("college.import_preview", "token"): "an unguessable upload token, looked up per college",
     ("college.import_commit", "token"): "an unguessable upload token, looked up per college",
     ("college.import_discard", "token"): "an unguessable upload token, looked up per college",

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from matchhub.college import bp
@@ -16,7 +17,7 @@ from matchhub.services.orgs import sector_name
 
 
 def month_labels(months: list[str], today: date) -> list[str]:
-    """"MM/YYYY" for each "YYYY-MM", the current month marked as counted only so far:
+    """ "MM/YYYY" for each "YYYY-MM", the current month marked as counted only so far:
     its bar is not a drop in demand, the month is not over."""
     labels = [f"{m[5:]}/{m[:4]}" for m in months]
     if months and months[-1] == today.strftime("%Y-%m"):
@@ -61,11 +62,21 @@ def _filters() -> demand.DemandFilters:
         value = request.args.get(name, "")
         return value if value in allowed else None
 
+    period = known("period", demand.PERIODS) or demand.DEFAULT_PERIOD
     return demand.DemandFilters(
         kind=known("kind", {k.value for k in OrderKind}),
         sector=known("sector", orgs.SECTORS),
         locality=known("locality", set(localities.locality_codes())),
+        months=int(period) if period != "all" else None,
     )
+
+
+def _period_choices() -> list[tuple[str, str]]:
+    return [
+        (p, ngettext("Last %(num)s month", "Last %(num)s months", int(p)) if p != "all"
+         else _("All open orders"))
+        for p in demand.PERIODS
+    ]  # fmt: skip
 
 
 @bp.route("/demand")
@@ -79,6 +90,7 @@ def demand_report():
         months=months,
         chart_data=_chart_data(report, months),
         filters=filters,
+        periods=_period_choices(),
         kinds=[(k.value, label(k)) for k in OrderKind],
         sectors=orgs.sector_choices(),
         localities=localities.choices(),

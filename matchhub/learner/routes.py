@@ -29,6 +29,7 @@ from matchhub.services import (
     orders,
     privacy,
     profiles,
+    surveys,
 )
 
 PER_PAGE = 20
@@ -48,12 +49,16 @@ def dashboard():
     apps = applications.applications_of(learner)
     # The matches page's ranking kept to the learner's locality (and remote work), with
     # the same score and tier: what they meet or nearly meet, else the best there is.
-    near = matching.matches_for(
-        learner,
-        locality=learner.locality,
-        per_page=6,
-        min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
-    ).items or matching.matches_for(learner, locality=learner.locality, per_page=6).items
+    near = (
+        matching.matches_for(
+            learner,
+            locality=learner.locality,
+            per_page=6,
+            min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
+        ).items
+        or matching.matches_for(learner, locality=learner.locality, per_page=6).items
+    )
+    survey_wave = surveys.due_wave(learner)
     return render_template(
         "learner/dashboard.html",
         learner=learner,
@@ -61,6 +66,8 @@ def dashboard():
         invitations=[a for a in apps if a.status is ApplicationStatus.INVITED],
         matches=near,
         skills=matching.skill_names((m.result for m in near), current_lang()),
+        survey_wave=survey_wave,
+        survey_token=surveys.survey_token(learner, survey_wave) if survey_wave else None,
     )
 
 

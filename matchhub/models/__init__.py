@@ -29,6 +29,7 @@ from matchhub.models.orders import (
     OrderStatus,
 )
 from matchhub.models.orgs import Organization, OrgKind, VerificationState
+from matchhub.models.outcomes import WAVES, GraduateOutcome, OutcomeSource, Situation
 from matchhub.models.rounds import (
     AllocationRound,
     RoundChoice,
@@ -42,6 +43,7 @@ from matchhub.models.training import OfferStatus, TrainingMode, TrainingOffer
 
 __all__ = [
     "ERASED_NAME",
+    "WAVES",
     "AllocationRound",
     "ApiToken",
     "Application",
@@ -53,6 +55,7 @@ __all__ = [
     "EngineChange",
     "EngineState",
     "FailedJob",
+    "GraduateOutcome",
     "Learner",
     "LearnerCV",
     "LearnerSkill",
@@ -66,6 +69,7 @@ __all__ = [
     "OrgKind",
     "OrgRole",
     "Organization",
+    "OutcomeSource",
     "PendingImport",
     "Programme",
     "ProgrammeLevel",
@@ -76,6 +80,7 @@ __all__ = [
     "RoundRanking",
     "RoundResult",
     "RoundStatus",
+    "Situation",
     "Skill",
     "SkillAlias",
     "TrainingMode",

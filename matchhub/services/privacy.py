@@ -31,6 +31,7 @@ from matchhub.models import (
     ApplicationEvent,
     ApplicationStatus,
     AuditEvent,
+    GraduateOutcome,
     Learner,
     LearnerCV,
     LearnerSkill,
@@ -52,6 +53,7 @@ CONSENT_PURPOSES = {
         "so that they can invite me to jobs, internships and training"
     ),
 }
+
 
 def purpose_text(key: str | None) -> str:
     """The translated purpose of a stored consent key ("" when none)."""
@@ -222,6 +224,20 @@ def export_data(learner: Learner, user: User) -> bytes:
             }
             for v in profile_views(learner, 10_000)
         ],
+        "graduate_outcomes": [
+            {
+                "months_after_graduation": o.wave,
+                "situation": o.situation.value if o.situation else None,
+                "recorded_by": o.source.value if o.source else None,
+                "answered_at": _iso(o.answered_at),
+                "survey_sent_at": _iso(o.survey_sent_at),
+            }
+            for o in db.session.scalars(
+                sa.select(GraduateOutcome)
+                .where(GraduateOutcome.learner_id == learner.id)
+                .order_by(GraduateOutcome.wave)
+            )
+        ],
         "cv_file": _cv_file(learner),
     }
     audit.record("data.exported", actor=user, obj=learner)
@@ -263,10 +279,11 @@ def _close_applications(learner_id: int) -> None:
 def delete_account(learner: Learner, user: User, password: str) -> None:
     """Erase the learner's personal data and delete their login, after checking the password.
 
-    Name, contacts, date of birth, CV, skills, student code, GPA, messages and notes
-    about them go; the learner row stays anonymised (hidden, no consent) so that
-    application stages and placement statistics still count. Audit events about the
-    learner keep no personal data: their IP addresses and details are cleared.
+    Name, contacts, date of birth, CV, skills, student code, GPA, answers about their
+    situation after graduating, messages and notes about them go; the learner row stays
+    anonymised (hidden, no consent) so that application stages and placement statistics
+    still count. Audit events about the learner keep no personal data: their IP addresses
+    and details are cleared.
     """
     if not check_password_hash(user.password_hash, password or ""):
         raise ServiceError(_("The password is wrong."), field="password")
@@ -277,6 +294,8 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     learner.date_of_birth = None
     learner.cv_text = ""
     db.session.execute(sa.delete(LearnerCV).where(LearnerCV.learner_id == learner_id))
+    # What they did after graduating is theirs, not an anonymous statistic: it goes too.
+    db.session.execute(sa.delete(GraduateOutcome).where(GraduateOutcome.learner_id == learner_id))
     learner.student_code = None
     learner.gpa = None
     learner.claim_code = None

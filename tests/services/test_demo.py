@@ -254,3 +254,30 @@ def test_a_second_run_creates_nothing(report, ctx):
     assert not again.created
     assert again.learners == again.orders == 0
     assert _table_counts() == before
+
+
+def test_past_cohorts_have_answered_the_graduate_survey(report, ctx):
+    from datetime import UTC, datetime
+
+    from matchhub.models import GraduateOutcome
+    from matchhub.services import outcomes
+
+    answered = GraduateOutcome.situation.is_not(None)
+    assert report.graduate_outcomes == _count(GraduateOutcome, answered) >= 50
+    graduated = sa.select(Learner.id).where(Learner.graduation_year < TODAY.year)
+    assert _count(GraduateOutcome, GraduateOutcome.learner_id.not_in(graduated)) == 0
+    latest = db.session.scalar(
+        sa.select(
+            sa.func.max(
+                sa.func.coalesce(GraduateOutcome.answered_at, GraduateOutcome.survey_sent_at)
+            )
+        )
+    )
+    assert latest.replace(tzinfo=UTC) <= datetime(
+        TODAY.year, TODAY.month, TODAY.day + 1, tzinfo=UTC
+    )
+    college = db.session.scalar(
+        sa.select(User).where(User.email == demo.COLLEGE_EMAIL)
+    ).organization
+    shown = outcomes.graduate_report(college)
+    assert shown.any and shown.programmes and shown.skills

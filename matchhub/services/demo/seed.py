@@ -22,6 +22,7 @@ from matchhub.services.demo.catalogue import (
 from matchhub.services.demo.learners import LearnersMixin
 from matchhub.services.demo.orders import OrdersMixin
 from matchhub.services.demo.organisations import OrganisationsMixin
+from matchhub.services.demo.outcomes import OutcomesMixin
 from matchhub.services.demo.pipelines import PipelinesMixin
 from matchhub.services.demo.rows import insert_returning_ids
 from matchhub.services.localities import all_localities
@@ -43,6 +44,7 @@ class DemoReport:
     applications: int = 0
     application_events: int = 0
     users: int = 0
+    graduate_outcomes: int = 0
 
 
 def database_is_empty() -> bool:
@@ -70,7 +72,7 @@ def seed_demo(today: date | None = None, seed: int = 2026) -> DemoReport:
     return report
 
 
-class _Builder(OrganisationsMixin, LearnersMixin, OrdersMixin, PipelinesMixin):
+class _Builder(OrganisationsMixin, LearnersMixin, OrdersMixin, PipelinesMixin, OutcomesMixin):
     """Holds the generated rows while the demo is assembled; one use only.
 
     Every part draws from the one ``rng`` in a fixed order (``run``), which is
@@ -133,6 +135,7 @@ class _Builder(OrganisationsMixin, LearnersMixin, OrdersMixin, PipelinesMixin):
         learners, learner_skills = self.build_learners(programmes)
         orders, order_skills = self.build_orders(enterprises, users)
         apps, events = self.build_applications(orders, learners, users)
+        outcomes = self.build_outcomes(learners)  # last: it leaves the draws above unchanged
         return DemoReport(
             created=True,
             colleges=len(colleges),
@@ -145,4 +148,5 @@ class _Builder(OrganisationsMixin, LearnersMixin, OrdersMixin, PipelinesMixin):
             applications=apps,
             application_events=events,
             users=2 + len(users),  # the admin, one per organisation, the demo learner
+            graduate_outcomes=outcomes,
         )
