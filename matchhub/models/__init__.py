@@ -37,7 +37,7 @@ from matchhub.models.rounds import (
     RoundResult,
     RoundStatus,
 )
-from matchhub.models.skills import Skill, SkillAlias
+from matchhub.models.skills import Skill, SkillAlias, SkillMerge
 from matchhub.models.training import OfferStatus, TrainingMode, TrainingOffer
 
 __all__ = [
@@ -78,6 +78,7 @@ __all__ = [
     "RoundStatus",
     "Skill",
     "SkillAlias",
+    "SkillMerge",
     "TrainingMode",
     "TrainingOffer",
     "User",
