@@ -82,9 +82,7 @@ class SkillMerge(db.Model):
     # Per referencing table, the ids moved and the rows dropped or changed.
     journal: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    undone_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    undone_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     source: Mapped[Skill] = relationship(foreign_keys=[source_id])
     target: Mapped[Skill] = relationship(foreign_keys=[target_id])
