@@ -322,9 +322,10 @@ def _undo_rows(ref: Reference, entry: dict, source_id: int, target_id: int) -> i
     still: dict[int, int] = {}
     for chunk in _chunks(entry["moved"]):
         still.update(
-            db.session.execute(
+            (row_id, row_owner)
+            for row_id, row_owner in db.session.execute(
                 sa.select(t.c.id, owner).where(t.c.id.in_(chunk), t.c.skill_id == target_id)
-            ).tuples()
+            )
         )
     held = _owners_holding(ref, source_id, set(still.values()))
     back = [i for i, o in still.items() if o not in held]
