@@ -12,7 +12,7 @@ from matchhub.forms import choices, show_service_error
 from matchhub.i18n import current_lang, skill_name
 from matchhub.labels import category_label
 from matchhub.matching.taxonomy import CATEGORIES
-from matchhub.services import ServiceError, curation, skill_merges
+from matchhub.services import ServiceError, curation, merge_undo, skill_merges
 
 PER_PAGE = 50
 #: What a merge moved, by the keys of ``SkillMerge.counts``.
@@ -49,7 +49,7 @@ def _page(map_form=None, skill_form=None, merge_form=None, status=200):
         skills=curation.live_skills(),
         changes=curation.recent_changes(),
         merges=skill_merges.history(max(request.args.get("merges", 1, type=int), 1)),
-        undo_blocker=skill_merges.undo_blocker,
+        undo_blocker=merge_undo.undo_blocker,
         count_labels=COUNT_LABELS,
         action_label=action_label,
     ), status
@@ -144,11 +144,12 @@ def taxonomy_merge_undo(merge_id: int):
     """GET asks for confirmation (what will come back); POST undoes the merge."""
     merge = skill_merges.readable(current_user, merge_id)
     form = ActionForm()
+    blocker = None
     if form.validate_on_submit():
         try:
-            restored = skill_merges.undo_merge(current_user, merge)
+            restored = merge_undo.undo_merge(current_user, merge)
         except ServiceError as exc:
-            flash(exc.message, "danger")
+            blocker = exc.message  # shown on the page, with the way back
         else:
             flash(
                 _(
@@ -166,7 +167,7 @@ def taxonomy_merge_undo(merge_id: int):
     return render_template(
         "admin/taxonomy_merge_undo.html",
         merge=merge,
-        blocker=skill_merges.undo_blocker(merge),
+        blocker=blocker or merge_undo.undo_blocker(merge),
         form=form,
         count_labels=COUNT_LABELS,
     ), status

@@ -22,7 +22,7 @@ from matchhub.models import (
     SkillAlias,
     SkillMerge,
 )
-from matchhub.services import ServiceError, curation, engine, skill_merges
+from matchhub.services import ServiceError, curation, engine, merge_undo, skill_merges
 
 #: Columns pointing at skills that a merge's own history holds (never rewritten).
 HISTORY = {("skill_merges", "source_id"), ("skill_merges", "target_id")}
@@ -116,7 +116,7 @@ def test_undo_restores_every_reference_of_every_kind(ctx):
     assert engine.normalize_terms(["Ancient Zorbweb"])[0].skill_id == new.slug
     assert _rows(*ids) != before
 
-    restored = skill_merges.undo_merge(admin, db.session.get(SkillMerge, merge.id))
+    restored = merge_undo.undo_merge(admin, db.session.get(SkillMerge, merge.id))
     assert restored["learner_skills"] == 2 and restored["course_skills"] == 2
     db.session.expire_all()
     assert _rows(*ids) == before
@@ -139,7 +139,7 @@ def test_undo_bumps_the_cache_version_as_a_taxonomy_change(ctx):
     _world(admin, old, new)
     merge = skill_merges.merge_skills(admin, old.slug, new.slug)
     version = db.session.scalar(sa.select(EngineState.version))
-    skill_merges.undo_merge(admin, merge)
+    merge_undo.undo_merge(admin, merge)
     now = db.session.scalar(sa.select(EngineState.version))
     assert now == version + 1
     kinds = set(db.session.scalars(sa.select(EngineChange.kind).where(EngineChange.version == now)))
@@ -160,7 +160,7 @@ def test_undo_leaves_rows_changed_since_the_merge_as_they_are(ctx):
     db.session.delete(db.session.get(Order, world["mixed"].id))
     db.session.commit()
 
-    skill_merges.undo_merge(admin, merge)
+    merge_undo.undo_merge(admin, merge)
     db.session.expire_all()
 
     def held(learner):
@@ -180,13 +180,13 @@ def test_undo_is_refused_while_a_later_merge_of_the_same_skills_stands(ctx):
     first = skill_merges.merge_skills(admin, old.slug, new.slug)
     later = skill_merges.merge_skills(admin, new.slug, third.slug)
     with pytest.raises(ServiceError) as refused:
-        skill_merges.undo_merge(admin, first)
+        merge_undo.undo_merge(admin, first)
     assert f"{later.id}" in refused.value.message
     db.session.rollback()
     assert db.session.get(Skill, old.id).merged_into_id == third.id
     # Newest first: then the first one undoes cleanly.
-    skill_merges.undo_merge(admin, later)
-    skill_merges.undo_merge(admin, db.session.get(SkillMerge, first.id))
+    merge_undo.undo_merge(admin, later)
+    merge_undo.undo_merge(admin, db.session.get(SkillMerge, first.id))
     db.session.expire_all()
     assert [db.session.get(Skill, s.id).merged_into_id for s in (old, new, third)] == [None] * 3
 
@@ -195,17 +195,17 @@ def test_undo_is_refused_twice_and_when_the_skills_changed(ctx):
     admin = make_user(Role.ADMIN)
     old, new = _skills(admin)
     merge = skill_merges.merge_skills(admin, old.slug, new.slug)
-    skill_merges.undo_merge(admin, merge)
-    with pytest.raises(ServiceError, match="already"):
-        skill_merges.undo_merge(admin, merge)
+    merge_undo.undo_merge(admin, merge)
+    with pytest.raises(ServiceError, match="đã được huỷ"):
+        merge_undo.undo_merge(admin, merge)
     db.session.rollback()
     again = skill_merges.merge_skills(admin, old.slug, new.slug)
     # Someone revived the source by hand: the journal no longer describes the database.
     db.session.execute(sa.update(Skill).where(Skill.id == old.id).values(merged_into_id=None))
     db.session.commit()
-    assert skill_merges.undo_blocker(again) is not None
+    assert merge_undo.undo_blocker(again) is not None
     with pytest.raises(ServiceError):
-        skill_merges.undo_merge(admin, again)
+        merge_undo.undo_merge(admin, again)
 
 
 def test_the_office_merges_sees_the_history_confirms_and_undoes(client, ctx, login):
