@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import defer
 
 from matchhub.extensions import db
 from matchhub.i18n import skill_name
@@ -36,6 +37,7 @@ def undo_blocker(merge: SkillMerge) -> str | None:
         )
         .order_by(SkillMerge.id)
         .limit(1)
+        .options(defer(SkillMerge.journal))
     )
     if later is not None:
         return _(
