@@ -83,7 +83,9 @@ OTHER_REFERENCES = {
 }
 
 
-def chunks(ids: list, size: int = CHUNK) -> Iterator[list]:
+def chunks(ids: list, size: int | None = None) -> Iterator[list]:
+    """``ids`` a :data:`CHUNK` at a time (read at each call, so a test can make it small)."""
+    size = size or CHUNK
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
