@@ -80,6 +80,7 @@ _ACTIONS = {
     "taxonomy.alias_added": _l("Alias added to a skill"),
     "taxonomy.skill_created": _l("Skill created"),
     "taxonomy.skills_merged": _l("Skills merged"),
+    "taxonomy.merge_undone": _l("Skill merge undone"),
 }
 
 _KINDS = {

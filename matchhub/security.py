@@ -44,6 +44,7 @@ from matchhub.models import (
     RoundOrder,
     RoundResult,
     RoundStatus,
+    SkillMerge,
     TrainingOffer,
     User,
     VerificationState,
@@ -286,6 +287,10 @@ def _account(user, write: bool):
     return sa.true() if user.role is Role.ADMIN else User.id == user.id
 
 
+def _office_only(user, write: bool):
+    return sa.true() if user.role is Role.ADMIN else _NOTHING
+
+
 def _own_by_user(column):
     return lambda user, write: column == user.id
 
@@ -312,6 +317,7 @@ def _own_by_user(column):
 #: User            admin: all; oneself                         the same
 #: Notification,   the user's own                              the same
 #: ApiToken
+#: SkillMerge      admin                                       admin
 #: ==============  ==========================================  ===========================
 POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
     Order: _order,
@@ -330,6 +336,7 @@ POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
     User: _account,
     Notification: _own_by_user(Notification.user_id),
     ApiToken: _own_by_user(ApiToken.user_id),
+    SkillMerge: _office_only,
 }
 
 

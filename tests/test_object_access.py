@@ -45,7 +45,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import api_tokens, learners, notifications, rounds
+from matchhub.services import api_tokens, curation, learners, notifications, rounds, skill_merges
 
 #: Each id argument name → the key of the foreign object in :func:`_foreign`.
 FOREIGN_IDS = {
@@ -60,6 +60,7 @@ FOREIGN_IDS = {
     "token_id": "token",
     "org_id": "organization",
     "user_id": "user",
+    "merge_id": "merge",
 }
 #: The public pages (``public.*``, no login) show live orders and verified enterprises to
 #: anyone: their foreign object is one that is not public (a draft order, an enterprise
@@ -176,6 +177,9 @@ def _foreign() -> dict:
     note = notifications.notify(other_member, "round.published", round="Đợt 1")
     db.session.commit()
     token = api_tokens.create_token(other_member, "khác", 30)[0]
+    merged = curation.create_skill(office, "Kỹ năng gộp", "Merged skill", "tool")
+    kept = curation.create_skill(office, "Kỹ năng giữ", "Kept skill", "tool")
+    merge = skill_merges.merge_skills(office, merged.slug, kept.slug)
     return {
         "order": draft.id,
         "live_order": live.id,
@@ -190,6 +194,7 @@ def _foreign() -> dict:
         "organization": other_ent.id,
         "pending_organization": pending_ent.id,
         "user": other_member.id,
+        "merge": merge.id,
     }
 
 

@@ -38,7 +38,7 @@ from matchhub.models.rounds import (
     RoundResult,
     RoundStatus,
 )
-from matchhub.models.skills import Skill, SkillAlias
+from matchhub.models.skills import Skill, SkillAlias, SkillMerge
 from matchhub.models.training import OfferStatus, TrainingMode, TrainingOffer
 
 __all__ = [
@@ -83,6 +83,7 @@ __all__ = [
     "Situation",
     "Skill",
     "SkillAlias",
+    "SkillMerge",
     "TrainingMode",
     "TrainingOffer",
     "User",
