@@ -1,7 +1,7 @@
 """History of taxonomy merges, with what each rewrote, so that one can be undone
 
-Revision ID: 0011_merge_history
-Revises: 0010
+Revision ID: 0012_merge_history
+Revises: 0011_outcomes
 Create Date: 2026-12-03 15:10:00
 """
 from alembic import op
