@@ -44,6 +44,7 @@ from matchhub.models import (
     RoundOrder,
     RoundResult,
     RoundStatus,
+    SavedOrder,
     TrainingOffer,
     User,
     VerificationState,
@@ -278,6 +279,13 @@ def _account(user, write: bool):
     return sa.true() if user.role is Role.ADMIN else User.id == user.id
 
 
+def _own_by_learner(column):
+    def rule(user, write: bool):
+        return column.in_(_own_learner(user)) if user.role is Role.LEARNER else _NOTHING
+
+    return rule
+
+
 def _own_by_user(column):
     return lambda user, write: column == user.id
 
@@ -303,6 +311,7 @@ def _own_by_user(column):
 #: User            admin: all; oneself                         the same
 #: Notification,   the user's own                              the same
 #: ApiToken
+#: SavedOrder      the learner's own                           the same
 #: ==============  ==========================================  ===========================
 POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
     Order: _order,
@@ -320,6 +329,7 @@ POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
     User: _account,
     Notification: _own_by_user(Notification.user_id),
     ApiToken: _own_by_user(ApiToken.user_id),
+    SavedOrder: _own_by_learner(SavedOrder.learner_id),
 }
 
 

@@ -37,11 +37,14 @@ from matchhub.models.rounds import (
     RoundResult,
     RoundStatus,
 )
+from matchhub.models.saved import AlertSent, AlertSubscription, SavedOrder
 from matchhub.models.skills import Skill, SkillAlias
 from matchhub.models.training import OfferStatus, TrainingMode, TrainingOffer
 
 __all__ = [
     "ERASED_NAME",
+    "AlertSent",
+    "AlertSubscription",
     "AllocationRound",
     "ApiToken",
     "Application",
@@ -76,6 +79,7 @@ __all__ = [
     "RoundRanking",
     "RoundResult",
     "RoundStatus",
+    "SavedOrder",
     "Skill",
     "SkillAlias",
     "TrainingMode",

@@ -41,7 +41,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, audit
+from matchhub.services import ServiceError, alerts, audit, saved
 
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
@@ -52,6 +52,7 @@ CONSENT_PURPOSES = {
         "so that they can invite me to jobs, internships and training"
     ),
 }
+
 
 def purpose_text(key: str | None) -> str:
     """The translated purpose of a stored consent key ("" when none)."""
@@ -223,6 +224,8 @@ def export_data(learner: Learner, user: User) -> bytes:
             for v in profile_views(learner, 10_000)
         ],
         "cv_file": _cv_file(learner),
+        "saved_openings": saved.export_of(learner.id),
+        "alerts": alerts.export_of(learner.id),
     }
     audit.record("data.exported", actor=user, obj=learner)
     db.session.commit()
@@ -264,9 +267,10 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     """Erase the learner's personal data and delete their login, after checking the password.
 
     Name, contacts, date of birth, CV, skills, student code, GPA, messages and notes
-    about them go; the learner row stays anonymised (hidden, no consent) so that
-    application stages and placement statistics still count. Audit events about the
-    learner keep no personal data: their IP addresses and details are cleared.
+    about them, saved openings and alert settings go; the learner row stays anonymised
+    (hidden, no consent) so that application stages and placement statistics still count.
+    Audit events about the learner keep no personal data: their IP addresses and details
+    are cleared.
     """
     if not check_password_hash(user.password_hash, password or ""):
         raise ServiceError(_("The password is wrong."), field="password")
@@ -277,6 +281,8 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     learner.date_of_birth = None
     learner.cv_text = ""
     db.session.execute(sa.delete(LearnerCV).where(LearnerCV.learner_id == learner_id))
+    saved.erase(learner_id)
+    alerts.erase(learner_id)
     learner.student_code = None
     learner.gpa = None
     learner.claim_code = None
