@@ -131,6 +131,18 @@ def init_app(app: Flask) -> None:
     app.after_request(_headers)
 
 
+def local_url(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (a form's "back to" field), else None:
+    never an open redirect to another host."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read a backslash as "/" and drop tabs and line breaks, so "/" + TAB +
+    # "/evil.example" would lead to another host.
+    if any(ord(c) < 32 or c == "\\" for c in target):
+        return None
+    return target
+
+
 def register_converters(app: Flask) -> None:
     """Before any blueprint registers a route: URL converters apply when rules are added."""
     app.url_map.converters["int"] = BoundedIntConverter

@@ -29,6 +29,7 @@ from matchhub.services import (
     orders,
     privacy,
     profiles,
+    saved,
 )
 
 PER_PAGE = 20
@@ -48,12 +49,15 @@ def dashboard():
     apps = applications.applications_of(learner)
     # The matches page's ranking kept to the learner's locality (and remote work), with
     # the same score and tier: what they meet or nearly meet, else the best there is.
-    near = matching.matches_for(
-        learner,
-        locality=learner.locality,
-        per_page=6,
-        min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
-    ).items or matching.matches_for(learner, locality=learner.locality, per_page=6).items
+    near = (
+        matching.matches_for(
+            learner,
+            locality=learner.locality,
+            per_page=6,
+            min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
+        ).items
+        or matching.matches_for(learner, locality=learner.locality, per_page=6).items
+    )
     return render_template(
         "learner/dashboard.html",
         learner=learner,
@@ -128,7 +132,11 @@ def opening_list():
     form, filters = opening_search_form(request.args)
     pagination = openings.search(filters, page=request.args.get("page", 1, type=int))
     return render_template(
-        "learner/opening_list.html", learner=learner, pagination=pagination, form=form
+        "learner/opening_list.html",
+        learner=learner,
+        pagination=pagination,
+        form=form,
+        saved_ids=saved.saved_ids(learner, (o.id for o in pagination.items)),
     )
 
 
@@ -161,6 +169,7 @@ def match_list():
         inferred=matching.inferred_skills_of(learner),
         kind_names=kinds,
         locality_names=dict(places),
+        saved_ids=saved.saved_ids(learner, (m.order.id for m in page.items)),
     )
 
 
@@ -179,6 +188,8 @@ def order_detail(order_id: int):
         skills=matching.skills_of([result]),
         inferred=matching.inferred_skills_of(learner),
         apply_form=ApplyForm(),
+        is_saved=saved.is_saved(learner, order.id),
+        saveable=order.is_live and order.kind in saved.SAVEABLE,
         can_apply=order.is_live
         and (app is None or app.status in (ApplicationStatus.INVITED, ApplicationStatus.WITHDRAWN)),
     )

@@ -56,3 +56,7 @@ def opening_search_form(args) -> tuple[OpeningSearchForm, openings.OpeningFilter
         locality=ok(form.locality),
         salary_min=ok(form.salary_min),
     )
+
+
+class UnsubscribeForm(Form):
+    """The one button of an alert mail's unsubscribe page: only the CSRF token."""
