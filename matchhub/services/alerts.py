@@ -215,16 +215,15 @@ def send_weekly(now: datetime | None = None) -> SendReport:
 
 def _published(since: datetime, now: datetime) -> list[tuple[int, OrderKind, datetime]]:
     """Live openings (of the alert kinds) published after ``since``, up to ``now``."""
-    return list(
-        db.session.execute(
-            sa.select(Order.id, Order.kind, Order.published_at).where(
-                Order.is_live,
-                Order.kind.in_(KINDS),
-                Order.published_at > since,
-                Order.published_at <= now,
-            )
-        ).tuples()
+    rows = db.session.execute(
+        sa.select(Order.id, Order.kind, Order.published_at).where(
+            Order.is_live,
+            Order.kind.in_(KINDS),
+            Order.published_at > since,
+            Order.published_at <= now,
+        )
     )
+    return [(order_id, kind, at) for order_id, kind, at in rows]
 
 
 def _already_sent(learner_ids: list[int], order_ids: list[int]) -> dict[int, set[int]]:
