@@ -41,7 +41,7 @@ def _saved_count() -> int:
 
 def _save_form(html: str, order_id: int) -> re.Match | None:
     return re.search(
-        rf'<form[^>]*class="d-inline save-form[^"]*" data-order-id="{order_id}"\s*'
+        rf'<form[^>]*class="d-inline save-form[^"]*" data-save="{order_id}"\s*'
         rf'action="(/learner/orders/{order_id}/(?:save|unsave))"',
         html,
     )
