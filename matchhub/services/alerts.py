@@ -240,7 +240,24 @@ def _already_sent(learner_ids: list[int], order_ids: list[int]) -> dict[int, set
 
 
 def _send_one(sub: AlertSubscription, fresh, sent: set[int], week: str, now: datetime) -> int:
-    """Record and queue one subscriber's mail (if anything is new); how many openings."""
+    """Record and queue one subscriber's mail (if anything is new); how many openings.
+
+    The subscriber is claimed for the week first, in this transaction: a second run
+    going at the same time (two cron lines, a rerun by hand) waits for this row's lock,
+    then finds it taken and moves on, so nobody gets two mails.
+    """
+    claimed = db.session.execute(
+        sa.update(AlertSubscription)
+        .where(
+            AlertSubscription.id == sub.id,
+            AlertSubscription.active,
+            sa.or_(AlertSubscription.last_week.is_(None), AlertSubscription.last_week != week),
+        )
+        .values(last_week=week)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        return 0
     wanted = frozenset(
         order_id
         for order_id, kind, published_at in fresh

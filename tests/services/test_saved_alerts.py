@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from datetime import timedelta
 
 import pytest
@@ -185,6 +186,23 @@ def test_nobody_who_should_not_be_mailed_is(ctx, inbox, who):
     make_order(make_org())
     assert alerts.send_weekly().mailed == 0
     assert inbox.messages == []
+
+
+def test_two_runs_at_once_mail_nobody_twice(ctx, inbox, monkeypatch):
+    user, _learner_row = _learner()
+    make_order(make_org())
+    sub = db.session.scalar(sa.select(AlertSubscription))
+    before = sub.checked_until
+    assert alerts.send_weekly().mailed == 1
+    # A second run that read everything before the first one committed: the subscriber
+    # due, the old starting point, nothing mailed yet. Only the claim stops it.
+    sub.checked_until = before
+    db.session.commit()
+    monkeypatch.setattr(alerts, "_due", lambda week, now: sa.select(AlertSubscription.id))
+    monkeypatch.setattr(alerts, "_already_sent", lambda *a: defaultdict(set))
+    assert alerts.send_weekly().mailed == 0
+    assert len(inbox.to(user.email)) == 1
+    assert db.session.scalar(sa.select(sa.func.count(AlertSent.id))) == 1
 
 
 def test_one_mail_job_per_subscriber_and_the_job_checks_again(ctx, inbox):
