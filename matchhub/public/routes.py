@@ -116,3 +116,20 @@ def alerts_unsubscribe(token: str):
     except ServiceError as exc:
         return render_template("public/alerts_unsubscribe.html", error=exc.message), 400
     return render_template("public/alerts_unsubscribe.html", form=form, active=sub.active)
+
+
+@bp.route("/alerts/unsubscribe/<token>/one-click", methods=["POST"])
+@csrf.exempt
+def alerts_unsubscribe_one_click(token: str):
+    """RFC 8058: the mail program's own "Unsubscribe" button POSTs here, without cookies.
+
+    No CSRF token: nothing here rides on a session, the signed token in the URL is the
+    whole authority (a forger cannot make one), and the body must say what RFC 8058 says.
+    """
+    if request.form.get("List-Unsubscribe") != "One-Click":
+        abort(400)
+    try:
+        alerts.unsubscribe(token)
+    except ServiceError:
+        abort(400)
+    return "", 204

@@ -206,6 +206,23 @@ def test_the_unsubscribe_link_needs_no_login_and_one_button(app, client, ctx):
     assert alerts.settings_of(learner).active is False
 
 
+def test_the_mail_programs_one_click_post_needs_no_session_and_no_csrf(client, ctx):
+    user = make_user(Role.LEARNER)
+    learner = learner_of_user(user)
+    alerts.set_alerts(learner, user, alerts.AlertSettings(True, 70))
+    url = f"/alerts/unsubscribe/{alerts.unsubscribe_token(learner)}/one-click"
+    assert client.post(url).status_code == 400  # not what RFC 8058 sends
+    assert client.get(url).status_code == 405
+    body = {"List-Unsubscribe": "One-Click"}
+    assert client.post("/alerts/unsubscribe/forged/one-click", data=body).status_code == 400
+    db.session.rollback()
+    assert alerts.settings_of(learner).active
+    assert client.post(url, data=body).status_code == 204
+    assert client.post(url, data=body).status_code == 204  # twice: still off
+    db.session.rollback()
+    assert alerts.settings_of(learner).active is False
+
+
 @pytest.mark.parametrize("token", ["forged", "a" * 3000, "eyJsaWQiOjF9.abc.def"])
 def test_a_forged_unsubscribe_link_is_refused_plainly(client, ctx, token):
     response = client.get(f"/alerts/unsubscribe/{token}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from datetime import timedelta
 
@@ -119,6 +120,11 @@ def test_a_run_mails_new_matches_above_the_threshold_once_a_week(ctx, inbox):
     assert "Lập trình viên Python" in text and "Java" not in text
     assert "Công ty Rắn" in text and "70" in text
     assert "/alerts/unsubscribe/" in text
+    [message] = inbox.to(user.email)
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert re.fullmatch(
+        r"<http://\S+/alerts/unsubscribe/\S+/one-click>", message["List-Unsubscribe"]
+    )
     # The same week again: nobody is due, nothing is sent.
     assert alerts.send_weekly() == alerts.SendReport(0, 0, 0)
     assert len(inbox.to(user.email)) == 1
