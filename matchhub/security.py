@@ -44,6 +44,7 @@ from matchhub.models import (
     RoundOrder,
     RoundResult,
     RoundStatus,
+    SavedOrder,
     SkillMerge,
     TrainingOffer,
     User,
@@ -129,6 +130,18 @@ def init_app(app: Flask) -> None:
     app.request_class = Request
     app.before_request(_refuse_forbidden_characters)
     app.after_request(_headers)
+
+
+def local_url(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (a form's "back to" field), else None:
+    never an open redirect to another host."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read a backslash as "/" and drop tabs and line breaks, so "/" + TAB +
+    # "/evil.example" would lead to another host.
+    if any(ord(c) < 32 or c == "\\" for c in target):
+        return None
+    return target
 
 
 def register_converters(app: Flask) -> None:
@@ -291,6 +304,13 @@ def _office_only(user, write: bool):
     return sa.true() if user.role is Role.ADMIN else _NOTHING
 
 
+def _own_by_learner(column):
+    def rule(user, write: bool):
+        return column.in_(_own_learner(user)) if user.role is Role.LEARNER else _NOTHING
+
+    return rule
+
+
 def _own_by_user(column):
     return lambda user, write: column == user.id
 
@@ -318,6 +338,7 @@ def _own_by_user(column):
 #: Notification,   the user's own                              the same
 #: ApiToken
 #: SkillMerge      admin                                       admin
+#: SavedOrder      the learner's own                           the same
 #: ==============  ==========================================  ===========================
 POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
     Order: _order,
@@ -337,6 +358,7 @@ POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
     Notification: _own_by_user(Notification.user_id),
     ApiToken: _own_by_user(ApiToken.user_id),
     SkillMerge: _office_only,
+    SavedOrder: _own_by_learner(SavedOrder.learner_id),
 }
 
 

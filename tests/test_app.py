@@ -138,8 +138,10 @@ SECTIONS = {
         "/learner/matches",
         "/learner/applications",
         "/learner/next-skills",
+        "/learner/saved",
         "/learner/rounds",
         "/learner/profile",
+        "/learner/cv",
         "/learner/privacy",
     ],
     "admin": [

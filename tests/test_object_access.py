@@ -76,6 +76,8 @@ NOT_OBJECT_IDS = {
     ("auth.claim", "code"): "a claim code is a secret handed to one learner",
     # tests/college/test_outcome_survey.py checks expiry, forgery and another wave's token.
     ("public.outcome_survey", "token"): "a signed, expiring secret naming one learner",
+    ("public.alerts_unsubscribe", "token"): "a signed secret naming one learner's alerts",
+    ("public.alerts_unsubscribe_one_click", "token"): "the same signed secret (RFC 8058)",
     ("college.import_preview", "token"): "an unguessable upload token, looked up per college",
     ("college.import_commit", "token"): "an unguessable upload token, looked up per college",
     ("college.import_discard", "token"): "an unguessable upload token, looked up per college",

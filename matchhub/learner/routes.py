@@ -29,6 +29,7 @@ from matchhub.services import (
     orders,
     privacy,
     profiles,
+    saved,
     surveys,
 )
 
@@ -135,7 +136,11 @@ def opening_list():
     form, filters = opening_search_form(request.args)
     pagination = openings.search(filters, page=request.args.get("page", 1, type=int))
     return render_template(
-        "learner/opening_list.html", learner=learner, pagination=pagination, form=form
+        "learner/opening_list.html",
+        learner=learner,
+        pagination=pagination,
+        form=form,
+        saved_ids=saved.saved_ids(learner, (o.id for o in pagination.items)),
     )
 
 
@@ -168,6 +173,7 @@ def match_list():
         inferred=matching.inferred_skills_of(learner),
         kind_names=kinds,
         locality_names=dict(places),
+        saved_ids=saved.saved_ids(learner, (m.order.id for m in page.items)),
     )
 
 
@@ -186,6 +192,8 @@ def order_detail(order_id: int):
         skills=matching.skills_of([result]),
         inferred=matching.inferred_skills_of(learner),
         apply_form=ApplyForm(),
+        is_saved=saved.is_saved(learner, order.id),
+        saveable=order.is_live and order.kind in saved.SAVEABLE,
         can_apply=order.is_live
         and (app is None or app.status in (ApplicationStatus.INVITED, ApplicationStatus.WITHDRAWN)),
     )

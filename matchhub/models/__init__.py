@@ -38,12 +38,15 @@ from matchhub.models.rounds import (
     RoundResult,
     RoundStatus,
 )
+from matchhub.models.saved import AlertSent, AlertSubscription, SavedOrder
 from matchhub.models.skills import Skill, SkillAlias, SkillMerge
 from matchhub.models.training import OfferStatus, TrainingMode, TrainingOffer
 
 __all__ = [
     "ERASED_NAME",
     "WAVES",
+    "AlertSent",
+    "AlertSubscription",
     "AllocationRound",
     "ApiToken",
     "Application",
@@ -80,6 +83,7 @@ __all__ = [
     "RoundRanking",
     "RoundResult",
     "RoundStatus",
+    "SavedOrder",
     "Situation",
     "Skill",
     "SkillAlias",

@@ -73,3 +73,7 @@ class SurveyForm(Form):
         ],
         validators=[DataRequired(message=_l("Choose the answer closest to your situation."))],
     )
+
+
+class UnsubscribeForm(Form):
+    """The one button of an alert mail's unsubscribe page: only the CSRF token."""

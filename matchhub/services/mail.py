@@ -39,6 +39,8 @@ class Mail:
     to: str
     subject: str
     body: str
+    #: Extra header lines, e.g. List-Unsubscribe (RFC 2369 and 8058) on the weekly alerts.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def render(user: User, template: str, **context) -> Mail:
@@ -111,6 +113,8 @@ def _message(mail: Mail, config) -> EmailMessage:
     msg["To"] = mail.to
     msg["Subject"] = mail.subject
     msg["Message-ID"] = make_msgid(domain=config["MAIL_SENDER"].rpartition("@")[2].strip("> "))
+    for name, value in mail.headers:
+        msg[name] = value
     msg.set_content(mail.body)
     return msg
 

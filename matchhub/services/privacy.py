@@ -42,7 +42,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, audit
+from matchhub.services import ServiceError, alerts, audit, saved
 
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
@@ -239,6 +239,8 @@ def export_data(learner: Learner, user: User) -> bytes:
             )
         ],
         "cv_file": _cv_file(learner),
+        "saved_openings": saved.export_of(learner.id),
+        "alerts": alerts.export_of(learner.id),
     }
     audit.record("data.exported", actor=user, obj=learner)
     db.session.commit()
@@ -280,10 +282,10 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     """Erase the learner's personal data and delete their login, after checking the password.
 
     Name, contacts, date of birth, CV, skills, student code, GPA, answers about their
-    situation after graduating, messages and notes about them go; the learner row stays
-    anonymised (hidden, no consent) so that application stages and placement statistics
-    still count. Audit events about the learner keep no personal data: their IP addresses
-    and details are cleared.
+    situation after graduating, messages and notes about them, saved openings and alert
+    settings go; the learner row stays anonymised (hidden, no consent) so that
+    application stages and placement statistics still count. Audit events about the
+    learner keep no personal data: their IP addresses and details are cleared.
     """
     if not check_password_hash(user.password_hash, password or ""):
         raise ServiceError(_("The password is wrong."), field="password")
@@ -296,6 +298,8 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     db.session.execute(sa.delete(LearnerCV).where(LearnerCV.learner_id == learner_id))
     # What they did after graduating is theirs, not an anonymous statistic: it goes too.
     db.session.execute(sa.delete(GraduateOutcome).where(GraduateOutcome.learner_id == learner_id))
+    saved.erase(learner_id)
+    alerts.erase(learner_id)
     learner.student_code = None
     learner.gpa = None
     learner.claim_code = None

@@ -149,6 +149,7 @@ def main_pages() -> dict[str | None, list[str]]:
             "+/learner/next-skills",
             "+/learner/rounds",
             f"+/learner/rounds/{rnd.id}",
+            "+/learner/saved",
             "+/learner/privacy",
             "+/auth/password",
             "+/auth/tokens",
