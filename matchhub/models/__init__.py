@@ -18,6 +18,7 @@ from matchhub.models.learners import (
     ProgrammeSkill,
     Visibility,
 )
+from matchhub.models.messages import ApplicationMessage, Side
 from matchhub.models.notifications import Notification
 from matchhub.models.orders import (
     Application,
@@ -46,6 +47,7 @@ __all__ = [
     "ApiToken",
     "Application",
     "ApplicationEvent",
+    "ApplicationMessage",
     "ApplicationStatus",
     "AuditEvent",
     "Course",
@@ -76,6 +78,7 @@ __all__ = [
     "RoundRanking",
     "RoundResult",
     "RoundStatus",
+    "Side",
     "Skill",
     "SkillAlias",
     "TrainingMode",
