@@ -13,9 +13,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from matchhub.services import ServiceError
+from matchhub.services.messages import MAX_BODY as MESSAGE_MAX
 from matchhub.services.orders import bad_levels, level_message
 
 
@@ -159,3 +160,15 @@ def apply_move(items: list[int], action: str, add: int | None) -> list[int]:
 
 def int_list(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit()]
+
+
+class MessageForm(Form):
+    """A message on an application's thread: the enterprise's and the learner's pages."""
+
+    body = TextAreaField(
+        _l("Message"),
+        validators=[
+            DataRequired(message=_l("Write a message first.")),
+            Length(max=MESSAGE_MAX),
+        ],
+    )
