@@ -166,7 +166,7 @@ class MessageForm(Form):
     """A message on an application's thread: the enterprise's and the learner's pages."""
 
     body = TextAreaField(
-        _l("Message"),
+        _l("Your message"),
         validators=[
             DataRequired(message=_l("Write a message first.")),
             Length(max=MESSAGE_MAX),
