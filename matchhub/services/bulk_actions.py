@@ -158,6 +158,15 @@ def _reason(action: str, learner: Learner, app: Application | None) -> str | Non
     return None
 
 
+def _messaged(action: str, app: Application | None) -> bool:
+    """Whether a bulk message reaches this candidate: an invitation opens the thread; a
+    rejection is written only where the learner knew of the application (a private
+    shortlist is rejected silently); a shortlist is never messaged."""
+    if action == "invite":
+        return True
+    return action == "reject" and app is not None and messages.thread_open(app)
+
+
 def plan(order: Order, action: str, learner_ids: list[int]) -> Plan:
     """What ``action`` would do to the selected learners on ``order`` (nothing is written).
 
@@ -218,7 +227,10 @@ def run(
     bodies: dict[int, str] = {}
     try:
         for item in planned.moving if text else ():
-            bodies[item.learner.id] = messages.clean_body(personalise(text, item.learner, order))
+            if _messaged(action, item.application):
+                bodies[item.learner.id] = messages.clean_body(
+                    personalise(text, item.learner, order)
+                )
     except ServiceError as exc:
         raise ServiceError(exc.message, field="message") from None
     outcome = Outcome(ignored=planned.ignored)
@@ -230,22 +242,20 @@ def run(
         body = bodies.get(item.learner.id)
         app = item.application
         try:
-            # Checks come before any change in both helpers: a refusal leaves nothing behind.
+            # Checks come before any change in both helpers: a refusal leaves nothing
+            # behind. The message's notice replaces the move's own (one notice, one mail).
             if app is None:
                 app = applications.add_to_pipeline(
                     order, item.learner, user, invite=action == "invite", tell=not body
                 )
             else:
                 to = S.INVITED if action == "invite" else S.REJECTED
-                # An invitation opens the thread; a rejection is messaged only where
-                # the learner already knew of the application.
-                messaged = bool(body) and (to is S.INVITED or messages.thread_open(app))
-                applications.move_step(app, user, to, tell=not messaged)
+                applications.move_step(app, user, to, tell=not body)
         except ServiceError as exc:
             outcome.skipped.append((name, exc.message))
             continue
         outcome.moved.append(name)
-        if body and messages.thread_open(app):
+        if body:
             msg = messages.post(app, user, body)
             messages.announce(app, msg, stage=app.status)
             outcome.messaged += 1
