@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 from conftest import csrf_token, submit
-from factories import make_learner, make_order, make_org, make_user
+from factories import PASSWORD, make_learner, make_order, make_org, make_user
 
 from matchhub.extensions import db
 from matchhub.models import (
@@ -19,7 +19,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, applications, bulk_actions, notifications
+from matchhub.services import ServiceError, applications, bulk_actions, notifications, privacy
 from matchhub.services.learners import learner_of_user
 
 S = ApplicationStatus
@@ -279,3 +279,12 @@ def test_bulk_posts_need_the_csrf_token_and_the_orders_owner(client, ctx, login)
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(Application, apps["applied"].id).status is S.APPLIED
+
+
+def test_an_erased_learner_is_ignored_like_an_unknown_id(ctx):
+    hr, order, people, apps, _ids = _pipeline()
+    user, learner = people["applied"]
+    privacy.delete_account(learner, user, PASSWORD)
+    outcome = bulk_actions.run(order, hr, "reject", [learner.id], "Chào {name}")
+    assert outcome.moved == [] and outcome.ignored == 1 and outcome.messaged == 0
+    assert db.session.get(Application, apps["applied"].id).status is S.WITHDRAWN
