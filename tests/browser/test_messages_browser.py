@@ -11,6 +11,7 @@ import re
 import pytest
 from factories import PASSWORD, make_order, make_org, make_user
 from playwright.sync_api import expect
+from test_accessibility_browser import axe_result, describe, start_axe
 
 from matchhub.extensions import db
 from matchhub.models import Role, Visibility, utcnow
@@ -102,6 +103,8 @@ def test_bulk_reject_with_the_template(page, ctx):
     page.get_by_role("button", name="Tiếp tục với các ứng viên đã chọn").click()
 
     expect(page.locator("#bulk-moving li")).to_have_count(1)
+    start_axe(page)  # the review page is reached by a POST: the page list cannot hold it
+    assert describe(page.url, axe_result(page)) == []
     expect(page.locator("#bulk-skipped li")).to_contain_text("Trần Văn Nam")
     message = page.get_by_label("Tin nhắn gửi từng ứng viên (không bắt buộc)")
     expect(message).to_have_value(re.compile(r"^Chào \{name\},"))
