@@ -6,11 +6,13 @@ from flask_login import current_user
 
 from matchhub.enterprise import bp
 from matchhub.enterprise.candidates import application_detail
-from matchhub.forms import MessageForm, show_service_error
+from matchhub.extensions import limiter
+from matchhub.forms import MESSAGE_RATE, MessageForm, message_rate_key, show_service_error
 from matchhub.services import ServiceError, applications, messages
 
 
 @bp.route("/applications/<int:application_id>/messages", methods=["POST"])
+@limiter.limit(MESSAGE_RATE, key_func=message_rate_key)
 def application_message_send(application_id: int):
     app = applications.editable(current_user, application_id)
     form = MessageForm()

@@ -4,13 +4,15 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from matchhub.forms import MessageForm, show_service_error
+from matchhub.extensions import limiter
+from matchhub.forms import MESSAGE_RATE, MessageForm, message_rate_key, show_service_error
 from matchhub.learner import bp
 from matchhub.learner.routes import application_detail
 from matchhub.services import ServiceError, applications, messages
 
 
 @bp.route("/applications/<int:application_id>/messages", methods=["POST"])
+@limiter.limit(MESSAGE_RATE, key_func=message_rate_key)
 def application_message_send(application_id: int):
     app = applications.editable(current_user, application_id)
     form = MessageForm()

@@ -147,3 +147,16 @@ def test_a_private_shortlist_shows_no_message_box(client, ctx, login):
         as_text=True
     )
     assert _count() == 0
+
+
+def test_a_flood_of_messages_is_stopped(client, ctx, login):
+    _hr, student, app = _setup()
+    login(student.email)
+    page = f"/learner/applications/{app.id}"
+    token = csrf_token(client, page)
+    answers = [
+        client.post(f"{page}/messages", data={"csrf_token": token, "body": f"Tin {i}"}).status_code
+        for i in range(11)
+    ]
+    assert answers == [302] * 10 + [429]
+    assert _count() == 10
