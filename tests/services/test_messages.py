@@ -162,3 +162,17 @@ def test_deleting_the_account_erases_the_thread_and_its_notices(ctx):
     assert not messages.thread_open(app)
     with pytest.raises(ServiceError):
         messages.send(app, hr, "Còn đó không?")
+
+
+def test_an_english_learner_reads_english(ctx, inbox):
+    _org, hr, order, student, learner = _setup(email="en@sv.vn")
+    student.locale = "en"
+    db.session.commit()
+    app = applications.apply(order, learner, student)
+    messages.send(app, hr, "Could you come on Monday?")
+    [mail] = inbox.to("en@sv.vn")
+    assert mail["Subject"] == "MatchHub: a message about “Lập trình viên Python”"
+    body = _body(mail)
+    assert body.startswith(f"Hello {student.full_name},")
+    assert "Trần Thu Hà (Công ty Phần mềm Vị Hoàng) wrote about" in body
+    assert "Could you come on Monday?" in body
