@@ -182,4 +182,5 @@ class MessageForm(Form):
             DataRequired(message=_l("Write a message first.")),
             Length(max=MESSAGE_MAX),
         ],
+        render_kw={"rows": 4},
     )

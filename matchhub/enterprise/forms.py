@@ -128,4 +128,5 @@ class BulkForm(Form):
     message = TextAreaField(
         _l("Message to each candidate (optional)"),
         validators=[Optional(), Length(max=MESSAGE_MAX)],
+        render_kw={"rows": 9},
     )
