@@ -184,11 +184,7 @@ def plan(order: Order, action: str, learner_ids: list[int]) -> Plan:
         )
     found = {
         lr.id: lr
-        for lr in db.session.scalars(
-            sa.select(Learner)
-            .where(Learner.id.in_(learner_ids))
-            .options(selectinload(Learner.skills), selectinload(Learner.programme))
-        )
+        for lr in db.session.scalars(sa.select(Learner).where(Learner.id.in_(learner_ids)))
     }
     apps = {
         a.learner_id: a
