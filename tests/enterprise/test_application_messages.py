@@ -8,7 +8,7 @@ from factories import make_order, make_org, make_user
 
 from matchhub.extensions import db
 from matchhub.models import ApplicationMessage, Role, Visibility, utcnow
-from matchhub.services import applications, messages
+from matchhub.services import applications, messages, notifications
 from matchhub.services.learners import learner_of_user
 
 
@@ -160,3 +160,12 @@ def test_a_flood_of_messages_is_stopped(client, ctx, login):
     ]
     assert answers == [302] * 10 + [429]
     assert _count() == 10
+
+
+def test_the_notice_opens_the_thread(client, ctx, login):
+    hr, student, app = _setup()
+    messages.send(app, student, "Em chào chị.")
+    login(hr.email)
+    [note] = [n for n in notifications.unread_for(hr) if n.kind == "application.message"]
+    response = client.get(f"/notifications/{note.id}")
+    assert response.headers["Location"].endswith(f"/enterprise/applications/{app.id}#messages")
