@@ -33,6 +33,7 @@ from matchhub.models import (
     AllocationRound,
     ApiToken,
     Application,
+    ApplicationMessage,
     Course,
     Learner,
     Notification,
@@ -221,6 +222,13 @@ def _application(user, write: bool):
     return _NOTHING
 
 
+def _application_message(user, write: bool):
+    # A message belongs to its application's thread: whoever may see the application.
+    return ApplicationMessage.application_id.in_(
+        sa.select(Application.id).where(_application(user, write))
+    )
+
+
 def _college(column):
     def rule(user, write: bool):
         org_id = _org_id(user)
@@ -325,6 +333,8 @@ def _own_by_user(column):
 #:                 a learner's applied-to order
 #: Application     the order's enterprise; the learner's own   the same
 #:                 (not while only shortlisted)
+#: Application-    as its application                          the same
+#: Message
 #: Programme       own college's                               the same
 #: Course          own college's programmes'                   the same
 #: Learner         own college's; the learner's own           the same
@@ -343,6 +353,7 @@ def _own_by_user(column):
 POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
     Order: _order,
     Application: _application,
+    ApplicationMessage: _application_message,
     Programme: _college(lambda org_id: Programme.organization_id == org_id),
     Course: _college(
         lambda org_id: Course.programme_id.in_(

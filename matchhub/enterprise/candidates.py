@@ -11,8 +11,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from matchhub.enterprise import bp
-from matchhub.enterprise.forms import CandidateFilterForm, MoveForm, NoteForm, ShortlistForm
-from matchhub.forms import choices
+from matchhub.enterprise.forms import (
+    BulkForm,
+    CandidateFilterForm,
+    MoveForm,
+    NoteForm,
+    ShortlistForm,
+)
+from matchhub.forms import MessageForm, choices
 from matchhub.labels import label, tier_label
 from matchhub.models import ApplicationStatus
 from matchhub.services import (
@@ -23,6 +29,7 @@ from matchhub.services import (
     learners,
     localities,
     matching,
+    messages,
     orders,
     profiles,
 )
@@ -72,6 +79,7 @@ def candidate_list(order_id: int):
         form=form,
         page=page,
         shortlist_form=ShortlistForm(),
+        bulk_form=BulkForm(),
         contact_visible=applications.contact_visible,
         unknown=orders.unrecognised_required(order),
         skills=matching.skills_of(c.result for c in page.items) if page else {},
@@ -154,6 +162,8 @@ def pipeline(order_id: int):
         applications=apps,
         counts=applications.stage_counts(apps),
         contact_visible=applications.contact_visible,
+        bulk_form=BulkForm(),
+        unread=messages.unread_counts(current_user, (a.id for a in apps)),
     )
 
 
@@ -201,7 +211,8 @@ def pipeline_export(order_id: int, fmt: str):
 
 
 @bp.route("/applications/<int:application_id>")
-def application_detail(application_id: int):
+def application_detail(application_id: int, message_form: MessageForm | None = None):
+    # ``message_form``: a refused message, shown again with its error (messages.py).
     app = applications.readable(current_user, application_id)
     try:
         # The same check and audit as the candidate's profile: this page shows it too.
@@ -223,6 +234,8 @@ def application_detail(application_id: int):
         result=result,
         skills=matching.skills_of([result]),
         inferred=matching.inferred_skills_of(app.learner),
+        thread=messages.open_thread(current_user, app),
+        message_form=message_form or MessageForm(),
     )
 
 

@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from matchhub.forms import Form, SkillLevels, strip
+from matchhub.services.messages import MAX_BODY as MESSAGE_MAX
 
 SKILLS_HELP = _l(
     "One skill per line or separated by commas; add a level from 1 to 5 after a colon, "
@@ -108,3 +109,24 @@ class MoveForm(Form):
 
 class NoteForm(Form):
     note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=2000)])
+
+
+class BulkForm(Form):
+    """A bulk action on candidates; their learner ids come as repeated ``learner_id`` values
+    (``services.bulk_actions``)."""
+
+    action = SelectField(
+        _l("With the selected candidates"),
+        choices=[
+            SelectChoice("shortlist", _l("Shortlist")),
+            SelectChoice("invite", _l("Invite to apply")),
+            SelectChoice("reject", _l("Reject")),
+        ],
+        validators=[DataRequired()],
+    )
+    template = SelectField(_l("Message template"), validators=[Optional()])
+    message = TextAreaField(
+        _l("Message to each candidate (optional)"),
+        validators=[Optional(), Length(max=MESSAGE_MAX)],
+        render_kw={"rows": 9},
+    )

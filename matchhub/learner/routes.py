@@ -2,7 +2,7 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from matchhub.forms import choices, show_service_error
+from matchhub.forms import MessageForm, choices, show_service_error
 from matchhub.i18n import current_lang
 from matchhub.labels import label
 from matchhub.learner import bp
@@ -24,6 +24,7 @@ from matchhub.services import (
     learners,
     localities,
     matching,
+    messages,
     next_skill,
     openings,
     orders,
@@ -218,15 +219,18 @@ def order_apply(order_id: int):
 @bp.route("/applications")
 def application_list():
     learner = own_profile()
+    apps = applications.applications_of(learner)
     return render_template(
         "learner/application_list.html",
         learner=learner,
-        applications=applications.applications_of(learner),
+        applications=apps,
+        unread=messages.unread_counts(current_user, (a.id for a in apps)),
     )
 
 
 @bp.route("/applications/<int:application_id>")
-def application_detail(application_id: int):
+def application_detail(application_id: int, message_form: MessageForm | None = None):
+    # ``message_form``: a refused message, shown again with its error (messages.py).
     app = applications.readable(current_user, application_id)
     return render_template(
         "learner/application_detail.html",
@@ -234,6 +238,8 @@ def application_detail(application_id: int):
         apply_form=ApplyForm(),
         action_form=ActionForm(),
         withdrawable=app.status in applications.WITHDRAWABLE,
+        thread=messages.open_thread(current_user, app),
+        message_form=message_form or MessageForm(),
     )
 
 

@@ -18,6 +18,7 @@ from matchhub.models.learners import (
     ProgrammeSkill,
     Visibility,
 )
+from matchhub.models.messages import ApplicationMessage, Side
 from matchhub.models.notifications import Notification
 from matchhub.models.orders import (
     Application,
@@ -51,6 +52,7 @@ __all__ = [
     "ApiToken",
     "Application",
     "ApplicationEvent",
+    "ApplicationMessage",
     "ApplicationStatus",
     "AuditEvent",
     "Course",
@@ -84,6 +86,7 @@ __all__ = [
     "RoundResult",
     "RoundStatus",
     "SavedOrder",
+    "Side",
     "Situation",
     "Skill",
     "SkillAlias",

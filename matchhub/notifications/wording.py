@@ -58,6 +58,8 @@ def message(note: Notification) -> str:
         return _(
             "%(learner)s withdrew from “%(order)s”.", learner=p.get("learner", ""), order=order
         )
+    if note.kind == "application.message":
+        return _message_news(p, order)
     if note.kind == "offer.received":
         return _(
             "%(college)s offers to train %(seats)s people for “%(order)s”.",
@@ -102,6 +104,25 @@ def subject(note: Notification) -> str:
     if note.kind.startswith("offer."):
         return _("MatchHub: training order “%(order)s”", order=p.get("order", ""))
     return _("MatchHub: news for you")
+
+
+def _message_news(p: dict, order: str) -> str:
+    """A message on an application: from the enterprise (to the learner, maybe with the
+    stage it moved the application to) or from the learner (to the enterprise)."""
+    if p.get("side") == "learner":
+        return _(
+            "%(learner)s sent you a message about “%(order)s”.",
+            learner=p.get("learner", ""),
+            order=order,
+        )
+    if p.get("stage"):
+        return _(
+            "%(org)s sent you a message about “%(order)s”; your application is now: %(stage)s.",
+            org=p.get("org", ""),
+            order=order,
+            stage=_stage(p.get("stage")),
+        )
+    return _("%(org)s sent you a message about “%(order)s”.", org=p.get("org", ""), order=order)
 
 
 def _stage(value: str | None) -> str:

@@ -137,6 +137,16 @@ def shortlist(order: Order, learner: Learner, user: User, invite: bool = False) 
     Only a learner who may be matched (visible, consent given) can be shortlisted; a
     learner already in the pipeline is refused.
     """
+    app = add_to_pipeline(order, learner, user, invite)
+    db.session.commit()
+    return app
+
+
+def add_to_pipeline(
+    order: Order, learner: Learner, user: User, invite: bool = False, tell: bool = True
+) -> Application:
+    """:func:`shortlist` without the commit, for a bulk action's one transaction; with
+    ``tell`` false the caller announces the invitation itself (with its message)."""
     if order.status not in (OrderStatus.DRAFT, OrderStatus.OPEN):
         raise ServiceError(_("This order is no longer open."))
     if not matching.is_matchable(learner):
@@ -158,9 +168,8 @@ def shortlist(order: Order, learner: Learner, user: User, invite: bool = False) 
         obj=app,
         learner_id=learner.id,
     )
-    if invite:
+    if invite and tell:
         _tell_learner(app, "application.invited")
-    db.session.commit()
     return app
 
 
@@ -171,6 +180,20 @@ def _check_can_invite(order: Order) -> None:
 
 def move(app: Application, user: User, to: ApplicationStatus, note: str | None = None) -> None:
     """Move an application to the next stage the enterprise may choose (see ENTERPRISE_MOVES)."""
+    move_step(app, user, to, note)
+    db.session.commit()
+
+
+def move_step(
+    app: Application,
+    user: User,
+    to: ApplicationStatus,
+    note: str | None = None,
+    tell: bool = True,
+) -> None:
+    """:func:`move` without the commit, for a bulk action's one transaction; refuses
+    (``ServiceError``) before changing anything. With ``tell`` false the caller
+    announces the move itself (with its message)."""
     if app.learner.is_erased:
         raise ServiceError(_("This learner deleted their account."))
     if to not in ENTERPRISE_MOVES.get(app.status, ()):
@@ -188,12 +211,13 @@ def move(app: Application, user: User, to: ApplicationStatus, note: str | None =
         obj=app,
         learner_id=app.learner_id,
     )
+    if not tell:
+        return
     if to is S.INVITED:
         _tell_learner(app, "application.invited")
     elif seen_by_learner:
         # a rejection straight from the private shortlist is never announced
         _tell_learner(app, "application.moved", stage=to.value)
-    db.session.commit()
 
 
 def add_note(app: Application, user: User, note: str) -> None:

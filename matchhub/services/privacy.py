@@ -29,6 +29,7 @@ from matchhub.models import (
     ERASED_NAME,
     Application,
     ApplicationEvent,
+    ApplicationMessage,
     ApplicationStatus,
     AuditEvent,
     GraduateOutcome,
@@ -42,7 +43,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, alerts, audit, saved
+from matchhub.services import ServiceError, alerts, audit, messages, saved
 
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
@@ -154,15 +155,18 @@ def export_data(learner: Learner, user: User) -> bytes:
             selectinload(Learner.college),
         )
     )
-    apps = db.session.scalars(
-        sa.select(Application)
-        .where(Application.learner_id == learner.id)
-        .options(
-            selectinload(Application.order).selectinload(Order.organization),
-            selectinload(Application.events),
+    apps = list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.learner_id == learner.id)
+            .options(
+                selectinload(Application.order).selectinload(Order.organization),
+                selectinload(Application.events),
+            )
+            .order_by(Application.id)
         )
-        .order_by(Application.id)
     )
+    threads = messages.of_applications(a.id for a in apps)
     data = {
         "exported_at": _iso(utcnow()),
         "account": {
@@ -211,6 +215,17 @@ def export_data(learner: Learner, user: User) -> bytes:
                         "at": _iso(e.created_at),
                     }
                     for e in a.events
+                ],
+                # Both sides' messages: the learner wrote or received each of them.
+                "messages": [
+                    {
+                        "from": m.side.value,
+                        "author": m.author.full_name if m.author else None,
+                        "text": m.body,
+                        "at": _iso(m.created_at),
+                        "read_at": _iso(m.read_at),
+                    }
+                    for m in threads[a.id]
                 ],
             }
             for a in apps
@@ -282,8 +297,9 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     """Erase the learner's personal data and delete their login, after checking the password.
 
     Name, contacts, date of birth, CV, skills, student code, GPA, answers about their
-    situation after graduating, messages and notes about them, saved openings and alert
-    settings go; the learner row stays anonymised (hidden, no consent) so that
+    situation after graduating, messages (the application's message and both sides'
+    threads) and notes about them, saved openings and alert settings go; the learner
+    row stays anonymised (hidden, no consent) so that
     application stages and placement statistics still count. Audit events about the
     learner keep no personal data: their IP addresses and details are cleared.
     """
@@ -316,6 +332,12 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     db.session.execute(
         sa.delete(Notification)
         .where(Notification.payload["application_id"].as_integer().in_(app_ids))
+        .execution_options(synchronize_session=False)
+    )
+    # The messages of both sides are about the person: the thread goes, the stage stays.
+    db.session.execute(
+        sa.delete(ApplicationMessage)
+        .where(ApplicationMessage.application_id.in_(app_ids))
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
