@@ -31,6 +31,9 @@ from matchhub.models import (
     ApplicationEvent,
     ApplicationStatus,
     AuditEvent,
+    Interview,
+    InterviewSlot,
+    JobOffer,
     Learner,
     LearnerCV,
     LearnerSkill,
@@ -41,7 +44,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, audit
+from matchhub.services import ServiceError, audit, interviews, job_offers
 
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
@@ -52,6 +55,7 @@ CONSENT_PURPOSES = {
         "so that they can invite me to jobs, internships and training"
     ),
 }
+
 
 def purpose_text(key: str | None) -> str:
     """The translated purpose of a stored consent key ("" when none)."""
@@ -152,15 +156,20 @@ def export_data(learner: Learner, user: User) -> bytes:
             selectinload(Learner.college),
         )
     )
-    apps = db.session.scalars(
-        sa.select(Application)
-        .where(Application.learner_id == learner.id)
-        .options(
-            selectinload(Application.order).selectinload(Order.organization),
-            selectinload(Application.events),
+    apps = list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.learner_id == learner.id)
+            .options(
+                selectinload(Application.order).selectinload(Order.organization),
+                selectinload(Application.events),
+            )
+            .order_by(Application.id)
         )
-        .order_by(Application.id)
     )
+    # Interviews and offers are about the learner too: times, places, pay, their replies.
+    held_interviews = interviews.export_of(a.id for a in apps)
+    held_offers = job_offers.export_of(a.id for a in apps)
     data = {
         "exported_at": _iso(utcnow()),
         "account": {
@@ -210,6 +219,8 @@ def export_data(learner: Learner, user: User) -> bytes:
                     }
                     for e in a.events
                 ],
+                "interviews": held_interviews.get(a.id, []),
+                "offers": held_offers.get(a.id, []),
             }
             for a in apps
         ],
@@ -295,6 +306,21 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
         .where(Notification.payload["application_id"].as_integer().in_(app_ids))
         .execution_options(synchronize_session=False)
     )
+    # Interviews and offers hold times, places, pay and the learner's replies: all go;
+    # an application's stage (hired) stays for the statistics.
+    # (Slots first: SQLite enforces no ON DELETE CASCADE here.)
+    interview_ids = sa.select(Interview.id).where(Interview.application_id.in_(app_ids))
+    db.session.execute(
+        sa.delete(InterviewSlot)
+        .where(InterviewSlot.interview_id.in_(interview_ids))
+        .execution_options(synchronize_session=False)
+    )
+    for model in (Interview, JobOffer):
+        db.session.execute(
+            sa.delete(model)
+            .where(model.application_id.in_(app_ids))
+            .execution_options(synchronize_session=False)
+        )
     db.session.execute(
         sa.update(Application)
         .where(Application.learner_id == learner_id)
