@@ -101,7 +101,7 @@ def test_a_new_proposal_over_a_booked_time_cancels_it_in_both_calendars(ctx, inb
 
 
 def test_the_learner_asks_for_another_time_and_hr_cancels(ctx, inbox):
-    hr, colleague, student, app = _setup()
+    hr, _colleague, student, app = _setup()
     interview = _propose(app, hr)
     with pytest.raises(ServiceError):
         interviews.ask_another_time(app, student, "   ")
