@@ -210,3 +210,17 @@ def test_hired_is_not_offered_to_hr_and_a_forged_move_is_refused(client, world):
     submit(client, f"{url}/move", {"to_status": "hired"}, form_url=url)
     db.session.expire_all()
     assert app.status is S.OFFER
+
+
+def test_a_hiring_notice_links_to_the_application(client, world):
+    hr, student, app = world
+    _as(client, hr.email)
+    _send_offer(client, app)
+    _as(client, student.email)
+    dashboard = client.get("/learner/").get_data(as_text=True)
+    assert 'data-notification="job_offer.sent"' in dashboard
+    from matchhub.services import notifications
+
+    [note] = [n for n in notifications.unread_for(student) if n.kind == "job_offer.sent"]
+    opened = client.get(f"/notifications/{note.id}")
+    assert opened.headers["Location"] == f"/learner/applications/{app.id}#hiring"
