@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -114,7 +116,10 @@ def _organizer_contact(interview: Interview) -> tuple[str, str] | None:
 def _ics(interview: Interview, method: str, for_learner: bool):
     """The .ics attachment of the booked time for one side (worded in its language)."""
     app = interview.application
-    summary = _("Interview: %(order)s", order=app.order.title)
+    reader = app.learner.user if for_learner else interview.organizer
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale((reader.locale if reader else None) or default):
+        summary = _("Interview: %(order)s", order=app.order.title)
     who = app.order.organization.name if for_learner else app.learner.full_name
     description = "\n".join(p for p in (who, interview.note or "", interview.online_url or "") if p)
     text = calendar.interview_ics(

@@ -166,3 +166,16 @@ def test_no_interview_before_the_candidate_applied_and_no_foreign_slot(ctx):
     applications.move(app, hr, S.REJECTED)
     with pytest.raises(ServiceError):
         _propose(app, hr)
+
+
+def test_each_side_reads_its_event_in_its_own_language(ctx, inbox):
+    hr, _colleague, student, app = _setup()
+    student.locale = "en"
+    db.session.commit()
+    interview = _propose(app, hr)
+    interviews.book(app, student, interview.slots[0].id)
+    [learner_event] = _calendar(inbox.to("sv@example.vn")[-1]).walk("VEVENT")
+    [hr_event] = _calendar(inbox.to("hr@vihoang.vn")[-1]).walk("VEVENT")
+    assert str(learner_event["SUMMARY"]).startswith("Interview: Lập trình viên Python")
+    assert str(hr_event["SUMMARY"]).startswith("Phỏng vấn: Lập trình viên Python")
+    assert "Lê Văn Cường" in str(hr_event["SUMMARY"])
