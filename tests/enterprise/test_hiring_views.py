@@ -224,3 +224,49 @@ def test_a_hiring_notice_links_to_the_application(client, world):
     [note] = [n for n in notifications.unread_for(student) if n.kind == "job_offer.sent"]
     opened = client.get(f"/notifications/{note.id}")
     assert opened.headers["Location"] == f"/learner/applications/{app.id}#hiring"
+
+
+def test_another_enterprise_or_learner_cannot_touch_the_interview_or_offer(client, world):
+    hr, _student, app = world
+    _as(client, hr.email)
+    _propose(client, app)
+    _send_offer(client, app)
+    slot = interviews.current(app).slots[0]
+    rival = make_user(Role.ENTERPRISE, org=make_org(name="Đối thủ"))
+    _as(client, rival.email)
+    token = csrf_token(client, "/enterprise/")
+    base = f"/enterprise/applications/{app.id}"
+    for path in ("", "/interview", "/interview/cancel", "/job-offer"):
+        method = client.get if path == "" else client.post
+        assert method(base + path, data={"csrf_token": token}).status_code == 404
+    stranger = make_user(email="khac@example.vn")
+    _as(client, stranger.email)
+    token = csrf_token(client, "/learner/")
+    base = f"/learner/applications/{app.id}"
+    posts = {
+        "/interview/book": {"slot": str(slot.id)},
+        "/interview/another-time": {"message": "Giờ khác"},
+        "/job-offer/accept": {"confirm": "y"},
+        "/job-offer/decline": {"confirm": "y"},
+    }
+    for path, data in posts.items():
+        assert client.post(base + path, data={**data, "csrf_token": token}).status_code == 404
+    assert client.get(f"{base}/job-offer/accept").status_code == 404
+    db.session.expire_all()
+    assert interviews.current(app).status is InterviewStatus.PROPOSED
+    assert app.status is S.OFFER and job_offers.latest(app).status is JobOfferStatus.SENT
+
+
+def test_the_learner_forms_need_their_csrf_token(client, world):
+    hr, student, app = world
+    _as(client, hr.email)
+    _propose(client, app)
+    _send_offer(client, app)
+    slot = interviews.current(app).slots[0]
+    _as(client, student.email)
+    base = f"/learner/applications/{app.id}"
+    client.post(f"{base}/interview/book", data={"slot": str(slot.id)})
+    client.post(f"{base}/job-offer/accept", data={"confirm": "y"})
+    db.session.expire_all()
+    assert interviews.current(app).status is InterviewStatus.PROPOSED
+    assert app.status is S.OFFER
