@@ -57,7 +57,8 @@ class Interview(db.Model):
     # The learner's words when they ask for another time.
     request_message: Mapped[str | None] = mapped_column(sa.Text)
     sequence: Mapped[int] = mapped_column(default=0)
-    # Whether an invitation (.ics REQUEST) went out for the current booking.
+    # Whether any calendar event (.ics) of this interview went out: the next one then
+    # carries a higher SEQUENCE.
     invited: Mapped[bool] = mapped_column(default=False)
     organizer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
