@@ -42,8 +42,9 @@ S = ApplicationStatus
 I = InterviewStatus  # noqa: E741
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
-#: Stages in which HR may propose an interview.
-PROPOSABLE = frozenset({S.APPLIED, S.INTERVIEW})
+#: Stages in which HR may propose an interview (after an offer too: a last talk, or new
+#: times the candidate asked for).
+PROPOSABLE = frozenset({S.APPLIED, S.INTERVIEW, S.OFFER})
 MAX_SLOTS = 5
 #: How far ahead a slot may be: an interview is weeks away, not years.
 MAX_DAYS_AHEAD = 365
@@ -207,7 +208,9 @@ def propose(
     if app.learner.is_erased:
         raise ServiceError(_("This learner deleted their account."))
     if app.status not in PROPOSABLE:
-        raise ServiceError(_("An interview can be arranged once the candidate has applied."))
+        if app.status in (S.SHORTLISTED, S.INVITED):
+            raise ServiceError(_("An interview can be arranged once the candidate has applied."))
+        raise ServiceError(_("This application is no longer in progress."))
     if not 5 <= (duration_minutes or 0) <= 480:
         raise ServiceError(_("Enter a duration from 5 to 480 minutes."), field="duration_minutes")
     location = _clean(location, 300)

@@ -110,7 +110,9 @@ def send(app: Application, user: User, data: OfferInput) -> JobOffer:
     if app.learner.is_erased:
         raise ServiceError(_("This learner deleted their account."))
     if app.status not in OFFERABLE:
-        raise ServiceError(_("An offer can be sent once the candidate has applied."))
+        if app.status in (S.SHORTLISTED, S.INVITED):
+            raise ServiceError(_("An offer can be sent once the candidate has applied."))
+        raise ServiceError(_("This application is no longer in progress."))
     position, message = _validate(data)
     previous = latest(app)
     if previous is not None and previous.status is O.SENT:
