@@ -132,7 +132,7 @@ def action_kind_label(kind: str) -> str:
 
 
 def object_label(object_type: str | None, object_id: int | None) -> str:
-    """"Training offer #1" for an audited object; empty when the event has none."""
+    """ "Training offer #1" for an audited object; empty when the event has none."""
     if not object_type:
         return ""
     name = str(_OBJECTS.get(object_type, object_type))
