@@ -36,6 +36,9 @@ from matchhub.models import (
     Application,
     ApplicationStatus,
     Course,
+    Interview,
+    InterviewSlot,
+    JobOffer,
     OrderKind,
     OrderStatus,
     OrgKind,
@@ -166,13 +169,25 @@ def _foreign() -> dict:
     programme = make_programme(other_college, code="KHAC")
     learner = make_learner(other_college, visibility=Visibility.HIDDEN, consent_at=None)
     course = Course(programme_id=programme.id, code="K1", name="Học phần khác")
+    # In the middle of hiring, with an interview to book and an offer to answer: a
+    # route that let a stranger through would have something to change.
     application = Application(
-        order_id=draft.id, learner_id=student_row.id, status=ApplicationStatus.APPLIED
+        order_id=draft.id, learner_id=student_row.id, status=ApplicationStatus.OFFER
+    )
+    soon = utcnow() + timedelta(days=3)
+    application_interview = Interview(
+        application=application, slots=[InterviewSlot(starts_at=soon)], location="Phòng họp"
+    )
+    application_offer = JobOffer(
+        application=application,
+        position="Khác",
+        start_date=soon.date() + timedelta(days=30),
+        reply_by=soon.date(),
     )
     offer = TrainingOffer(
         order_id=draft.id, college_id=other_college.id, seats=3, course_name="Khác"
     )
-    db.session.add_all([course, application, offer])
+    db.session.add_all([course, application, application_interview, application_offer, offer])
     db.session.commit()
     office = make_user(Role.ADMIN)
     rnd = rounds.create_round(office, "Đợt nháp", utcnow() + timedelta(days=7), {live.id: 1})

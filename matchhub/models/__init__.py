@@ -7,6 +7,13 @@ from matchhub.models.audit import AuditEvent
 from matchhub.models.courses import Course, CourseSkill
 from matchhub.models.cvs import LearnerCV
 from matchhub.models.engine import EngineChange, EngineState
+from matchhub.models.hiring import (
+    Interview,
+    InterviewSlot,
+    InterviewStatus,
+    JobOffer,
+    JobOfferStatus,
+)
 from matchhub.models.imports import PendingImport
 from matchhub.models.jobs import FailedJob
 from matchhub.models.learners import (
@@ -61,6 +68,11 @@ __all__ = [
     "EngineState",
     "FailedJob",
     "GraduateOutcome",
+    "Interview",
+    "InterviewSlot",
+    "InterviewStatus",
+    "JobOffer",
+    "JobOfferStatus",
     "Learner",
     "LearnerCV",
     "LearnerSkill",

@@ -1,7 +1,9 @@
 """The hiring pipeline: shortlist → invited → applied → interview → offer → hired.
 
 Both sides move an application, each only along its own edges (see
-``ENTERPRISE_MOVES`` and the learner functions); every move is an
+``ENTERPRISE_MOVES`` and the learner functions). "Offer" is reached only by sending
+an offer and "hired" only by the learner accepting it (:mod:`.job_offers`); booking
+an interview time moves it to "interview" (:mod:`.interviews`). Every move is an
 ``ApplicationEvent`` with who, from, to and an optional note, so the full history
 stays. An enterprise sees a learner's contact details only once the learner has
 applied or accepted an invitation (statuses in ``CONTACT_VISIBLE``).
@@ -40,13 +42,15 @@ S = ApplicationStatus
 
 #: The pipeline's stages in the order they are shown.
 STAGES: tuple[ApplicationStatus, ...] = tuple(ApplicationStatus)
-#: Where an enterprise may move an application from each status.
+#: Where an enterprise may move an application from each status by hand. Never to
+#: "offer" or "hired": those follow an offer sent and an offer accepted. "Interview"
+#: by hand stays for an interview arranged outside the platform (by phone).
 ENTERPRISE_MOVES: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
     S.SHORTLISTED: (S.INVITED, S.REJECTED),
     S.INVITED: (S.REJECTED,),
-    S.APPLIED: (S.INTERVIEW, S.OFFER, S.HIRED, S.REJECTED),
-    S.INTERVIEW: (S.OFFER, S.HIRED, S.REJECTED),
-    S.OFFER: (S.HIRED, S.REJECTED),
+    S.APPLIED: (S.INTERVIEW, S.REJECTED),
+    S.INTERVIEW: (S.REJECTED,),
+    S.OFFER: (S.REJECTED,),
 }
 #: Statuses from which a learner may withdraw.
 WITHDRAWABLE = frozenset({S.INVITED, S.APPLIED, S.INTERVIEW, S.OFFER})
@@ -71,6 +75,22 @@ def _event(
         )
     )
     app.status = to
+
+
+def record_move(
+    app: Application, to: ApplicationStatus, actor: User | None, note: str | None = None
+) -> None:
+    """Move ``app`` to ``to`` with a history event (no commit): for the services whose
+    action implies a stage (an interview booked, an offer sent or accepted)."""
+    _event(app, to, actor, note)
+
+
+def _ended(app: Application, by_learner: bool) -> None:
+    """An application leaves the pipeline: its interview and open offer end with it."""
+    from matchhub.services import interviews, job_offers
+
+    interviews.end_with_application(app, acted_by_learner=by_learner)
+    job_offers.end_with_application(app)
 
 
 def _tell_learner(app: Application, kind: str, **payload) -> None:
@@ -204,6 +224,8 @@ def move_step(
         _check_can_invite(app.order)
     seen_by_learner = app.status in LEARNER_VISIBLE
     _event(app, to, user, note)
+    if to is S.REJECTED:
+        _ended(app, by_learner=False)
     audit.record(
         f"application.{to.value}",
         actor=user,
@@ -397,6 +419,7 @@ def withdraw(app: Application, user: User, note: str | None = None) -> None:
     if app.status not in WITHDRAWABLE:
         raise ServiceError(_("This application can no longer be withdrawn."))
     _event(app, S.WITHDRAWN, user, note)
+    _ended(app, by_learner=True)
     audit.record(
         "application.withdrawn", actor=user, organization_id=app.order.organization_id, obj=app
     )

@@ -33,6 +33,9 @@ from matchhub.models import (
     ApplicationStatus,
     AuditEvent,
     GraduateOutcome,
+    Interview,
+    InterviewSlot,
+    JobOffer,
     Learner,
     LearnerCV,
     LearnerSkill,
@@ -43,7 +46,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, alerts, audit, messages, saved
+from matchhub.services import ServiceError, alerts, audit, interviews, job_offers, messages, saved
 
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
@@ -167,6 +170,9 @@ def export_data(learner: Learner, user: User) -> bytes:
         )
     )
     threads = messages.of_applications(a.id for a in apps)
+    # Interviews and offers are about the learner too: times, places, pay, their replies.
+    held_interviews = interviews.export_of(a.id for a in apps)
+    held_offers = job_offers.export_of(a.id for a in apps)
     data = {
         "exported_at": _iso(utcnow()),
         "account": {
@@ -227,6 +233,8 @@ def export_data(learner: Learner, user: User) -> bytes:
                     }
                     for m in threads[a.id]
                 ],
+                "interviews": held_interviews.get(a.id, []),
+                "offers": held_offers.get(a.id, []),
             }
             for a in apps
         ],
@@ -340,6 +348,21 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
         .where(ApplicationMessage.application_id.in_(app_ids))
         .execution_options(synchronize_session=False)
     )
+    # Interviews and offers hold times, places, pay and the learner's replies: all go;
+    # an application's stage (hired) stays for the statistics.
+    # (Slots first: SQLite enforces no ON DELETE CASCADE here.)
+    interview_ids = sa.select(Interview.id).where(Interview.application_id.in_(app_ids))
+    db.session.execute(
+        sa.delete(InterviewSlot)
+        .where(InterviewSlot.interview_id.in_(interview_ids))
+        .execution_options(synchronize_session=False)
+    )
+    for model in (Interview, JobOffer):
+        db.session.execute(
+            sa.delete(model)
+            .where(model.application_id.in_(app_ids))
+            .execution_options(synchronize_session=False)
+        )
     db.session.execute(
         sa.update(Application)
         .where(Application.learner_id == learner_id)

@@ -17,6 +17,8 @@ from matchhub.models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
+    JobOffer,
+    JobOfferStatus,
     Learner,
     LearnerSkill,
     Order,
@@ -246,6 +248,23 @@ def test_application_histories_end_in_the_current_status(report, ctx):
         for before, after in itertools.pairwise(events):
             assert after.from_status is before.to_status
             assert after.created_at >= before.created_at
+
+
+def test_every_hire_is_an_accepted_offer_and_every_offer_is_open(report, ctx):
+    """The demo follows the app's rule: "hired" only through an accepted offer."""
+    offers = {o.application_id: o for o in db.session.scalars(sa.select(JobOffer))}
+    hired = offered = 0
+    for application in db.session.scalars(sa.select(Application)):
+        offer = offers.get(application.id)
+        if application.status is ApplicationStatus.HIRED:
+            hired += 1
+            assert offer is not None and offer.status is JobOfferStatus.ACCEPTED
+            accepted_by = application.events[-1].actor  # the learner (no account: nobody)
+            assert accepted_by is None or accepted_by.role is Role.LEARNER
+        elif application.status is ApplicationStatus.OFFER:
+            offered += 1
+            assert offer.status is JobOfferStatus.SENT and offer.reply_by >= TODAY
+    assert hired and offered
 
 
 def test_a_second_run_creates_nothing(report, ctx):
