@@ -114,4 +114,8 @@ class OfferForm(Form):
         _l("Fee per trainee (₫, empty if free)"),
         validators=[Optional(), NumberRange(0, 1_000_000_000)],
     )
+    enrolment = TextAreaField(
+        _l("How learners enrol (contact, phone, link)"),
+        validators=[Optional(), Length(max=2000)],
+    )
     note = TextAreaField(_l("Note to the enterprise"), validators=[Optional(), Length(max=2000)])

@@ -34,6 +34,7 @@ def _offer_input(form: OfferForm) -> training.OfferInput:
         duration_weeks=form.duration_weeks.data,
         mode=form.mode.data or None,
         location=form.location.data or "",
+        enrolment=form.enrolment.data or "",
     )
 
 

@@ -39,10 +39,12 @@ class OfferInput:
     duration_weeks: int | None = None
     mode: str | None = None  # a TrainingMode value
     location: str = ""
+    enrolment: str = ""  # how learners enrol once the enterprise accepts
 
 
 MAX_FEE = 1_000_000_000  # VND per trainee: more is a typing mistake
 MAX_WEEKS = 260
+MAX_ENROLMENT = 2000
 
 
 def _open_training():
@@ -74,6 +76,36 @@ def readable_training_order(user: User, order_id: int) -> Order:
             selectinload(Order.organization),
             selectinload(Order.skills).selectinload(OrderSkill.skill),
         ),
+    )
+
+
+def agreed_training() -> list[TrainingOffer]:
+    """The training learners may join: offers the enterprise accepted on a training order
+    that still shows its agreed training (``TrainingOffer.is_open_to_learners``), not yet
+    started, soonest first (undated last), with the order, its skills and the college.
+
+    Learners never apply to a training order; each offer says how to enrol with the
+    college that delivers it. Two queries and the loads.
+    """
+    start = sa.func.coalesce(TrainingOffer.start_date, Order.start_date)
+    return list(
+        db.session.scalars(
+            sa.select(TrainingOffer)
+            .join(Order, Order.id == TrainingOffer.order_id)
+            .where(
+                TrainingOffer.is_open_to_learners,
+                sa.or_(start.is_(None), start >= today_in_vietnam()),
+            )
+            .options(
+                selectinload(TrainingOffer.order).selectinload(Order.organization),
+                selectinload(TrainingOffer.order)
+                .selectinload(Order.skills)
+                .selectinload(OrderSkill.skill),
+                selectinload(TrainingOffer.college),
+                selectinload(TrainingOffer.programme),
+            )
+            .order_by(sa.case((start.is_(None), 1), else_=0), start, TrainingOffer.id)
+        )
     )
 
 
@@ -166,6 +198,7 @@ def _checked_terms(user: User, order: Order, data: OfferInput, left: int) -> dic
         "duration_weeks": data.duration_weeks,
         "mode": TrainingMode(data.mode) if data.mode else None,
         "location": data.location.strip()[:200] or None,
+        "enrolment": data.enrolment.strip()[:MAX_ENROLMENT],
     }
 
 
