@@ -310,6 +310,13 @@ def _validate(data: OrderInput) -> None:
         raise ServiceError(
             _("The start date must be within the next three years."), field="start_date"
         )
+    # Colleges plan a training from its start: one already past cannot be answered.
+    if (
+        data.kind is OrderKind.TRAINING
+        and data.start_date is not None
+        and data.start_date < today_in_vietnam()
+    ):
+        raise ServiceError(_("The start date cannot be in the past."), field="start_date")
     if data.start_date and data.deadline and data.start_date < data.deadline:
         raise ServiceError(
             _("The start date cannot come before the application deadline."), field="start_date"

@@ -189,11 +189,12 @@ def test_order_mix_dates_and_money_are_plausible(report, ctx):
             assert 1 <= order.headcount <= 10 and order.salary_min >= 5_000_000
         elif order.kind is OrderKind.INTERNSHIP:
             assert 2 <= order.headcount <= 15 and order.salary_max <= 6_000_000
-        else:
+        else:  # addressed to colleges: no pay, no application deadline, a duration
             assert 10 <= order.headcount <= 40 and order.salary_min is None
+            assert order.deadline is None and 8 <= order.duration_weeks <= 16
         if order.salary_min is not None:
             assert order.salary_min < order.salary_max
-        if order.status is OrderStatus.OPEN:
+        if order.status is OrderStatus.OPEN and order.kind is not OrderKind.TRAINING:
             assert order.deadline >= TODAY
             assert 0 <= (TODAY - order.published_at.date()).days <= 183
         if order.status is OrderStatus.DRAFT:
