@@ -19,6 +19,7 @@ from matchhub.models import (
     ApplicationStatus,
     Learner,
     LearnerSkill,
+    OfferStatus,
     Order,
     OrderKind,
     OrderSkill,
@@ -28,6 +29,7 @@ from matchhub.models import (
     Programme,
     Role,
     Skill,
+    TrainingOffer,
     User,
     VerificationState,
     Visibility,
@@ -106,6 +108,15 @@ def test_report_and_database_agree_on_the_counts(report, ctx):
     assert report.applications == _count(Application) and 300 <= report.applications <= 600
     assert report.application_events == _count(ApplicationEvent) >= report.applications
     assert report.users == _count(User) == 1 + 65 + 1  # admin, one per organisation, learner
+
+
+def test_learners_find_training_that_colleges_agreed_to_deliver(report, ctx):
+    offers = db.session.scalars(sa.select(TrainingOffer)).all()
+    assert report.training_offers == len(offers) >= 5
+    assert {o.order.kind for o in offers} == {OrderKind.TRAINING}
+    assert all(o.enrolment and 1 <= o.seats <= o.order.headcount for o in offers)
+    assert {o.status for o in offers} == {OfferStatus.ACCEPTED, OfferStatus.PENDING}
+    assert any(o.is_open_to_learners for o in offers)
 
 
 def test_the_four_demo_accounts_log_in_with_the_demo_password(report, ctx):

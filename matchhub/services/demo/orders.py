@@ -95,6 +95,7 @@ class OrdersMixin:
                     "skills": skills,
                     "demo": is_demo,
                     "headcount": row["headcount"],
+                    "duration_weeks": row["duration_weeks"],
                     "published_at": row["published_at"],
                     "closed_at": row["closed_at"],
                     "org_code": ent["code"],
