@@ -24,7 +24,7 @@ from matchhub.models import (
     VerificationState,
     utcnow,
 )
-from matchhub.services import ServiceError, applications, learners, training
+from matchhub.services import ServiceError, applications, learners, stats, training
 from matchhub.services.orders import today_in_vietnam
 
 ENROL = "Gọi phòng tuyển sinh 0228 3 123 456 trước 15/01, mang CCCD."
@@ -158,6 +158,7 @@ def test_a_training_order_is_never_an_opening_for_learners(client, ctx, login):
         assert order.title not in client.get(url).get_data(as_text=True), url
     assert client.get(f"/learner/orders/{order.id}").status_code == 404
     assert client.get(f"/orders/{order.id}").status_code == 404
+    assert stats.overview().open_seats == 0  # trainees are not positions offered
     token = token_for(user)
     headers = {"Authorization": f"Bearer {token}"}
     listed = client.get("/api/v1/orders/open?per_page=100", headers=headers).get_json()
