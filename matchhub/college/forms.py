@@ -107,9 +107,7 @@ class OfferForm(Form):
         ],
         validators=[Optional()],
     )
-    location = StringField(
-        _l("Where"), filters=[strip], validators=[Optional(), Length(max=200)]
-    )
+    location = StringField(_l("Where"), filters=[strip], validators=[Optional(), Length(max=200)])
     fee_per_trainee = IntegerField(
         _l("Fee per trainee (₫, empty if free)"),
         validators=[Optional(), NumberRange(0, 1_000_000_000)],

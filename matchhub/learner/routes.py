@@ -49,12 +49,15 @@ def dashboard():
     apps = applications.applications_of(learner)
     # The matches page's ranking kept to the learner's locality (and remote work), with
     # the same score and tier: what they meet or nearly meet, else the best there is.
-    near = matching.matches_for(
-        learner,
-        locality=learner.locality,
-        per_page=6,
-        min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
-    ).items or matching.matches_for(learner, locality=learner.locality, per_page=6).items
+    near = (
+        matching.matches_for(
+            learner,
+            locality=learner.locality,
+            per_page=6,
+            min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
+        ).items
+        or matching.matches_for(learner, locality=learner.locality, per_page=6).items
+    )
     return render_template(
         "learner/dashboard.html",
         learner=learner,

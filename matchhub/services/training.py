@@ -331,9 +331,7 @@ def decide_offer(offer: TrainingOffer, user: User, accept: bool) -> None:
     if offer.status is not OfferStatus.PENDING:
         raise ServiceError(_("This offer has already been decided."))
     if accept:
-        db.session.execute(
-            sa.select(Order.id).where(Order.id == offer.order_id).with_for_update()
-        )
+        db.session.execute(sa.select(Order.id).where(Order.id == offer.order_id).with_for_update())
         college = db.session.get(Organization, offer.college_id)
         if college is None or college.state is not VerificationState.VERIFIED:
             raise ServiceError(
