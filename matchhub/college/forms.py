@@ -117,3 +117,12 @@ class OfferForm(Form):
         validators=[Optional(), Length(max=2000)],
     )
     note = TextAreaField(_l("Note to the enterprise"), validators=[Optional(), Length(max=2000)])
+
+
+class EnrolmentForm(Form):
+    """How learners enrol in an offer's training: changeable after the enterprise accepts."""
+
+    enrolment = TextAreaField(
+        _l("How learners enrol (contact, phone, link)"),
+        validators=[DataRequired(), Length(max=2000)],
+    )

@@ -303,6 +303,22 @@ def edit_offer(offer: TrainingOffer, user: User, data: OfferInput) -> None:
     db.session.commit()
 
 
+def update_enrolment(offer: TrainingOffer, user: User, text: str) -> None:
+    """The sending college says how learners enrol, while the offer awaits a decision or
+    once accepted: learners read it on the agreed training, and a phone number or a date
+    may change after the agreement. Not once declined or withdrawn."""
+    if offer.status not in (OfferStatus.PENDING, OfferStatus.ACCEPTED):
+        raise ServiceError(_("This offer was declined or withdrawn: nobody enrols in it."))
+    text = (text or "").strip()
+    if len(text) > MAX_ENROLMENT:
+        raise ServiceError(_("At most %(n)d characters.", n=MAX_ENROLMENT), field="enrolment")
+    offer.enrolment = text
+    audit.record(
+        "offer.updated", actor=user, organization_id=offer.college_id, obj=offer, enrolment=True
+    )
+    db.session.commit()
+
+
 def withdraw_offer(offer: TrainingOffer, user: User) -> None:
     """Take back a pending offer (the enterprise is told); never once decided."""
     _require_pending(offer)

@@ -226,3 +226,32 @@ def test_a_college_says_how_to_enrol_and_the_enterprise_reads_it(client, ctx, lo
     login(make_user(Role.ENTERPRISE, org=enterprise).email)
     detail = client.get(f"/enterprise/orders/{order.id}").get_data(as_text=True)
     assert ENROL in detail
+
+
+def test_the_college_updates_how_to_enrol_after_the_agreement(client, ctx, login):
+    _enterprise, order, college, programme = _world()
+    agreed = _offer(order, college, programme, enrolment="Gọi số cũ")
+    declined = _offer(order, college, None, OfferStatus.DECLINED, course_name="Khoá bị từ chối")
+    other = make_org(OrgKind.COLLEGE, code="KHAC")
+    foreign = _offer(order, other, None, course_name="Khoá của trường khác")
+    login(make_user(Role.COLLEGE, org=college).email)
+    page = f"/college/training-orders/{order.id}"
+    assert f'id="enrolment-{agreed.id}"' in client.get(page).get_data(as_text=True)
+
+    def post(offer, text):
+        url = f"/college/training-offers/{offer.id}/enrolment"
+        return submit(client, url, {"enrolment": text}, form_url=page, follow_redirects=True)
+
+    saved = post(agreed, "Gọi số mới 0228 3 999 999")
+    assert "Đã lưu cách đăng ký" in saved.get_data(as_text=True)
+    too_long = post(agreed, "x" * 2001)
+    assert "2000" in too_long.get_data(as_text=True)
+    assert post(foreign, "Không phải của tôi").status_code == 404
+    with pytest.raises(ServiceError):
+        training.update_enrolment(declined, make_user(Role.COLLEGE, org=college), "Gọi tôi")
+    db.session.refresh(agreed)
+    db.session.refresh(foreign)
+    assert agreed.enrolment == "Gọi số mới 0228 3 999 999" and foreign.enrolment == ENROL
+    assert post(agreed, "a\x00b").status_code == 400
+    db.session.refresh(agreed)
+    assert agreed.enrolment == "Gọi số mới 0228 3 999 999"
