@@ -196,17 +196,19 @@ def _order(user, write: bool):
     mine = Order.id.in_(own) if own is not None else _NOTHING
     if write:
         return mine
-    # Anyone signed in reads a live order; a learner also keeps reading an order they
-    # applied to after it closes.
-    applied = _NOTHING
-    if user.role is Role.LEARNER:
-        applied = Order.id.in_(
-            sa.select(Application.order_id).where(
-                Application.learner_id.in_(_own_learner(user)),
-                Application.status.in_(LEARNER_VISIBLE),
-            )
+    # Anyone signed in reads a live order, but a learner only a live opening (a training
+    # order is addressed to colleges; learners see the training agreed on it through the
+    # offers, ``TrainingOffer.is_open_to_learners``); a learner also keeps reading an order
+    # they applied to after it closes.
+    if user.role is not Role.LEARNER:
+        return sa.or_(mine, Order.is_live)
+    applied = Order.id.in_(
+        sa.select(Application.order_id).where(
+            Application.learner_id.in_(_own_learner(user)),
+            Application.status.in_(LEARNER_VISIBLE),
         )
-    return sa.or_(mine, Order.is_live, applied)
+    )
+    return sa.or_(mine, Order.is_opening, applied)
 
 
 def _application(user, write: bool):
@@ -329,8 +331,9 @@ def _own_by_user(column):
 #: ==============  ==========================================  ===========================
 #: object          read                                        write
 #: ==============  ==========================================  ===========================
-#: Order           own org's (enterprise); any live order;     own org's (enterprise)
-#:                 a learner's applied-to order
+#: Order           own org's (enterprise); any live order      own org's (enterprise)
+#:                 (learners: any live job or internship, and
+#:                 an order they applied to)
 #: Application     the order's enterprise; the learner's own   the same
 #:                 (not while only shortlisted)
 #: Application-    as its application                          the same
@@ -388,11 +391,11 @@ def allowed(model: type, user, write: bool = False) -> sa.ColumnElement[bool]:
     return rule(user, write)
 
 
-#: What anyone, signed in or not, may read on the public pages (no login): a live order,
-#: and a verified enterprise (its profile page). Nothing else is public; nothing is
-#: ever writable from here.
+#: What anyone, signed in or not, may read on the public pages (no login): a live opening
+#: (job or internship: a training order is addressed to colleges), and a verified
+#: enterprise (its profile page). Nothing else is public; nothing is ever writable from here.
 PUBLIC: dict[type, Callable[[], sa.ColumnElement[bool]]] = {
-    Order: lambda: Order.is_live,
+    Order: lambda: Order.is_opening,
     Organization: lambda: sa.and_(
         Organization.kind == OrgKind.ENTERPRISE,
         Organization.state == VerificationState.VERIFIED,

@@ -137,6 +137,7 @@ SECTIONS = {
         "/learner/",
         "/learner/matches",
         "/learner/applications",
+        "/learner/training",
         "/learner/next-skills",
         "/learner/saved",
         "/learner/rounds",

@@ -114,6 +114,10 @@ class OfferForm(Form):
         _l("Fee per trainee (₫, empty if free)"),
         validators=[Optional(), NumberRange(0, 1_000_000_000)],
     )
+    enrolment = TextAreaField(
+        _l("How learners enrol (contact, phone, link)"),
+        validators=[Optional(), Length(max=2000)],
+    )
     note = TextAreaField(_l("Note to the enterprise"), validators=[Optional(), Length(max=2000)])
 
 
@@ -146,3 +150,12 @@ class LearnerOutcomeForm(Form):
         super().__init__(*args, **kwargs)
         for field in (self.wave_6, self.wave_12):
             field.choices = situation_choices(_l("Not known"))
+
+
+class EnrolmentForm(Form):
+    """How learners enrol in an offer's training: changeable after the enterprise accepts."""
+
+    enrolment = TextAreaField(
+        _l("How learners enrol (contact, phone, link)"),
+        validators=[DataRequired(), Length(max=2000)],
+    )

@@ -16,7 +16,8 @@ from matchhub.learner.forms import (
     ProfileForm,
     VisibilityForm,
 )
-from matchhub.models import ApplicationStatus, OrderKind, Visibility
+from matchhub.models import ApplicationStatus, Visibility
+from matchhub.models.orders import OPENING_KINDS
 from matchhub.public.forms import opening_search_form
 from matchhub.services import (
     ServiceError,
@@ -149,7 +150,7 @@ def opening_list():
 def match_list():
     learner = own_profile(matching.learner_to_match)
     # Names for the cards too: each is translated once per page, not once per card.
-    kinds = {k: label(k) for k in OrderKind}
+    kinds = {k: label(k) for k in OPENING_KINDS}
     places = localities.choices()
     form = MatchFilterForm(request.args)
     form.kind.choices = choices([("", _("All kinds")), *((k.value, n) for k, n in kinds.items())])
@@ -194,8 +195,8 @@ def order_detail(order_id: int):
         inferred=matching.inferred_skills_of(learner),
         apply_form=ApplyForm(),
         is_saved=saved.is_saved(learner, order.id),
-        saveable=order.is_live and order.kind in saved.SAVEABLE,
-        can_apply=order.is_live
+        saveable=order.is_opening,
+        can_apply=order.is_opening
         and (app is None or app.status in (ApplicationStatus.INVITED, ApplicationStatus.WITHDRAWN)),
     )
 

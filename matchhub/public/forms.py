@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from matchhub.forms import Form, choices, strip
 from matchhub.labels import label
 from matchhub.models import OrderKind, Situation
+from matchhub.models.orders import OPENING_KINDS
 from matchhub.services import localities, openings
 
 
@@ -39,7 +40,7 @@ def opening_search_form(args) -> tuple[OpeningSearchForm, openings.OpeningFilter
     form.kind.choices = choices(
         [
             ("", _("All kinds")),
-            *((k.value, label(k)) for k in (OrderKind.JOB, OrderKind.INTERNSHIP)),
+            *((k.value, label(k)) for k in OPENING_KINDS),
         ]
     )
     form.locality.choices = choices([("", _("All localities")), *localities.choices()])

@@ -218,8 +218,7 @@ def _published(since: datetime, now: datetime) -> list[tuple[int, OrderKind, dat
     """Live openings (of the alert kinds) published after ``since``, up to ``now``."""
     rows = db.session.execute(
         sa.select(Order.id, Order.kind, Order.published_at).where(
-            Order.is_live,
-            Order.kind.in_(KINDS),
+            Order.is_opening,
             Order.published_at > since,
             Order.published_at <= now,
         )

@@ -29,6 +29,7 @@ from matchhub.models import (
     Learner,
     LearnerSkill,
     Order,
+    OrderKind,
     OrderSkill,
     OrderStatus,
     User,
@@ -167,6 +168,7 @@ def add_to_pipeline(
 ) -> Application:
     """:func:`shortlist` without the commit, for a bulk action's one transaction; with
     ``tell`` false the caller announces the invitation itself (with its message)."""
+    _refuse_training(order)
     if order.status not in (OrderStatus.DRAFT, OrderStatus.OPEN):
         raise ServiceError(_("This order is no longer open."))
     if not matching.is_matchable(learner):
@@ -359,7 +361,18 @@ def export_pipeline(order: Order, user: User, fmt: str) -> list[PipelineRow]:
 # --- the learner side ---
 
 
+def _refuse_training(order: Order) -> None:
+    # A training order is addressed to colleges: nobody applies to it or is invited to it;
+    # learners enrol in the training a college agreed to deliver (services/training.py).
+    if order.kind is OrderKind.TRAINING:
+        raise ServiceError(
+            _("A training order takes no applications: learners enrol with the training "
+              "institution that agreed to deliver it.")
+        )  # fmt: skip
+
+
 def _check_open(order: Order) -> None:
+    _refuse_training(order)
     if not order.is_live:
         raise ServiceError(_("This order is not open for applications."))
     if order.deadline is not None and order.deadline < today_in_vietnam():

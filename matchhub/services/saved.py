@@ -17,16 +17,17 @@ from sqlalchemy.orm import selectinload
 
 from matchhub.extensions import db
 from matchhub.matching.types import MatchResult
-from matchhub.models import Learner, Order, OrderKind, SavedOrder, User
+from matchhub.models import Learner, Order, SavedOrder, User
+from matchhub.models.orders import OPENING_KINDS
 from matchhub.security import owned_or_404, public_or_404
 from matchhub.services import matching
 
-#: The kinds a learner saves: a training order is addressed to colleges, not to them.
-SAVEABLE = (OrderKind.JOB, OrderKind.INTERNSHIP)
+#: The kinds a learner saves: openings (a training order is addressed to colleges).
+SAVEABLE = OPENING_KINDS
 
 
 def _saveable_or_404(order_id: int) -> Order:
-    return public_or_404(Order, Order.id == order_id, Order.kind.in_(SAVEABLE))
+    return public_or_404(Order, Order.id == order_id, Order.is_opening)
 
 
 def save(learner: Learner, order_id: int) -> bool:

@@ -98,7 +98,7 @@ def main_pages() -> dict[str | None, list[str]]:
     opening = _first(
         sa.select(Order)
         .join(Organization)
-        .where(Order.status == OrderStatus.OPEN, Organization.state == VerificationState.VERIFIED)
+        .where(Order.is_opening)
         .where(
             ~Order.id.in_(
                 sa.select(Application.order_id).where(Application.learner_id == learner.id)
@@ -147,6 +147,7 @@ def main_pages() -> dict[str | None, list[str]]:
             f"+/learner/applications/{application.id}",
             "+/learner/profile/edit",
             "+/learner/next-skills",
+            "+/learner/training",
             "+/learner/rounds",
             f"+/learner/rounds/{rnd.id}",
             "+/learner/saved",
@@ -161,6 +162,7 @@ def main_pages() -> dict[str | None, list[str]]:
             f"/enterprise/orders/{order.id}/candidates",
             f"/enterprise/orders/{order.id}/pipeline",
             "+/enterprise/orders/new",
+            "+/enterprise/orders/new/training",
             f"+/enterprise/orders/{order.id}/candidates/{hr_application.learner_id}",
             f"+/enterprise/applications/{hr_application.id}",
             "+/enterprise/rounds",

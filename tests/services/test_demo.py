@@ -21,6 +21,7 @@ from matchhub.models import (
     JobOfferStatus,
     Learner,
     LearnerSkill,
+    OfferStatus,
     Order,
     OrderKind,
     OrderSkill,
@@ -30,6 +31,7 @@ from matchhub.models import (
     Programme,
     Role,
     Skill,
+    TrainingOffer,
     User,
     VerificationState,
     Visibility,
@@ -108,6 +110,15 @@ def test_report_and_database_agree_on_the_counts(report, ctx):
     assert report.applications == _count(Application) and 300 <= report.applications <= 600
     assert report.application_events == _count(ApplicationEvent) >= report.applications
     assert report.users == _count(User) == 1 + 65 + 1  # admin, one per organisation, learner
+
+
+def test_learners_find_training_that_colleges_agreed_to_deliver(report, ctx):
+    offers = db.session.scalars(sa.select(TrainingOffer)).all()
+    assert report.training_offers == len(offers) >= 5
+    assert {o.order.kind for o in offers} == {OrderKind.TRAINING}
+    assert all(o.enrolment and 1 <= o.seats <= o.order.headcount for o in offers)
+    assert {o.status for o in offers} == {OfferStatus.ACCEPTED, OfferStatus.PENDING}
+    assert any(o.is_open_to_learners for o in offers)
 
 
 def test_the_four_demo_accounts_log_in_with_the_demo_password(report, ctx):
@@ -191,11 +202,12 @@ def test_order_mix_dates_and_money_are_plausible(report, ctx):
             assert 1 <= order.headcount <= 10 and order.salary_min >= 5_000_000
         elif order.kind is OrderKind.INTERNSHIP:
             assert 2 <= order.headcount <= 15 and order.salary_max <= 6_000_000
-        else:
+        else:  # addressed to colleges: no pay, no application deadline, a duration
             assert 10 <= order.headcount <= 40 and order.salary_min is None
+            assert order.deadline is None and 8 <= order.duration_weeks <= 16
         if order.salary_min is not None:
             assert order.salary_min < order.salary_max
-        if order.status is OrderStatus.OPEN:
+        if order.status is OrderStatus.OPEN and order.kind is not OrderKind.TRAINING:
             assert order.deadline >= TODAY
             assert 0 <= (TODAY - order.published_at.date()).days <= 183
         if order.status is OrderStatus.DRAFT:
