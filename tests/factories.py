@@ -257,3 +257,15 @@ def cp1258(text: str) -> bytes:
         tones = "".join(c for c in parts if c in _CP1258_TONES)
         out.append((base + tones).encode("cp1258"))
     return b"".join(out)
+
+
+def hire(app, hr, learner_user):
+    """Take an application to "hired" the only way there is: HR sends an offer and the
+    learner accepts it."""
+    from matchhub.services import job_offers
+    from matchhub.services.orders import today_in_vietnam
+
+    today = today_in_vietnam()
+    job_offers.send(app, hr, job_offers.OfferInput("Nhân viên", today + timedelta(days=14), today))
+    job_offers.accept(app, learner_user)
+    return app

@@ -9,7 +9,7 @@ the template, after checking the list.
 import re
 
 import pytest
-from factories import PASSWORD, make_order, make_org, make_user
+from factories import PASSWORD, hire, make_order, make_org, make_user
 from playwright.sync_api import expect
 from test_accessibility_browser import axe_result, describe, start_axe
 
@@ -93,8 +93,8 @@ def test_bulk_reject_with_the_template(page, ctx):
     hr = make_user(Role.ENTERPRISE, org=org, email="tuyendung@thanhnam.vn")
     order = make_order(org, title="Thực tập sinh Python")
     _lan, lan_app = _applicant(order, "Nguyễn Thị Lan", "lan@sv.vn")
-    _nam, nam_app = _applicant(order, "Trần Văn Nam", "nam@sv.vn")
-    applications.move(nam_app, hr, applications.S.HIRED)
+    nam, nam_app = _applicant(order, "Trần Văn Nam", "nam@sv.vn")
+    hire(nam_app, hr, nam)
 
     _log_in(page, hr.email)
     page.goto(f"/enterprise/orders/{order.id}/pipeline")

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 from conftest import csrf_token, submit
-from factories import PASSWORD, make_learner, make_order, make_org, make_user
+from factories import PASSWORD, hire, make_learner, make_order, make_org, make_user
 
 from matchhub.extensions import db
 from matchhub.models import (
@@ -44,7 +44,7 @@ def _pipeline():
         people[key] = _student(name, f"{key}@sv.vn")
     applied = applications.apply(order, people["applied"][1], people["applied"][0])
     hired = applications.apply(order, people["hired"][1], people["hired"][0])
-    applications.move(hired, hr, S.HIRED)
+    hire(hired, hr, people["hired"][0])
     short = applications.shortlist(order, people["short"][1], hr)
     # Another enterprise's applicant with a hidden profile: not a candidate of this order.
     rival_order = make_order(make_org(name="Đối thủ"))

@@ -92,3 +92,26 @@ def test_without_a_server_the_message_goes_to_the_log(ctx, caplog):
     user = make_user(email="dev@example.vn")
     assert mail.deliver(mail.render(user, "password_reset", link="http://x/auth/reset/t")) == 0
     assert "http://x/auth/reset/t" in caplog.text
+
+
+def test_a_queued_mail_keeps_its_extra_headers_and_attachments(ctx, inbox):
+    """The job carries the whole message: an alert's List-Unsubscribe and an
+    interview's .ics both survive the trip through the queue."""
+    message = mail.Mail(
+        to="both@example.vn",
+        subject="Lịch phỏng vấn",
+        body="Xem tệp đính kèm.\n",
+        headers=(("List-Unsubscribe", "<https://matchhub.example.vn/u/abc>"),),
+        attachments=(
+            mail.Attachment(
+                "interview.ics", "text/calendar", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+            ),
+        ),
+    )
+    mail.queue(message)
+    db.session.commit()
+    [msg] = inbox.to("both@example.vn")
+    assert msg["List-Unsubscribe"] == "<https://matchhub.example.vn/u/abc>"
+    [ics] = list(msg.iter_attachments())
+    assert ics.get_filename() == "interview.ics"
+    assert "BEGIN:VCALENDAR" in ics.get_content()
