@@ -7,7 +7,7 @@ from matchhub.models.audit import AuditEvent
 from matchhub.models.courses import Course, CourseSkill
 from matchhub.models.cvs import LearnerCV
 from matchhub.models.engine import EngineChange, EngineState
-from matchhub.models.imports import PendingImport
+from matchhub.models.imports import PendingImport, RejectedRows
 from matchhub.models.jobs import FailedJob
 from matchhub.models.learners import (
     ERASED_NAME,
@@ -70,6 +70,7 @@ __all__ = [
     "Programme",
     "ProgrammeLevel",
     "ProgrammeSkill",
+    "RejectedRows",
     "Role",
     "RoundChoice",
     "RoundOrder",
