@@ -286,3 +286,23 @@ def test_the_cli_takes_the_scale_and_can_skip_invalid_rows(app, college, tmp_pat
     assert "2 new" in done.output and "1 row(s) with errors skipped" in done.output
     assert _gpas(college)["SV00001"] == Decimal("3.60")
     assert runner.invoke(args=[*args[:-1], "7"]).exit_code != 0
+
+
+def test_the_import_job_skips_the_rejected_rows_when_asked(college, staff):
+    from matchhub.services import import_jobs
+
+    token = imports.stage_upload(college, staff, cohort_csv(_bad_rows()), "k.csv")
+    refused = import_jobs.commit_job(college.id, staff.id, token, "never")
+    assert "error" in refused and _count(college) == 0
+    done = import_jobs.commit_job(college.id, staff.id, token, "never", True)
+    assert (done["created"], done["skipped"]) == (7, 3)
+    assert len(imports.stored_rejects(college, done["rejects"]).rows) == 3
+
+
+def test_a_column_not_known_is_a_warning_that_does_not_refuse_the_file(college, staff):
+    content = "Mã sinh viên,Họ và tên,Ghi chú\nSV1,Nguyễn An,lớp trưởng\n".encode()
+    token = imports.stage_upload(college, staff, content, "k.csv")
+    preview = imports.preview_upload(college, token)
+    assert [i.error for i in preview.parsed.file_issues] == [False]
+    assert preview.parsed.errors == [] and preview.can_commit
+    assert imports.commit_upload(college, staff, token).created == 1
