@@ -2,6 +2,7 @@
 
 import io
 from dataclasses import asdict
+from pathlib import PurePath
 
 from flask import (
     Response,
@@ -184,13 +185,16 @@ def import_discard(token: str):
 
 
 def _rejected_file(rejected: imports.RejectedTable, fmt: str) -> Response:
-    body, mimetype = exports.table_file(fmt, rejected.headers, rejected.rows, _("Rejected rows"))
+    # The reason column's header is one the import recognises and ignores in either language.
+    headers = [*rejected.headers, _("Why rejected")]
+    body, mimetype = exports.table_file(fmt, headers, rejected.rows, _("Rejected rows"))
+    name = _("%(name)s-rejected", name=PurePath(rejected.filename).stem[:120] or "upload")
     # send_file writes a file name in Vietnamese as the header's RFC 6266 filename*.
     return send_file(
         io.BytesIO(body),
         mimetype=mimetype,
         as_attachment=True,
-        download_name=f"{rejected.filename}.{fmt}",
+        download_name=f"{name}.{fmt}",
         max_age=0,
     )
 

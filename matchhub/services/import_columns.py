@@ -50,8 +50,7 @@ REQUIRED_COLUMNS = ("student_code", "full_name")
 #: The key of the reason column a rejected-rows file adds: ignored without a word when
 #: the fixed file comes back.
 REASON = "_reason"
-#: Its header, in the user's language; both languages are recognised on import.
-REASON_LABEL = _l("Why rejected")
+#: Its header (the view writes it in the user's language: both are recognised here).
 _REASON_NAMES = ("Lý do bị từ chối", "Why rejected", "ly do", "reason", "why")
 
 

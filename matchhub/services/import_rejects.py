@@ -1,8 +1,10 @@
 """The rows an import refused or skipped, as a file to fix and upload again.
 
 A rejected-rows file has the uploaded file's own columns, its headers and cells as
-written, and one more column saying why each row was refused (translated); the
-import ignores that column, so the fixed file can be uploaded as it is. Before the
+written, and one more column saying why each row was refused (the row's error
+messages); the import ignores that column, so the fixed file can be uploaded as it
+is. This module returns the rows as data; the view words that column's header and
+the file's name, and writes the file. Before the
 commit the rows come from the staged upload; a commit that skipped rows keeps them
 in ``RejectedRows`` for ``REJECTS_TTL``, because its upload is gone.
 """
@@ -13,7 +15,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import PurePath
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -21,7 +22,7 @@ from flask_babel import gettext as _
 from matchhub.extensions import db
 from matchhub.models import Organization, RejectedRows, User, utcnow
 from matchhub.services import ServiceError
-from matchhub.services.import_columns import HEADER_INDEX, REASON, REASON_LABEL, header_key
+from matchhub.services.import_columns import HEADER_INDEX, REASON, header_key
 from matchhub.services.import_rows import Parsed, cell_text
 
 #: How long the rows a commit skipped stay downloadable.
@@ -32,9 +33,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class RejectedTable:
-    filename: str  # the download's name
-    headers: list[str]  # the file's headers, then the reason's
-    rows: list[list[object]]
+    filename: str  # the uploaded file's name
+    headers: list[str]  # the file's headers as written (the reason's is the view's)
+    rows: list[list[object]]  # the cells as written, padded to the headers, then the reason
 
 
 def _cell(value: object) -> object:
@@ -44,11 +45,6 @@ def _cell(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
     return _CONTROL.sub("", str(value))
-
-
-def _name(filename: str) -> str:
-    stem = PurePath(filename).stem[:120] or "upload"
-    return _("%(name)s-rejected", name=stem)
 
 
 def table(parsed: Parsed) -> RejectedTable:
@@ -69,7 +65,7 @@ def table(parsed: Parsed) -> RejectedTable:
     width = max([len(headers), *(len(r) - 1 for r in rows)])
     headers += [""] * (width - len(headers))
     rows = [[*r[:-1], *([None] * (width - len(r) + 1)), r[-1]] for r in rows]
-    return RejectedTable(_name(parsed.filename), [*headers, str(REASON_LABEL)], rows)
+    return RejectedTable(parsed.filename, headers, rows)
 
 
 def purge_expired() -> None:
@@ -87,7 +83,7 @@ def keep(college: Organization, user: User | None, parsed: Parsed) -> str:
             token=token,
             college_id=college.id,
             user_id=user.id if user is not None else None,
-            filename=rejected.filename[:200],
+            filename=rejected.filename,
             headers=rejected.headers,
             rows=rejected.rows,
         )

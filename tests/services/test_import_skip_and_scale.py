@@ -92,7 +92,8 @@ def test_skipping_is_idempotent_and_the_fixed_rejected_file_imports_the_rest(col
     assert _count(college) == 7
 
     rejected = imports.stored_rejects(college, first.rejects)
-    body, _mimetype = exports.table_file("csv", rejected.headers, rejected.rows, "x")
+    headers = [*rejected.headers, "Lý do bị từ chối"]  # as the view writes it
+    body, _mimetype = exports.table_file("csv", headers, rejected.rows, "x")
     table = _csv_table(body)
     table[1][3] = "sv2@example.vn"  # the college fixes each row where it says why
     table[2][7] = "3.5"
@@ -116,22 +117,22 @@ def test_the_rejected_rows_keep_the_files_columns_as_written_and_say_why(college
     token = imports.stage_upload(college, staff, cohort_xlsx(rows), "khoá 2026.xlsx")
     with force_locale("vi"):
         rejected = imports.rejected_rows(college, token)
-    assert rejected.headers[:-1] == [
+    assert rejected.headers == [
         "Mã sinh viên", "Họ và tên", "Ngày sinh", "Email", "Số điện thoại",
         "Chương trình đào tạo", "Năm tốt nghiệp", "Điểm trung bình", "Kỹ năng",
     ]  # fmt: skip
-    assert rejected.headers[-1] == "Lý do bị từ chối"
-    assert rejected.filename == "khoá 2026-bi-tu-choi"
+    assert rejected.filename == "khoá 2026.xlsx"
+    assert all(len(r) == len(rejected.headers) + 1 for r in rejected.rows)  # the reason last
     assert [r[0] for r in rejected.rows] == ["SV00002", "SV00005", "SV00008"]
     assert rejected.rows[0][3] == "khong-phai-email"
     assert rejected.rows[1][7] == 12  # a number stays a number, as the workbook held it
     assert rejected.rows[0][-1].startswith("Email: ")
     assert "thang điểm 4" in rejected.rows[1][-1]
     assert "Ngành lạ" in rejected.rows[2][-1]
-    body, _mimetype = exports.table_file("xlsx", rejected.headers, rejected.rows, "x")
+    body, _mimetype = exports.table_file("xlsx", [*rejected.headers, "?"], rejected.rows, "x")
     sheet = load_workbook(io.BytesIO(body)).active
     assert sheet["B2"].value == "@Nguyễn An" and sheet["B2"].quotePrefix
-    csv_body, _mimetype = exports.table_file("csv", rejected.headers, rejected.rows, "x")
+    csv_body, _mimetype = exports.table_file("csv", [*rejected.headers, "?"], rejected.rows, "x")
     assert _csv_table(csv_body)[1][1] == "'@Nguyễn An"
 
 
@@ -182,7 +183,7 @@ def test_cells_past_the_header_and_control_characters_survive_the_download(colle
     ).encode()
     parsed = imports.parse_file(college, content, "k.csv")
     rejected = import_rejects.table(parsed)
-    assert rejected.headers == ["Mã sinh viên", "Họ và tên", "Email", "", "Lý do bị từ chối"]
+    assert rejected.headers == ["Mã sinh viên", "Họ và tên", "Email", ""]
     assert rejected.rows[0][:4] == ["SV2", "Bình", "sai", "thừa"]
     assert import_rejects._cell("a\x01b\x00") == "ab"
 
@@ -306,3 +307,11 @@ def test_a_column_not_known_is_a_warning_that_does_not_refuse_the_file(college, 
     assert [i.error for i in preview.parsed.file_issues] == [False]
     assert preview.parsed.errors == [] and preview.can_commit
     assert imports.commit_upload(college, staff, token).created == 1
+
+
+@pytest.mark.parametrize("header", ["Why rejected", "Lý do bị từ chối", "LÝ DO BỊ TỪ CHỐI"])
+def test_the_reason_column_is_ignored_in_either_language(college, header):
+    content = f"Mã sinh viên,Họ và tên,{header}\nSV1,Nguyễn An,Email: sai\n".encode()
+    parsed = imports.parse_file(college, content, "k.csv")
+    assert parsed.errors == [] and parsed.file_issues == []
+    assert parsed.columns == ["student_code", "full_name"]
