@@ -120,3 +120,46 @@ def test_accounts_there_before_email_confirmation_count_as_confirmed(empty_datab
         assert confirmed is not None and confirmed == created
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_gpa_written_on_the_10_point_scale_is_brought_to_the_4_point_scale(empty_database_uri):
+    """0017_import_rejects: GPA is kept out of 4; an older import took 0-10 as written, so
+    a GPA above 4 was on the 10-point scale. Staged uploads read as 4-point."""
+
+    class Fresh(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_uri
+
+    app = create_app(Fresh)
+    with app.app_context():
+        upgrade(revision="0016_training_orders")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organizations (id, kind, name, locality, state, created_at)"
+                    " VALUES (1, 'college', 'Cao đẳng', 'nd', 'verified', '2026-12-01')"
+                )
+            )
+            for lid, gpa in ((1, "8.50"), (2, "3.20"), (3, None), (4, "7.33")):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO learners (id, full_name, gpa, preferred_localities, cv_text,"
+                        " visibility, created_at, updated_at) VALUES (:id, 'An', :gpa, '[]', '',"
+                        " 'hidden', '2026-12-01', '2026-12-01')"
+                    ),
+                    {"id": lid, "gpa": gpa},
+                )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO pending_imports (id, token, college_id, filename, sha256,"
+                    " content, created_at) VALUES (1, 't', 1, 'k.csv', 'x', :c, '2026-12-01')"
+                ),
+                {"c": b"a"},
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            gpas = conn.execute(sa.text("SELECT gpa FROM learners ORDER BY id")).scalars().all()
+            scale = conn.scalar(sa.text("SELECT gpa_scale FROM pending_imports"))
+        assert [None if g is None else float(g) for g in gpas] == [3.4, 3.2, None, 2.93]
+        assert scale == 4
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -84,6 +84,10 @@ NOT_OBJECT_IDS = {
     ("college.import_preview", "token"): "an unguessable upload token, looked up per college",
     ("college.import_commit", "token"): "an unguessable upload token, looked up per college",
     ("college.import_discard", "token"): "an unguessable upload token, looked up per college",
+    ("college.import_rejected_preview", "token"): "an unguessable upload token, looked up per "
+    "college",
+    ("college.import_rejected", "token"): "an unguessable token of skipped rows, looked up per "
+    "college",
     # The API's import routes: the same tokens; tests/api_v1/test_writes.py checks that
     # another college's upload answers 404.
     ("api.import_preview", "token"): "an unguessable upload token, looked up per college",

@@ -43,7 +43,11 @@ def _preview(token: str):
         "created": preview.created,
         "updated": preview.updated,
         "unchanged": preview.unchanged,
-        "can_commit": not errors,
+        "can_commit": preview.can_commit,
+        "can_skip": preview.can_skip,
+        "valid_rows": parsed.valid_count,
+        "rejected_rows": len(parsed.rejected),
+        "gpa_scale": parsed.gpa_scale,
         "error_count": len(errors),
         "errors": _issues(errors),
         "warning_count": len(warnings),
@@ -54,11 +58,14 @@ def _preview(token: str):
 @bp.post("/imports")
 @bp.doc(tags=["colleges"])
 @bp.arguments(inputs.UploadBody, location="files", as_kwargs=True)
+@bp.arguments(inputs.UploadArgs, location="query", as_kwargs=True)
 @bp.response(201, schemas.ImportPreview, description="Stored and previewed; nothing written")
 @writes
-def import_upload(file):
+def import_upload(file, gpa_scale):
     """Upload a cohort file (CSV or XLSX) and preview it (colleges, `write` scope)"""
-    token = imports.stage_upload(_college(), current_user, file.read(), file.filename or "")
+    token = imports.stage_upload(
+        _college(), current_user, file.read(), file.filename or "", gpa_scale=gpa_scale
+    )
     return _preview(token)
 
 
@@ -72,18 +79,20 @@ def import_preview(token: str):
 
 @bp.post("/imports/<token>/commit")
 @bp.doc(tags=["colleges"])
+@bp.arguments(inputs.CommitArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.ImportResult, description="Written in one transaction")
 @bp.alt_response(409, schema=schemas.Error, description="Some row has an error")
 @writes
-def import_commit(token: str):
+def import_commit(token: str, skip_invalid: bool):
     """Write a previewed upload (colleges, `write` scope)
 
-    Refused (409) while any row has an error; an upload is written once, after which its
-    id answers 404.
+    Refused (409) while any row has an error, unless `skip_invalid`: then the valid rows
+    are written and the others counted in `skipped` (refused when no row is valid). An
+    upload is written once, after which its id answers 404.
     """
     college = _college()
     try:
-        return imports.commit_upload(college, current_user, token)
+        return imports.commit_upload(college, current_user, token, skip_invalid=skip_invalid)
     except ServiceError as exc:
         # Refused rows (409), or an upload that is gone: committed, expired, not theirs (404).
         preview = _preview(token)

@@ -284,3 +284,24 @@ class OrderBody(Input):
 
 class UploadBody(Input):
     file = Upload(required=True, metadata={"description": "the cohort file, CSV or XLSX"})
+
+
+class UploadArgs(Input):
+    gpa_scale = fields.Integer(
+        load_default=4,
+        validate=OneOf([4, 10], error=_l("“gpa_scale” must be 4 or 10.")),
+        metadata={
+            "description": "the scale of the file's GPA column (4 or 10); GPA is kept out of "
+            "4, a 10-point GPA converted (x 0.4)"
+        },
+    )
+
+
+class CommitArgs(Input):
+    skip_invalid = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "write the valid rows and skip the rows with errors (refused "
+            "when no row is valid); without it, any error refuses the commit"
+        },
+    )

@@ -374,6 +374,16 @@ class ImportPreview(Schema):
     updated = fields.Integer(required=True, metadata={"description": "learners it would change"})
     unchanged = fields.Integer(required=True)
     can_commit = fields.Boolean(required=True, metadata={"description": "no error in any row"})
+    can_skip = fields.Boolean(
+        required=True,
+        metadata={"description": "some rows have errors; the others can be committed with "
+                  "`skip_invalid`"},
+    )  # fmt: skip
+    valid_rows = fields.Integer(required=True, metadata={"description": "rows without error"})
+    rejected_rows = fields.Integer(required=True, metadata={"description": "rows with errors"})
+    gpa_scale = fields.Integer(
+        required=True, metadata={"description": "the scale the GPA column was read on (4 or 10)"}
+    )
     error_count = fields.Integer(required=True)
     errors = fields.List(
         fields.Nested(ImportIssue),
@@ -396,4 +406,8 @@ class ImportResult(Schema):
     held = fields.Integer(
         required=True,
         metadata={"description": "invitations waiting for the college's verification"},
+    )
+    skipped = fields.Integer(
+        required=True,
+        metadata={"description": "rows left out for their errors (with `skip_invalid`)"},
     )

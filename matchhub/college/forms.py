@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -42,12 +43,25 @@ class CommitForm(Form):
         ],
         default="now",
     )
+    #: Set by the "import the valid rows, skip the rejected ones" button.
+    skip_invalid = BooleanField()
 
 
 class UploadForm(Form):
     file = FileField(
         _l("Learner file (CSV or XLSX)"),
         validators=[FileRequired(message=_l("Choose a file to upload."))],
+    )
+    # The default is the scale GPA is stored on; a 10-point file read as 4-point gives
+    # visible row errors, while the other way round would shrink every GPA silently.
+    # Left out of the form data (older scripts), it is that default too.
+    gpa_scale = RadioField(
+        _l("GPA scale of the file"),
+        choices=[
+            SelectChoice("4", _l("4-point scale (e.g. 3.20)")),
+            SelectChoice("10", _l("10-point scale (e.g. 8.0): converted to the 4-point scale")),
+        ],
+        default="4",
     )
 
 

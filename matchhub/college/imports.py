@@ -1,6 +1,8 @@
 """Bulk import of learners: upload, preview, commit; and the template to start from."""
 
+import io
 from dataclasses import asdict
+from pathlib import PurePath
 
 from flask import (
     Response,
@@ -11,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -54,7 +57,11 @@ def import_upload():
         upload = form.file.data
         try:
             token = imports.stage_upload(
-                current_user.organization, current_user, upload.read(), upload.filename or ""
+                current_user.organization,
+                current_user,
+                upload.read(),
+                upload.filename or "",
+                gpa_scale=int(form.gpa_scale.data),  # one of the form's choices
             )
         except ServiceError as exc:
             form.file.errors = [*form.file.errors, exc.message]
@@ -111,12 +118,15 @@ def import_commit(token: str):
     if not form.validate_on_submit():
         abort(400)
     college, invite = current_user.organization, form.invite.data
+    skip = form.skip_invalid.data
     try:
         if import_jobs.should_run_as_job(college, token):
-            job_id = import_jobs.start_commit(college, current_user, token, invite)
+            job_id = import_jobs.start_commit(college, current_user, token, invite, skip)
             session[_JOB_KEY] = job_id
             return redirect(url_for("college.import_progress", job_id=job_id))
-        result = imports.commit_upload(college, current_user, token, invite=invite)
+        result = imports.commit_upload(
+            college, current_user, token, invite=invite, skip_invalid=skip
+        )
     except ServiceError as exc:
         flash(exc.message, "danger")
         return redirect(url_for("college.import_preview", token=token))
@@ -172,6 +182,41 @@ def import_discard(token: str):
         abort(404)  # not this college's upload: nothing was discarded
     flash(_("The upload was discarded; nothing was imported."), "info")
     return redirect(url_for("college.import_upload"))
+
+
+def _rejected_file(rejected: imports.RejectedTable, fmt: str) -> Response:
+    # The reason column's header is one the import recognises and ignores in either language.
+    headers = [*rejected.headers, _("Why rejected")]
+    body, mimetype = exports.table_file(fmt, headers, rejected.rows, _("Rejected rows"))
+    name = _("%(name)s-rejected", name=PurePath(rejected.filename).stem[:120] or "upload")
+    # send_file writes a file name in Vietnamese as the header's RFC 6266 filename*.
+    return send_file(
+        io.BytesIO(body),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"{name}.{fmt}",
+        max_age=0,
+    )
+
+
+@bp.route("/imports/<token>/rejected.<any(csv, xlsx):fmt>")
+def import_rejected_preview(token: str, fmt: str):
+    """The rows of a staged upload that have errors, before anything is imported."""
+    try:
+        rejected = imports.rejected_rows(current_user.organization, token)
+    except ServiceError:
+        abort(404)  # another college's upload, or one gone
+    return _rejected_file(rejected, fmt)
+
+
+@bp.route("/imports/rejected/<token>.<any(csv, xlsx):fmt>")
+def import_rejected(token: str, fmt: str):
+    """The rows a commit skipped, kept a while for the college that imported them."""
+    try:
+        rejected = imports.stored_rejects(current_user.organization, token)
+    except ServiceError:
+        abort(404)
+    return _rejected_file(rejected, fmt)
 
 
 @bp.route("/imports/template.<any(csv, xlsx):fmt>")

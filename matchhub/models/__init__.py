@@ -14,7 +14,7 @@ from matchhub.models.hiring import (
     JobOffer,
     JobOfferStatus,
 )
-from matchhub.models.imports import PendingImport
+from matchhub.models.imports import PendingImport, RejectedRows
 from matchhub.models.jobs import FailedJob
 from matchhub.models.learners import (
     ERASED_NAME,
@@ -91,6 +91,7 @@ __all__ = [
     "Programme",
     "ProgrammeLevel",
     "ProgrammeSkill",
+    "RejectedRows",
     "Role",
     "RoundChoice",
     "RoundOrder",

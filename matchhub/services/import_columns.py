@@ -47,6 +47,12 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED_COLUMNS = ("student_code", "full_name")
 
+#: The key of the reason column a rejected-rows file adds: ignored without a word when
+#: the fixed file comes back.
+REASON = "_reason"
+#: Its header (the view writes it in the user's language: both are recognised here).
+_REASON_NAMES = ("Lý do bị từ chối", "Why rejected", "ly do", "reason", "why")
+
 
 def header_key(value: object) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(str(value))).strip()
@@ -56,6 +62,8 @@ HEADER_INDEX: dict[str, str] = {}
 for _col in COLUMNS:
     for _name in (_col.vi, _col.en, _col.key.replace("_", " "), *_col.aliases):
         HEADER_INDEX.setdefault(header_key(_name), _col.key)
+for _name in _REASON_NAMES:
+    HEADER_INDEX.setdefault(header_key(_name), REASON)
 
 
 def template_headers(lang: str) -> list[str]:

@@ -32,7 +32,9 @@ def should_run_as_job(college: Organization, token: str) -> bool:
     return jobs.mode() == "rq" and size > JOB_MIN_BYTES
 
 
-def start_commit(college: Organization, user: User, token: str, invite: str) -> str:
+def start_commit(
+    college: Organization, user: User, token: str, invite: str, skip_invalid: bool = False
+) -> str:
     """Queue the commit of a previewed upload; returns the job's id for its progress page."""
     return jobs.enqueue(
         commit_job,
@@ -40,13 +42,16 @@ def start_commit(college: Organization, user: User, token: str, invite: str) -> 
         user.id,
         token,
         invite,
+        skip_invalid,
         _summary=f"college {college.id}",
         _meta={"college_id": college.id, "kind": "import"},
         _result_ttl=RESULT_TTL,
     )
 
 
-def commit_job(college_id: int, user_id: int, token: str, invite: str) -> dict:
+def commit_job(
+    college_id: int, user_id: int, token: str, invite: str, skip_invalid: bool = False
+) -> dict:
     """The job: commit the upload, reporting progress; returns the result (or the reason
     it was refused, which a retry would not change)."""
     college = db.session.get(Organization, college_id)
@@ -55,7 +60,12 @@ def commit_job(college_id: int, user_id: int, token: str, invite: str) -> dict:
         return {"error": "gone"}
     try:
         result = imports.commit_upload(
-            college, user, token, invite=invite, progress=progress.report
+            college,
+            user,
+            token,
+            invite=invite,
+            progress=progress.report,
+            skip_invalid=skip_invalid,
         )
     except ServiceError as exc:
         return {"error": exc.message}

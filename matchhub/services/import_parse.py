@@ -14,10 +14,19 @@ from matchhub.services import ServiceError, engine, tabular
 from matchhub.services.import_columns import (
     COLUMN_BY_KEY,
     HEADER_INDEX,
+    REASON,
     REQUIRED_COLUMNS,
     header_key,
 )
-from matchhub.services.import_rows import Issue, Parsed, ParsedRow, RowChecker, RowSkill, cell_text
+from matchhub.services.import_rows import (
+    GPA_STORED_SCALE,
+    Issue,
+    Parsed,
+    ParsedRow,
+    RowChecker,
+    RowSkill,
+    cell_text,
+)
 from matchhub.services.orders import bad_levels, parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
 
@@ -48,6 +57,8 @@ def _header(header: list[object] | None) -> tuple[dict[str, int], dict[str, str]
                 Issue(1, text[:60], _("This column is not known and is ignored."), error=False)
             )
             continue
+        if key == REASON:
+            continue  # a rejected-rows file, fixed and uploaded again: the reasons are old
         if key in positions:
             raise ServiceError(
                 _("The column “%(name)s” appears twice.", name=text[:60]), field="file"
@@ -84,6 +95,7 @@ def parse_file(
     max_rows: int | None = MAX_WEB_ROWS,
     *,
     sha256: str | None = None,
+    gpa_scale: int = GPA_STORED_SCALE,
 ) -> Parsed:
     """Read, validate and normalise every row of a learner file. Writes nothing.
 
@@ -92,7 +104,8 @@ def parse_file(
     rows justify: see :mod:`matchhub.services.tabular`); row and cell problems
     come back as :class:`Issue` s on each :class:`ParsedRow`. With ``sha256``
     (a stored upload's), the decoded rows are reused while the process keeps
-    them. O(rows + distinct skill terms).
+    them. ``gpa_scale``: the scale the GPA column is written on (4 or 10); GPA is
+    stored on the 4-point scale. O(rows + distinct skill terms).
     """
     stats = tabular.ReadStats()
     if sha256 is not None:
@@ -102,7 +115,7 @@ def parse_file(
     header = next(rows, None)
     positions, headers, file_issues = _header(header)
     header_width = max(i for i, h in enumerate(header) if cell_text(h)) + 1
-    checker = RowChecker(college, headers)
+    checker = RowChecker(college, headers, gpa_scale)
     parsed_rows: list[ParsedRow] = []
     skill_cells: list[tuple[ParsedRow, list[tuple[str, int]]]] = []
     skills_at = positions.get("skills")
@@ -134,9 +147,12 @@ def parse_file(
                     _("“%(value)s”: a skill level goes from 1 to 5.", value=item[:60]),
                 )  # fmt: skip
             skill_cells.append((row, pairs))
+        if row.errors:
+            row.raw = raw  # its line of the rejected rows, as the college wrote it
         parsed_rows.append(row)
     if not parsed_rows:
         file_issues.append(Issue(2, "", _("The file holds no learner below its header row.")))
+    _check_scale(parsed_rows, gpa_scale, headers, file_issues)
     _normalise_skills(skill_cells, checker)
     return Parsed(
         filename=filename,
@@ -145,7 +161,29 @@ def parse_file(
         rows=parsed_rows,
         file_issues=file_issues,
         encoding=stats.encoding,
+        header_row=[cell_text(h) for h in header[:header_width]],
+        gpa_scale=gpa_scale,
     )
+
+
+def _check_scale(
+    rows: list[ParsedRow], scale: int, headers: dict[str, str], issues: list[Issue]
+) -> None:
+    """Warn when a file said to be on the 10-point scale looks like a 4-point one.
+
+    Read as 10-point, a 4-point GPA of 3.2 would be stored as 1.28 without any error.
+    """
+    written = [r.gpa_written for r in rows if r.gpa_written is not None]
+    if scale == 10 and written and max(written) <= GPA_STORED_SCALE:
+        issues.append(
+            Issue(
+                1,
+                headers.get("gpa", ""),
+                _("Every GPA in this file is 4 or less: if it is on the 4-point scale, upload "
+                  "it again choosing that scale."),
+                error=False,
+            )
+        )  # fmt: skip
 
 
 def _normalise_skills(

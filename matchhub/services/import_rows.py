@@ -1,7 +1,8 @@
 """A learner file's rows: what a parsed row holds, and how each cell is validated.
 
-Problems are :class:`Issue` s on their row (an error refuses the commit, a
-warning does not); nothing here reads the file or writes to the database.
+Problems are :class:`Issue` s on their row (an error refuses the commit, or
+skips the row when the college asks for it; a warning does not); nothing here
+reads the file or writes to the database.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -19,6 +20,19 @@ from matchhub.extensions import db
 from matchhub.models import Organization, Programme
 from matchhub.services import textcodec
 from matchhub.services.import_columns import header_key
+
+#: The GPA scales a file may be written on, chosen per upload.
+GPA_SCALES = (4, 10)
+#: The one scale GPA is stored on: a 10-point GPA is converted linearly (x 4/10,
+#: rounded half up to 0.01), so 8.0/10 is kept as 3.20/4. Pages show GPA out of 4.
+GPA_STORED_SCALE = 4
+
+
+def stored_gpa(value: Decimal, scale: int) -> Decimal:
+    """``value`` on a ``scale``-point scale, as stored (on the 4-point scale)."""
+    if scale != GPA_STORED_SCALE:
+        value = value * GPA_STORED_SCALE / scale
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,10 @@ class ParsedRow:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     status: str = ""  # new | updated | unchanged (valid rows only)
+    #: The cells as read from the file, kept for a row with errors (its rejected-rows line).
+    raw: list[object] | None = None
+    #: The GPA as written, on the upload's scale (``values["gpa"]`` is the stored one).
+    gpa_written: Decimal | None = None
 
 
 @dataclass
@@ -58,6 +76,10 @@ class Parsed:
     file_issues: list[Issue]
     #: The text encoding of a CSV (a key of ``textcodec.LABELS``); None for a workbook.
     encoding: str | None = None
+    #: The header row as written, up to its last header (the rejected rows' header).
+    header_row: list[str] = field(default_factory=list)
+    #: The scale of the file's GPA column (one of ``GPA_SCALES``).
+    gpa_scale: int = GPA_STORED_SCALE
 
     @property
     def encoding_label(self) -> str:
@@ -66,11 +88,26 @@ class Parsed:
 
     @property
     def errors(self) -> list[Issue]:
-        return [*self.file_issues, *(e for r in self.rows for e in r.errors)]
+        # The file's warnings (a column not known) are not errors: they never refuse it.
+        return [*self.file_errors, *(e for r in self.rows for e in r.errors)]
 
     @property
     def warnings(self) -> list[Issue]:
         return [w for r in self.rows for w in r.warnings]
+
+    @property
+    def file_errors(self) -> list[Issue]:
+        """Errors of the file as a whole: no row of it can be imported."""
+        return [i for i in self.file_issues if i.error]
+
+    @property
+    def rejected(self) -> list[ParsedRow]:
+        """The rows with an error: refused, or skipped when the college asks for it."""
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def valid_count(self) -> int:
+        return sum(1 for r in self.rows if not r.errors)
 
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-()]{7,18}$")
@@ -108,8 +145,11 @@ def cell_text(value: object) -> str:
 class RowChecker:
     """Validation of one file's rows against one college's programmes and the taxonomy."""
 
-    def __init__(self, college: Organization, headers: dict[str, str]):
+    def __init__(
+        self, college: Organization, headers: dict[str, str], gpa_scale: int = GPA_STORED_SCALE
+    ):
         self.headers = headers
+        self.gpa_scale = gpa_scale
         self.programmes: dict[str, int] = {}
         for pid, code, name in db.session.execute(
             sa.select(Programme.id, Programme.code, Programme.name).where(
@@ -264,12 +304,15 @@ class RowChecker:
             gpa = Decimal(text)
         except InvalidOperation:
             gpa = None
-        if gpa is None or not gpa.is_finite() or not 0 <= gpa <= 10:
+        scale = self.gpa_scale
+        if gpa is None or not gpa.is_finite() or not 0 <= gpa <= scale:
             self.issue(
                 row,
                 "gpa",
-                _("The GPA “%(value)s” is out of range: use a number from 0 to 10.",
-                  value=cell_text(value)[:20]),
+                _("The GPA “%(value)s” is out of range: on the %(scale)d-point scale chosen for "
+                  "this file, use a number from 0 to %(scale)d.",
+                  value=cell_text(value)[:20], scale=scale),
             )  # fmt: skip
             return None
-        return gpa.quantize(Decimal("0.01"))
+        row.gpa_written = gpa.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return stored_gpa(gpa, scale)

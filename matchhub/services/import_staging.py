@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import PurePath
 
@@ -19,10 +19,10 @@ from flask_babel import gettext as _
 
 from matchhub.extensions import db
 from matchhub.models import Organization, PendingImport, Skill, User, utcnow
-from matchhub.services import ServiceError, invitations
+from matchhub.services import ServiceError, import_rejects, invitations
 from matchhub.services.import_parse import check_header, parse_file
-from matchhub.services.import_rows import Parsed
-from matchhub.services.import_write import ImportResult, plan, write_parsed
+from matchhub.services.import_rows import GPA_SCALES, GPA_STORED_SCALE, Parsed
+from matchhub.services.import_write import ImportResult, can_write, plan, write_parsed
 
 #: How long an uploaded file waits for its commit.
 PENDING_TTL = timedelta(hours=2)
@@ -41,19 +41,40 @@ class Preview:
     def changes(self) -> int:
         return self.created + self.updated
 
+    @property
+    def can_commit(self) -> bool:
+        """Every row can be imported."""
+        return can_write(self.parsed)
+
+    @property
+    def can_skip(self) -> bool:
+        """Some rows have errors, and the others can be imported without them."""
+        return not self.can_commit and can_write(self.parsed, skip_invalid=True)
+
 
 def _purge_expired() -> None:
     db.session.execute(
         sa.delete(PendingImport).where(PendingImport.created_at < utcnow() - PENDING_TTL)
     )
+    import_rejects.purge_expired()
 
 
-def stage_upload(college: Organization, user: User, content: bytes, filename: str) -> str:
+def stage_upload(
+    college: Organization,
+    user: User,
+    content: bytes,
+    filename: str,
+    *,
+    gpa_scale: int = GPA_STORED_SCALE,
+) -> str:
     """Keep an uploaded file server-side for its preview and commit; returns its token.
 
     A file that cannot be imported at all (type, encoding, header row) is refused
-    at once (``ServiceError``), before anything is stored.
+    at once (``ServiceError``), before anything is stored. ``gpa_scale``: the scale
+    the file's GPA column is written on (``GPA_SCALES``), kept with the upload.
     """
+    if gpa_scale not in GPA_SCALES:
+        raise ServiceError(_("Choose a GPA scale of 4 or 10 points."), field="gpa_scale")
     filename = PurePath(filename or "").name[:200] or "upload"
     check_header(content, filename)
     _purge_expired()
@@ -66,6 +87,7 @@ def stage_upload(college: Organization, user: User, content: bytes, filename: st
             filename=filename,
             sha256=hashlib.sha256(content).hexdigest(),
             content=content,
+            gpa_scale=gpa_scale,
         )
     )
     db.session.commit()
@@ -91,10 +113,20 @@ def pending_size(college: Organization, token: str) -> int:
     return len(_pending(college, token).content)
 
 
+def _parse(college: Organization, pending: PendingImport) -> Parsed:
+    return parse_file(
+        college,
+        pending.content,
+        pending.filename,
+        sha256=pending.sha256,
+        gpa_scale=pending.gpa_scale,
+    )
+
+
 def preview_upload(college: Organization, token: str) -> Preview:
     """Every row of a staged upload, validated and compared with the database. Writes nothing."""
     pending = _pending(college, token)
-    parsed = parse_file(college, pending.content, pending.filename, sha256=pending.sha256)
+    parsed = _parse(college, pending)
     new, updates, unchanged = plan(college, parsed)
     ids = {s.skill_id for r in parsed.rows for s in r.skills or () if s.skill_id}
     skills = {
@@ -110,20 +142,36 @@ def commit_upload(
     *,
     invite: str = invitations.NOW,
     progress: Callable[[int, int], None] | None = None,
+    skip_invalid: bool = False,
 ) -> ImportResult:
-    """Write a previewed upload in one transaction; refused while any row has an error.
+    """Write a previewed upload in one transaction; refused while any row has an error,
+    unless ``skip_invalid``: then the valid rows are written, and the others kept for
+    their download (``ImportResult.rejects``) in the same transaction.
 
     ``invite``: when the new learners are invited (``invitations.CHOICES``);
     ``progress(done, total)`` is told after each chunk of rows (a job's progress page).
     """
     pending = _pending(college, token)
-    parsed = parse_file(college, pending.content, pending.filename, sha256=pending.sha256)
+    parsed = _parse(college, pending)
     result = write_parsed(
-        college, user, parsed, sha256=pending.sha256, invite=invite, progress=progress
+        college,
+        user,
+        parsed,
+        sha256=pending.sha256,
+        invite=invite,
+        progress=progress,
+        skip_invalid=skip_invalid,
     )
+    if result.skipped:
+        result = replace(result, rejects=import_rejects.keep(college, user, parsed))
     db.session.delete(pending)
     db.session.commit()
     return result
+
+
+def rejected_rows(college: Organization, token: str) -> import_rejects.RejectedTable:
+    """The rows of this college's staged upload that have errors, as a file to fix."""
+    return import_rejects.table(_parse(college, _pending(college, token)))
 
 
 def discard_upload(college: Organization, token: str) -> bool:

@@ -23,7 +23,7 @@ from matchhub.models import Learner, LearnerSkill, Organization, User, Visibilit
 from matchhub.models._search import refresh_search_text
 from matchhub.services import ServiceError, audit, invitations
 from matchhub.services.import_parse import parse_file
-from matchhub.services.import_rows import Parsed, ParsedRow, RowSkill
+from matchhub.services.import_rows import GPA_STORED_SCALE, Parsed, ParsedRow, RowSkill
 
 #: Rows written per bulk statement.
 CHUNK = 1000
@@ -41,6 +41,8 @@ class ImportResult:
     held: int = 0  # invitations waiting for the college's verification
     waiting: int = 0  # invitations the college chose to send later
     not_sent: int = 0  # invitations the college chose never to send
+    skipped: int = 0  # rows left out for their errors, at the college's request
+    rejects: str | None = None  # the token of those rows' download, when any
 
     @property
     def changes(self) -> int:
@@ -146,6 +148,14 @@ def plan(college: Organization, parsed: Parsed) -> tuple[list, list, int]:
     return new, updates, unchanged
 
 
+def can_write(parsed: Parsed, skip_invalid: bool = False) -> bool:
+    """Whether ``parsed`` may be written: no error at all, or, skipping the rows with
+    errors, no error of the whole file and at least one valid row."""
+    if not parsed.errors:
+        return True
+    return skip_invalid and not parsed.file_errors and parsed.valid_count > 0
+
+
 def import_file(
     college: Organization,
     user: User | None,
@@ -153,17 +163,25 @@ def import_file(
     filename: str,
     *,
     invite: str = invitations.NOW,
+    gpa_scale: int = GPA_STORED_SCALE,
+    skip_invalid: bool = False,
 ) -> tuple[Parsed, ImportResult | None]:
     """Parse and, when no row has an error, write a learner file at once (the CLI's path).
 
     Returns the parse (with its issues) and the result, or ``None`` when refused
-    because of row errors. No row limit.
+    because of errors. With ``skip_invalid``, rows with errors are left out
+    instead (refused still when no row is valid). No row limit.
     """
-    parsed = parse_file(college, content, filename, max_rows=None)
-    if parsed.errors:
+    parsed = parse_file(college, content, filename, max_rows=None, gpa_scale=gpa_scale)
+    if not can_write(parsed, skip_invalid):
         return parsed, None
     result = write_parsed(
-        college, user, parsed, sha256=hashlib.sha256(content).hexdigest(), invite=invite
+        college,
+        user,
+        parsed,
+        sha256=hashlib.sha256(content).hexdigest(),
+        invite=invite,
+        skip_invalid=skip_invalid,
     )
     db.session.commit()
     return parsed, result
@@ -177,12 +195,17 @@ def write_parsed(
     sha256: str,
     invite: str = invitations.NOW,
     progress: Callable[[int, int], None] | None = None,
+    skip_invalid: bool = False,
 ) -> ImportResult:
     """Insert and update the learners of ``parsed`` (flushes; the caller commits).
 
-    Any failure rolls the whole import back: nothing of the file stays written.
+    Refused while a row has an error, unless ``skip_invalid``: then the valid rows
+    are written and the others counted as skipped. Any failure rolls the whole
+    import back: nothing of the file stays written.
     """
-    if parsed.errors:
+    if not can_write(parsed, skip_invalid):
+        if parsed.errors and skip_invalid:
+            raise ServiceError(_("No row of this file can be imported: nothing was imported."))
         raise ServiceError(
             _("The file still has errors: fix them and upload it again. Nothing was imported.")
         )
@@ -211,6 +234,7 @@ def write_parsed(
             held=invited if state == "held" else 0,
             waiting=invited if state == "later" else 0,
             not_sent=invited if state == "never" else 0,
+            skipped=len(parsed.rejected),
         )
         audit.record(
             "learners.imported",
@@ -222,6 +246,7 @@ def write_parsed(
             created=result.created,
             updated=result.updated,
             unchanged=result.unchanged,
+            skipped=result.skipped,
         )
         db.session.flush()
     except sa.exc.IntegrityError as exc:

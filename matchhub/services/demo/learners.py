@@ -112,7 +112,7 @@ class LearnersMixin:
             if code != locality and rng.random() < 0.3:
                 preferred.append(code)
         ability = rng.gauss(0, 0.6)  # one learner is stronger across the board than another
-        gpa = None
+        gpa = None  # on the 4-point scale GPA is kept on (import_rows.GPA_STORED_SCALE)
         if level is not ProgrammeLevel.SHORT_COURSE:
             gpa = Decimal(f"{min(3.95, max(1.8, rng.gauss(2.95 + ability * 0.35, 0.35))):.2f}")
         skills = self.learner_skills(prog, ability, demo)
