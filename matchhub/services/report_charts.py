@@ -17,11 +17,14 @@ import warnings
 from dataclasses import dataclass
 from functools import cached_property
 
-# Inches at 150 dots per inch: the width of an A4 page's text (16 cm) and a readable height.
+# Inches: the width of an A4 page's text (16 cm); 130 dots per inch print sharp enough at
+# that size and cost half the pixels of 180.
 WIDTH_IN = 6.3
-DPI = 150
+DPI = 130
 # Long labels (skill or programme names) are cut so the bars keep most of the width.
 LABEL_CHARS = 38
+# The width of one character of the 8 pt labels, in inches (DejaVu Sans averages 0.55 em).
+CHAR_IN = 0.062
 _VI_DIGITS = str.maketrans(",.", ".,")
 PALETTE = ("#0b5d6b", "#d9822b", "#5b8c3a", "#8e44ad", "#c0392b", "#2c3e50")
 
@@ -66,14 +69,34 @@ def _height(chart: Chart) -> float:
     return 3.6
 
 
+def _margins(fig, chart: Chart, labels: list[str], height: float) -> None:
+    """Room for the category labels, from their length: matplotlib's layout engines measure
+    every text by drawing the figure an extra time, which doubled the cost of a chart."""
+    longest = max((len(x) for x in labels), default=0) * CHAR_IN
+    left, bottom = 0.55, 0.45
+    if chart.kind == "barh":
+        left = 0.2 + longest
+    elif len(labels) > 6:  # labels turned 35°: their height is about 0.57 of their length
+        bottom = 0.3 + 0.6 * longest
+        left = max(left, 0.15 + 0.8 * len(labels[0]) * CHAR_IN)
+    fig.subplots_adjust(
+        left=min(0.6, left / WIDTH_IN),
+        right=1 - 0.3 / WIDTH_IN,
+        bottom=min(0.6, bottom / height),
+        top=1 - 0.15 / height,
+    )
+
+
 def render_png(chart: Chart) -> bytes:
     """Draw ``chart``; every bar carries its value, so the image reads without the table."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
-    fig = Figure(figsize=(WIDTH_IN, _height(chart)), dpi=DPI, layout="constrained")
+    height = _height(chart)
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     ax = fig.add_subplot()
     labels = [_short(str(x)) for x in chart.labels]
+    _margins(fig, chart, labels, height)
     positions = list(range(len(labels)))
     n = max(1, len(chart.series))
     width = 0.8 / n
@@ -82,7 +105,7 @@ def render_png(chart: Chart) -> bytes:
         if chart.percent:  # 4%, 0.5% (a small rate keeps a decimal)
             text = f"{value:.0%}" if value >= 0.1 or value == 0 else f"{value:.1%}"
         else:
-            text = f"{value:,.2f}".rstrip("0").rstrip(".")
+            text = f"{value:,.1f}".removesuffix(".0")
         return text.translate(_VI_DIGITS) if chart.lang == "vi" else text
 
     for i, (name, values) in enumerate(chart.series):
@@ -131,5 +154,6 @@ def render_png(chart: Chart) -> bytes:
     # cosmetic warning must not fail a download.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fig.savefig(out, format="png")
+        # Fast zlib level: the image is a few percent larger, written several times faster.
+        fig.savefig(out, format="png", pil_kwargs={"compress_level": 1})
     return out.getvalue()

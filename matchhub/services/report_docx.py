@@ -130,33 +130,36 @@ def _roman(n: int) -> str:
 # --- DOCX ---
 
 
-def _set_font(style_or_run, size: int | None = None, bold: bool | None = None) -> None:
-    """Times New Roman for every script: python-docx sets the Latin slots only, and a
-    theme font in the style would win for Vietnamese letters without the others."""
-    font = style_or_run.font
-    font.name = FONT
-    if size is not None:
-        font.size = Pt(size)
+def _style_font(style, size: int, bold: bool | None = None) -> None:
+    """Times New Roman for every script of ``style``: python-docx sets the Latin slots only,
+    and the template's theme fonts would win for Vietnamese letters without the others.
+    Runs inherit it, so each run only sets its size and weight."""
+    style.font.name = FONT
+    style.font.size = Pt(size)
     if bold is not None:
-        font.bold = bold
-    rpr = style_or_run.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+        style.font.bold = bold
+    fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
     for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
         fonts.set(qn(f"w:{slot}"), FONT)
     for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{theme}"), None)
 
 
+def _run(paragraph, text: str, size: int, bold: bool = False, italic: bool = False):
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    if bold:
+        run.font.bold = True
+    if italic:
+        run.font.italic = True
+    return run
+
+
 def _paragraph(cell_or_doc, text: str, *, size=BODY_PT, bold=False, italic=False, center=True):
     p = cell_or_doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.JUSTIFY
     p.paragraph_format.space_after = Pt(0)
-    run = p.add_run(text)
-    _set_font(run, size, bold)
-    run.italic = italic
+    _run(p, text, size, bold, italic)
     return p
 
 
@@ -211,7 +214,7 @@ def _table(doc, table: Table, caption: str) -> None:
     _repeat_header(head)
     for cell, text in zip(head.cells, table.headers, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _set_font(cell.paragraphs[0].add_run(text), size, bold=True)
+        _run(cell.paragraphs[0], text, size, bold=True)
     for values in table.rows:
         cells = out.add_row().cells
         for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
@@ -219,7 +222,7 @@ def _table(doc, table: Table, caption: str) -> None:
             p.alignment = (
                 WD_ALIGN_PARAGRAPH.RIGHT if i in table.numeric else WD_ALIGN_PARAGRAPH.LEFT
             )
-            _set_font(p.add_run(str(text)), size)
+            _run(p, str(text), size)
     doc.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
@@ -239,12 +242,12 @@ def to_docx(report: Report) -> bytes:
     section.top_margin = section.bottom_margin = Cm(2)
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     normal = doc.styles["Normal"]
-    _set_font(normal, BODY_PT)
+    _style_font(normal, BODY_PT)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
     for name, size in (("Heading 1", BODY_PT), ("Heading 2", BODY_PT)):
         style = doc.styles[name]
-        _set_font(style, size, bold=True)
+        _style_font(style, size, bold=True)
         style.font.color.rgb = RGBColor(0, 0, 0)
         style.font.italic = False
     doc.core_properties.title = f"{report.title} {report.subject}"
