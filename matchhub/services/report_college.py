@@ -188,15 +188,15 @@ def outcome_document(college: Organization, lang: str, today: date | None = None
     ]
     sections = [Section(_("Overview"), overview)]
     if cohorts:
-        by_programme: dict[str, list[int]] = {}
+        # By programme id: two programmes may share a name (at different levels).
+        by_programme: dict[int | None, list] = {}
         for c in cohorts:
-            acc = by_programme.setdefault(
-                c.programme.name if c.programme else _("No programme"), [0, 0]
-            )
-            acc[0] += c.learners
-            acc[1] += c.hired_learners
-        names = list(by_programme)
-        rates = [h / n if n else 0.0 for n, h in by_programme.values()]
+            name = c.programme.name if c.programme else _("No programme")
+            acc = by_programme.setdefault(c.programme.id if c.programme else None, [name, 0, 0])
+            acc[1] += c.learners
+            acc[2] += c.hired_learners
+        names = [name for name, _n, _h in by_programme.values()]
+        rates = [h / n if n else 0.0 for _name, n, h in by_programme.values()]
         title = _("Placement rate by programme")
         sections.append(
             Section(
@@ -208,9 +208,7 @@ def outcome_document(college: Organization, lang: str, today: date | None = None
                         [_("Programme"), _("Learners"), _("Hired learners"), _("Placement rate")],
                         [
                             [name, _fmt_number(n), _fmt_number(h), _fmt_percent(rate)]
-                            for (name, (n, h)), rate in zip(
-                                by_programme.items(), rates, strict=True
-                            )
+                            for (name, n, h), rate in zip(by_programme.values(), rates, strict=True)
                         ],
                         frozenset({1, 2, 3}),
                     ),
