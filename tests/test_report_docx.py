@@ -146,6 +146,10 @@ def test_province_docx_follows_the_filters_and_speaks_english(client, market, lo
     assert dict(_table(doc, "Chỉ tiêu", "Giá trị")[1:])["Người học"] == "3"
     assert "năm tốt nghiệp: 2026" in _text(doc)
 
+    # Unknown or hostile filter values never give a 500.
+    for query in ("period=nope&year=abc", "year=99999999999999999999", "period=30&period=all"):
+        assert client.get(f"/admin/province/report.docx?{query}").status_code == 200, query
+
     client.set_cookie("lang", "en")
     doc = _docx(client.get("/admin/province/report.docx?period=90"))
     text = _text(doc)
