@@ -20,6 +20,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import fill
+
 N_LEARNERS = 100_000
 N_ORDERS = 20_000
 N_APPLICATIONS = 40_000
@@ -59,14 +61,9 @@ def build(db, seed: int = 11) -> dict[str, int]:
         OrderStatus,
         Organization,
         OrgKind,
-        Programme,
-        ProgrammeLevel,
-        Role,
         Skill,
-        User,
         VerificationState,
     )
-    from matchhub.services.accounts import hash_password
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -75,52 +72,11 @@ def build(db, seed: int = 11) -> dict[str, int]:
     pick = _zipf_picker(rng, len(skill_ids))
 
     def insert(model, rows):
-        stmt = sa.insert(model).returning(model.id, sort_by_parameter_order=True)
-        return list(db.session.scalars(stmt, rows))
+        return fill.insert_returning_ids(db, model, rows)
 
-    insert(
-        User,
-        [
-            {
-                "email": "admin@bench.vn",
-                "password_hash": hash_password(PASSWORD),
-                "full_name": "Bench Admin",
-                "role": Role.ADMIN,
-                "active": True,
-                "session_version": 1,
-                "created_at": now,
-                "email_confirmed_at": now,
-            }
-        ],
-    )[0]
-    colleges = insert(
-        Organization,
-        [
-            {
-                "kind": OrgKind.COLLEGE,
-                "name": f"Trường {i}",
-                "code": f"C{i}",
-                "locality": LOCALITIES[i % 6],
-                "state": VerificationState.VERIFIED,
-                "created_at": now,
-            }
-            for i in range(10)
-        ],
-    )
-    programmes = insert(
-        Programme,
-        [
-            {
-                "organization_id": colleges[i % 10],
-                "code": f"P{i}",
-                "name": f"Ngành {i}",
-                "level": ProgrammeLevel.COLLEGE,
-                "field": "IT",
-                "yearly_intake": 200,
-                "created_at": now,
-            }
-            for i in range(60)
-        ],
+    fill.add_admin(db, "admin@bench.vn", PASSWORD, now)
+    colleges, programmes = fill.add_colleges_and_programmes(
+        db, LOCALITIES[:6], now, colleges=10, programmes=60, intake=200
     )
     learner_rows = []
     for i in range(N_LEARNERS):

@@ -22,6 +22,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import fill
 from bench.dashboard import LOCALITIES, PASSWORD, _zipf_picker
 
 N_LEARNERS = 20_000
@@ -42,18 +43,13 @@ def build(db, seed: int = 17) -> int:
         OrderStatus,
         Organization,
         OrgKind,
-        Programme,
-        ProgrammeLevel,
-        Role,
         RoundChoice,
         RoundOrder,
         RoundRanking,
         RoundStatus,
         Skill,
-        User,
         VerificationState,
     )
-    from matchhub.services.accounts import hash_password
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -62,52 +58,11 @@ def build(db, seed: int = 17) -> int:
     pick = _zipf_picker(rng, len(skill_ids))
 
     def insert(model, rows):
-        stmt = sa.insert(model).returning(model.id, sort_by_parameter_order=True)
-        return list(db.session.scalars(stmt, rows))
+        return fill.insert_returning_ids(db, model, rows)
 
-    admin = insert(
-        User,
-        [
-            {
-                "email": "admin@bench.vn",
-                "password_hash": hash_password(PASSWORD),
-                "full_name": "Bench Admin",
-                "role": Role.ADMIN,
-                "active": True,
-                "session_version": 1,
-                "created_at": now,
-                "email_confirmed_at": now,
-            }
-        ],
-    )[0]
-    colleges = insert(
-        Organization,
-        [
-            {
-                "kind": OrgKind.COLLEGE,
-                "name": f"Trường {i}",
-                "code": f"C{i}",
-                "locality": LOCALITIES[i % 6],
-                "state": VerificationState.VERIFIED,
-                "created_at": now,
-            }
-            for i in range(8)
-        ],
-    )
-    programmes = insert(
-        Programme,
-        [
-            {
-                "organization_id": colleges[i % 8],
-                "code": f"P{i}",
-                "name": f"Ngành {i}",
-                "level": ProgrammeLevel.COLLEGE,
-                "field": "IT",
-                "yearly_intake": 500,
-                "created_at": now,
-            }
-            for i in range(40)
-        ],
+    admin = fill.add_admin(db, "admin@bench.vn", PASSWORD, now)
+    colleges, programmes = fill.add_colleges_and_programmes(
+        db, LOCALITIES[:6], now, colleges=8, programmes=40, intake=500
     )
     learners = insert(
         Learner,

@@ -44,6 +44,72 @@ def insert_returning_ids(db, model, rows: list[dict]) -> list[int]:
     return list(db.session.scalars(stmt, rows))
 
 
+def add_admin(db, email: str, password: str, now: datetime) -> int:
+    """One confirmed province-office account; returns its id."""
+    from matchhub.models import Role, User
+    from matchhub.services.accounts import hash_password
+
+    row = {
+        "email": email,
+        "password_hash": hash_password(password),
+        "full_name": "Bench Admin",
+        "role": Role.ADMIN,
+        "active": True,
+        "session_version": 1,
+        "created_at": now,
+        "email_confirmed_at": now,
+    }
+    return insert_returning_ids(db, User, [row])[0]
+
+
+def add_colleges_and_programmes(
+    db,
+    localities: Sequence[str],
+    now: datetime,
+    *,
+    colleges: int,
+    programmes: int,
+    intake: int,
+) -> tuple[list[int], list[int]]:
+    """``colleges`` verified colleges (round-robin over ``localities``) and ``programmes``
+    IT programmes shared round-robin among them; returns both id lists."""
+    from matchhub.models import Organization, OrgKind, Programme, ProgrammeLevel
+    from matchhub.models import VerificationState as VS
+
+    college_ids = insert_returning_ids(
+        db,
+        Organization,
+        [
+            {
+                "kind": OrgKind.COLLEGE,
+                "name": f"Trường {i}",
+                "code": f"C{i}",
+                "locality": localities[i % len(localities)],
+                "state": VS.VERIFIED,
+                "created_at": now,
+            }
+            for i in range(colleges)
+        ],
+    )
+    programme_ids = insert_returning_ids(
+        db,
+        Programme,
+        [
+            {
+                "organization_id": college_ids[i % colleges],
+                "code": f"P{i}",
+                "name": f"Ngành {i}",
+                "level": ProgrammeLevel.COLLEGE,
+                "field": "IT",
+                "yearly_intake": intake,
+                "created_at": now,
+            }
+            for i in range(programmes)
+        ],
+    )
+    return college_ids, programme_ids
+
+
 def add_learners(
     db,
     n: int,

@@ -120,12 +120,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from matchhub.commands import admin, imports, match, skills
+    from matchhub.commands import admin, alerts, imports, match, skills
 
     admin.register(app)
     imports.register(app)
     app.cli.add_command(skills.skills_cli)
     app.cli.add_command(match.match_cli)
+    app.cli.add_command(alerts.alerts_cli)
 
 
 def _migrations_dir() -> Path:

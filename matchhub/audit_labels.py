@@ -29,7 +29,7 @@ _ACTIONS = {
     "application.shortlisted": _l("Candidate shortlisted"),
     "application.interview": _l("Moved to interview"),
     "application.offer": _l("Offer made"),
-    "application.hired": _l("Candidate hired"),
+    "application.hired": _l("Offer accepted: candidate hired"),
     "application.rejected": _l("Candidate rejected"),
     "application.withdrawn": _l("Application withdrawn"),
     "auth.login": _l("Logged in"),
@@ -45,12 +45,19 @@ _ACTIONS = {
     "export.round_fairness": _l("Round fairness report exported"),
     "learner.claimed": _l("Learner profile claimed"),
     "learners.imported": _l("Learners imported"),
+    "interview.proposed": _l("Interview times proposed"),
+    "interview.booked": _l("Interview booked"),
+    "interview.another_time": _l("Another interview time asked"),
+    "interview.cancelled": _l("Interview cancelled"),
+    "job_offer.declined": _l("Job offer declined"),
     "offer.sent": _l("Training offer sent"),
     "offer.accepted": _l("Training offer accepted"),
     "offer.declined": _l("Training offer declined"),
     "offer.updated": _l("Training offer changed"),
     "offer.withdrawn": _l("Training offer withdrawn"),
     "order.created": _l("Order created"),
+    "outcome.recorded": _l("Graduate outcome recorded"),
+    "outcome.survey_sent": _l("Graduate survey sent"),
     "order.duplicated": _l("Order duplicated"),
     "order.updated": _l("Order updated"),
     "order.published": _l("Order published"),
@@ -78,6 +85,7 @@ _ACTIONS = {
     "taxonomy.alias_added": _l("Alias added to a skill"),
     "taxonomy.skill_created": _l("Skill created"),
     "taxonomy.skills_merged": _l("Skills merged"),
+    "taxonomy.merge_undone": _l("Skill merge undone"),
 }
 
 _KINDS = {
@@ -127,7 +135,7 @@ def action_kind_label(kind: str) -> str:
 
 
 def object_label(object_type: str | None, object_id: int | None) -> str:
-    """"Training offer #1" for an audited object; empty when the event has none."""
+    """ "Training offer #1" for an audited object; empty when the event has none."""
     if not object_type:
         return ""
     name = str(_OBJECTS.get(object_type, object_type))

@@ -72,6 +72,8 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
+    # A graduate survey link works for 60 days: long enough for a holiday, not for ever.
+    OUTCOME_SURVEY_MAX_AGE = 60 * 86400  # seconds
     EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 3600  # the link mailed at registration, in seconds
     # Whom a member of a suspended organisation should contact (shown at login); unset:
     # "the province office". E.g. "the labour department, matchhub@namdinh.gov.vn".
@@ -159,8 +161,7 @@ def require_production_secret(config) -> None:
     A key set in the environment after the config module was imported is taken then.
     """
     in_production = config.get("ENV_NAME") == "production" or (
-        not config.get("TESTING")
-        and os.environ.get("MATCHHUB_ENV", "").lower() == "production"
+        not config.get("TESTING") and os.environ.get("MATCHHUB_ENV", "").lower() == "production"
     )
     if not in_production or _strong(config.get("SECRET_KEY")):
         return

@@ -11,11 +11,13 @@ from flask import flash
 from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from matchhub.services import ServiceError
+from matchhub.services.messages import MAX_BODY as MESSAGE_MAX
 from matchhub.services.orders import bad_levels, level_message
 
 
@@ -159,3 +161,26 @@ def apply_move(items: list[int], action: str, add: int | None) -> list[int]:
 
 def int_list(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit()]
+
+
+#: How often one user may send messages on applications: each one is mailed to the
+#: other side, so a script must not turn the thread into a mail cannon.
+MESSAGE_RATE = "10 per minute;60 per hour"
+
+
+def message_rate_key() -> str:
+    """The message limit is per signed-in user, wherever they connect from."""
+    return f"messages:{current_user.get_id()}"
+
+
+class MessageForm(Form):
+    """A message on an application's thread: the enterprise's and the learner's pages."""
+
+    body = TextAreaField(
+        _l("Your message"),
+        validators=[
+            DataRequired(message=_l("Write a message first.")),
+            Length(max=MESSAGE_MAX),
+        ],
+        render_kw={"rows": 4},
+    )

@@ -68,6 +68,10 @@ def _fmt_date(value: date | datetime | None, format: str = "medium") -> str:
     return format_date(value, day)
 
 
+#: The same, for Python code that words a date (a notification, a mail).
+date_text = _fmt_date
+
+
 def _fmt_time(value: datetime | None) -> str:
     """The hour and minute of ``value`` in Vietnam's time, 24-hour clock in both languages."""
     return "" if value is None else format_time(value, "HH:mm")

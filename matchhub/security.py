@@ -33,6 +33,7 @@ from matchhub.models import (
     AllocationRound,
     ApiToken,
     Application,
+    ApplicationMessage,
     Course,
     Learner,
     Notification,
@@ -44,6 +45,8 @@ from matchhub.models import (
     RoundOrder,
     RoundResult,
     RoundStatus,
+    SavedOrder,
+    SkillMerge,
     TrainingOffer,
     User,
     VerificationState,
@@ -130,6 +133,18 @@ def init_app(app: Flask) -> None:
     app.after_request(_headers)
 
 
+def local_url(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (a form's "back to" field), else None:
+    never an open redirect to another host."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read a backslash as "/" and drop tabs and line breaks, so "/" + TAB +
+    # "/evil.example" would lead to another host.
+    if any(ord(c) < 32 or c == "\\" for c in target):
+        return None
+    return target
+
+
 def register_converters(app: Flask) -> None:
     """Before any blueprint registers a route: URL converters apply when rules are added."""
     app.url_map.converters["int"] = BoundedIntConverter
@@ -181,17 +196,19 @@ def _order(user, write: bool):
     mine = Order.id.in_(own) if own is not None else _NOTHING
     if write:
         return mine
-    # Anyone signed in reads a live order; a learner also keeps reading an order they
-    # applied to after it closes.
-    applied = _NOTHING
-    if user.role is Role.LEARNER:
-        applied = Order.id.in_(
-            sa.select(Application.order_id).where(
-                Application.learner_id.in_(_own_learner(user)),
-                Application.status.in_(LEARNER_VISIBLE),
-            )
+    # Anyone signed in reads a live order, but a learner only a live opening (a training
+    # order is addressed to colleges; learners see the training agreed on it through the
+    # offers, ``TrainingOffer.is_open_to_learners``); a learner also keeps reading an order
+    # they applied to after it closes.
+    if user.role is not Role.LEARNER:
+        return sa.or_(mine, Order.is_live)
+    applied = Order.id.in_(
+        sa.select(Application.order_id).where(
+            Application.learner_id.in_(_own_learner(user)),
+            Application.status.in_(LEARNER_VISIBLE),
         )
-    return sa.or_(mine, Order.is_live, applied)
+    )
+    return sa.or_(mine, Order.is_opening, applied)
 
 
 def _application(user, write: bool):
@@ -207,6 +224,13 @@ def _application(user, write: bool):
     return _NOTHING
 
 
+def _application_message(user, write: bool):
+    # A message belongs to its application's thread: whoever may see the application.
+    return ApplicationMessage.application_id.in_(
+        sa.select(Application.id).where(_application(user, write))
+    )
+
+
 def _college(column):
     def rule(user, write: bool):
         org_id = _org_id(user)
@@ -215,6 +239,14 @@ def _college(column):
         return column(org_id)
 
     return rule
+
+
+def _learner(user, write: bool):
+    # A college keeps its own learners' records (outcomes after graduating); a learner
+    # their own profile.
+    if user.role is Role.LEARNER:
+        return Learner.user_id == user.id
+    return _college(lambda org_id: Learner.college_id == org_id)(user, write)
 
 
 def _training_offer(user, write: bool):
@@ -278,6 +310,17 @@ def _account(user, write: bool):
     return sa.true() if user.role is Role.ADMIN else User.id == user.id
 
 
+def _office_only(user, write: bool):
+    return sa.true() if user.role is Role.ADMIN else _NOTHING
+
+
+def _own_by_learner(column):
+    def rule(user, write: bool):
+        return column.in_(_own_learner(user)) if user.role is Role.LEARNER else _NOTHING
+
+    return rule
+
+
 def _own_by_user(column):
     return lambda user, write: column == user.id
 
@@ -288,12 +331,16 @@ def _own_by_user(column):
 #: ==============  ==========================================  ===========================
 #: object          read                                        write
 #: ==============  ==========================================  ===========================
-#: Order           own org's (enterprise); any live order;     own org's (enterprise)
-#:                 a learner's applied-to order
+#: Order           own org's (enterprise); any live order      own org's (enterprise)
+#:                 (learners: any live job or internship, and
+#:                 an order they applied to)
 #: Application     the order's enterprise; the learner's own   the same
 #:                 (not while only shortlisted)
+#: Application-    as its application                          the same
+#: Message
 #: Programme       own college's                               the same
 #: Course          own college's programmes'                   the same
+#: Learner         own college's; the learner's own           the same
 #: TrainingOffer   the order's enterprise; the sending college the order's enterprise
 #: AllocationRound admin: all; learner: not a draft;           (admin pages only)
 #:                 enterprise: not a draft, its orders in it;
@@ -303,16 +350,20 @@ def _own_by_user(column):
 #: User            admin: all; oneself                         the same
 #: Notification,   the user's own                              the same
 #: ApiToken
+#: SkillMerge      admin                                       admin
+#: SavedOrder      the learner's own                           the same
 #: ==============  ==========================================  ===========================
 POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
     Order: _order,
     Application: _application,
+    ApplicationMessage: _application_message,
     Programme: _college(lambda org_id: Programme.organization_id == org_id),
     Course: _college(
         lambda org_id: Course.programme_id.in_(
             sa.select(Programme.id).where(Programme.organization_id == org_id)
         )
     ),
+    Learner: _learner,
     TrainingOffer: _training_offer,
     AllocationRound: _round,
     RoundOrder: _round_order,
@@ -320,6 +371,8 @@ POLICY: dict[type, Callable[[User, bool], sa.ColumnElement[bool]]] = {
     User: _account,
     Notification: _own_by_user(Notification.user_id),
     ApiToken: _own_by_user(ApiToken.user_id),
+    SkillMerge: _office_only,
+    SavedOrder: _own_by_learner(SavedOrder.learner_id),
 }
 
 
@@ -338,11 +391,11 @@ def allowed(model: type, user, write: bool = False) -> sa.ColumnElement[bool]:
     return rule(user, write)
 
 
-#: What anyone, signed in or not, may read on the public pages (no login): a live order,
-#: and a verified enterprise (its profile page). Nothing else is public; nothing is
-#: ever writable from here.
+#: What anyone, signed in or not, may read on the public pages (no login): a live opening
+#: (job or internship: a training order is addressed to colleges), and a verified
+#: enterprise (its profile page). Nothing else is public; nothing is ever writable from here.
 PUBLIC: dict[type, Callable[[], sa.ColumnElement[bool]]] = {
-    Order: lambda: Order.is_live,
+    Order: lambda: Order.is_opening,
     Organization: lambda: sa.and_(
         Organization.kind == OrgKind.ENTERPRISE,
         Organization.state == VerificationState.VERIFIED,

@@ -137,9 +137,12 @@ SECTIONS = {
         "/learner/",
         "/learner/matches",
         "/learner/applications",
+        "/learner/training",
         "/learner/next-skills",
+        "/learner/saved",
         "/learner/rounds",
         "/learner/profile",
+        "/learner/cv",
         "/learner/privacy",
     ],
     "admin": [

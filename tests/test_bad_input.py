@@ -34,7 +34,7 @@ from wtforms import DecimalField, FloatField, IntegerField
 
 from matchhub.extensions import db
 from matchhub.models import Learner, Order, OrderKind, OrgKind, Role, utcnow
-from matchhub.services import applications
+from matchhub.services import applications, curation, skill_merges
 
 LONG = ("Việt " + "a" * 94 + "\r\n") * 60  # 6,000 characters (CRLF as a browser sends it)
 NUL = "a\x00b"
@@ -190,6 +190,9 @@ def world(app, ctx):
     make_order(enterprise, kind=OrderKind.TRAINING, title="Đào tạo Python")
     application = applications.apply(order, learner, student)
     rnd = make_round(admin, [make_order(enterprise, kind=OrderKind.INTERNSHIP)])
+    merged = curation.create_skill(admin, "Kỹ năng gộp", "Merged skill", "tool")
+    kept = curation.create_skill(admin, "Kỹ năng giữ", "Kept skill", "tool")
+    merge = skill_merges.merge_skills(admin, merged.slug, kept.slug)
     return {
         "users": {Role.ADMIN: admin, Role.ENTERPRISE: hr, Role.COLLEGE: teacher,
                   Role.LEARNER: student},
@@ -205,6 +208,7 @@ def world(app, ctx):
             "notification_id": 1,
             "offer_id": 1,
             "token_id": 1,
+            "merge_id": merge.id,
         },
     }
 

@@ -36,6 +36,9 @@ from matchhub.models import (
     Application,
     ApplicationStatus,
     Course,
+    Interview,
+    InterviewSlot,
+    JobOffer,
     OrderKind,
     OrderStatus,
     OrgKind,
@@ -45,7 +48,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import api_tokens, learners, notifications, rounds
+from matchhub.services import api_tokens, curation, learners, notifications, rounds, skill_merges
 
 #: Each id argument name → the key of the foreign object in :func:`_foreign`.
 FOREIGN_IDS = {
@@ -60,6 +63,7 @@ FOREIGN_IDS = {
     "token_id": "token",
     "org_id": "organization",
     "user_id": "user",
+    "merge_id": "merge",
 }
 #: The public pages (``public.*``, no login) show live orders and verified enterprises to
 #: anyone: their foreign object is one that is not public (a draft order, an enterprise
@@ -73,6 +77,10 @@ NOT_OBJECT_IDS = {
     ("auth.reset_password", "token"): "a signed, expiring secret, not a stored object's id",
     ("auth.confirm_email", "token"): "a signed, expiring secret, not a stored object's id",
     ("auth.claim", "code"): "a claim code is a secret handed to one learner",
+    # tests/college/test_outcome_survey.py checks expiry, forgery and another wave's token.
+    ("public.outcome_survey", "token"): "a signed, expiring secret naming one learner",
+    ("public.alerts_unsubscribe", "token"): "a signed secret naming one learner's alerts",
+    ("public.alerts_unsubscribe_one_click", "token"): "the same signed secret (RFC 8058)",
     ("college.import_preview", "token"): "an unguessable upload token, looked up per college",
     ("college.import_commit", "token"): "an unguessable upload token, looked up per college",
     ("college.import_discard", "token"): "an unguessable upload token, looked up per college",
@@ -161,19 +169,34 @@ def _foreign() -> dict:
     programme = make_programme(other_college, code="KHAC")
     learner = make_learner(other_college, visibility=Visibility.HIDDEN, consent_at=None)
     course = Course(programme_id=programme.id, code="K1", name="Học phần khác")
+    # In the middle of hiring, with an interview to book and an offer to answer: a
+    # route that let a stranger through would have something to change.
     application = Application(
-        order_id=draft.id, learner_id=student_row.id, status=ApplicationStatus.APPLIED
+        order_id=draft.id, learner_id=student_row.id, status=ApplicationStatus.OFFER
+    )
+    soon = utcnow() + timedelta(days=3)
+    application_interview = Interview(
+        application=application, slots=[InterviewSlot(starts_at=soon)], location="Phòng họp"
+    )
+    application_offer = JobOffer(
+        application=application,
+        position="Khác",
+        start_date=soon.date() + timedelta(days=30),
+        reply_by=soon.date(),
     )
     offer = TrainingOffer(
         order_id=draft.id, college_id=other_college.id, seats=3, course_name="Khác"
     )
-    db.session.add_all([course, application, offer])
+    db.session.add_all([course, application, application_interview, application_offer, offer])
     db.session.commit()
     office = make_user(Role.ADMIN)
     rnd = rounds.create_round(office, "Đợt nháp", utcnow() + timedelta(days=7), {live.id: 1})
     note = notifications.notify(other_member, "round.published", round="Đợt 1")
     db.session.commit()
     token = api_tokens.create_token(other_member, "khác", 30)[0]
+    merged = curation.create_skill(office, "Kỹ năng gộp", "Merged skill", "tool")
+    kept = curation.create_skill(office, "Kỹ năng giữ", "Kept skill", "tool")
+    merge = skill_merges.merge_skills(office, merged.slug, kept.slug)
     return {
         "order": draft.id,
         "live_order": live.id,
@@ -188,6 +211,7 @@ def _foreign() -> dict:
         "organization": other_ent.id,
         "pending_organization": pending_ent.id,
         "user": other_member.id,
+        "merge": merge.id,
     }
 
 

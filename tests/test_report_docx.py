@@ -175,6 +175,11 @@ def test_demand_docx_carries_the_pages_filters_and_figures(client, market, login
     assert "Excel" not in " ".join(r[0] for r in rows)  # the textile order is filtered out
     assert len(_images(doc)) == 4  # skills, trend, sectors, localities
 
+    recent = _text(_docx(client.get("/college/demand.docx?period=3&sector=software")))
+    assert "Các đơn hàng đang mở được đăng từ ngày" in recent
+    page = client.get("/college/demand/print?period=3").get_data(as_text=True)
+    assert 'href="/college/demand.docx?period=3"' in page
+
     unfiltered = _docx(client.get("/college/demand.docx"))
     assert len(_table(unfiltered, "Kỹ năng", "Nhu cầu")) > len(rows) + 1
     # Unknown or hostile filter values mean "all", never a 500.

@@ -241,6 +241,16 @@ class OrderBody(Input):
         validate=Length(min=1, error=_l("Name at least one required skill.")),
     )
     nice_skills = fields.List(fields.Nested(SkillSpec), load_default=list)
+    # A training order's own terms (ignored for a job or an internship, whose pay, remote
+    # work and deadline a training order ignores in turn).
+    duration_weeks = fields.Integer(
+        load_default=None, allow_none=True, validate=between("duration_weeks", 1, 260)
+    )
+    budget_per_trainee = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=between("budget_per_trainee", 0, 1_000_000_000),
+    )
 
     @validates_schema
     def _locality(self, data, **kwargs):
@@ -267,6 +277,8 @@ class OrderBody(Input):
             deadline=data["deadline"],
             required=specs(data["required_skills"]),
             nice=specs(data["nice_skills"]),
+            duration_weeks=data["duration_weeks"],
+            budget_per_trainee=data["budget_per_trainee"],
         )
 
 

@@ -44,11 +44,13 @@ def order_update(data: dict, order_id: int):
 
 @bp.post("/orders/<int:order_id>/publish")
 @bp.doc(tags=["enterprises"])
-@bp.response(200, schemas.Order, description="The order, now open to learners")
+@bp.response(
+    200, schemas.Order, description="The order, now open: to learners, or to colleges (training)"
+)
 @bp.alt_response(409, schema=schemas.Error, description="The order cannot be published now")
 @writes
 def order_publish(order_id: int):
-    """Open a draft to learners (enterprises, `write` scope)
+    """Open a draft: to learners, a training order to colleges (enterprises, `write` scope)
 
     Refused (409) unless the organisation is verified, the order is a draft, its
     deadline has not passed and it names a required skill the platform recognises.

@@ -136,6 +136,10 @@ class Order(Schema):
     salary_max = _nullable(fields.Integer)
     start_date = _nullable(fields.Date)
     deadline = _nullable(fields.Date)
+    duration_weeks = _nullable(fields.Integer, metadata={"description": "training orders only"})
+    budget_per_trainee = _nullable(
+        fields.Integer, metadata={"description": "training orders only: VND per trainee"}
+    )
     published_at = _nullable(fields.DateTime)
     skills = fields.List(fields.Nested(OrderSkill), required=True)
     unrecognised_required = fields.List(

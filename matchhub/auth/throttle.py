@@ -66,6 +66,8 @@ def failed(response: Response) -> bool:
 
 def wait_seconds(email: str) -> int:
     """Seconds the account must still wait before a password is checked (0: none)."""
+    if not limiter.enabled:
+        return 0
     key = "login-wait:" + _id(email)
     try:
         if limiter.storage.get(key) <= 0:
@@ -77,6 +79,8 @@ def wait_seconds(email: str) -> int:
 
 
 def record_failure(email: str) -> None:
+    if not limiter.enabled:  # RATELIMIT_ENABLED=False turns the back-off off too
+        return
     try:
         failures = limiter.storage.incr("login-fail:" + _id(email), WINDOW)
         if failures >= FREE_FAILURES:
@@ -89,6 +93,8 @@ def record_failure(email: str) -> None:
 
 
 def record_success(email: str) -> None:
+    if not limiter.enabled:
+        return
     try:
         for prefix in ("login-fail:", "login-wait:"):
             limiter.storage.clear(prefix + _id(email))

@@ -13,6 +13,7 @@ def _only_colleges():
 
 from matchhub.college import (  # noqa: E402, F401
     demand,
+    graduates,
     imports,
     offers,
     outcomes,

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import Response, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from matchhub.college import bp
@@ -71,11 +72,21 @@ def _filters() -> demand.DemandFilters:
         value = request.args.get(name, "")
         return value if value in allowed else None
 
+    period = known("period", demand.PERIODS) or demand.DEFAULT_PERIOD
     return demand.DemandFilters(
         kind=known("kind", {k.value for k in OrderKind}),
         sector=known("sector", orgs.SECTORS),
         locality=known("locality", set(localities.locality_codes())),
+        months=int(period) if period != "all" else None,
     )
+
+
+def _period_choices() -> list[tuple[str, str]]:
+    return [
+        (p, ngettext("Last %(num)s month", "Last %(num)s months", int(p)) if p != "all"
+         else _("All open orders"))
+        for p in demand.PERIODS
+    ]  # fmt: skip
 
 
 @bp.route("/demand")
@@ -89,6 +100,7 @@ def demand_report():
         months=months,
         chart_data=_chart_data(report, months),
         filters=filters,
+        periods=_period_choices(),
         kinds=[(k.value, label(k)) for k in OrderKind],
         sectors=orgs.sector_choices(),
         localities=localities.choices(),
@@ -135,8 +147,12 @@ def _document() -> report_docx.Report:
 
 
 def _filter_args() -> dict:
+    """The page's filters as its query string names them (for the print page's links)."""
     filters = _filters()
-    return {k: v for k, v in vars(filters).items() if v}
+    args = {"kind": filters.kind, "sector": filters.sector, "locality": filters.locality}
+    if filters.months:
+        args["period"] = filters.period
+    return {k: v for k, v in args.items() if v}
 
 
 @bp.route("/demand.docx")

@@ -12,6 +12,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from matchhub.forms import Form, SkillLevels, strip
+from matchhub.labels import label
+from matchhub.models import Situation
 
 CODE_RULE = Regexp(
     r"^[0-9A-Za-z][0-9A-Za-z._\-]*$",
@@ -107,11 +109,53 @@ class OfferForm(Form):
         ],
         validators=[Optional()],
     )
-    location = StringField(
-        _l("Where"), filters=[strip], validators=[Optional(), Length(max=200)]
-    )
+    location = StringField(_l("Where"), filters=[strip], validators=[Optional(), Length(max=200)])
     fee_per_trainee = IntegerField(
         _l("Fee per trainee (₫, empty if free)"),
         validators=[Optional(), NumberRange(0, 1_000_000_000)],
     )
+    enrolment = TextAreaField(
+        _l("How learners enrol (contact, phone, link)"),
+        validators=[Optional(), Length(max=2000)],
+    )
     note = TextAreaField(_l("Note to the enterprise"), validators=[Optional(), Length(max=2000)])
+
+
+def situation_choices(blank) -> list[SelectChoice]:
+    """A blank option (nothing known) then every situation, translated."""
+    return [SelectChoice("", blank), *(SelectChoice(s.value, label(s)) for s in Situation)]
+
+
+class SurveySendForm(Form):
+    """Mail the graduate survey of one wave to one cohort."""
+
+    year = SelectField(_l("Cohort (graduation year)"), validators=[DataRequired()])
+    wave = SelectField(
+        _l("When"),
+        choices=[
+            SelectChoice("6", _l("6 months after graduation")),
+            SelectChoice("12", _l("12 months after graduation")),
+        ],
+        validators=[DataRequired()],
+    )
+
+
+class LearnerOutcomeForm(Form):
+    """A learner's situation at 6 and at 12 months, as the college knows it."""
+
+    wave_6 = SelectField(_l("6 months after graduation"), validators=[Optional()])
+    wave_12 = SelectField(_l("12 months after graduation"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in (self.wave_6, self.wave_12):
+            field.choices = situation_choices(_l("Not known"))
+
+
+class EnrolmentForm(Form):
+    """How learners enrol in an offer's training: changeable after the enterprise accepts."""
+
+    enrolment = TextAreaField(
+        _l("How learners enrol (contact, phone, link)"),
+        validators=[DataRequired(), Length(max=2000)],
+    )

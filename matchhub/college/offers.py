@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from matchhub.college import bp
-from matchhub.college.forms import ActionForm, OfferForm
+from matchhub.college.forms import ActionForm, EnrolmentForm, OfferForm
 from matchhub.forms import choices, show_service_error
 from matchhub.models import VerificationState
 from matchhub.services import ServiceError, learners, training
@@ -34,6 +34,7 @@ def _offer_input(form: OfferForm) -> training.OfferInput:
         duration_weeks=form.duration_weeks.data,
         mode=form.mode.data or None,
         location=form.location.data or "",
+        enrolment=form.enrolment.data or "",
     )
 
 
@@ -71,6 +72,7 @@ def training_order_detail(order_id: int):
         "college/training_order_detail.html",
         order=order,
         form=form,
+        enrolment_form=EnrolmentForm(),
         my_offers=my_offers,
         seats_left=training.seats_left(order),
         action_form=ActionForm(),
@@ -109,4 +111,22 @@ def training_offer_withdraw(offer_id: int):
             flash(exc.message, "warning")
         else:
             flash(_("Your offer is withdrawn; the enterprise is told."), "success")
+    return redirect(url_for("college.training_order_detail", order_id=offer.order_id))
+
+
+@bp.route("/training-offers/<int:offer_id>/enrolment", methods=["POST"])
+def training_offer_enrolment(offer_id: int):
+    """Say (again) how learners enrol in an accepted offer's training."""
+    offer = training.own_offer(current_user, offer_id)
+    form = EnrolmentForm()
+    if form.validate_on_submit():
+        try:
+            training.update_enrolment(offer, current_user, form.enrolment.data)
+        except ServiceError as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(_("How to enrol is saved: learners read it with the training."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(errors), "warning")
     return redirect(url_for("college.training_order_detail", order_id=offer.order_id))

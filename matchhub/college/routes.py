@@ -2,6 +2,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from matchhub.college import bp
+from matchhub.models import ERASED_NAME
 from matchhub.services import learners
 
 
@@ -50,4 +51,5 @@ def learner_list():
         search=search,
         programme_id=programme_id,
         year=year,
+        erased_name=ERASED_NAME,
     )

@@ -11,4 +11,4 @@ def _only_enterprises():
     require(Role.ENTERPRISE)
 
 
-from matchhub.enterprise import candidates, offers, rounds, routes  # noqa: E402, F401
+from matchhub.enterprise import bulk, candidates, hiring, messages, offers, rounds, routes  # noqa: E402, F401

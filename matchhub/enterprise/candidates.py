@@ -11,20 +11,29 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from matchhub.enterprise import bp
-from matchhub.enterprise.forms import CandidateFilterForm, MoveForm, NoteForm, ShortlistForm
-from matchhub.forms import choices
-from matchhub.labels import label
+from matchhub.enterprise.forms import (
+    BulkForm,
+    CandidateFilterForm,
+    MoveForm,
+    NoteForm,
+    ShortlistForm,
+)
+from matchhub.forms import MessageForm, choices
+from matchhub.labels import label, tier_label
 from matchhub.models import ApplicationStatus
 from matchhub.services import (
     ServiceError,
     applications,
     cvs,
+    exports,
     learners,
     localities,
     matching,
+    messages,
     orders,
     profiles,
 )
+from matchhub.services.orders import today_in_vietnam
 
 PER_PAGE = 20
 
@@ -70,6 +79,7 @@ def candidate_list(order_id: int):
         form=form,
         page=page,
         shortlist_form=ShortlistForm(),
+        bulk_form=BulkForm(),
         contact_visible=applications.contact_visible,
         unknown=orders.unrecognised_required(order),
         skills=matching.skills_of(c.result for c in page.items) if page else {},
@@ -152,22 +162,57 @@ def pipeline(order_id: int):
         applications=apps,
         counts=applications.stage_counts(apps),
         contact_visible=applications.contact_visible,
+        bulk_form=BulkForm(),
+        unread=messages.unread_counts(current_user, (a.id for a in apps)),
     )
 
 
 @bp.route("/orders/<int:order_id>/pipeline/export.<any(csv, xlsx):fmt>")
 def pipeline_export(order_id: int, fmt: str):
     order = orders.editable(current_user, order_id)
-    export = applications.export_pipeline(order, current_user, fmt)
+    rows = applications.export_pipeline(order, current_user, fmt)
+    headers = [
+        _("Name"),
+        _("Stage"),
+        _("Score"),
+        _("Fit"),
+        _("Training institution"),
+        _("Programme"),
+        _("Graduation year"),
+        _("Locality"),
+        _("Email"),
+        _("Phone"),
+        _("Last change"),
+    ]
+    cells = [
+        [
+            r.name,
+            str(label(r.status)),
+            round(r.result.score * 100, 1) if r.result else None,
+            tier_label(r.result.tier) if r.result else None,
+            r.college,
+            r.programme,
+            r.graduation_year,
+            localities.name_of(r.locality) if r.locality else None,
+            r.email,
+            r.phone,
+            r.updated_at,
+        ]
+        for r in rows
+    ]
+    # The sheet is named after the list, not the "Shortlist" button (same English word).
+    data, mimetype = exports.table_file(fmt, headers, cells, _("Pipeline"))
+    filename = f"order-{order.id}-{today_in_vietnam().isoformat()}.{fmt}"
     return Response(
-        export.data,
-        mimetype=export.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
 @bp.route("/applications/<int:application_id>")
-def application_detail(application_id: int):
+def application_detail(application_id: int, message_form: MessageForm | None = None):
+    # ``message_form``: a refused message, shown again with its error (messages.py).
     app = applications.readable(current_user, application_id)
     try:
         # The same check and audit as the candidate's profile: this page shows it too.
@@ -189,6 +234,8 @@ def application_detail(application_id: int):
         result=result,
         skills=matching.skills_of([result]),
         inferred=matching.inferred_skills_of(app.learner),
+        thread=messages.open_thread(current_user, app),
+        message_form=message_form or MessageForm(),
     )
 
 

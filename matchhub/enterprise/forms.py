@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from matchhub.forms import Form, SkillLevels, strip
+from matchhub.services.messages import MAX_BODY as MESSAGE_MAX
 
 SKILLS_HELP = _l(
     "One skill per line or separated by commas; add a level from 1 to 5 after a colon, "
@@ -25,15 +26,13 @@ SKILLS_HELP = _l(
 _SALARY_RANGE = _l("Enter an amount from 0 to 1,000,000,000 VND a month.")
 
 
-class OrderForm(Form):
-    kind = SelectField(_l("Kind"), validators=[DataRequired()])
+class _OrderFields(Form):
+    """What every order says: what it is, the skills, how many people, where, from when."""
+
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     required_skills = TextAreaField(
         _l("Required skills"), validators=[DataRequired(), Length(max=2000), SkillLevels()]
-    )
-    nice_skills = TextAreaField(
-        _l("Nice-to-have skills"), validators=[Optional(), Length(max=2000), SkillLevels()]
     )
     # InputRequired, not DataRequired: 0 is an answer (out of range), not a missing one.
     headcount = IntegerField(
@@ -45,6 +44,16 @@ class OrderForm(Form):
         ],
     )
     locality = SelectField(_l("Locality"), validators=[DataRequired()])
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+
+
+class OrderForm(_OrderFields):
+    """A job or an internship: learners apply to it."""
+
+    kind = SelectField(_l("Kind"), validators=[DataRequired()])
+    nice_skills = TextAreaField(
+        _l("Nice-to-have skills"), validators=[Optional(), Length(max=2000), SkillLevels()]
+    )
     remote = BooleanField(_l("Remote work possible"))
     salary_min = IntegerField(
         _l("Lowest monthly pay (VND)"),
@@ -54,8 +63,47 @@ class OrderForm(Form):
         _l("Highest monthly pay (VND)"),
         validators=[Optional(), NumberRange(0, 1_000_000_000, message=_SALARY_RANGE)],
     )
-    start_date = DateField(_l("Start date"), validators=[Optional()])
     deadline = DateField(_l("Application deadline"), validators=[Optional()])
+
+
+TRAINING_SKILLS_HELP = _l(
+    "The skills the trainees should have at the end, one per line or separated by commas, "
+    "each with the level to reach from 1 to 5 after a colon, e.g. “CNC:3”."
+)
+
+
+class TrainingOrderForm(_OrderFields):
+    """A training order: addressed to colleges, which answer with offers. No pay, remote
+    work or application deadline: nobody applies to it."""
+
+    required_skills = TextAreaField(
+        _l("Skills to train, with the level to reach"),
+        validators=[DataRequired(), Length(max=2000), SkillLevels()],
+    )
+    headcount = IntegerField(
+        _l("Number of trainees"),
+        default=10,
+        validators=[
+            InputRequired(),
+            NumberRange(1, 500, message=_l("Enter a whole number from 1 to 500.")),
+        ],
+    )
+    locality = SelectField(_l("Where the training takes place"), validators=[DataRequired()])
+    start_date = DateField(_l("Training starts on"), validators=[Optional()])
+    duration_weeks = IntegerField(
+        _l("Duration (weeks)"),
+        validators=[
+            Optional(),
+            NumberRange(1, 260, message=_l("Enter a whole number of weeks from 1 to 260.")),
+        ],
+    )
+    budget_per_trainee = IntegerField(
+        _l("Budget per trainee (₫, optional)"),
+        validators=[
+            Optional(),
+            NumberRange(0, 1_000_000_000, message=_l("Enter an amount from 0 to 1,000,000,000 ₫.")),
+        ],
+    )
 
 
 class ActionForm(Form):
@@ -108,3 +156,24 @@ class MoveForm(Form):
 
 class NoteForm(Form):
     note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=2000)])
+
+
+class BulkForm(Form):
+    """A bulk action on candidates; their learner ids come as repeated ``learner_id`` values
+    (``services.bulk_actions``)."""
+
+    action = SelectField(
+        _l("With the selected candidates"),
+        choices=[
+            SelectChoice("shortlist", _l("Shortlist")),
+            SelectChoice("invite", _l("Invite to apply")),
+            SelectChoice("reject", _l("Reject")),
+        ],
+        validators=[DataRequired()],
+    )
+    template = SelectField(_l("Message template"), validators=[Optional()])
+    message = TextAreaField(
+        _l("Message to each candidate (optional)"),
+        validators=[Optional(), Length(max=MESSAGE_MAX)],
+        render_kw={"rows": 9},
+    )

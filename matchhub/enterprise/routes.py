@@ -3,22 +3,34 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from matchhub.enterprise import bp
-from matchhub.enterprise.forms import SKILLS_HELP, ActionForm, OrderForm
+from matchhub.enterprise.forms import (
+    SKILLS_HELP,
+    TRAINING_SKILLS_HELP,
+    ActionForm,
+    OrderForm,
+    TrainingOrderForm,
+)
 from matchhub.forms import choices, show_service_error
 from matchhub.i18n import current_lang
 from matchhub.labels import label
 from matchhub.models import OrderKind, OrderStatus
+from matchhub.models.orders import OPENING_KINDS
 from matchhub.services import ServiceError, applications, localities, orders, profiles
 
 
-def _order_form(order=None) -> OrderForm:
-    form = OrderForm(obj=order)
-    form.kind.choices = choices((k.value, label(k)) for k in OrderKind)
+def _order_form(order=None) -> OrderForm | TrainingOrderForm:
+    """The order's form: a training order has its own (it is addressed to colleges);
+    a job or an internship the other, whose kinds are these two."""
+    training = order is not None and order.kind is OrderKind.TRAINING
+    form = TrainingOrderForm(obj=order) if training else OrderForm(obj=order)
+    if not training:
+        form.kind.choices = choices((k.value, label(k)) for k in OPENING_KINDS)
     form.locality.choices = choices(localities.choices())
     if order is not None and not form.is_submitted():
-        form.kind.data = order.kind.value
+        if not training:
+            form.kind.data = order.kind.value
+            form.nice_skills.data = _terms(order.nice_skills)
         form.required_skills.data = _terms(order.required_skills)
-        form.nice_skills.data = _terms(order.nice_skills)
     return form
 
 
@@ -31,20 +43,48 @@ def _terms(skills) -> str:
     )
 
 
-def _input(form: OrderForm) -> orders.OrderInput:
+def _input(form: OrderForm | TrainingOrderForm, order=None) -> orders.OrderInput:
+    common = {
+        "title": form.title.data,
+        "description": form.description.data or "",
+        "headcount": form.headcount.data,
+        "locality": form.locality.data,
+        "start_date": form.start_date.data,
+        "required": orders.parse_skill_specs(form.required_skills.data),
+    }
+    if isinstance(form, TrainingOrderForm):
+        return orders.OrderInput(
+            kind=OrderKind.TRAINING,
+            remote=False,
+            salary_min=None,
+            salary_max=None,
+            deadline=None,
+            # The form has no nice-to-have list: an older order keeps the one it had.
+            nice=[(s.term, s.level, s.weight) for s in order.nice_skills] if order else [],
+            duration_weeks=form.duration_weeks.data,
+            budget_per_trainee=form.budget_per_trainee.data,
+            **common,
+        )
     return orders.OrderInput(
         kind=OrderKind(form.kind.data),
-        title=form.title.data,
-        description=form.description.data or "",
-        headcount=form.headcount.data,
-        locality=form.locality.data,
         remote=form.remote.data,
         salary_min=form.salary_min.data,
         salary_max=form.salary_max.data,
-        start_date=form.start_date.data,
         deadline=form.deadline.data,
-        required=orders.parse_skill_specs(form.required_skills.data),
         nice=orders.parse_skill_specs(form.nice_skills.data or ""),
+        **common,
+    )
+
+
+def _render_form(form, order, unknown=()):
+    training = isinstance(form, TrainingOrderForm)
+    return render_template(
+        "enterprise/order_form.html",
+        form=form,
+        order=order,
+        training=training,
+        skills_help=TRAINING_SKILLS_HELP if training else SKILLS_HELP,
+        unknown=unknown,
     )
 
 
@@ -96,7 +136,18 @@ def order_list():
 
 @bp.route("/orders/new", methods=["GET", "POST"])
 def order_create():
-    form = _order_form()
+    return _create(_order_form())
+
+
+@bp.route("/orders/new/training", methods=["GET", "POST"])
+def training_order_create():
+    """A training order: its own form (trainees, skills to reach, start, duration, place)."""
+    form = TrainingOrderForm()
+    form.locality.choices = choices(localities.choices())
+    return _create(form)
+
+
+def _create(form):
     if form.validate_on_submit():
         try:
             order = orders.save_order(current_user.organization, current_user, _input(form))
@@ -106,9 +157,7 @@ def order_create():
             flash(_("The order is saved as a draft."), "success")
             _flash_unrecognised(order)
             return redirect(url_for("enterprise.order_detail", order_id=order.id))
-    return render_template(
-        "enterprise/order_form.html", form=form, order=None, skills_help=SKILLS_HELP, unknown=()
-    )
+    return _render_form(form, None)
 
 
 @bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
@@ -117,20 +166,14 @@ def order_edit(order_id: int):
     form = _order_form(order)
     if form.validate_on_submit():
         try:
-            orders.save_order(order.organization, current_user, _input(form), order=order)
+            orders.save_order(order.organization, current_user, _input(form, order), order=order)
         except ServiceError as exc:
             show_service_error(form, exc)
         else:
             flash(_("The order is saved."), "success")
             _flash_unrecognised(order)
             return redirect(url_for("enterprise.order_detail", order_id=order.id))
-    return render_template(
-        "enterprise/order_form.html",
-        form=form,
-        order=order,
-        skills_help=SKILLS_HELP,
-        unknown=orders.unrecognised_required(order),
-    )
+    return _render_form(form, order, orders.unrecognised_required(order))
 
 
 @bp.route("/orders/<int:order_id>")
@@ -166,7 +209,13 @@ def order_publish(order_id: int):
         except ServiceError as exc:
             flash(exc.message, "warning")
         else:
-            flash(_("The order is open to learners."), "success")
+            flash(
+                _("The training order is sent to the training institutions: they answer it "
+                  "with offers.")
+                if order.kind is OrderKind.TRAINING
+                else _("The order is open to learners."),
+                "success",
+            )  # fmt: skip
     return redirect(url_for("enterprise.order_detail", order_id=order.id))
 
 

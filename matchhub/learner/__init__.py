@@ -11,4 +11,4 @@ def _only_learners():
     require(Role.LEARNER)
 
 
-from matchhub.learner import cv, rounds, routes  # noqa: E402, F401
+from matchhub.learner import cv, hiring, messages, rounds, routes, saved, training  # noqa: E402, F401

@@ -3,6 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -94,3 +95,17 @@ class CVUploadForm(Form):
         _l("CV file (PDF or DOCX)"),
         validators=[FileRequired(message=_l("Choose a file to upload."))],
     )
+
+
+class SaveForm(Form):
+    """Save or unsave button: the CSRF token and the page to go back to."""
+
+    next = HiddenField(validators=[Optional(), Length(max=2000)])
+
+
+class AlertForm(Form):
+    active = BooleanField(_l("Mail me new matches every week"))
+    min_score = SelectField(
+        _l("Only openings that match me at least"), validators=[InputRequired()]
+    )
+    kind = SelectField(_l("Kind"), validators=[Optional()])

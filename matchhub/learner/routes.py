@@ -2,7 +2,7 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from matchhub.forms import choices, show_service_error
+from matchhub.forms import MessageForm, choices, show_service_error
 from matchhub.i18n import current_lang
 from matchhub.labels import label
 from matchhub.learner import bp
@@ -16,7 +16,8 @@ from matchhub.learner.forms import (
     ProfileForm,
     VisibilityForm,
 )
-from matchhub.models import ApplicationStatus, OrderKind, Visibility
+from matchhub.models import ApplicationStatus, Visibility
+from matchhub.models.orders import OPENING_KINDS
 from matchhub.public.forms import opening_search_form
 from matchhub.services import (
     ServiceError,
@@ -24,11 +25,14 @@ from matchhub.services import (
     learners,
     localities,
     matching,
+    messages,
     next_skill,
     openings,
     orders,
     privacy,
     profiles,
+    saved,
+    surveys,
 )
 
 PER_PAGE = 20
@@ -48,12 +52,16 @@ def dashboard():
     apps = applications.applications_of(learner)
     # The matches page's ranking kept to the learner's locality (and remote work), with
     # the same score and tier: what they meet or nearly meet, else the best there is.
-    near = matching.matches_for(
-        learner,
-        locality=learner.locality,
-        per_page=6,
-        min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
-    ).items or matching.matches_for(learner, locality=learner.locality, per_page=6).items
+    near = (
+        matching.matches_for(
+            learner,
+            locality=learner.locality,
+            per_page=6,
+            min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
+        ).items
+        or matching.matches_for(learner, locality=learner.locality, per_page=6).items
+    )
+    survey_wave = surveys.due_wave(learner)
     return render_template(
         "learner/dashboard.html",
         learner=learner,
@@ -61,6 +69,8 @@ def dashboard():
         invitations=[a for a in apps if a.status is ApplicationStatus.INVITED],
         matches=near,
         skills=matching.skill_names((m.result for m in near), current_lang()),
+        survey_wave=survey_wave,
+        survey_token=surveys.survey_token(learner, survey_wave) if survey_wave else None,
     )
 
 
@@ -128,7 +138,11 @@ def opening_list():
     form, filters = opening_search_form(request.args)
     pagination = openings.search(filters, page=request.args.get("page", 1, type=int))
     return render_template(
-        "learner/opening_list.html", learner=learner, pagination=pagination, form=form
+        "learner/opening_list.html",
+        learner=learner,
+        pagination=pagination,
+        form=form,
+        saved_ids=saved.saved_ids(learner, (o.id for o in pagination.items)),
     )
 
 
@@ -136,7 +150,7 @@ def opening_list():
 def match_list():
     learner = own_profile(matching.learner_to_match)
     # Names for the cards too: each is translated once per page, not once per card.
-    kinds = {k: label(k) for k in OrderKind}
+    kinds = {k: label(k) for k in OPENING_KINDS}
     places = localities.choices()
     form = MatchFilterForm(request.args)
     form.kind.choices = choices([("", _("All kinds")), *((k.value, n) for k, n in kinds.items())])
@@ -161,6 +175,7 @@ def match_list():
         inferred=matching.inferred_skills_of(learner),
         kind_names=kinds,
         locality_names=dict(places),
+        saved_ids=saved.saved_ids(learner, (m.order.id for m in page.items)),
     )
 
 
@@ -179,7 +194,9 @@ def order_detail(order_id: int):
         skills=matching.skills_of([result]),
         inferred=matching.inferred_skills_of(learner),
         apply_form=ApplyForm(),
-        can_apply=order.is_live
+        is_saved=saved.is_saved(learner, order.id),
+        saveable=order.is_opening,
+        can_apply=order.is_opening
         and (app is None or app.status in (ApplicationStatus.INVITED, ApplicationStatus.WITHDRAWN)),
     )
 
@@ -203,15 +220,18 @@ def order_apply(order_id: int):
 @bp.route("/applications")
 def application_list():
     learner = own_profile()
+    apps = applications.applications_of(learner)
     return render_template(
         "learner/application_list.html",
         learner=learner,
-        applications=applications.applications_of(learner),
+        applications=apps,
+        unread=messages.unread_counts(current_user, (a.id for a in apps)),
     )
 
 
 @bp.route("/applications/<int:application_id>")
-def application_detail(application_id: int):
+def application_detail(application_id: int, message_form: MessageForm | None = None):
+    # ``message_form``: a refused message, shown again with its error (messages.py).
     app = applications.readable(current_user, application_id)
     return render_template(
         "learner/application_detail.html",
@@ -219,6 +239,8 @@ def application_detail(application_id: int):
         apply_form=ApplyForm(),
         action_form=ActionForm(),
         withdrawable=app.status in applications.WITHDRAWABLE,
+        thread=messages.open_thread(current_user, app),
+        message_form=message_form or MessageForm(),
     )
 
 

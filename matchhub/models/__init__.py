@@ -7,6 +7,13 @@ from matchhub.models.audit import AuditEvent
 from matchhub.models.courses import Course, CourseSkill
 from matchhub.models.cvs import LearnerCV
 from matchhub.models.engine import EngineChange, EngineState
+from matchhub.models.hiring import (
+    Interview,
+    InterviewSlot,
+    InterviewStatus,
+    JobOffer,
+    JobOfferStatus,
+)
 from matchhub.models.imports import PendingImport
 from matchhub.models.jobs import FailedJob
 from matchhub.models.learners import (
@@ -18,6 +25,7 @@ from matchhub.models.learners import (
     ProgrammeSkill,
     Visibility,
 )
+from matchhub.models.messages import ApplicationMessage, Side
 from matchhub.models.notifications import Notification
 from matchhub.models.orders import (
     Application,
@@ -29,6 +37,7 @@ from matchhub.models.orders import (
     OrderStatus,
 )
 from matchhub.models.orgs import Organization, OrgKind, VerificationState
+from matchhub.models.outcomes import WAVES, GraduateOutcome, OutcomeSource, Situation
 from matchhub.models.rounds import (
     AllocationRound,
     RoundChoice,
@@ -37,15 +46,20 @@ from matchhub.models.rounds import (
     RoundResult,
     RoundStatus,
 )
-from matchhub.models.skills import Skill, SkillAlias
+from matchhub.models.saved import AlertSent, AlertSubscription, SavedOrder
+from matchhub.models.skills import Skill, SkillAlias, SkillMerge
 from matchhub.models.training import OfferStatus, TrainingMode, TrainingOffer
 
 __all__ = [
     "ERASED_NAME",
+    "WAVES",
+    "AlertSent",
+    "AlertSubscription",
     "AllocationRound",
     "ApiToken",
     "Application",
     "ApplicationEvent",
+    "ApplicationMessage",
     "ApplicationStatus",
     "AuditEvent",
     "Course",
@@ -53,6 +67,12 @@ __all__ = [
     "EngineChange",
     "EngineState",
     "FailedJob",
+    "GraduateOutcome",
+    "Interview",
+    "InterviewSlot",
+    "InterviewStatus",
+    "JobOffer",
+    "JobOfferStatus",
     "Learner",
     "LearnerCV",
     "LearnerSkill",
@@ -66,6 +86,7 @@ __all__ = [
     "OrgKind",
     "OrgRole",
     "Organization",
+    "OutcomeSource",
     "PendingImport",
     "Programme",
     "ProgrammeLevel",
@@ -76,8 +97,12 @@ __all__ = [
     "RoundRanking",
     "RoundResult",
     "RoundStatus",
+    "SavedOrder",
+    "Side",
+    "Situation",
     "Skill",
     "SkillAlias",
+    "SkillMerge",
     "TrainingMode",
     "TrainingOffer",
     "User",

@@ -27,6 +27,11 @@ class OrderKind(enum.StrEnum):
     TRAINING = "training"
 
 
+#: The kinds of order learners apply to (``Order.is_opening``); a training order is
+#: addressed to colleges.
+OPENING_KINDS = (OrderKind.JOB, OrderKind.INTERNSHIP)
+
+
 class OrderStatus(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"
@@ -45,6 +50,9 @@ class ApplicationStatus(enum.StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
 
+
+#: Statuses of a training order in which learners see the training colleges agreed to give.
+TRAINING_SHOWN = (OrderStatus.OPEN, OrderStatus.FILLED)
 
 #: What a learner sees of their applications: all but an enterprise's private shortlist.
 LEARNER_VISIBLE = frozenset(set(ApplicationStatus) - {ApplicationStatus.SHORTLISTED})
@@ -73,7 +81,11 @@ class Order(db.Model):
     salary_min: Mapped[int | None] = mapped_column(sa.BigInteger)  # VND per month
     salary_max: Mapped[int | None] = mapped_column(sa.BigInteger)
     start_date: Mapped[date | None]
-    deadline: Mapped[date | None]
+    deadline: Mapped[date | None]  # to apply; jobs and internships only
+    # A training order's own terms (jobs and internships leave them empty): how long the
+    # training lasts and what the enterprise will pay per trainee, if it says.
+    duration_weeks: Mapped[int | None]
+    budget_per_trainee: Mapped[int | None] = mapped_column(sa.BigInteger)  # VND
     status: Mapped[OrderStatus] = mapped_column(enum_column(OrderStatus), default=OrderStatus.DRAFT)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -112,6 +124,45 @@ class Order(db.Model):
             Organization.state == VerificationState.VERIFIED
         )
         return sa.and_(cls.status == OrderStatus.OPEN, cls.organization_id.in_(verified))
+
+    @hybrid_property
+    def is_opening(self) -> bool:
+        """A live job or internship: what learners may apply to, and what the openings lists,
+        the matches, the public pages and the API offer them.
+
+        A live training order is addressed to colleges, never to learners: learners see only
+        the training a college agreed to deliver (:attr:`shows_agreed_training`).
+        """
+        return self.is_live and self.kind in OPENING_KINDS
+
+    @is_opening.inplace.expression
+    @classmethod
+    def _is_opening_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.is_live, cls.kind.in_(OPENING_KINDS))
+
+    @hybrid_property
+    def shows_agreed_training(self) -> bool:
+        """A training order whose agreed training learners may see: of a verified
+        organisation, open or filled (every seat agreed: the training still lies ahead).
+
+        Only the offers the enterprise accepted (from a college still verified) are shown
+        of it: ``TrainingOffer.is_open_to_learners``. Draft, closed and cancelled orders
+        show nothing.
+        """
+        verified = self.organization.state is VerificationState.VERIFIED
+        return self.kind is OrderKind.TRAINING and self.status in TRAINING_SHOWN and verified
+
+    @shows_agreed_training.inplace.expression
+    @classmethod
+    def _shows_agreed_training_expression(cls) -> sa.ColumnElement[bool]:
+        verified = sa.select(Organization.id).where(
+            Organization.state == VerificationState.VERIFIED
+        )
+        return sa.and_(
+            cls.kind == OrderKind.TRAINING,
+            cls.status.in_(TRAINING_SHOWN),
+            cls.organization_id.in_(verified),
+        )
 
     @property
     def required_skills(self) -> list[OrderSkill]:

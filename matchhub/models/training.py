@@ -7,16 +7,17 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchhub.extensions import db
 from matchhub.models._types import UTCDateTime, enum_column, utcnow
+from matchhub.models.orders import Order
+from matchhub.models.orgs import Organization, VerificationState
 
 if TYPE_CHECKING:
     from matchhub.models.accounts import User
     from matchhub.models.learners import Programme
-    from matchhub.models.orders import Order
-    from matchhub.models.orgs import Organization
 
 
 class OfferStatus(enum.StrEnum):
@@ -60,6 +61,9 @@ class TrainingOffer(db.Model):
     duration_weeks: Mapped[int | None]
     mode: Mapped[TrainingMode | None] = mapped_column(enum_column(TrainingMode))
     location: Mapped[str | None] = mapped_column(sa.String(200))
+    # How a learner signs up once the enterprise accepts (contact, phone, link, steps):
+    # learners never apply to a training order, they enrol with the college.
+    enrolment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[OfferStatus] = mapped_column(
         enum_column(OfferStatus), default=OfferStatus.PENDING, index=True
     )
@@ -77,3 +81,28 @@ class TrainingOffer(db.Model):
     programme: Mapped[Programme | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @hybrid_property
+    def is_open_to_learners(self) -> bool:
+        """Training a college agreed to deliver, shown to learners with how to enrol: the
+        enterprise accepted the offer, the college is still verified and the order still
+        shows its agreed training (``Order.shows_agreed_training``)."""
+        return (
+            self.status is OfferStatus.ACCEPTED
+            and self.college.state is VerificationState.VERIFIED
+            and self.order.shows_agreed_training
+        )
+
+    @is_open_to_learners.inplace.expression
+    @classmethod
+    def _is_open_to_learners_expression(cls) -> sa.ColumnElement[bool]:
+        # Uncorrelated INs, like Order.is_live: usable with or without joins.
+        verified = sa.select(Organization.id).where(
+            Organization.state == VerificationState.VERIFIED
+        )
+        shown = sa.select(Order.id).where(Order.shows_agreed_training)
+        return sa.and_(
+            cls.status == OfferStatus.ACCEPTED,
+            cls.college_id.in_(verified),
+            cls.order_id.in_(shown),
+        )

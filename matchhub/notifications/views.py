@@ -58,6 +58,12 @@ def _target(note) -> str:
     elif note.kind.startswith("application.") and p.get("application_id"):
         if role in ("learner", "enterprise"):
             endpoint, args = f"{role}.application_detail", {"application_id": p["application_id"]}
+            if note.kind == "application.message":
+                args["_anchor"] = "messages"
+    elif note.kind.startswith(("interview.", "job_offer.")) and p.get("application_id"):
+        if role in ("learner", "enterprise"):
+            endpoint = f"{role}.application_detail"
+            args = {"application_id": p["application_id"], "_anchor": "hiring"}
     elif note.kind in OFFER_NEWS and p.get("order_id") and role == "enterprise":
         endpoint = "enterprise.order_detail"
         args = {"order_id": p["order_id"], "_anchor": "training-offers"}

@@ -7,8 +7,11 @@ turn them into sentences when a page or a mail is rendered (template globals
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask_babel import gettext as _
 
+from matchhub.i18n import date_text
 from matchhub.labels import label
 from matchhub.models import ApplicationStatus, Notification
 
@@ -58,6 +61,10 @@ def message(note: Notification) -> str:
         return _(
             "%(learner)s withdrew from “%(order)s”.", learner=p.get("learner", ""), order=order
         )
+    if note.kind == "application.message":
+        return _message_news(p, order)
+    if note.kind.startswith(("interview.", "job_offer.")):
+        return _hiring(note.kind, p)
     if note.kind == "offer.received":
         return _(
             "%(college)s offers to train %(seats)s people for “%(order)s”.",
@@ -99,9 +106,124 @@ def subject(note: Notification) -> str:
         return _("MatchHub: a decision about %(name)s", name=p.get("name", ""))
     if note.kind.startswith("application."):
         return _("MatchHub: your application to “%(order)s”", order=p.get("order", ""))
+    if note.kind.startswith("interview."):
+        return _("MatchHub: interview for “%(order)s”", order=p.get("order", ""))
+    if note.kind.startswith("job_offer."):
+        return _("MatchHub: job offer for “%(order)s”", order=p.get("order", ""))
     if note.kind.startswith("offer."):
         return _("MatchHub: training order “%(order)s”", order=p.get("order", ""))
     return _("MatchHub: news for you")
+
+
+def _message_news(p: dict, order: str) -> str:
+    """A message on an application: from the enterprise (to the learner, maybe with the
+    stage it moved the application to) or from the learner (to the enterprise)."""
+    if p.get("side") == "learner":
+        return _(
+            "%(learner)s sent you a message about “%(order)s”.",
+            learner=p.get("learner", ""),
+            order=order,
+        )
+    if p.get("stage"):
+        return _(
+            "%(org)s sent you a message about “%(order)s”; your application is now: %(stage)s.",
+            org=p.get("org", ""),
+            order=order,
+            stage=_stage(p.get("stage")),
+        )
+    return _("%(org)s sent you a message about “%(order)s”.", org=p.get("org", ""), order=order)
+
+
+def _moment(value: str | None) -> str:
+    """An ISO time from a payload as the pages write it (dd/mm/yyyy HH:mm, Vietnam's time)."""
+    if not value:
+        return ""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return date_text(parsed)
+
+
+def _hiring(kind: str, p: dict) -> str:
+    """Interviews and job offers, worded for the side that reads them."""
+    order, org, learner = p.get("order", ""), p.get("org", ""), p.get("learner", "")
+    to_learner = p.get("side") != "enterprise"
+    when = _moment(p.get("starts_at"))
+    if kind == "interview.proposed":
+        return _(
+            "%(org)s proposes interview times for “%(order)s”: choose one in your applications.",
+            org=org,
+            order=order,
+        )
+    if kind == "interview.rescheduled":
+        if to_learner:
+            return _(
+                "%(org)s changed the interview times for “%(order)s”: choose a new one.",
+                org=org,
+                order=order,
+            )
+        return _(
+            "The interview with %(learner)s for “%(order)s” is moved: they choose a new time.",
+            learner=learner,
+            order=order,
+        )
+    if kind == "interview.booked":
+        if to_learner:
+            return _(
+                "Your interview for “%(order)s” at %(org)s is booked for %(when)s.",
+                order=order,
+                org=org,
+                when=when,
+            )
+        return _(
+            "%(learner)s booked the interview for “%(order)s” on %(when)s.",
+            learner=learner,
+            order=order,
+            when=when,
+        )
+    if kind == "interview.another_time":
+        if to_learner:
+            return _(
+                "You asked %(org)s for another interview time for “%(order)s”.",
+                org=org,
+                order=order,
+            )
+        return _(
+            "%(learner)s asks for another interview time for “%(order)s”: %(message)s",
+            learner=learner,
+            order=order,
+            message=p.get("message", ""),
+        )
+    if kind == "interview.cancelled":
+        if to_learner:
+            return _("The interview for “%(order)s” at %(org)s is cancelled.", order=order, org=org)
+        return _(
+            "The interview with %(learner)s for “%(order)s” is cancelled.",
+            learner=learner,
+            order=order,
+        )
+    if kind == "job_offer.sent":
+        return _(
+            "%(org)s offers you the position “%(position)s”: reply by %(date)s.",
+            org=org,
+            position=p.get("position", ""),
+            date=_day(p.get("reply_by")),
+        )
+    if kind == "job_offer.accepted":
+        return _(
+            "%(learner)s accepted your offer for “%(order)s”: hired.", learner=learner, order=order
+        )
+    if kind == "job_offer.declined":
+        return _("%(learner)s declined your offer for “%(order)s”.", learner=learner, order=order)
+    return kind
+
+
+def _day(value: str | None) -> str:
+    try:
+        return date_text(date.fromisoformat(value or ""))
+    except ValueError:
+        return value or ""
 
 
 def _stage(value: str | None) -> str:

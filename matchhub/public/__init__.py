@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from matchhub.public import routes  # noqa: E402, F401
+from matchhub.public import routes, survey  # noqa: E402, F401

@@ -2,12 +2,13 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from matchhub.forms import Form, choices, strip
 from matchhub.labels import label
-from matchhub.models import OrderKind
+from matchhub.models import OrderKind, Situation
+from matchhub.models.orders import OPENING_KINDS
 from matchhub.services import localities, openings
 
 
@@ -39,7 +40,7 @@ def opening_search_form(args) -> tuple[OpeningSearchForm, openings.OpeningFilter
     form.kind.choices = choices(
         [
             ("", _("All kinds")),
-            *((k.value, label(k)) for k in (OrderKind.JOB, OrderKind.INTERNSHIP)),
+            *((k.value, label(k)) for k in OPENING_KINDS),
         ]
     )
     form.locality.choices = choices([("", _("All localities")), *localities.choices()])
@@ -56,3 +57,24 @@ def opening_search_form(args) -> tuple[OpeningSearchForm, openings.OpeningFilter
         locality=ok(form.locality),
         salary_min=ok(form.salary_min),
     )
+
+
+class SurveyForm(Form):
+    """The graduate survey: one question, answered through a mailed link."""
+
+    situation = RadioField(
+        _l("What are you doing now?"),
+        choices=[
+            SelectChoice(
+                Situation.EMPLOYED_IN_FIELD.value, _l("Working in the field I trained for")
+            ),
+            SelectChoice(Situation.EMPLOYED_ELSEWHERE.value, _l("Working in another field")),
+            SelectChoice(Situation.STUDYING.value, _l("Studying further")),
+            SelectChoice(Situation.SEEKING.value, _l("Looking for work")),
+        ],
+        validators=[DataRequired(message=_l("Choose the answer closest to your situation."))],
+    )
+
+
+class UnsubscribeForm(Form):
+    """The one button of an alert mail's unsubscribe page: only the CSRF token."""

@@ -3,9 +3,20 @@ from flask_login import current_user
 
 from matchhub.extensions import csrf
 from matchhub.i18n import LANG_COOKIE
+from matchhub.models import Role
 from matchhub.public import bp
-from matchhub.public.forms import opening_search_form
-from matchhub.services import accounts, health, openings, orders, stats
+from matchhub.public.forms import UnsubscribeForm, opening_search_form
+from matchhub.services import (
+    ServiceError,
+    accounts,
+    alerts,
+    health,
+    learners,
+    openings,
+    orders,
+    saved,
+    stats,
+)
 
 
 @bp.route("/")
@@ -30,8 +41,22 @@ def opening_detail(order_id: int):
     """A live order's own page: shareable, no login; any other order is a 404."""
     order = openings.public_order(order_id)
     return render_template(
-        "public/opening_detail.html", order=order, summary=openings.summary(order.description)
+        "public/opening_detail.html",
+        order=order,
+        summary=openings.summary(order.description),
+        is_saved=_saved_by_learner(order),
     )
+
+
+def _saved_by_learner(order) -> bool | None:
+    """Whether the signed-in learner saved ``order``; None when there is no save button
+    (a visitor, another role, a training order)."""
+    if not current_user.is_authenticated or current_user.role is not Role.LEARNER:
+        return None
+    if order.kind not in saved.SAVEABLE:
+        return None
+    learner = learners.learner_of_user(current_user)
+    return saved.is_saved(learner, order.id) if learner is not None else None
 
 
 @bp.route("/enterprises/<int:org_id>")
@@ -73,3 +98,38 @@ def healthz():
     ok = health.database_ok()
     body = {"status": "ok" if ok else "error", "database": "ok" if ok else "error"}
     return jsonify(body), 200 if ok else 503
+
+
+@bp.route("/alerts/unsubscribe/<token>", methods=["GET", "POST"])
+def alerts_unsubscribe(token: str):
+    """The link of every alert mail: no login, the signed token is the proof.
+
+    The link opens a page with one button (a POST): mail scanners that follow links
+    must not unsubscribe anyone.
+    """
+    form = UnsubscribeForm()
+    try:
+        sub = alerts.check_unsubscribe(token)
+        if form.validate_on_submit():
+            alerts.unsubscribe(token)
+            sub = alerts.check_unsubscribe(token)
+    except ServiceError as exc:
+        return render_template("public/alerts_unsubscribe.html", error=exc.message), 400
+    return render_template("public/alerts_unsubscribe.html", form=form, active=sub.active)
+
+
+@bp.route("/alerts/unsubscribe/<token>/one-click", methods=["POST"])
+@csrf.exempt
+def alerts_unsubscribe_one_click(token: str):
+    """RFC 8058: the mail program's own "Unsubscribe" button POSTs here, without cookies.
+
+    No CSRF token: nothing here rides on a session, the signed token in the URL is the
+    whole authority (a forger cannot make one), and the body must say what RFC 8058 says.
+    """
+    if request.form.get("List-Unsubscribe") != "One-Click":
+        abort(400)
+    try:
+        alerts.unsubscribe(token)
+    except ServiceError:
+        abort(400)
+    return "", 204

@@ -1,7 +1,9 @@
 """The hiring pipeline: shortlist → invited → applied → interview → offer → hired.
 
 Both sides move an application, each only along its own edges (see
-``ENTERPRISE_MOVES`` and the learner functions); every move is an
+``ENTERPRISE_MOVES`` and the learner functions). "Offer" is reached only by sending
+an offer and "hired" only by the learner accepting it (:mod:`.job_offers`); booking
+an interview time moves it to "interview" (:mod:`.interviews`). Every move is an
 ``ApplicationEvent`` with who, from, to and an optional note, so the full history
 stays. An enterprise sees a learner's contact details only once the learner has
 applied or accepted an invitation (statuses in ``CONTACT_VISIBLE``).
@@ -12,13 +14,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from matchhub.extensions import db
-from matchhub.labels import label, tier_label
+from matchhub.matching.types import MatchResult
 from matchhub.models import (
     Application,
     ApplicationEvent,
@@ -26,26 +29,29 @@ from matchhub.models import (
     Learner,
     LearnerSkill,
     Order,
+    OrderKind,
     OrderSkill,
     OrderStatus,
     User,
 )
 from matchhub.models.orders import LEARNER_VISIBLE
 from matchhub.security import owned_or_404
-from matchhub.services import ServiceError, audit, exports, localities, matching, notifications
+from matchhub.services import ServiceError, audit, exports, matching, notifications
 from matchhub.services.orders import today_in_vietnam
 
 S = ApplicationStatus
 
 #: The pipeline's stages in the order they are shown.
 STAGES: tuple[ApplicationStatus, ...] = tuple(ApplicationStatus)
-#: Where an enterprise may move an application from each status.
+#: Where an enterprise may move an application from each status by hand. Never to
+#: "offer" or "hired": those follow an offer sent and an offer accepted. "Interview"
+#: by hand stays for an interview arranged outside the platform (by phone).
 ENTERPRISE_MOVES: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
     S.SHORTLISTED: (S.INVITED, S.REJECTED),
     S.INVITED: (S.REJECTED,),
-    S.APPLIED: (S.INTERVIEW, S.OFFER, S.HIRED, S.REJECTED),
-    S.INTERVIEW: (S.OFFER, S.HIRED, S.REJECTED),
-    S.OFFER: (S.HIRED, S.REJECTED),
+    S.APPLIED: (S.INTERVIEW, S.REJECTED),
+    S.INTERVIEW: (S.REJECTED,),
+    S.OFFER: (S.REJECTED,),
 }
 #: Statuses from which a learner may withdraw.
 WITHDRAWABLE = frozenset({S.INVITED, S.APPLIED, S.INTERVIEW, S.OFFER})
@@ -70,6 +76,22 @@ def _event(
         )
     )
     app.status = to
+
+
+def record_move(
+    app: Application, to: ApplicationStatus, actor: User | None, note: str | None = None
+) -> None:
+    """Move ``app`` to ``to`` with a history event (no commit): for the services whose
+    action implies a stage (an interview booked, an offer sent or accepted)."""
+    _event(app, to, actor, note)
+
+
+def _ended(app: Application, by_learner: bool) -> None:
+    """An application leaves the pipeline: its interview and open offer end with it."""
+    from matchhub.services import interviews, job_offers
+
+    interviews.end_with_application(app, acted_by_learner=by_learner)
+    job_offers.end_with_application(app)
 
 
 def _tell_learner(app: Application, kind: str, **payload) -> None:
@@ -136,6 +158,17 @@ def shortlist(order: Order, learner: Learner, user: User, invite: bool = False) 
     Only a learner who may be matched (visible, consent given) can be shortlisted; a
     learner already in the pipeline is refused.
     """
+    app = add_to_pipeline(order, learner, user, invite)
+    db.session.commit()
+    return app
+
+
+def add_to_pipeline(
+    order: Order, learner: Learner, user: User, invite: bool = False, tell: bool = True
+) -> Application:
+    """:func:`shortlist` without the commit, for a bulk action's one transaction; with
+    ``tell`` false the caller announces the invitation itself (with its message)."""
+    _refuse_training(order)
     if order.status not in (OrderStatus.DRAFT, OrderStatus.OPEN):
         raise ServiceError(_("This order is no longer open."))
     if not matching.is_matchable(learner):
@@ -157,9 +190,8 @@ def shortlist(order: Order, learner: Learner, user: User, invite: bool = False) 
         obj=app,
         learner_id=learner.id,
     )
-    if invite:
+    if invite and tell:
         _tell_learner(app, "application.invited")
-    db.session.commit()
     return app
 
 
@@ -170,6 +202,20 @@ def _check_can_invite(order: Order) -> None:
 
 def move(app: Application, user: User, to: ApplicationStatus, note: str | None = None) -> None:
     """Move an application to the next stage the enterprise may choose (see ENTERPRISE_MOVES)."""
+    move_step(app, user, to, note)
+    db.session.commit()
+
+
+def move_step(
+    app: Application,
+    user: User,
+    to: ApplicationStatus,
+    note: str | None = None,
+    tell: bool = True,
+) -> None:
+    """:func:`move` without the commit, for a bulk action's one transaction; refuses
+    (``ServiceError``) before changing anything. With ``tell`` false the caller
+    announces the move itself (with its message)."""
     if app.learner.is_erased:
         raise ServiceError(_("This learner deleted their account."))
     if to not in ENTERPRISE_MOVES.get(app.status, ()):
@@ -180,6 +226,8 @@ def move(app: Application, user: User, to: ApplicationStatus, note: str | None =
         _check_can_invite(app.order)
     seen_by_learner = app.status in LEARNER_VISIBLE
     _event(app, to, user, note)
+    if to is S.REJECTED:
+        _ended(app, by_learner=False)
     audit.record(
         f"application.{to.value}",
         actor=user,
@@ -187,12 +235,13 @@ def move(app: Application, user: User, to: ApplicationStatus, note: str | None =
         obj=app,
         learner_id=app.learner_id,
     )
+    if not tell:
+        return
     if to is S.INVITED:
         _tell_learner(app, "application.invited")
     elif seen_by_learner:
         # a rejection straight from the private shortlist is never announced
         _tell_learner(app, "application.moved", stage=to.value)
-    db.session.commit()
 
 
 def add_note(app: Application, user: User, note: str) -> None:
@@ -244,21 +293,27 @@ def visible_pipeline(order: Order) -> list[Application]:
 
 
 @dataclass(frozen=True)
-class Export:
-    """A file to download: its name, MIME type, bytes and how many learners it lists."""
+class PipelineRow:
+    """One line of the pipeline export, as data: the view words and formats it."""
 
-    filename: str
-    mimetype: str
-    data: bytes
-    rows: int
+    name: str
+    status: ApplicationStatus
+    result: MatchResult | None
+    college: str | None
+    programme: str | None
+    graduation_year: int | None
+    locality: str | None
+    email: str | None
+    phone: str | None
+    updated_at: datetime
 
 
-def export_pipeline(order: Order, user: User, fmt: str) -> Export:
-    """The order's pipeline (shortlist and later stages) as CSV or XLSX; audited.
+def export_pipeline(order: Order, user: User, fmt: str) -> list[PipelineRow]:
+    """The order's pipeline (shortlist and later stages) for a ``fmt`` export; audited.
 
     It lists exactly the pipeline page's learners (:func:`visible_pipeline`); contact
-    details appear only where the learner applied. Cells are formula-escaped by
-    :mod:`matchhub.services.exports`.
+    details appear only where the learner applied. The export is recorded (who, which
+    learners, which format) before the file exists, in this transaction.
     """
     if fmt not in exports.MIMETYPES:
         raise ServiceError(_("Unknown export format."))
@@ -268,49 +323,28 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
         for lr in db.session.scalars(
             sa.select(Learner)
             .where(Learner.id.in_([a.learner_id for a in apps]))
-            .options(
-                selectinload(Learner.skills),
-                selectinload(Learner.programme),
-                selectinload(Learner.college),
-            )
+            .options(selectinload(Learner.programme), selectinload(Learner.college))
         )
     }
     scores = matching.scores_for_order(order, list(learners))
-    headers = [
-        _("Name"),
-        _("Stage"),
-        _("Score"),
-        _("Fit"),
-        _("Training institution"),
-        _("Programme"),
-        _("Graduation year"),
-        _("Locality"),
-        _("Email"),
-        _("Phone"),
-        _("Last change"),
-    ]
     rows = []
     for a in apps:
         lr = learners[a.learner_id]
-        result = scores.get(lr.id)
         visible = contact_visible(a)
         rows.append(
-            [
-                lr.full_name,
-                str(label(a.status)),
-                round(result.score * 100, 1) if result else None,
-                tier_label(result.tier) if result else None,
-                lr.college.name if lr.college else None,
-                lr.programme.name if lr.programme else None,
-                lr.graduation_year,
-                localities.name_of(lr.locality) if lr.locality else None,
-                lr.email if visible else None,
-                lr.phone if visible else None,
-                a.updated_at,
-            ]
+            PipelineRow(
+                name=lr.full_name,
+                status=a.status,
+                result=scores.get(lr.id),
+                college=lr.college.name if lr.college else None,
+                programme=lr.programme.name if lr.programme else None,
+                graduation_year=lr.graduation_year,
+                locality=lr.locality,
+                email=lr.email if visible else None,
+                phone=lr.phone if visible else None,
+                updated_at=a.updated_at,
+            )
         )
-    # The sheet is named after the list, not the "Shortlist" button (same English word).
-    data, mimetype = exports.table_file(fmt, headers, rows, _("Pipeline"))
     audit.record(
         "pipeline.exported",
         actor=user,
@@ -321,15 +355,24 @@ def export_pipeline(order: Order, user: User, fmt: str) -> Export:
         learner_ids=[a.learner_id for a in apps],
     )
     db.session.commit()
-    return Export(
-        f"order-{order.id}-{today_in_vietnam().isoformat()}.{fmt}", mimetype, data, len(rows)
-    )
+    return rows
 
 
 # --- the learner side ---
 
 
+def _refuse_training(order: Order) -> None:
+    # A training order is addressed to colleges: nobody applies to it or is invited to it;
+    # learners enrol in the training a college agreed to deliver (services/training.py).
+    if order.kind is OrderKind.TRAINING:
+        raise ServiceError(
+            _("A training order takes no applications: learners enrol with the training "
+              "institution that agreed to deliver it.")
+        )  # fmt: skip
+
+
 def _check_open(order: Order) -> None:
+    _refuse_training(order)
     if not order.is_live:
         raise ServiceError(_("This order is not open for applications."))
     if order.deadline is not None and order.deadline < today_in_vietnam():
@@ -389,6 +432,7 @@ def withdraw(app: Application, user: User, note: str | None = None) -> None:
     if app.status not in WITHDRAWABLE:
         raise ServiceError(_("This application can no longer be withdrawn."))
     _event(app, S.WITHDRAWN, user, note)
+    _ended(app, by_learner=True)
     audit.record(
         "application.withdrawn", actor=user, organization_id=app.order.organization_id, obj=app
     )

@@ -1,4 +1,5 @@
-"""Taxonomy curation by the province office: unknown terms, new skills, aliases, merges.
+"""Taxonomy curation by the province office: unknown terms, new skills, aliases, and
+the skill picker's suggestions (merges are :mod:`matchhub.services.skill_merges`).
 
 Every change writes skill or alias rows, which bumps the one cache version
 (:mod:`matchhub.services.cache_version`) as a taxonomy change, so every worker's
@@ -12,17 +13,15 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased
 
 from matchhub.extensions import db
+from matchhub.labels import category_label
 from matchhub.matching.taxonomy import CATEGORIES
 from matchhub.matching.text import fold
 from matchhub.models import (
     AuditEvent,
-    CourseSkill,
     LearnerSkill,
     OrderSkill,
-    ProgrammeSkill,
     Skill,
     SkillAlias,
     User,
@@ -104,6 +103,61 @@ def live_skills() -> list[tuple[str, str, str]]:
             .order_by(Skill.name_en)
         ).all()
     )
+
+
+#: The picker's longest query (a skill name is at most 160 characters; the start is enough).
+MAX_QUERY = 80
+#: Suggestions per query: enough to pick from, few enough to read.
+SUGGESTIONS = 10
+
+
+def _escape_like(key: str) -> str:
+    return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def suggest_skills(query: str, lang: str, limit: int = SUGGESTIONS) -> list[dict[str, str]]:
+    """Live skills for the curation pickers: those with an id, a name or an alias that
+    contains ``query`` (accents and case ignored: "ung dung web" finds "Ứng dụng web"),
+    an exact match first, then the ones starting with it, then the shortest.
+
+    ``name`` is the skill's name in ``lang``. One join of skills and aliases (a few
+    thousand rows) filtered with ``LIKE``, the same on SQLite and PostgreSQL.
+    """
+    key = fold((query or "")[:MAX_QUERY])
+    if not key:
+        return []
+    slug = re.sub(r"[^a-z0-9]+", "-", key).strip("-") or key
+    rank = sa.func.min(
+        sa.case(
+            (sa.or_(SkillAlias.key == key, Skill.slug == slug), 0),
+            (SkillAlias.key.like(_escape_like(key) + "%", escape="\\"), 1),
+            else_=2,
+        )
+    )
+    rows = db.session.execute(
+        sa.select(Skill, rank)
+        .join(SkillAlias, SkillAlias.skill_id == Skill.id, isouter=True)
+        .where(
+            Skill.merged_into_id.is_(None),
+            sa.or_(
+                SkillAlias.key.like(f"%{_escape_like(key)}%", escape="\\"),
+                Skill.slug.like(f"%{_escape_like(slug)}%", escape="\\"),
+            ),
+        )
+        .group_by(Skill.id)
+        .order_by(rank, sa.func.length(Skill.name_en), Skill.id)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "slug": skill.slug,
+            "name": skill.name(lang),
+            "name_en": skill.name_en,
+            "name_vi": skill.name_vi,
+            "category": str(category_label(skill.category)),
+        }
+        for skill, _rank in rows
+    ]
 
 
 def _terms_with_key(key: str) -> list[str]:
@@ -221,109 +275,6 @@ def create_skill(
     )
     db.session.commit()
     return skill
-
-
-def _merge_rows(model, owner, source: Skill, target: Skill) -> int:
-    """Move ``model`` rows from ``source`` to ``target``; an owner holding both keeps one row,
-    at the higher level. Returns the number of rows moved or merged. Flushes."""
-    both = (
-        sa.select(owner)
-        .where(model.skill_id == source.id)
-        .intersect(sa.select(owner).where(model.skill_id == target.id))
-    ).subquery()
-    other = aliased(model)
-    best = (
-        sa.select(sa.func.max(other.level))
-        .where(
-            getattr(other, owner.key) == owner,
-            other.skill_id.in_((source.id, target.id)),
-        )
-        .scalar_subquery()
-    )
-    values = {"level": best}
-    if model is OrderSkill:
-        # A skill required under either name stays required.
-        values["required"] = sa.exists().where(
-            other.order_id == OrderSkill.order_id,
-            other.skill_id.in_((source.id, target.id)),
-            other.required.is_(True),
-        )
-    db.session.execute(
-        sa.update(model)
-        .where(model.skill_id == target.id, owner.in_(sa.select(both)))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    dropped = db.session.execute(
-        sa.delete(model)
-        .where(model.skill_id == source.id, owner.in_(sa.select(both)))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    moved = db.session.execute(
-        sa.update(model)
-        .where(model.skill_id == source.id)
-        .values(skill_id=target.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return (dropped or 0) + (moved or 0)
-
-
-def merge_skills(admin: User, source_text: str, target_text: str) -> dict[str, int]:
-    """Merge ``source`` into ``target``: every reference and alias moves to the target.
-
-    The source keeps its row with ``merged_into_id`` so that old links resolve;
-    a learner, order or programme that had both keeps one row at the higher
-    level. Returns the counts of rows moved per table.
-    """
-    source, target = find_skill(source_text), find_skill(target_text)
-    if source is None:
-        raise ServiceError(_("No skill has this id or name."), field="source")
-    if target is None:
-        raise ServiceError(_("No skill has this id or name."), field="target")
-    if source.id == target.id:
-        raise ServiceError(_("Choose two different skills."), field="target")
-    counts = {
-        "learner_skills": _merge_rows(LearnerSkill, LearnerSkill.learner_id, source, target),
-        "order_skills": _merge_rows(OrderSkill, OrderSkill.order_id, source, target),
-        "programme_skills": _merge_rows(
-            ProgrammeSkill, ProgrammeSkill.programme_id, source, target
-        ),
-        # A programme's skills are recomputed from its courses when one is saved: a
-        # course left on the source would bring the merged skill back.
-        "course_skills": _merge_rows(CourseSkill, CourseSkill.course_id, source, target),
-    }
-    moved = db.session.execute(
-        sa.update(SkillAlias)
-        .where(SkillAlias.skill_id == source.id)
-        .values(skill_id=target.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    rows = []
-    for label in (source.name_en, source.name_vi):
-        key = fold(label)[:160]
-        if (
-            key
-            and key not in {r["key"] for r in rows}
-            and not db.session.scalar(sa.select(SkillAlias.id).where(SkillAlias.key == key))
-        ):
-            rows.append({"skill_id": target.id, "term": label[:160], "key": key, "source": "admin"})
-    if rows:
-        db.session.execute(sa.insert(SkillAlias), rows)
-    counts["aliases"] = (moved or 0) + len(rows)
-    db.session.execute(
-        sa.update(Skill).where(Skill.merged_into_id == source.id).values(merged_into_id=target.id)
-    )
-    source.merged_into_id = target.id
-    audit.record(
-        "taxonomy.skills_merged",
-        actor=admin,
-        obj=target,
-        source=source.slug,
-        target=target.slug,
-        **counts,
-    )
-    db.session.commit()
-    return counts
 
 
 def recent_changes(limit: int = 20):

@@ -54,6 +54,10 @@ _VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TOP_SKILLS = 20
 TREND_SKILLS = 5
 TREND_MONTHS = 12
+#: The periods a report may cover, in calendar months up to the current one; "all": every
+#: open order, however old (its weight has halved every 90 days).
+PERIODS = ("3", "6", "12", "all")
+DEFAULT_PERIOD = "all"
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class DemandReport:
     trend: list[tuple[Skill, list[int]]]
     sectors: list[SplitRow]
     localities: list[SplitRow]
+    since: date | None = None  # first day counted (the period's); None: every open order
 
 
 @dataclass(frozen=True)
@@ -98,17 +103,31 @@ class _OpenOrder:
 
 @dataclass(frozen=True)
 class DemandFilters:
-    """Which orders a demand report counts: one kind, sector or locality (None: all)."""
+    """Which orders a demand report counts: one kind, sector or locality (None: all), and
+    those published in the last ``months`` calendar months, the current one included
+    (None: all)."""
 
     kind: str | None = None
     sector: str | None = None
     locality: str | None = None
+    months: int | None = None
 
-    def keeps(self, order: _OpenOrder) -> bool:
+    def since(self, today: date) -> date | None:
+        """The first day of the period (Vietnam's calendar), None for all time."""
+        if self.months is None:
+            return None
+        first = _months(today, self.months)[0]
+        return date(int(first[:4]), int(first[5:]), 1)
+
+    def keeps(self, order: _OpenOrder, since: date | None = None) -> bool:
         return (
             (self.kind is None or order.kind == self.kind)
             and (self.sector is None or order.sector == self.sector)
             and (self.locality is None or order.locality == self.locality)
+            and (
+                since is None
+                or (order.profile.posted is not None and order.profile.posted >= since)
+            )
         )
 
     def conditions(self) -> list:
@@ -124,7 +143,12 @@ class DemandFilters:
 
     @property
     def any(self) -> bool:
-        return bool(self.kind or self.sector or self.locality)
+        return bool(self.kind or self.sector or self.locality or self.months)
+
+    @property
+    def period(self) -> str:
+        """The period as the report's select names it."""
+        return str(self.months) if self.months else "all"
 
 
 ALL = DemandFilters()
@@ -179,8 +203,9 @@ def _months(today: date, n: int) -> list[str]:
 def _trend(
     slugs: list[str], today: date, filters: DemandFilters = ALL
 ) -> tuple[list[str], dict[str, list[int]]]:
-    """Headcount of orders listing each skill, per month of publication (last 12 months)."""
-    months = _months(today, TREND_MONTHS)
+    """Headcount of orders listing each skill, per month of publication: the period's
+    months, or the last 12 for all time."""
+    months = _months(today, filters.months or TREND_MONTHS)
     index = {m: i for i, m in enumerate(months)}
     series = {s: [0] * len(months) for s in slugs}
     if not slugs:
@@ -245,7 +270,8 @@ def _splits(groups: dict[str | None, list[_OpenOrder]], today: date) -> tuple[_S
 
 
 def _compute_province(today: date, filters: DemandFilters = ALL) -> _Province:
-    open_orders = [o for o in _open_orders() if filters.keeps(o)]
+    since = filters.since(today)
+    open_orders = [o for o in _open_orders() if filters.keeps(o, since)]
     demand = demand_profile([o.profile for o in open_orders], today)
     top = [s.skill_id for s in demand.skills[:TOP_SKILLS]]
     known = set(db.session.scalars(sa.select(Skill.slug).where(Skill.slug.in_(top))))
@@ -332,6 +358,7 @@ def demand_report(
         trend=[(skills[s], series) for s, series in province.trend.items() if s in skills],
         sectors=split_rows(province.sectors),
         localities=split_rows(province.localities),
+        since=filters.since(province.today),
     )
 
 

@@ -296,11 +296,13 @@ def load_orders(
     ids: Collection[int] | None = None,
     *,
     live_only: bool = True,
+    openings_only: bool = False,
     with_text: bool = True,
 ) -> list[tuple[OrderProfile, OrderMeta]]:
     """Orders (all, or those of ``ids``) as profiles with their meta, by id.
 
-    ``live_only`` keeps open orders of verified organisations; ``with_text=False``
+    ``live_only`` keeps open orders of verified organisations, ``openings_only`` only
+    those learners may apply to (``Order.is_opening``: no training order); ``with_text=False``
     leaves the title and description out (demand statistics never read them).
     Two queries per 5,000 ids. O(orders + their skills).
     """
@@ -335,9 +337,10 @@ def load_orders(
             .join(Order, Order.id == OrderSkill.order_id)
             .order_by(OrderSkill.id)
         )
-        if live_only:
-            query = query.where(Order.is_live)
-            skill_query = skill_query.where(Order.is_live)
+        if live_only or openings_only:
+            live = Order.is_opening if openings_only else Order.is_live
+            query = query.where(live)
+            skill_query = skill_query.where(live)
         if chunk is not None:
             query = query.where(Order.id.in_(chunk))
             skill_query = skill_query.where(OrderSkill.order_id.in_(chunk))

@@ -143,9 +143,10 @@ def _load_learners(state: _State, ids: Collection[int] | None) -> list[LearnerPr
 
 
 def _load_orders(state: _State, ids: Collection[int] | None) -> list[OrderProfile]:
-    """Open orders of verified organisations (all, or those of ``ids``) as profiles."""
+    """Live openings (all, or those of ``ids``) as profiles: what learners' matches, next
+    skill advice and alerts rank. Training orders are addressed to colleges: never here."""
     out = []
-    for profile, meta in engine_profiles.load_orders(state.vocab, ids):
+    for profile, meta in engine_profiles.load_orders(state.vocab, ids, openings_only=True):
         state.orders[profile.id] = meta
         out.append(profile)
     return out

@@ -212,13 +212,15 @@ def matches_for(
     per_page: int = 20,
     min_tier: Tier | None = None,
     order_ids: frozenset[int] | None = None,
+    min_score: float | None = None,
 ) -> ResultPage:
     """Open orders ranked for ``learner`` (tier, then score) with reasons, one page.
 
     ``kind`` keeps one kind of order; ``locality`` keeps orders there plus remote
     ones; ``order_ids`` only those (a keyword search's, ``openings.live_ids``);
     ``min_tier`` those the learner meets (``Tier.MEETS``) or at least nearly
-    meets (``Tier.NEAR``). The learner's own row is scored (fresh), whatever their
+    meets (``Tier.NEAR``); ``min_score`` (0..1) those scoring at least that (the weekly
+    alerts' threshold). The learner's own row is scored (fresh), whatever their
     visibility: a hidden learner still sees their matches. Only the page is ranked:
     the index's top ``offset + per_page`` (pruned, O(orders needing the learner's
     skills) numpy work), with explanations for the page's rows; the total is the
@@ -233,11 +235,29 @@ def matches_for(
         state = _state()
         # Every input is a row the cache version covers (the learner's own row too,
         # whatever their visibility): the page is kept for the version.
-        key = ("matches", learner.id, kind_value, locality, min_tier, order_ids, offset, per_page)
+        key = (
+            "matches",
+            learner.id,
+            kind_value,
+            locality,
+            min_tier,
+            order_ids,
+            offset,
+            per_page,
+            min_score,
+        )
         total, results = state.cached(
             key,
             lambda: _rank_orders(
-                state, learner, kind_value, locality, offset, per_page, min_tier, order_ids
+                state,
+                learner,
+                kind_value,
+                locality,
+                offset,
+                per_page,
+                min_tier,
+                order_ids,
+                min_score,
             ),
         )
     cards = _order_cards([r.order_id for r in results], learner.id)
@@ -258,6 +278,7 @@ def _rank_orders(
     per_page: int,
     min_tier: Tier | None,
     order_ids: frozenset[int] | None = None,
+    min_score: float | None = None,
 ) -> tuple[int, tuple[MatchResult, ...]]:
     """The total the filters keep and one page of orders ranked for ``learner``."""
     profile = _indexed_or_fresh(learner_profile(learner, state), state)
@@ -270,15 +291,23 @@ def _rank_orders(
             and (not kind_value or m.kind == kind_value)
             and (not locality or m.locality == locality or m.remote)
         ]
-    if min_tier is None:
+    if min_tier is None and min_score is None:
         # state.orders and the index hold the same orders, all of them eligible.
         total = state.index.n_orders if allowed is None else len(allowed)
     else:
-        tiers = state.index.order_scores(profile, allowed).tier
-        total = int((tiers >= int(min_tier)).sum())
+        scores = state.index.order_scores(profile, allowed)
+        kept = scores.tier >= int(min_tier or 0)
+        if min_score is not None:
+            kept &= scores.score >= min_score
+        total = int(kept.sum())
     results = (
         state.index.rank_orders(
-            profile, k=per_page, candidates=allowed, offset=offset, min_tier=min_tier
+            profile,
+            k=per_page,
+            candidates=allowed,
+            offset=offset,
+            min_tier=min_tier,
+            min_score=min_score,
         )
         if offset < total
         else ()

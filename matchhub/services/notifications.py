@@ -7,6 +7,8 @@ used by the dashboard box and the mail template).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,13 +22,20 @@ from matchhub.services import mail
 SHOWN = 20
 
 
-def notify(user: User | int, kind: str, *, email: bool = False, **payload: Any) -> Notification:
+def notify(
+    user: User | int,
+    kind: str,
+    *,
+    email: bool = False,
+    attachments: tuple[mail.Attachment, ...] = (),
+    **payload: Any,
+) -> Notification:
     """Queue a notification of ``kind`` for ``user`` in the current transaction (no commit).
 
     ``payload`` must be JSON-serialisable: it fills the translated wording of
     ``kind`` when the user reads it (``matchhub.notifications.wording``). With
     ``email`` the user also gets it by mail, in their language, once the
-    transaction commits.
+    transaction commits, with ``attachments`` (an interview's .ics).
     """
     user_id = user if isinstance(user, int) else user.id
     note = Notification(user_id=user_id, kind=kind, payload=payload)
@@ -34,24 +43,34 @@ def notify(user: User | int, kind: str, *, email: bool = False, **payload: Any) 
     if email:
         recipient = user if isinstance(user, User) else db.session.get(User, user_id)
         if recipient is not None and recipient.active:
-            mail.queue(mail.render(recipient, "notification", note=note))
+            message = mail.render(recipient, "notification", note=note)
+            mail.queue(replace(message, attachments=tuple(attachments)))
     return note
 
 
 def notify_organization(
-    organization_id: int, kind: str, *, email: bool = True, **payload: Any
+    organization_id: int,
+    kind: str,
+    *,
+    email: bool = True,
+    mail_user_ids: Collection[int] = (),
+    attachments: tuple[mail.Attachment, ...] = (),
+    **payload: Any,
 ) -> int:
     """Notify every user of an organisation, by default in the app and by mail;
     returns how many were notified (no commit). Decisions about an organisation are
     rare and matter, so they are mailed; mass notices (round results, every
-    application that arrives) stay in the app."""
+    application that arrives) stay in the app. ``mail_user_ids`` are mailed (with
+    ``attachments``) even when ``email`` is off: the one person a matter is theirs
+    (the HR officer who organises an interview)."""
     user_ids = list(
         db.session.scalars(
             sa.select(Membership.user_id).where(Membership.organization_id == organization_id)
         )
     )
     for uid in user_ids:
-        notify(uid, kind, email=email, **payload)
+        mailed = email or uid in mail_user_ids
+        notify(uid, kind, email=mailed, attachments=attachments if mailed else (), **payload)
     return len(user_ids)
 
 

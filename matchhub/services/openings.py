@@ -3,7 +3,8 @@
 A search runs in the database on either engine: keywords against the folded
 ``search_text`` column (accents and case ignored, see models/_search.py), the skill
 through the taxonomy's aliases, kind, locality and a minimum salary as plain columns,
-then LIMIT/OFFSET. Only live orders (``Order.is_live``) are ever found.
+then LIMIT/OFFSET. Only live openings (``Order.is_opening``: jobs and internships) are
+ever found; a training order is addressed to colleges, not to learners.
 """
 
 from __future__ import annotations
@@ -79,14 +80,14 @@ def skill_ids(term: str | None) -> list[int]:
 
 
 def search(filters: OpeningFilters, page: int = 1, per_page: int = 20):
-    """Live orders matching ``filters``, newest first, one page (counted and cut in SQL).
+    """Live openings matching ``filters``, newest first, one page (counted and cut in SQL).
 
     The skill matches an order's required or nice-to-have skills (a term the taxonomy
     does not know: the order's own term, case-insensitive); the salary keeps orders that
     pay at least that much at their top (or their bottom when no top is given).
     """
     query = sa.select(Order).where(
-        Order.is_live, *keyword_conditions(Order.search_text, filters.query)
+        Order.is_opening, *keyword_conditions(Order.search_text, filters.query)
     )
     if filters.kind is not None:
         query = query.where(Order.kind == filters.kind)
@@ -105,16 +106,16 @@ def search(filters: OpeningFilters, page: int = 1, per_page: int = 20):
 
 
 def live_ids(query: str | None) -> frozenset[int] | None:
-    """Ids of the live orders whose title or description hold every word of ``query``
+    """Ids of the live openings whose title or description hold every word of ``query``
     (accents and case ignored), for the matches page; None when ``query`` has no word."""
     words = keyword_conditions(Order.search_text, query)
     if not words:
         return None
-    return frozenset(db.session.scalars(sa.select(Order.id).where(Order.is_live, *words)))
+    return frozenset(db.session.scalars(sa.select(Order.id).where(Order.is_opening, *words)))
 
 
 def public_order(order_id: int) -> Order:
-    """A live order for its public page; 404 for any other (security.PUBLIC)."""
+    """A live opening for its public page; 404 for any other (security.PUBLIC)."""
     return public_or_404(Order, Order.id == order_id, options=_LOADS)
 
 
@@ -124,11 +125,11 @@ def public_enterprise(org_id: int) -> Organization:
 
 
 def open_orders_of(org: Organization, limit: int = 50) -> list[Order]:
-    """The enterprise's live orders, newest first."""
+    """The enterprise's live openings (no training order), newest first."""
     return list(
         db.session.scalars(
             sa.select(Order)
-            .where(Order.organization_id == org.id, Order.is_live)
+            .where(Order.organization_id == org.id, Order.is_opening)
             .options(*_LOADS)
             .order_by(Order.published_at.desc(), Order.id.desc())
             .limit(limit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,10 @@ from matchhub.services.skills import skill_ids_by_slug
 
 #: The furthest an application deadline may lie from today.
 MAX_DEADLINE_DAYS = 366
+#: The longest training an order may ask for (five years), and the largest budget per
+#: trainee (as for offers' fees: more is a typing mistake).
+MAX_TRAINING_WEEKS = 260
+MAX_BUDGET = 1_000_000_000
 
 
 _LOADS = (
@@ -136,10 +140,11 @@ def applications_for(order: Order) -> list[Application]:
 def public_open_orders(
     kind: OrderKind | None = None, locality: str | None = None, page: int = 1, per_page: int = 20
 ):
-    """Live orders, newest first, paginated."""
+    """Live openings (jobs and internships, ``Order.is_opening``), newest first, paginated:
+    training orders are addressed to colleges, not offered to the public."""
     query = (
         sa.select(Order)
-        .where(Order.is_live)
+        .where(Order.is_opening)
         .options(
             selectinload(Order.organization),
             selectinload(Order.skills).selectinload(OrderSkill.skill),
@@ -176,6 +181,17 @@ class OrderInput:
     deadline: date | None
     required: list[tuple[str, int] | tuple[str, int, float]]
     nice: list[tuple[str, int] | tuple[str, int, float]]
+    #: A training order's own terms; jobs and internships leave them out.
+    duration_weeks: int | None = None
+    budget_per_trainee: int | None = None  # VND
+
+    def for_kind(self) -> OrderInput:
+        """The input with only its kind's fields: a training order (addressed to colleges)
+        has no pay, remote work or application deadline; a job or internship no duration
+        or budget per trainee. What a client sent for the other kind is ignored."""
+        if self.kind is OrderKind.TRAINING:
+            return replace(self, remote=False, salary_min=None, salary_max=None, deadline=None)
+        return replace(self, duration_weeks=None, budget_per_trainee=None)
 
 
 _LEVEL = re.compile(r"^(?P<term>.+?)\s*(?:[:(]\s*(?P<level>[1-5])\s*(?:/\s*5)?\s*\)?)$")
@@ -269,8 +285,21 @@ def _validate(data: OrderInput) -> None:
                     field=name,
                 )
     if not 1 <= data.headcount <= 500:
+        message = (
+            _("The number of trainees must be between 1 and 500.")
+            if data.kind is OrderKind.TRAINING
+            else _("The number of positions must be between 1 and 500.")
+        )
+        raise ServiceError(message, field="headcount")
+    if data.duration_weeks is not None and not 1 <= data.duration_weeks <= MAX_TRAINING_WEEKS:
         raise ServiceError(
-            _("The number of positions must be between 1 and 500."), field="headcount"
+            _("The duration must be between 1 and %(n)d weeks.", n=MAX_TRAINING_WEEKS),
+            field="duration_weeks",
+        )
+    if data.budget_per_trainee is not None and not 0 <= data.budget_per_trainee <= MAX_BUDGET:
+        raise ServiceError(
+            _("The budget per trainee must be between 0 and 1,000,000,000 ₫."),
+            field="budget_per_trainee",
         )
     if data.deadline is not None and data.deadline < today_in_vietnam():
         raise ServiceError(_("The deadline cannot be in the past."), field="deadline")
@@ -281,6 +310,13 @@ def _validate(data: OrderInput) -> None:
         raise ServiceError(
             _("The start date must be within the next three years."), field="start_date"
         )
+    # Colleges plan a training from its start: one already past cannot be answered.
+    if (
+        data.kind is OrderKind.TRAINING
+        and data.start_date is not None
+        and data.start_date < today_in_vietnam()
+    ):
+        raise ServiceError(_("The start date cannot be in the past."), field="start_date")
     if data.start_date and data.deadline and data.start_date < data.deadline:
         raise ServiceError(
             _("The start date cannot come before the application deadline."), field="start_date"
@@ -344,10 +380,24 @@ def _order_skills(data: OrderInput) -> list[OrderSkill]:
 def save_order(
     org: Organization, user: User, data: OrderInput, order: Order | None = None
 ) -> Order:
-    """Create a draft order, or update ``order``; an order already closed cannot change."""
+    """Create a draft order, or update ``order``; an order already closed cannot change.
+
+    Only the fields of the order's kind are kept (:meth:`OrderInput.for_kind`); a training
+    order stays one (colleges answered it, learners never applied), and a job or an
+    internship never becomes one.
+    """
+    data = data.for_kind()
     _validate(data)
     if order is not None and order.status not in (OrderStatus.DRAFT, OrderStatus.OPEN):
         raise ServiceError(_("A closed, filled or cancelled order cannot be edited."))
+    if order is not None and (order.kind is OrderKind.TRAINING) != (
+        data.kind is OrderKind.TRAINING
+    ):
+        raise ServiceError(
+            _("A training order cannot become a job or an internship, nor the reverse: "
+              "create a new order instead."),
+            field="kind",
+        )  # fmt: skip
     skills = _order_skills(data)
     if order is not None and order.status is OrderStatus.OPEN:
         _require_recognised(skills)
@@ -365,6 +415,8 @@ def save_order(
     order.salary_max = data.salary_max
     order.start_date = data.start_date
     order.deadline = data.deadline
+    order.duration_weeks = data.duration_weeks
+    order.budget_per_trainee = data.budget_per_trainee
     order.skills = skills
     db.session.flush()
     audit.record(
@@ -378,7 +430,8 @@ def save_order(
 
 
 def publish_order(order: Order, user: User) -> None:
-    """Open a draft to learners; only a verified organisation may publish."""
+    """Open a draft: a job or an internship to learners, a training order to colleges (they
+    answer it with offers). Only a verified organisation may publish."""
     if not order.organization.is_verified:
         raise ServiceError(
             _("Your organisation must be verified by the province office before it can publish.")
@@ -428,6 +481,8 @@ def duplicate_order(order: Order, user: User) -> Order:
         remote=order.remote,
         salary_min=order.salary_min,
         salary_max=order.salary_max,
+        duration_weeks=order.duration_weeks,
+        budget_per_trainee=order.budget_per_trainee,
         skills=[
             OrderSkill(
                 skill_id=s.skill_id,

@@ -29,8 +29,13 @@ from matchhub.models import (
     ERASED_NAME,
     Application,
     ApplicationEvent,
+    ApplicationMessage,
     ApplicationStatus,
     AuditEvent,
+    GraduateOutcome,
+    Interview,
+    InterviewSlot,
+    JobOffer,
     Learner,
     LearnerCV,
     LearnerSkill,
@@ -41,7 +46,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, audit
+from matchhub.services import ServiceError, alerts, audit, interviews, job_offers, messages, saved
 
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
@@ -52,6 +57,7 @@ CONSENT_PURPOSES = {
         "so that they can invite me to jobs, internships and training"
     ),
 }
+
 
 def purpose_text(key: str | None) -> str:
     """The translated purpose of a stored consent key ("" when none)."""
@@ -152,15 +158,21 @@ def export_data(learner: Learner, user: User) -> bytes:
             selectinload(Learner.college),
         )
     )
-    apps = db.session.scalars(
-        sa.select(Application)
-        .where(Application.learner_id == learner.id)
-        .options(
-            selectinload(Application.order).selectinload(Order.organization),
-            selectinload(Application.events),
+    apps = list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.learner_id == learner.id)
+            .options(
+                selectinload(Application.order).selectinload(Order.organization),
+                selectinload(Application.events),
+            )
+            .order_by(Application.id)
         )
-        .order_by(Application.id)
     )
+    threads = messages.of_applications(a.id for a in apps)
+    # Interviews and offers are about the learner too: times, places, pay, their replies.
+    held_interviews = interviews.export_of(a.id for a in apps)
+    held_offers = job_offers.export_of(a.id for a in apps)
     data = {
         "exported_at": _iso(utcnow()),
         "account": {
@@ -210,6 +222,19 @@ def export_data(learner: Learner, user: User) -> bytes:
                     }
                     for e in a.events
                 ],
+                # Both sides' messages: the learner wrote or received each of them.
+                "messages": [
+                    {
+                        "from": m.side.value,
+                        "author": m.author.full_name if m.author else None,
+                        "text": m.body,
+                        "at": _iso(m.created_at),
+                        "read_at": _iso(m.read_at),
+                    }
+                    for m in threads[a.id]
+                ],
+                "interviews": held_interviews.get(a.id, []),
+                "offers": held_offers.get(a.id, []),
             }
             for a in apps
         ],
@@ -222,7 +247,23 @@ def export_data(learner: Learner, user: User) -> bytes:
             }
             for v in profile_views(learner, 10_000)
         ],
+        "graduate_outcomes": [
+            {
+                "months_after_graduation": o.wave,
+                "situation": o.situation.value if o.situation else None,
+                "recorded_by": o.source.value if o.source else None,
+                "answered_at": _iso(o.answered_at),
+                "survey_sent_at": _iso(o.survey_sent_at),
+            }
+            for o in db.session.scalars(
+                sa.select(GraduateOutcome)
+                .where(GraduateOutcome.learner_id == learner.id)
+                .order_by(GraduateOutcome.wave)
+            )
+        ],
         "cv_file": _cv_file(learner),
+        "saved_openings": saved.export_of(learner.id),
+        "alerts": alerts.export_of(learner.id),
     }
     audit.record("data.exported", actor=user, obj=learner)
     db.session.commit()
@@ -263,8 +304,10 @@ def _close_applications(learner_id: int) -> None:
 def delete_account(learner: Learner, user: User, password: str) -> None:
     """Erase the learner's personal data and delete their login, after checking the password.
 
-    Name, contacts, date of birth, CV, skills, student code, GPA, messages and notes
-    about them go; the learner row stays anonymised (hidden, no consent) so that
+    Name, contacts, date of birth, CV, skills, student code, GPA, answers about their
+    situation after graduating, messages (the application's message and both sides'
+    threads) and notes about them, saved openings and alert settings go; the learner
+    row stays anonymised (hidden, no consent) so that
     application stages and placement statistics still count. Audit events about the
     learner keep no personal data: their IP addresses and details are cleared.
     """
@@ -277,6 +320,10 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     learner.date_of_birth = None
     learner.cv_text = ""
     db.session.execute(sa.delete(LearnerCV).where(LearnerCV.learner_id == learner_id))
+    # What they did after graduating is theirs, not an anonymous statistic: it goes too.
+    db.session.execute(sa.delete(GraduateOutcome).where(GraduateOutcome.learner_id == learner_id))
+    saved.erase(learner_id)
+    alerts.erase(learner_id)
     learner.student_code = None
     learner.gpa = None
     learner.claim_code = None
@@ -295,6 +342,27 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
         .where(Notification.payload["application_id"].as_integer().in_(app_ids))
         .execution_options(synchronize_session=False)
     )
+    # The messages of both sides are about the person: the thread goes, the stage stays.
+    db.session.execute(
+        sa.delete(ApplicationMessage)
+        .where(ApplicationMessage.application_id.in_(app_ids))
+        .execution_options(synchronize_session=False)
+    )
+    # Interviews and offers hold times, places, pay and the learner's replies: all go;
+    # an application's stage (hired) stays for the statistics.
+    # (Slots first: SQLite enforces no ON DELETE CASCADE here.)
+    interview_ids = sa.select(Interview.id).where(Interview.application_id.in_(app_ids))
+    db.session.execute(
+        sa.delete(InterviewSlot)
+        .where(InterviewSlot.interview_id.in_(interview_ids))
+        .execution_options(synchronize_session=False)
+    )
+    for model in (Interview, JobOffer):
+        db.session.execute(
+            sa.delete(model)
+            .where(model.application_id.in_(app_ids))
+            .execution_options(synchronize_session=False)
+        )
     db.session.execute(
         sa.update(Application)
         .where(Application.learner_id == learner_id)

@@ -81,6 +81,8 @@ def demand_document(
         ),
         _demand_filters(filters),
     ]
+    if report.since:
+        overview.insert(1, _("Only orders published since %(day)s.", day=_fmt_date(report.since)))
     sections = [Section(_("Overview"), overview)]
     if not report.skills:
         overview.append(_("No open order names a skill yet."))
@@ -153,9 +155,17 @@ def demand_document(
         day=report.today,
         title=_("REPORT"),
         subject=_("Skills in demand across the province"),
-        period=_(
-            "Open orders as of %(date)s; monthly trend over the last 12 months.",
-            date=_fmt_date(report.today),
+        period=(
+            _(
+                "Open orders published from %(start)s to %(end)s.",
+                start=_fmt_date(report.since),
+                end=_fmt_date(report.today),
+            )
+            if report.since
+            else _(
+                "Open orders as of %(date)s; monthly trend over the last 12 months.",
+                date=_fmt_date(report.today),
+            )
         ),
         sections=sections,
         filename=f"matchhub-demand-report-{report.today.isoformat()}.docx",

@@ -44,8 +44,9 @@ def overview() -> Overview:
         ),
         learners=count(sa.select(sa.func.count(Learner.id))),
         open_orders=count(sa.select(sa.func.count(Order.id)).where(Order.is_live)),
+        # Positions people can apply to: a training order's trainees are not jobs.
         open_seats=count(
-            sa.select(sa.func.coalesce(sa.func.sum(Order.headcount), 0)).where(Order.is_live)
+            sa.select(sa.func.coalesce(sa.func.sum(Order.headcount), 0)).where(Order.is_opening)
         ),
         pending_organizations=count(
             sa.select(sa.func.count()).where(Organization.state == VerificationState.PENDING)

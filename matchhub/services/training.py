@@ -39,10 +39,12 @@ class OfferInput:
     duration_weeks: int | None = None
     mode: str | None = None  # a TrainingMode value
     location: str = ""
+    enrolment: str = ""  # how learners enrol once the enterprise accepts
 
 
 MAX_FEE = 1_000_000_000  # VND per trainee: more is a typing mistake
 MAX_WEEKS = 260
+MAX_ENROLMENT = 2000
 
 
 def _open_training():
@@ -74,6 +76,36 @@ def readable_training_order(user: User, order_id: int) -> Order:
             selectinload(Order.organization),
             selectinload(Order.skills).selectinload(OrderSkill.skill),
         ),
+    )
+
+
+def agreed_training() -> list[TrainingOffer]:
+    """The training learners may join: offers the enterprise accepted on a training order
+    that still shows its agreed training (``TrainingOffer.is_open_to_learners``), not yet
+    started, soonest first (undated last), with the order, its skills and the college.
+
+    Learners never apply to a training order; each offer says how to enrol with the
+    college that delivers it. Two queries and the loads.
+    """
+    start = sa.func.coalesce(TrainingOffer.start_date, Order.start_date)
+    return list(
+        db.session.scalars(
+            sa.select(TrainingOffer)
+            .join(Order, Order.id == TrainingOffer.order_id)
+            .where(
+                TrainingOffer.is_open_to_learners,
+                sa.or_(start.is_(None), start >= today_in_vietnam()),
+            )
+            .options(
+                selectinload(TrainingOffer.order).selectinload(Order.organization),
+                selectinload(TrainingOffer.order)
+                .selectinload(Order.skills)
+                .selectinload(OrderSkill.skill),
+                selectinload(TrainingOffer.college),
+                selectinload(TrainingOffer.programme),
+            )
+            .order_by(sa.case((start.is_(None), 1), else_=0), start, TrainingOffer.id)
+        )
     )
 
 
@@ -166,6 +198,7 @@ def _checked_terms(user: User, order: Order, data: OfferInput, left: int) -> dic
         "duration_weeks": data.duration_weeks,
         "mode": TrainingMode(data.mode) if data.mode else None,
         "location": data.location.strip()[:200] or None,
+        "enrolment": data.enrolment.strip()[:MAX_ENROLMENT],
     }
 
 
@@ -270,6 +303,22 @@ def edit_offer(offer: TrainingOffer, user: User, data: OfferInput) -> None:
     db.session.commit()
 
 
+def update_enrolment(offer: TrainingOffer, user: User, text: str) -> None:
+    """The sending college says how learners enrol, while the offer awaits a decision or
+    once accepted: learners read it on the agreed training, and a phone number or a date
+    may change after the agreement. Not once declined or withdrawn."""
+    if offer.status not in (OfferStatus.PENDING, OfferStatus.ACCEPTED):
+        raise ServiceError(_("This offer was declined or withdrawn: nobody enrols in it."))
+    text = (text or "").strip()
+    if len(text) > MAX_ENROLMENT:
+        raise ServiceError(_("At most %(n)d characters.", n=MAX_ENROLMENT), field="enrolment")
+    offer.enrolment = text
+    audit.record(
+        "offer.updated", actor=user, organization_id=offer.college_id, obj=offer, enrolment=True
+    )
+    db.session.commit()
+
+
 def withdraw_offer(offer: TrainingOffer, user: User) -> None:
     """Take back a pending offer (the enterprise is told); never once decided."""
     _require_pending(offer)
@@ -298,9 +347,7 @@ def decide_offer(offer: TrainingOffer, user: User, accept: bool) -> None:
     if offer.status is not OfferStatus.PENDING:
         raise ServiceError(_("This offer has already been decided."))
     if accept:
-        db.session.execute(
-            sa.select(Order.id).where(Order.id == offer.order_id).with_for_update()
-        )
+        db.session.execute(sa.select(Order.id).where(Order.id == offer.order_id).with_for_update())
         college = db.session.get(Organization, offer.college_id)
         if college is None or college.state is not VerificationState.VERIFIED:
             raise ServiceError(

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from matchhub.extensions import db
 from matchhub.models import Learner, Organization, User, utcnow
-from matchhub.services import demo, round_results, rounds
+from matchhub.services import curation, demo, round_results, rounds, skill_merges
 
 
 def test_every_admin_get_page_renders_on_the_demo(app, client, ctx, login):
@@ -23,7 +23,10 @@ def test_every_admin_get_page_renders_on_the_demo(app, client, ctx, login):
         rounds.save_choices(rnd, learner, [o.id for o in eligible[:3]])
     rounds.close_round(rnd, admin)
     round_results.run_round(rnd, admin)
+    merged = curation.create_skill(admin, "Kỹ năng gộp", "Merged skill", "tool")
+    merge = skill_merges.merge_skills(admin, merged.slug, "python")
     ids = {
+        "merge_id": merge.id,
         "org_id": db.session.scalar(sa.select(Organization.id).limit(1)),
         "round_id": rnd.id,
         "user_id": admin.id,

@@ -90,3 +90,20 @@ def test_a_shared_school_address_gets_the_higher_limit(app, client, ctx, monkeyp
         for i in range(11)
     ]
     assert elsewhere[:10] == [200] * 10 and elsewhere[10] == 429
+
+
+def test_with_rate_limiting_off_the_back_off_is_off_and_silent(
+    app, client, ctx, monkeypatch, caplog
+):
+    """RATELIMIT_ENABLED=False (benchmarks, some deployments behind their own limiter)
+    gives Flask-Limiter no storage: the per-account back-off stands down quietly instead
+    of logging a storage failure on every login."""
+    from matchhub.extensions import limiter
+
+    monkeypatch.setattr(limiter, "enabled", False)
+    make_user(email="quiet@example.vn")
+    assert _attack(app, "quiet@example.vn") == [200] * 10
+    stranger = app.test_client()
+    token = csrf_token(stranger, "/auth/login")
+    assert _post(stranger, token, "quiet@example.vn", PASSWORD, "10.0.0.9").status_code == 302
+    assert "back-off storage unavailable" not in caplog.text

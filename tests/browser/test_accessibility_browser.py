@@ -35,7 +35,7 @@ from matchhub.models import (
     User,
     VerificationState,
 )
-from matchhub.services import demo, rounds
+from matchhub.services import demo, rounds, surveys
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +98,7 @@ def main_pages() -> dict[str | None, list[str]]:
     opening = _first(
         sa.select(Order)
         .join(Organization)
-        .where(Order.status == OrderStatus.OPEN, Organization.state == VerificationState.VERIFIED)
+        .where(Order.is_opening)
         .where(
             ~Order.id.in_(
                 sa.select(Application.order_id).where(Application.learner_id == learner.id)
@@ -116,6 +116,11 @@ def main_pages() -> dict[str | None, list[str]]:
     hr_application = _first(sa.select(Application).where(Application.order_id == order.id))
     college = _user(demo.COLLEGE_EMAIL).organization
     programme = _first(sa.select(Programme).where(Programme.organization_id == college.id))
+    graduate = _first(
+        sa.select(Learner)
+        .where(Learner.college_id == college.id, Learner.graduation_year.is_not(None))
+        .order_by(Learner.id)
+    )
     admin = _user(demo.ADMIN_EMAIL)
     internships = [o for o in rounds.eligible_orders() if o.kind is OrderKind.INTERNSHIP][:5]
     rnd = make_round(admin, internships)
@@ -124,7 +129,14 @@ def main_pages() -> dict[str | None, list[str]]:
     # only (the platform's own language): their markup is the same in English, and
     # checking them twice would add some 25 seconds to every run.
     return {
-        None: ["/", "/orders", "/auth/login", "/auth/register", "+/auth/reset"],
+        None: [
+            "/",
+            "/orders",
+            "/auth/login",
+            "/auth/register",
+            "+/auth/reset",
+            f"+/survey/{surveys.survey_token(graduate, 6)}",
+        ],
         demo.LEARNER_EMAIL: [
             "/learner/",
             "/learner/matches",
@@ -135,8 +147,10 @@ def main_pages() -> dict[str | None, list[str]]:
             f"+/learner/applications/{application.id}",
             "+/learner/profile/edit",
             "+/learner/next-skills",
+            "+/learner/training",
             "+/learner/rounds",
             f"+/learner/rounds/{rnd.id}",
+            "+/learner/saved",
             "+/learner/privacy",
             "+/auth/password",
             "+/auth/tokens",
@@ -148,6 +162,7 @@ def main_pages() -> dict[str | None, list[str]]:
             f"/enterprise/orders/{order.id}/candidates",
             f"/enterprise/orders/{order.id}/pipeline",
             "+/enterprise/orders/new",
+            "+/enterprise/orders/new/training",
             f"+/enterprise/orders/{order.id}/candidates/{hr_application.learner_id}",
             f"+/enterprise/applications/{hr_application.id}",
             "+/enterprise/rounds",
@@ -163,6 +178,8 @@ def main_pages() -> dict[str | None, list[str]]:
             f"+/college/programmes/{programme.id}/gaps",
             "+/college/training-orders",
             "+/college/outcomes",
+            f"+/college/outcomes/record?year={graduate.graduation_year}&wave=6",
+            f"+/college/learners/{graduate.id}/outcomes",
         ],
         demo.ADMIN_EMAIL: [
             "/admin/",

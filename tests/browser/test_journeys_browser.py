@@ -2,7 +2,8 @@
 
 An enterprise writes an order with a misspelt skill, sees it normalised, ranks the
 candidates with their reasons, shortlists and invites the best one; the learner
-accepts the invitation; the enterprise hires them.
+accepts the invitation; the enterprise moves them to interview (hiring follows an
+accepted offer only: tests/browser/test_hiring_browser.py walks it).
 """
 
 import re
@@ -106,15 +107,16 @@ def test_order_to_hire_across_both_sides(page, ctx):
     expect(page.locator("#history li")).to_have_count(2)  # invited, applied
     _log_out(page)
 
-    # The enterprise now sees her contact details and hires her.
+    # The enterprise now sees her contact details and moves her on; "hired" is not
+    # among the stages it may choose (it follows an accepted offer).
     _log_in(page, boss.email)
     page.goto(application_url)
     expect(page.locator("#contact")).to_contain_text("lan@sv.vn")
     expect(page.locator("#contact")).to_contain_text("0912000111")
-    page.locator("#move-form select").select_option("hired")
+    expect(page.locator('#move-form option[value="hired"]')).to_have_count(0)
+    page.locator("#move-form select").select_option("interview")
     page.locator("#move-form button").click()
-    expect(page.locator("#application")).to_have_attribute("data-status", "hired")
-    expect(page.get_by_text("Đã tuyển").first).to_be_visible()
+    expect(page.locator("#application")).to_have_attribute("data-status", "interview")
     expect(page.locator("#history li")).to_have_count(4)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 
 import openpyxl
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from matchhub.models import (
     Visibility,
 )
 from matchhub.services import matching
+from matchhub.services.orders import today_in_vietnam
 
 
 def _enterprise(login, **kw):
@@ -103,14 +105,39 @@ def test_shortlist_invite_apply_hire_with_history(client, ctx, login):
     detail = client.get(f"/enterprise/applications/{app.id}").get_data(as_text=True)
     assert best.email in detail and "0912345678" in detail
 
-    for stage in ("interview", "offer", "hired"):
-        response = submit(
-            client,
-            f"/enterprise/applications/{app.id}/move",
-            {"to_status": stage, "note": f"bước {stage}"},
-            form_url=f"/enterprise/applications/{app.id}",
-        )
-        assert response.status_code == 302
+    detail_url = f"/enterprise/applications/{app.id}"
+    response = submit(
+        client,
+        f"/enterprise/applications/{app.id}/move",
+        {"to_status": "interview", "note": "bước phỏng vấn"},
+        form_url=detail_url,
+    )
+    assert response.status_code == 302
+    today = today_in_vietnam()
+    response = submit(
+        client,
+        f"/enterprise/applications/{app.id}/job-offer",
+        {
+            "position": "Lập trình viên Python",
+            "start_date": (today + timedelta(days=30)).isoformat(),
+            "reply_by": (today + timedelta(days=7)).isoformat(),
+            "salary": "12000000",
+        },
+        form_url=detail_url,
+    )
+    assert response.status_code == 302
+    # Hired only by the candidate's acceptance, never by a move.
+    submit(
+        client,
+        f"/enterprise/applications/{app.id}/move",
+        {"to_status": "hired"},
+        form_url=detail_url,
+    )
+    db.session.refresh(app)
+    assert app.status is ApplicationStatus.OFFER
+    from matchhub.services import job_offers
+
+    job_offers.accept(app, best.user or make_user())
     db.session.refresh(app)
     assert app.status is ApplicationStatus.HIRED
     assert [e.to_status.value for e in app.events] == [

@@ -168,9 +168,11 @@ def test_a_learner_searches_openings_and_cards_lead_to_the_apply_page(client, ct
     org, _accountant, intern, *_ = _world()
     training = make_order(org, title="Đặt hàng đào tạo thực tập", kind=OrderKind.TRAINING)
     login(make_user(Role.LEARNER).email)
+    # A training order is addressed to colleges: never an opening learners apply to.
     html = client.get("/learner/openings?q=dao+tao").get_data(as_text=True)
-    assert "Đặt hàng đào tạo thực tập" in html and "Thoả thuận" not in html  # no salary
-    assert f'href="/learner/orders/{training.id}"' in html
+    assert "Đặt hàng đào tạo thực tập" not in html
+    assert f'href="/learner/orders/{training.id}"' not in html
+    assert client.get(f"/orders/{training.id}").status_code == 404
     html = client.get("/learner/openings?q=thuc+tap&skill=Python").get_data(as_text=True)
     assert "Thực tập sinh lập trình" in html and "Kế toán tổng hợp" not in html
     assert f'href="/learner/orders/{intern.id}"' in html

@@ -17,8 +17,11 @@ from matchhub.models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
+    JobOffer,
+    JobOfferStatus,
     Learner,
     LearnerSkill,
+    OfferStatus,
     Order,
     OrderKind,
     OrderSkill,
@@ -28,6 +31,7 @@ from matchhub.models import (
     Programme,
     Role,
     Skill,
+    TrainingOffer,
     User,
     VerificationState,
     Visibility,
@@ -106,6 +110,15 @@ def test_report_and_database_agree_on_the_counts(report, ctx):
     assert report.applications == _count(Application) and 300 <= report.applications <= 600
     assert report.application_events == _count(ApplicationEvent) >= report.applications
     assert report.users == _count(User) == 1 + 65 + 1  # admin, one per organisation, learner
+
+
+def test_learners_find_training_that_colleges_agreed_to_deliver(report, ctx):
+    offers = db.session.scalars(sa.select(TrainingOffer)).all()
+    assert report.training_offers == len(offers) >= 5
+    assert {o.order.kind for o in offers} == {OrderKind.TRAINING}
+    assert all(o.enrolment and 1 <= o.seats <= o.order.headcount for o in offers)
+    assert {o.status for o in offers} == {OfferStatus.ACCEPTED, OfferStatus.PENDING}
+    assert any(o.is_open_to_learners for o in offers)
 
 
 def test_the_four_demo_accounts_log_in_with_the_demo_password(report, ctx):
@@ -189,11 +202,12 @@ def test_order_mix_dates_and_money_are_plausible(report, ctx):
             assert 1 <= order.headcount <= 10 and order.salary_min >= 5_000_000
         elif order.kind is OrderKind.INTERNSHIP:
             assert 2 <= order.headcount <= 15 and order.salary_max <= 6_000_000
-        else:
+        else:  # addressed to colleges: no pay, no application deadline, a duration
             assert 10 <= order.headcount <= 40 and order.salary_min is None
+            assert order.deadline is None and 8 <= order.duration_weeks <= 16
         if order.salary_min is not None:
             assert order.salary_min < order.salary_max
-        if order.status is OrderStatus.OPEN:
+        if order.status is OrderStatus.OPEN and order.kind is not OrderKind.TRAINING:
             assert order.deadline >= TODAY
             assert 0 <= (TODAY - order.published_at.date()).days <= 183
         if order.status is OrderStatus.DRAFT:
@@ -248,9 +262,53 @@ def test_application_histories_end_in_the_current_status(report, ctx):
             assert after.created_at >= before.created_at
 
 
+def test_every_hire_is_an_accepted_offer_and_every_offer_is_open(report, ctx):
+    """The demo follows the app's rule: "hired" only through an accepted offer."""
+    offers = {o.application_id: o for o in db.session.scalars(sa.select(JobOffer))}
+    hired = offered = 0
+    for application in db.session.scalars(sa.select(Application)):
+        offer = offers.get(application.id)
+        if application.status is ApplicationStatus.HIRED:
+            hired += 1
+            assert offer is not None and offer.status is JobOfferStatus.ACCEPTED
+            accepted_by = application.events[-1].actor  # the learner (no account: nobody)
+            assert accepted_by is None or accepted_by.role is Role.LEARNER
+        elif application.status is ApplicationStatus.OFFER:
+            offered += 1
+            assert offer.status is JobOfferStatus.SENT and offer.reply_by >= TODAY
+    assert hired and offered
+
+
 def test_a_second_run_creates_nothing(report, ctx):
     before = _table_counts()
     again = demo.seed_demo(today=TODAY)
     assert not again.created
     assert again.learners == again.orders == 0
     assert _table_counts() == before
+
+
+def test_past_cohorts_have_answered_the_graduate_survey(report, ctx):
+    from datetime import UTC, datetime
+
+    from matchhub.models import GraduateOutcome
+    from matchhub.services import outcomes
+
+    answered = GraduateOutcome.situation.is_not(None)
+    assert report.graduate_outcomes == _count(GraduateOutcome, answered) >= 50
+    graduated = sa.select(Learner.id).where(Learner.graduation_year < TODAY.year)
+    assert _count(GraduateOutcome, GraduateOutcome.learner_id.not_in(graduated)) == 0
+    latest = db.session.scalar(
+        sa.select(
+            sa.func.max(
+                sa.func.coalesce(GraduateOutcome.answered_at, GraduateOutcome.survey_sent_at)
+            )
+        )
+    )
+    assert latest.replace(tzinfo=UTC) <= datetime(
+        TODAY.year, TODAY.month, TODAY.day + 1, tzinfo=UTC
+    )
+    college = db.session.scalar(
+        sa.select(User).where(User.email == demo.COLLEGE_EMAIL)
+    ).organization
+    shown = outcomes.graduate_report(college)
+    assert shown.any and shown.programmes and shown.skills

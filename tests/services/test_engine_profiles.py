@@ -80,11 +80,11 @@ def test_loaders_keep_only_who_takes_part_unless_asked(ctx):
 
 
 def test_a_merged_skill_reads_as_the_skill_it_was_merged_into(ctx):
-    from matchhub.services import curation
+    from matchhub.services import skill_merges
 
     admin = make_user(Role.ADMIN)
     learner = make_learner(skills=(("mysql", 3),))
-    curation.merge_skills(admin, "mysql", "sql")
+    skill_merges.merge_skills(admin, "mysql", "sql")
     db.session.expire_all()
     vocab = engine_profiles.vocabulary()
     [(profile, _meta)] = engine_profiles.load_learners(vocab, [learner.id])

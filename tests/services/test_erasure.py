@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,8 +17,9 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, applications, privacy
+from matchhub.services import ServiceError, applications, job_offers, privacy
 from matchhub.services.learners import learner_of_user
+from matchhub.services.orders import today_in_vietnam
 
 
 def _applicant(order, name):
@@ -40,15 +42,16 @@ def test_an_erased_learner_leaves_no_name_and_no_movable_row(client, ctx, login)
     hr = make_user(Role.ENTERPRISE, org=org)
     order = make_order(org)
     user, learner, app = _applicant(order, "Phạm Thị Riêng Tư")
-    _other_user, _other, hired = _applicant(order, "Lê Văn Được Tuyển")
-    for stage in (ApplicationStatus.INTERVIEW, ApplicationStatus.OFFER, ApplicationStatus.HIRED):
-        applications.move(hired, hr, stage)
+    other_user, _other, hired = _applicant(order, "Lê Văn Được Tuyển")
+    applications.move(hired, hr, ApplicationStatus.INTERVIEW)
+    today = today_in_vietnam()
+    offer = job_offers.OfferInput("Lập trình viên", today + timedelta(days=9), today)
+    job_offers.send(hired, hr, offer)
+    job_offers.accept(hired, other_user)
     privacy.delete_account(learner, user, PASSWORD)
 
     db.session.expire_all()
-    notices = db.session.scalars(
-        sa.select(Notification).where(Notification.user_id == hr.id)
-    ).all()
+    notices = db.session.scalars(sa.select(Notification).where(Notification.user_id == hr.id)).all()
     assert notices and all("Phạm Thị Riêng Tư" not in str(n.payload) for n in notices)
     erased = db.session.get(Application, app.id)
     assert erased.status is ApplicationStatus.WITHDRAWN

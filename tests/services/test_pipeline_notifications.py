@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from factories import make_learner, make_order, make_org, make_user
 
@@ -16,9 +18,17 @@ from matchhub.models import (
     utcnow,
 )
 from matchhub.notifications import wording
-from matchhub.services import applications, notifications, training
+from matchhub.services import applications, job_offers, notifications, training
+from matchhub.services.orders import today_in_vietnam
 
 S = ApplicationStatus
+
+
+def _offer() -> job_offers.OfferInput:
+    today = today_in_vietnam()
+    return job_offers.OfferInput(
+        "Lập trình viên Python", today + timedelta(days=30), today + timedelta(days=7)
+    )
 
 
 def _messages(user) -> list[str]:
@@ -60,10 +70,10 @@ def test_stage_changes_are_told_to_the_learner_and_applications_to_the_enterpris
     assert _messages(boss) == ["Lê Văn Cường đã ứng tuyển vào “Lập trình viên Python”."]
     assert inbox.messages == []  # arrivals can be many: the enterprise reads them in the app
     applications.move(app, boss, S.INTERVIEW)
-    applications.move(app, boss, S.OFFER)
+    job_offers.send(app, boss, _offer())
     texts = _messages(student)
     assert len(texts) == 2
-    assert "Phỏng vấn" in texts[1] and "Mời nhận việc" in texts[0]  # newest first
+    assert "Phỏng vấn" in texts[1] and "mời bạn nhận vị trí" in texts[0]  # newest first
     assert len(inbox.to("sv@example.vn")) == 2
     applications.withdraw(app, student)
     assert "đã rút khỏi" in _messages(boss)[0]
@@ -74,9 +84,9 @@ def test_english_users_read_english(ctx, inbox):
     student.locale = "en"
     db.session.commit()
     app = applications.apply(order, learner, student)
-    applications.move(app, boss, S.HIRED)
+    applications.move(app, boss, S.REJECTED)
     [msg] = inbox.to("sv@example.vn")
-    assert "is now: Hired" in msg.get_body(preferencelist=("plain",)).get_content()
+    assert "is now: Rejected" in msg.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_a_learner_without_an_account_is_simply_not_notified(ctx, inbox):

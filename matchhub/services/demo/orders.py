@@ -95,6 +95,8 @@ class OrdersMixin:
                     "skills": skills,
                     "demo": is_demo,
                     "headcount": row["headcount"],
+                    "title": row["title"],
+                    "duration_weeks": row["duration_weeks"],
                     "published_at": row["published_at"],
                     "closed_at": row["closed_at"],
                     "org_code": ent["code"],
@@ -227,7 +229,10 @@ class OrdersMixin:
             "salary_min": salary[0],
             "salary_max": salary[1],
             "start_date": start,
-            "deadline": deadline,
+            # A training order is addressed to colleges: no application deadline, but a
+            # duration (from the headcount, not the random stream: the rest stays as it was).
+            "deadline": None if kind is OrderKind.TRAINING else deadline,
+            "duration_weeks": 8 + 4 * (headcount % 3) if kind is OrderKind.TRAINING else None,
             "status": status,
             "published_at": published,
             "closed_at": closed,

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from matchhub.models import Application, ApplicationEvent, ApplicationStatus, OrderKind, OrderStatus
+from matchhub.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    JobOffer,
+    JobOfferStatus,
+    OrderKind,
+    OrderStatus,
+)
 from matchhub.services.demo.catalogue import TEXTS
 from matchhub.services.demo.rows import insert, insert_returning_ids
 
@@ -70,11 +78,14 @@ class PipelinesMixin:
                 }
             )
         ids = insert_returning_ids(Application, app_rows)
-        event_rows = []
+        event_rows, offer_rows = [], []
         for app_id, (order, learner, path, times) in zip(ids, app_ids_rows, strict=True):
+            if ApplicationStatus.OFFER in path:
+                offer_rows.append(self.offer(app_id, order, path, times, users))
             previous = None
             for status, at in zip(path, times, strict=True):
-                by_learner = status in (ApplicationStatus.APPLIED, ApplicationStatus.WITHDRAWN)
+                # A hire is the learner accepting the offer, as in the app.
+                by_learner = status in (s.APPLIED, s.WITHDRAWN, s.HIRED)
                 event_rows.append(
                     {
                         "application_id": app_id,
@@ -87,7 +98,25 @@ class PipelinesMixin:
                 )
                 previous = status
         insert(ApplicationEvent, event_rows)
+        insert(JobOffer, offer_rows)
         return len(app_rows), len(event_rows)
+
+    def offer(self, app_id: int, order, path, times, users) -> dict[str, Any]:
+        """The offer behind an "offer" or "hired" application: accepted for a hire, else
+        still waiting with a reply-by date ahead, so that the demo learner can answer."""
+        sent_at = times[path.index(ApplicationStatus.OFFER)]
+        accepted = path[-1] is ApplicationStatus.HIRED
+        reply_by = (sent_at if accepted else self.now) + timedelta(days=7)
+        return {
+            "application_id": app_id,
+            "status": JobOfferStatus.ACCEPTED if accepted else JobOfferStatus.SENT,
+            "position": order["title"],
+            "start_date": (reply_by + timedelta(days=21)).date(),
+            "reply_by": reply_by.date(),
+            "sent_by_id": users[order["org_code"]],
+            "created_at": sent_at,
+            "decided_at": times[-1] if accepted else None,
+        }
 
     def candidates(self, order, visible, k: int) -> list[dict[str, Any]]:
         """The ``k`` best of a random sample of visible learners by required-skill cover."""

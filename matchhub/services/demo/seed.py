@@ -20,8 +20,10 @@ from matchhub.services.demo.catalogue import (
     _load_all,
 )
 from matchhub.services.demo.learners import LearnersMixin
+from matchhub.services.demo.offers import OffersMixin
 from matchhub.services.demo.orders import OrdersMixin
 from matchhub.services.demo.organisations import OrganisationsMixin
+from matchhub.services.demo.outcomes import OutcomesMixin
 from matchhub.services.demo.pipelines import PipelinesMixin
 from matchhub.services.demo.rows import insert_returning_ids
 from matchhub.services.localities import all_localities
@@ -42,7 +44,9 @@ class DemoReport:
     order_skills: int = 0
     applications: int = 0
     application_events: int = 0
+    training_offers: int = 0
     users: int = 0
+    graduate_outcomes: int = 0
 
 
 def database_is_empty() -> bool:
@@ -70,7 +74,9 @@ def seed_demo(today: date | None = None, seed: int = 2026) -> DemoReport:
     return report
 
 
-class _Builder(OrganisationsMixin, LearnersMixin, OrdersMixin, PipelinesMixin):
+class _Builder(
+    OrganisationsMixin, LearnersMixin, OrdersMixin, PipelinesMixin, OffersMixin, OutcomesMixin
+):
     """Holds the generated rows while the demo is assembled; one use only.
 
     Every part draws from the one ``rng`` in a fixed order (``run``), which is
@@ -133,6 +139,9 @@ class _Builder(OrganisationsMixin, LearnersMixin, OrdersMixin, PipelinesMixin):
         learners, learner_skills = self.build_learners(programmes)
         orders, order_skills = self.build_orders(enterprises, users)
         apps, events = self.build_applications(orders, learners, users)
+        offers = self.build_training_offers(orders, enterprises, programmes, users)
+        # Last: drawing from ``rng`` here leaves everything built before as it was.
+        outcomes = self.build_outcomes(learners)
         return DemoReport(
             created=True,
             colleges=len(colleges),
@@ -144,5 +153,7 @@ class _Builder(OrganisationsMixin, LearnersMixin, OrdersMixin, PipelinesMixin):
             order_skills=order_skills,
             applications=apps,
             application_events=events,
+            training_offers=offers,
             users=2 + len(users),  # the admin, one per organisation, the demo learner
+            graduate_outcomes=outcomes,
         )
