@@ -5,8 +5,8 @@
 
 Sections are the modules ``bench.quality``, ``bench.extraction``, ``bench.engine``,
 ``bench.allocation``, ``bench.fairness``, ``bench.pages``, ``bench.imports``, ``bench.dashboard``,
-``bench.throughput`` and ``bench.ranking``; each exposes ``run() -> dict`` of flat
-keys. A section that is not there is skipped with a note on stderr; one that fails
+``bench.throughput``, ``bench.ranking`` and ``bench.reports``; each exposes ``run() -> dict``
+of flat keys. A section that is not there is skipped with a note on stderr; one that fails
 is reported on stderr, the others still run, and the exit status is 1. Output: sorted
 keys, indent 2.
 """
@@ -30,6 +30,7 @@ SECTIONS = (
     "dashboard",
     "throughput",
     "ranking",
+    "reports",
 )
 
 

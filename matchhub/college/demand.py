@@ -1,17 +1,27 @@
 """The province's skill demand, curriculum gaps per programme, and their exports."""
 
+import io
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from matchhub.college import bp
-from matchhub.i18n import skill_name
+from matchhub.i18n import current_lang, skill_name
 from matchhub.labels import label
 from matchhub.models import OrderKind
-from matchhub.services import demand, exports, learners, localities, orgs, programmes
+from matchhub.services import (
+    demand,
+    exports,
+    learners,
+    localities,
+    orgs,
+    programmes,
+    report_college,
+    report_docx,
+)
 from matchhub.services.localities import name_of as locality_name
 from matchhub.services.orgs import sector_name
 
@@ -123,6 +133,46 @@ def demand_export(fmt: str):
     body, mimetype = exports.table_file(fmt, headers, rows, _("Demand"))
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"}
+    )
+
+
+def _document() -> report_docx.Report:
+    """The report as it stands under the page's filters, as a document to send upward."""
+    filters = _filters()
+    report = demand.demand_report(current_user.organization, filters=filters)
+    months = month_labels(report.months, report.today)
+    return report_college.demand_document(
+        current_user.organization, filters, report, months, current_lang()
+    )
+
+
+def _filter_args() -> dict:
+    """The page's filters as its query string names them (for the print page's links)."""
+    filters = _filters()
+    args = {"kind": filters.kind, "sector": filters.sector, "locality": filters.locality}
+    if filters.months:
+        args["period"] = filters.period
+    return {k: v for k, v in args.items() if v}
+
+
+@bp.route("/demand.docx")
+def demand_docx():
+    document = _document()
+    return send_file(
+        io.BytesIO(report_docx.to_docx(document)),
+        mimetype=report_docx.DOCX_MIME,
+        as_attachment=True,
+        download_name=document.filename,
+    )
+
+
+@bp.route("/demand/print")
+def demand_print():
+    return render_template(
+        "reports/print.html",
+        report=_document(),
+        back=url_for("college.demand_report", **_filter_args()),
+        docx=url_for("college.demand_docx", **_filter_args()),
     )
 
 

@@ -1,17 +1,19 @@
 """Placement outcomes of the college's learners, on screen and exported: applications and
 hires per cohort, and what graduates were doing 6 and 12 months on (the survey)."""
 
-from flask import Response, abort, current_app, render_template, request
+import io
+
+from flask import Response, abort, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from matchhub.college import bp
 from matchhub.college.forms import SurveySendForm
-from matchhub.i18n import skill_name
+from matchhub.i18n import current_lang, skill_name
 from matchhub.labels import label
 from matchhub.models import ApplicationStatus, Organization, Situation
-from matchhub.services import exports, learners, outcomes, surveys
+from matchhub.services import exports, learners, outcomes, report_college, report_docx, surveys
 
 
 def survey_form(college: Organization) -> SurveySendForm:
@@ -167,4 +169,25 @@ def outcome_export(fmt: str):
         body,
         mimetype=mimetype,
         headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"},
+    )
+
+
+@bp.route("/outcomes.docx")
+def outcome_docx():
+    document = report_college.outcome_document(current_user.organization, current_lang())
+    return send_file(
+        io.BytesIO(report_docx.to_docx(document)),
+        mimetype=report_docx.DOCX_MIME,
+        as_attachment=True,
+        download_name=document.filename,
+    )
+
+
+@bp.route("/outcomes/print")
+def outcome_print():
+    return render_template(
+        "reports/print.html",
+        report=report_college.outcome_document(current_user.organization, current_lang()),
+        back=url_for("college.outcome_report"),
+        docx=url_for("college.outcome_docx"),
     )

@@ -32,6 +32,22 @@ def _load(path: str) -> tuple[Locality, ...]:
     )
 
 
+@lru_cache(maxsize=4)
+def _province(path: str) -> dict[str, str]:
+    return json.loads(Path(path).read_text(encoding="utf-8")).get("province", {})
+
+
+def province_info(lang: str) -> dict[str, str]:
+    """The province's name, and what its reports carry in their header: the authority over
+    the office (``authority``), the office issuing them (``office``) and the place they
+    are dated at (``place``); each in ``lang``, empty when the file does not say."""
+    data = _province(str(current_app.config.get("LOCALITIES_FILE") or DEFAULT_FILE))
+    return {
+        key: data.get(f"{key}_{lang}") or data.get(f"{key}_vi") or ""
+        for key in ("name", "authority", "office", "place")
+    }
+
+
 def all_localities() -> tuple[Locality, ...]:
     """Every locality of the configured file, in the file's order."""
     return _load(str(current_app.config.get("LOCALITIES_FILE") or DEFAULT_FILE))

@@ -18,6 +18,25 @@ from matchhub.services.localities import name_of
 from matchhub.services.orgs import sector_name
 from matchhub.services.province import Filters, Report, report
 
+# For each chart: the table it draws, the column of its labels, the columns it plots,
+# and whether its bars lie horizontally (long labels such as skill names).
+CHARTS = {
+    # Demand and supply side by side on a log scale: they differ by orders of magnitude,
+    # and a skill nobody has (ratio ∞) still shows as a demand bar with no supply bar.
+    "gap": (0, (1, 2), True),
+    "supply_skill": (0, (1,), True),
+    "supply_college": (0, (1,), True),
+    "supply_programme": (1, (2,), True),
+    "supply_year": (0, (1,), False),
+    "demand_skill": (0, (1,), True),
+    "demand_sector": (0, (2,), True),
+    "demand_locality": (0, (2,), True),
+    "placement_college": (0, (3,), True),
+    "placement_programme": (1, (4,), True),
+}
+# Charts keep to the first rows; the table under each chart has them all.
+CHART_ROWS = 20
+
 
 @dataclass(frozen=True)
 class Table:
@@ -115,6 +134,24 @@ def tables(rep: Report, lang: str) -> dict[str, Table]:
         ),
     ]
     return {t.key: t for t in items}
+
+
+def chart_data(tables: dict[str, Table]) -> dict:
+    """What each chart draws (the dashboard's Chart.js and the DOCX report's images)."""
+    data = {}
+    for key, (label_col, value_cols, horizontal) in CHARTS.items():
+        table = tables[key]
+        rows = table.rows[:CHART_ROWS]
+        data[key] = {
+            "horizontal": horizontal,
+            "percent": key.startswith("placement"),
+            "log": key == "gap",
+            "labels": [str(r[label_col]) for r in rows],
+            "datasets": [
+                {"label": table.headers[c], "data": [r[c] or 0 for r in rows]} for c in value_cols
+            ],
+        }
+    return data
 
 
 def export_table(
