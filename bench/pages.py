@@ -60,7 +60,7 @@ def run() -> dict:
     from matchhub.config import TestConfig
     from matchhub.extensions import db
     from matchhub.models import Order, OrderSkill, OrderStatus, User
-    from matchhub.services import demo, matching
+    from matchhub.services import demo, ranked_pages
 
     with tempfile.TemporaryDirectory() as tmp:
 
@@ -89,7 +89,7 @@ def run() -> dict:
                 .limit(1)
             )
             start = time.perf_counter()
-            matching.candidates_for(db.session.get(Order, order_id))
+            ranked_pages.candidates_for(db.session.get(Order, order_id))
             build_ms = (time.perf_counter() - start) * 1000
             app.extensions.pop("matchhub.matching", None)  # the pages build their own
             db.session.remove()

@@ -433,7 +433,7 @@ def _parts_of(path: str) -> dict:
     from matchhub.i18n import current_lang
     from matchhub.learner.routes import PER_PAGE
     from matchhub.models import User
-    from matchhub.services import learners, matching
+    from matchhub.services import learners, match_index, pair_scores, ranked_pages
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     client = app.test_client()
@@ -453,11 +453,11 @@ def _parts_of(path: str) -> dict:
     with app.test_request_context("/learner/matches"):
         user = db.session.scalar(sa.select(User).where(User.email == LEARNER_EMAIL))
         login_user(user)
-        learner = matching.learner_to_match(user)
-        page = matching.matches_for(learner, per_page=PER_PAGE)
+        learner = ranked_pages.learner_to_match(user)
+        page = ranked_pages.matches_for(learner, per_page=PER_PAGE)
         results = [m.result for m in page.items]
-        state = matching._state()
-        profile = matching._indexed_or_fresh(matching.learner_profile(learner), state)
+        state = match_index._state()
+        profile = pair_scores._indexed_or_fresh(pair_scores.learner_profile(learner), state)
         view = app.view_functions["learner.match_list"]
         captured = {}
 
@@ -480,15 +480,15 @@ def _parts_of(path: str) -> dict:
                 "view": view,
                 "user_by_session": lambda: db.session.get(User, user.id, populate_existing=True),
                 "learner_of_user": lambda: learners.learner_of_user(user),
-                "learner_to_match": lambda: matching.learner_to_match(user),
-                "index_version_check": matching._state,
+                "learner_to_match": lambda: ranked_pages.learner_to_match(user),
+                "index_version_check": match_index._state,
                 "rank_top_k": lambda: state.index.rank_orders(profile, k=PER_PAGE),
                 "rank_full_sort_before": lambda: state.index.ranked_order_ids(profile),
-                "matches_for": lambda: matching.matches_for(learner, per_page=PER_PAGE),
-                "order_cards": lambda: matching._order_cards(
+                "matches_for": lambda: ranked_pages.matches_for(learner, per_page=PER_PAGE),
+                "order_cards": lambda: ranked_pages._order_cards(
                     [m.order.id for m in page.items], learner.id
                 ),
-                "skill_names": lambda: matching.skill_names(results, current_lang()),
+                "skill_names": lambda: pair_scores.skill_names(results, current_lang()),
                 # The template alone, with the context the view gave it; then the
                 # frame every page extends (navigation, language switch, footer).
                 "template": lambda: captured["template"].render(captured["context"]),

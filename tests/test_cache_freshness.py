@@ -146,14 +146,14 @@ def test_consent_withdrawn_through_a_hides_the_learner_at_b(app, app_b, ctx):
 
 def test_a_skill_alias_added_through_a_is_understood_by_b(app, app_b, ctx):
     """The taxonomy follows the same version: B's normaliser learns A's new alias."""
-    from matchhub.services import curation, engine
+    from matchhub.services import curation, taxonomy_cache
 
     admin = make_user(Role.ADMIN)
     with app_b.test_request_context():
-        assert engine.normalize_terms(["ngôn ngữ truy vấn xyz"])[0].skill_id is None
+        assert taxonomy_cache.normalize_terms(["ngôn ngữ truy vấn xyz"])[0].skill_id is None
     curation.map_term(admin, "ngôn ngữ truy vấn xyz", "sql")
     with app_b.test_request_context():
-        assert engine.normalize_terms(["ngôn ngữ truy vấn xyz"])[0].skill_id == "sql"
+        assert taxonomy_cache.normalize_terms(["ngôn ngữ truy vấn xyz"])[0].skill_id == "sql"
 
 
 def test_a_savepoint_leaves_the_bump_to_the_enclosing_commit(app, app_b, ctx):

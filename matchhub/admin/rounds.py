@@ -24,7 +24,7 @@ from matchhub.i18n import current_lang
 from matchhub.models import RoundStatus, utcnow
 from matchhub.services import (
     ServiceError,
-    matching,
+    pair_scores,
     round_jobs,
     round_results,
     round_rules,
@@ -100,7 +100,7 @@ def round_detail(round_id: int):
     )
     # How well each placement fits: a learner is placed where they lack a required
     # skill only when they listed that internship themselves.
-    fit = matching.pair_results(
+    fit = pair_scores.pair_results(
         (r.order_id, r.learner_id) for r in (results.items if results else ()) if r.order_id
     )
     run_job = round_jobs.current_run(rnd)
@@ -114,7 +114,7 @@ def round_detail(round_id: int):
         seats=round_results.seats_by_order(rnd),
         results=results,
         fit=fit,
-        skills=matching.skill_names(fit.values(), current_lang()),
+        skills=pair_scores.skill_names(fit.values(), current_lang()),
         unmatched_only=unmatched_only,
         accepting=rounds.accepts_rankings(rnd),
         RoundStatus=RoundStatus,

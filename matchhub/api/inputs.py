@@ -15,7 +15,7 @@ from marshmallow.validate import Length, OneOf, Range
 
 from matchhub.models import OrderKind, OrderStatus
 from matchhub.security import MAX_INT
-from matchhub.services import localities, matching, orders, province
+from matchhub.services import localities, orders, province, ranked_pages
 
 MAX_PER_PAGE = 100
 MAX_TERMS = 1000
@@ -120,7 +120,7 @@ class PageArgs(Input):
     per_page = fields.Integer(load_default=20, validate=between("per_page", 1, MAX_PER_PAGE))
 
 
-_TIERS = list(matching.TIER_FILTERS)
+_TIERS = list(ranked_pages.TIER_FILTERS)
 _TIER_MESSAGE = _l("“min_tier” must be one of meets, near and all.")
 
 

@@ -19,11 +19,12 @@ from matchhub.services import (
     ServiceError,
     applications,
     demand,
-    engine,
-    matching,
     orders,
+    pair_scores,
     profiles,
     province,
+    ranked_pages,
+    taxonomy_cache,
 )
 
 
@@ -80,9 +81,9 @@ def skill_normalize(terms: list[str]):
     """Normalise free-text skill terms to taxonomy skills"""
     if len(terms) > inputs.MAX_TERMS:
         return error(413, _("At most %(n)d terms per call.", n=inputs.MAX_TERMS))
-    taxonomy = engine.normalizer().taxonomy
+    taxonomy = taxonomy_cache.normalizer().taxonomy
     items = []
-    for norm in engine.normalize_terms(terms):
+    for norm in taxonomy_cache.normalize_terms(terms):
         skill = taxonomy.get(norm.skill_id) if norm.skill_id else None
         items.append(
             {
@@ -105,7 +106,7 @@ def skill_extract(text: str):
     """Find the skills a text (CV, job description) mentions, with their spans"""
     if len(text) > inputs.MAX_TEXT:
         return error(413, _("At most %(n)d characters per call.", n=inputs.MAX_TEXT))
-    taxonomy = engine.normalizer().taxonomy
+    taxonomy = taxonomy_cache.normalizer().taxonomy
     return {
         "skills": [
             {
@@ -114,7 +115,7 @@ def skill_extract(text: str):
                 "start": m.start,
                 "end": m.end,
             }
-            for m in engine.extractor().extract(text)
+            for m in taxonomy_cache.extractor().extract(text)
         ]
     }
 
@@ -183,18 +184,18 @@ def order_candidates(order_id: int, page: int, per_page: int, min_tier: str, **f
         return error(
             403, _("Candidates are shown once the province office has verified your organisation.")
         )
-    result = matching.candidates_for(
+    result = ranked_pages.candidates_for(
         order,
-        matching.CandidateFilters(
+        ranked_pages.CandidateFilters(
             locality=filters.get("locality") or None,
             graduation_year=filters.get("graduation_year"),
             min_score=filters.get("min_score") or None,
-            min_tier=matching.TIER_FILTERS[min_tier],
+            min_tier=ranked_pages.TIER_FILTERS[min_tier],
         ),
         page=page,
         per_page=per_page,
     )
-    inferred = matching.inferred_skills(c.learner.id for c in result.items)
+    inferred = pair_scores.inferred_skills(c.learner.id for c in result.items)
     items = [
         {
             "rank": c.rank,
@@ -227,8 +228,8 @@ def candidate_detail(order_id: int, learner_id: int):
                 {**_skill(s.skill), "level": s.level} for s in learner.skills if s.skill is not None
             ],
         },
-        "inferred_skills": sorted(matching.inferred_skills_of(learner)),
-        "result": matching.explain(order, learner).as_dict(),
+        "inferred_skills": sorted(pair_scores.inferred_skills_of(learner)),
+        "result": pair_scores.explain(order, learner).as_dict(),
     }
 
 
@@ -242,26 +243,24 @@ def candidate_detail(order_id: int, learner_id: int):
 def my_matches(page: int, per_page: int, min_tier: str, kind=None, locality=None):
     """Open orders ranked for you, with reasons (learners)"""
     require(Role.LEARNER)
-    learner = matching.learner_to_match(current_user)
+    learner = ranked_pages.learner_to_match(current_user)
     if learner is None:
         abort(404)
-    result = matching.matches_for(
+    result = ranked_pages.matches_for(
         learner,
         kind=kind,
         locality=locality or None,
         page=page,
         per_page=per_page,
-        min_tier=matching.TIER_FILTERS[min_tier],
+        min_tier=ranked_pages.TIER_FILTERS[min_tier],
     )
-    inferred = sorted(matching.inferred_skills_of(learner))
+    inferred = sorted(pair_scores.inferred_skills_of(learner))
     items = [
         {
             "rank": m.rank,
             "order": m.order,
             "application_status": (
-                m.application_status
-                if m.application_status in LEARNER_VISIBLE
-                else None
+                m.application_status if m.application_status in LEARNER_VISIBLE else None
             ),
             "inferred_skills": inferred,
             "result": m.result.as_dict(),

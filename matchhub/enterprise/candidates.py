@@ -28,23 +28,24 @@ from matchhub.services import (
     exports,
     learners,
     localities,
-    matching,
     messages,
     orders,
+    pair_scores,
     profiles,
+    ranked_pages,
 )
 from matchhub.services.orders import today_in_vietnam
 
 PER_PAGE = 20
 
 
-def _filters(form: CandidateFilterForm, valid: bool) -> matching.CandidateFilters:
+def _filters(form: CandidateFilterForm, valid: bool) -> ranked_pages.CandidateFilters:
     """The form's filters; an invalid form filters nothing but the default tier."""
-    tier = matching.TIER_FILTERS.get(form.tier.data or "", matching.TIER_FILTERS["near"])
+    tier = ranked_pages.TIER_FILTERS.get(form.tier.data or "", ranked_pages.TIER_FILTERS["near"])
     if not valid:
-        return matching.CandidateFilters(min_tier=tier)
+        return ranked_pages.CandidateFilters(min_tier=tier)
     programme = form.programme.data
-    return matching.CandidateFilters(
+    return ranked_pages.CandidateFilters(
         locality=form.locality.data or None,
         graduation_year=form.graduation_year.data,
         programme_id=int(programme) if programme and programme.isdigit() else None,
@@ -67,7 +68,7 @@ def candidate_list(order_id: int):
         form.tier.data = "all"  # a search by name looks for that person, fit or not
     page = None
     if order.organization.is_verified:
-        page = matching.candidates_for(
+        page = ranked_pages.candidates_for(
             order,
             _filters(form, form.validate()),
             page=request.args.get("page", 1, type=int),
@@ -82,8 +83,8 @@ def candidate_list(order_id: int):
         bulk_form=BulkForm(),
         contact_visible=applications.contact_visible,
         unknown=orders.unrecognised_required(order),
-        skills=matching.skills_of(c.result for c in page.items) if page else {},
-        inferred=matching.inferred_skills(c.learner.id for c in page.items) if page else {},
+        skills=pair_scores.skills_of(c.result for c in page.items) if page else {},
+        inferred=pair_scores.inferred_skills(c.learner.id for c in page.items) if page else {},
     )
 
 
@@ -94,14 +95,14 @@ def candidate_detail(order_id: int, learner_id: int):
         view = profiles.view_candidate(order, learner_id, current_user)
     except ServiceError:
         abort(404)
-    result = matching.explain(order, view.learner)
+    result = pair_scores.explain(order, view.learner)
     return render_template(
         "enterprise/candidate_detail.html",
         order=order,
         view=view,
         result=result,
-        skills=matching.skills_of([result]),
-        inferred=matching.inferred_skills_of(view.learner),
+        skills=pair_scores.skills_of([result]),
+        inferred=pair_scores.inferred_skills_of(view.learner),
         shortlist_form=ShortlistForm(),
         cv_file=cvs.summary(view.learner.id) if view.contact_visible else None,
     )
@@ -223,7 +224,7 @@ def application_detail(application_id: int, message_form: MessageForm | None = N
     move_form.to_status.choices = choices(
         (s.value, label(s)) for s in applications.ENTERPRISE_MOVES.get(app.status, ())
     )
-    result = matching.explain(app.order, app.learner)
+    result = pair_scores.explain(app.order, app.learner)
     return render_template(
         "enterprise/application_detail.html",
         app=app,
@@ -232,8 +233,8 @@ def application_detail(application_id: int, message_form: MessageForm | None = N
         note_form=NoteForm(),
         contact_visible=applications.contact_visible(app),
         result=result,
-        skills=matching.skills_of([result]),
-        inferred=matching.inferred_skills_of(app.learner),
+        skills=pair_scores.skills_of([result]),
+        inferred=pair_scores.inferred_skills_of(app.learner),
         thread=messages.open_thread(current_user, app),
         message_form=message_form or MessageForm(),
     )

@@ -7,7 +7,7 @@ from flask_login import current_user
 from matchhub.enterprise import bp
 from matchhub.forms import RoundActionForm, apply_move, int_list
 from matchhub.i18n import current_lang
-from matchhub.services import ServiceError, matching, round_rankings, round_results, rounds
+from matchhub.services import ServiceError, pair_scores, round_rankings, round_results, rounds
 
 
 @bp.route("/rounds")
@@ -55,7 +55,7 @@ def round_ranking(round_id: int, order_id: int):
         ro=ro,
         form=form,
         rows=rows,
-        skills=matching.skill_names((r.result for r in rows if r.result), current_lang()),
+        skills=pair_scores.skill_names((r.result for r in rows if r.result), current_lang()),
         saved=round_rankings.ranking_saved(rnd, order_id),
         accepting=rounds.accepts_rankings(rnd),
     )

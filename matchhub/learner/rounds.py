@@ -8,7 +8,7 @@ from matchhub.forms import RoundActionForm, apply_move, int_list
 from matchhub.i18n import current_lang
 from matchhub.learner import bp
 from matchhub.learner.routes import own_profile
-from matchhub.services import ServiceError, matching, round_results, round_rules, rounds
+from matchhub.services import ServiceError, pair_scores, round_results, round_rules, rounds
 
 
 @bp.route("/rounds")
@@ -43,7 +43,7 @@ def round_detail(round_id: int):
         saved=bool(saved),
         accepting=accepting,
         fit=fit,
-        skills=matching.skill_names(fit.values(), current_lang()),
+        skills=pair_scores.skill_names(fit.values(), current_lang()),
         max_choices=rounds.MAX_CHOICES,
         result=result,
         refusal=refusal,

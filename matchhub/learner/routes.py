@@ -24,13 +24,14 @@ from matchhub.services import (
     applications,
     learners,
     localities,
-    matching,
     messages,
     next_skill,
     openings,
     orders,
+    pair_scores,
     privacy,
     profiles,
+    ranked_pages,
     saved,
     surveys,
 )
@@ -53,13 +54,13 @@ def dashboard():
     # The matches page's ranking kept to the learner's locality (and remote work), with
     # the same score and tier: what they meet or nearly meet, else the best there is.
     near = (
-        matching.matches_for(
+        ranked_pages.matches_for(
             learner,
             locality=learner.locality,
             per_page=6,
-            min_tier=matching.TIER_FILTERS[matching.DEFAULT_TIER_FILTER],
+            min_tier=ranked_pages.TIER_FILTERS[ranked_pages.DEFAULT_TIER_FILTER],
         ).items
-        or matching.matches_for(learner, locality=learner.locality, per_page=6).items
+        or ranked_pages.matches_for(learner, locality=learner.locality, per_page=6).items
     )
     survey_wave = surveys.due_wave(learner)
     return render_template(
@@ -68,7 +69,7 @@ def dashboard():
         applications=apps,
         invitations=[a for a in apps if a.status is ApplicationStatus.INVITED],
         matches=near,
-        skills=matching.skill_names((m.result for m in near), current_lang()),
+        skills=pair_scores.skill_names((m.result for m in near), current_lang()),
         survey_wave=survey_wave,
         survey_token=surveys.survey_token(learner, survey_wave) if survey_wave else None,
     )
@@ -148,7 +149,7 @@ def opening_list():
 
 @bp.route("/matches")
 def match_list():
-    learner = own_profile(matching.learner_to_match)
+    learner = own_profile(ranked_pages.learner_to_match)
     # Names for the cards too: each is translated once per page, not once per card.
     kinds = {k: label(k) for k in OPENING_KINDS}
     places = localities.choices()
@@ -156,14 +157,14 @@ def match_list():
     form.kind.choices = choices([("", _("All kinds")), *((k.value, n) for k, n in kinds.items())])
     form.locality.choices = choices([("", _("Any locality")), *places])
     valid = form.validate()
-    tier = form.tier.data if valid and form.tier.data else matching.DEFAULT_TIER_FILTER
-    page = matching.matches_for(
+    tier = form.tier.data if valid and form.tier.data else ranked_pages.DEFAULT_TIER_FILTER
+    page = ranked_pages.matches_for(
         learner,
         kind=form.kind.data or None if valid else None,
         locality=form.locality.data or None if valid else None,
         page=request.args.get("page", 1, type=int),
         per_page=PER_PAGE,
-        min_tier=matching.TIER_FILTERS.get(tier, matching.TIER_FILTERS["near"]),
+        min_tier=ranked_pages.TIER_FILTERS.get(tier, ranked_pages.TIER_FILTERS["near"]),
         order_ids=openings.live_ids(form.q.data) if valid else None,
     )
     return render_template(
@@ -171,8 +172,8 @@ def match_list():
         learner=learner,
         form=form,
         page=page,
-        skills=matching.skill_names((m.result for m in page.items), current_lang()),
-        inferred=matching.inferred_skills_of(learner),
+        skills=pair_scores.skill_names((m.result for m in page.items), current_lang()),
+        inferred=pair_scores.inferred_skills_of(learner),
         kind_names=kinds,
         locality_names=dict(places),
         saved_ids=saved.saved_ids(learner, (m.order.id for m in page.items)),
@@ -184,15 +185,15 @@ def order_detail(order_id: int):
     learner = own_profile()
     order = orders.readable(current_user, order_id)
     app = next((a for a in applications.applications_of(learner) if a.order_id == order.id), None)
-    result = matching.explain(order, learner)
+    result = pair_scores.explain(order, learner)
     return render_template(
         "learner/order_detail.html",
         learner=learner,
         order=order,
         application=app,
         result=result,
-        skills=matching.skills_of([result]),
-        inferred=matching.inferred_skills_of(learner),
+        skills=pair_scores.skills_of([result]),
+        inferred=pair_scores.inferred_skills_of(learner),
         apply_form=ApplyForm(),
         is_saved=saved.is_saved(learner, order.id),
         saveable=order.is_opening,

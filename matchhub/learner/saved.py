@@ -12,7 +12,7 @@ from matchhub.learner.forms import AlertForm, SaveForm
 from matchhub.learner.routes import own_profile
 from matchhub.models import OrderKind
 from matchhub.security import local_url
-from matchhub.services import ServiceError, alerts, matching, saved
+from matchhub.services import ServiceError, alerts, pair_scores, saved
 
 
 def _back(form: SaveForm, order_id: int):
@@ -66,7 +66,7 @@ def _page(alert_form: AlertForm, status: int = 200):
         "learner/saved_list.html",
         learner=learner,
         items=items,
-        skills=matching.skill_names(
+        skills=pair_scores.skill_names(
             (i.result for i in items if i.result is not None), current_lang()
         ),
         alert_form=alert_form,

@@ -7,7 +7,7 @@ week; docs/operations.md) calls :func:`send_weekly`, which for each due subscrib
 - takes the live openings published since the subscriber's ``checked_until`` and not
   mailed to them before (``alerts_sent``);
 - ranks them for the learner with the matches page's own ranking
-  (``matching.matches_for`` with ``min_score``), so a mail never shows a score the
+  (``ranked_pages.matches_for`` with ``min_score``), so a mail never shows a score the
   page would not;
 - records the openings it mails and the week (ISO week, Vietnam's calendar), and
   enqueues one mail job (:func:`mail_job`) after that commit.
@@ -43,7 +43,7 @@ from matchhub.models import (
     User,
     utcnow,
 )
-from matchhub.services import ServiceError, accounts, audit, mail, matching
+from matchhub.services import ServiceError, accounts, audit, mail, ranked_pages
 from matchhub.services.saved import SAVEABLE
 
 #: The thresholds a learner picks from, in percent of the match score.
@@ -268,7 +268,7 @@ def _send_one(sub: AlertSubscription, fresh, sent: set[int], week: str, now: dat
     items = []
     total = 0
     if wanted:
-        page = matching.matches_for(
+        page = ranked_pages.matches_for(
             sub.learner, order_ids=wanted, per_page=MAX_PER_MAIL, min_score=sub.min_score / 100
         )
         items, total = page.items, page.total

@@ -36,7 +36,7 @@ from matchhub.models import (
 )
 from matchhub.models.orders import LEARNER_VISIBLE
 from matchhub.security import owned_or_404
-from matchhub.services import ServiceError, audit, exports, matching, notifications
+from matchhub.services import ServiceError, audit, exports, notifications, pair_scores
 from matchhub.services.orders import today_in_vietnam
 
 S = ApplicationStatus
@@ -171,7 +171,7 @@ def add_to_pipeline(
     _refuse_training(order)
     if order.status not in (OrderStatus.DRAFT, OrderStatus.OPEN):
         raise ServiceError(_("This order is no longer open."))
-    if not matching.is_matchable(learner):
+    if not pair_scores.is_matchable(learner):
         raise ServiceError(_("This learner's profile is not available."))
     if _find(order, learner) is not None:
         raise ServiceError(_("This learner is already in the pipeline of this order."))
@@ -221,7 +221,7 @@ def move_step(
     if to not in ENTERPRISE_MOVES.get(app.status, ()):
         raise ServiceError(_("This application cannot move to that stage now."))
     if to is S.INVITED:
-        if not matching.is_matchable(app.learner):
+        if not pair_scores.is_matchable(app.learner):
             raise ServiceError(_("This learner's profile is not available."))
         _check_can_invite(app.order)
     seen_by_learner = app.status in LEARNER_VISIBLE
@@ -284,7 +284,7 @@ def shown_in_pipeline(app: Application) -> bool:
     """
     if app.learner.is_erased:
         return False
-    return matching.is_matchable(app.learner) or app.status in CONTACT_VISIBLE
+    return pair_scores.is_matchable(app.learner) or app.status in CONTACT_VISIBLE
 
 
 def visible_pipeline(order: Order) -> list[Application]:
@@ -326,7 +326,7 @@ def export_pipeline(order: Order, user: User, fmt: str) -> list[PipelineRow]:
             .options(selectinload(Learner.programme), selectinload(Learner.college))
         )
     }
-    scores = matching.scores_for_order(order, list(learners))
+    scores = pair_scores.scores_for_order(order, list(learners))
     rows = []
     for a in apps:
         lr = learners[a.learner_id]

@@ -29,7 +29,7 @@ from matchhub.extensions import db
 from matchhub.labels import label
 from matchhub.models import Application, ApplicationStatus, Learner, Order, OrderStatus, User
 from matchhub.security import MAX_INT
-from matchhub.services import ServiceError, applications, matching, messages
+from matchhub.services import ServiceError, applications, messages, pair_scores
 
 S = ApplicationStatus
 
@@ -153,7 +153,7 @@ def _reason(action: str, learner: Learner, app: Application | None) -> str | Non
     to = S.INVITED if action == "invite" else S.REJECTED
     if to not in applications.ENTERPRISE_MOVES.get(app.status, ()):
         return _("cannot move from “%(stage)s”", stage=label(app.status))
-    if to is S.INVITED and not matching.is_matchable(learner):
+    if to is S.INVITED and not pair_scores.is_matchable(learner):
         return _("profile not available")
     return None
 
@@ -172,7 +172,7 @@ def plan(order: Order, action: str, learner_ids: list[int]) -> Plan:
 
     ``order`` comes from ``orders.editable``. A learner counts as this order's candidate
     when the pipeline page shows their application (``applications.shown_in_pipeline``)
-    or, without one, when they may be ranked (``matching.is_matchable``); any other id
+    or, without one, when they may be ranked (``pair_scores.is_matchable``); any other id
     is ignored.
     """
     _check_action(order, action)
@@ -201,7 +201,7 @@ def plan(order: Order, action: str, learner_ids: list[int]) -> Plan:
             ignored += 1
         elif app is not None and applications.shown_in_pipeline(app):
             items.append(Item(learner, app, _reason(action, learner, app)))
-        elif app is None and matching.is_matchable(learner):
+        elif app is None and pair_scores.is_matchable(learner):
             items.append(Item(learner, None, _reason(action, learner, None)))
         else:
             ignored += 1

@@ -47,7 +47,7 @@ from matchhub.models import (
     Skill,
     VerificationState,
 )
-from matchhub.services import engine, engine_profiles, match_index
+from matchhub.services import engine_profiles, match_index, taxonomy_cache
 from matchhub.services.orders import today_in_vietnam
 
 _VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -377,7 +377,9 @@ def _gaps(programme: Programme, today: date | None, **options) -> GapReport:
     demand (see the module) for this profile of the programme and this taxonomy: a
     programme whose skills change has another profile, hence another entry."""
     province = _province(today or today_in_vietnam())
-    normalizer = engine.normalizer()  # rebuilt, with the implications, when the taxonomy changes
+    normalizer = (
+        taxonomy_cache.normalizer()
+    )  # rebuilt, with the implications, when the taxonomy changes
     profile = engine_profiles.programme_profile(programme, engine_profiles.vocabulary())
     key = (profile, tuple(sorted(options.items())))
     hit = province.gaps.get(key)
@@ -386,7 +388,7 @@ def _gaps(programme: Programme, today: date | None, **options) -> GapReport:
             profile,
             province.demand,
             categories=_categories(),
-            implications=engine.implications(),
+            implications=taxonomy_cache.implications(),
             **options,
         )
         province.gaps[key] = hit = (normalizer, report)
@@ -395,7 +397,7 @@ def _gaps(programme: Programme, today: date | None, **options) -> GapReport:
 
 def _categories() -> dict[str, str]:
     """Each skill's taxonomy category: the gap report groups and judges a field by it."""
-    return {s.id: s.category for s in engine.normalizer().taxonomy}
+    return {s.id: s.category for s in taxonomy_cache.normalizer().taxonomy}
 
 
 def _slugs(report: GapReport) -> list[str]:

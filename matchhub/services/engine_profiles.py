@@ -2,7 +2,7 @@
 
 Learners, orders and programmes become :class:`LearnerProfile`, :class:`OrderProfile`
 and :class:`ProgrammeProfile` here and nowhere else: the serving index
-(:mod:`matchhub.services.matching`, which every page, the API and allocation rounds
+(:mod:`matchhub.services.match_index`, which every page, the API and allocation rounds
 rank through), next-skill advice, demand and curriculum gaps. Two doors lead in, a
 batch loader (columns, a few queries for any number of rows) and a converter of a
 row already loaded with its skills (no query), and both go through the same
@@ -46,7 +46,7 @@ from matchhub.models import (
     VerificationState,
     Visibility,
 )
-from matchhub.services import engine
+from matchhub.services import taxonomy_cache
 
 __all__ = [
     "LearnerMeta",
@@ -88,7 +88,7 @@ class Vocabulary:
 
     def __init__(self, implies: Mapping[str, tuple[str, ...]] | None = None):
         self.slugs = _skill_slugs()
-        self.implies = engine.implications() if implies is None else implies
+        self.implies = taxonomy_cache.implications() if implies is None else implies
 
     def slug(self, skill_id: int | None) -> str | None:
         if skill_id is None:
@@ -103,12 +103,12 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     """This worker's vocabulary for the database's taxonomy as it is now.
 
-    Kept beside the normaliser and rebuilt with it: :mod:`services.engine` rebuilds
+    Kept beside the normaliser and rebuilt with it: :mod:`services.taxonomy_cache` rebuilds
     on every new skill, alias or merge (a "taxonomy" change of the one cache
     version), which is all that can change a slug. A skill added between two such
     reads is fetched on its first miss.
     """
-    implies = engine.implications()  # brings the engine's cached state up to date
+    implies = taxonomy_cache.implications()  # brings the engine's cached state up to date
     state = current_app.extensions["matchhub.engine"]
     if state.get("vocabulary_for") != state["generation"]:
         state["vocabulary"] = Vocabulary(implies)
@@ -119,8 +119,8 @@ def vocabulary() -> Vocabulary:
 def related() -> Mapping[str, Iterable[str]]:
     """The *related* relation the ranking gives partial credit through (Windows ~ Windows
     Server, SQL ~ MySQL): never a merge. From the shipped taxonomy, cached with the
-    normaliser (:func:`matchhub.services.engine.related`)."""
-    return engine.related()
+    normaliser (:func:`matchhub.services.taxonomy_cache.related`)."""
+    return taxonomy_cache.related()
 
 
 def _skill_slugs() -> dict[int, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from matchhub.models import Organization
-from matchhub.services import ServiceError, engine, tabular
+from matchhub.services import ServiceError, tabular, taxonomy_cache
 from matchhub.services.import_columns import (
     COLUMN_BY_KEY,
     HEADER_INDEX,
@@ -193,7 +193,7 @@ def _normalise_skills(
     terms = sorted({t for _, pairs in cells for t, _lv in pairs})
     if not cells:
         return
-    normalized = dict(zip(terms, engine.normalize_terms(terms), strict=True))
+    normalized = dict(zip(terms, taxonomy_cache.normalize_terms(terms), strict=True))
     ids = skill_ids_by_slug()
     for row, pairs in cells:
         skills: list[RowSkill] = []

@@ -18,7 +18,7 @@ from matchhub.extensions import db
 from matchhub.matching.text import fold
 from matchhub.models import Order, OrderKind, OrderSkill, Organization, Skill, SkillAlias
 from matchhub.security import public_or_404
-from matchhub.services import engine
+from matchhub.services import taxonomy_cache
 
 #: The longest keyword text read, and the most words of it (each is one LIKE).
 MAX_QUERY = 100
@@ -67,7 +67,7 @@ def skill_ids(term: str | None) -> list[int]:
     term = (term or "").strip()[:MAX_SKILL]
     if not fold(term):
         return []
-    [norm] = engine.normalize_terms([term])
+    [norm] = taxonomy_cache.normalize_terms([term])
     if norm.skill_id:
         found = db.session.scalar(sa.select(Skill.id).where(Skill.slug == norm.skill_id))
         if found is not None:

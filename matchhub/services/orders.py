@@ -25,7 +25,7 @@ from matchhub.models import (
     utcnow,
 )
 from matchhub.security import owned_or_404
-from matchhub.services import ServiceError, audit, engine
+from matchhub.services import ServiceError, audit, taxonomy_cache
 from matchhub.services.skills import skill_ids_by_slug
 
 #: The furthest an application deadline may lie from today.
@@ -355,7 +355,7 @@ def _order_skills(data: OrderInput) -> list[OrderSkill]:
     """Normalise every term; unknown terms are kept (with no skill) for the province office."""
     specs = [(*s, 1.0)[:3] for s in data.required] + [(*s, 1.0)[:3] for s in data.nice]
     terms = [t for t, _lv, _w in specs]
-    normalized = engine.normalize_terms(terms)
+    normalized = taxonomy_cache.normalize_terms(terms)
     ids = skill_ids_by_slug()
     rows: list[OrderSkill] = []
     seen: set[int | str] = set()

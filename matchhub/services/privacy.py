@@ -1,7 +1,7 @@
 """A learner's self-service over their personal data.
 
 Visibility and consent decide whether the learner may appear in any ranking (see
-:func:`matchhub.services.matching.is_matchable`); both take effect at the next
+:func:`matchhub.services.pair_scores.is_matchable`); both take effect at the next
 request of every worker, because each change touches the matching index. The
 learner can download everything held about them, see which organisations viewed
 their profile, and delete the account: personal data is erased while the anonymous

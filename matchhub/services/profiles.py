@@ -23,7 +23,14 @@ from matchhub.models import (
     User,
     VerificationState,
 )
-from matchhub.services import ServiceError, applications, audit, engine, localities, matching
+from matchhub.services import (
+    ServiceError,
+    applications,
+    audit,
+    localities,
+    pair_scores,
+    taxonomy_cache,
+)
 from matchhub.services.orders import bad_levels, level_message, parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
 
@@ -85,7 +92,7 @@ def skills_text(learner: Learner, lang: str) -> str:
         for s in learner.skills
     ]
     if lang == "vi":
-        back = engine.normalize_terms(names)
+        back = taxonomy_cache.normalize_terms(names)
         names = [
             name if s.skill is None or b.skill_id == s.skill.slug else s.skill.name_en
             for name, s, b in zip(names, learner.skills, back, strict=True)
@@ -142,7 +149,7 @@ def update_profile(learner: Learner, user: User, data: ProfileInput) -> list[str
 
 
 def _learner_skills(terms: list[tuple[str, int]]) -> list[LearnerSkill]:
-    normalized = engine.normalize_terms([t for t, _lv in terms])
+    normalized = taxonomy_cache.normalize_terms([t for t, _lv in terms])
     ids = skill_ids_by_slug()
     rows: list[LearnerSkill] = []
     seen: set[int | str] = set()
@@ -195,7 +202,7 @@ def view_candidate(order: Order, learner_id: int, user: User) -> CandidateView:
     if (
         learner is None
         or not order.organization.is_verified
-        or not (matching.is_matchable(learner) or visible)
+        or not (pair_scores.is_matchable(learner) or visible)
     ):
         raise ServiceError(_("This learner's profile is not available."))
     audit.record(
@@ -226,7 +233,7 @@ def suggest_skills(query: str, lang: str, limit: int = 10) -> list[dict[str, str
     if not key:
         return []
     found: dict[int, tuple[Skill, str]] = {}
-    [norm] = engine.normalize_terms([query])
+    [norm] = taxonomy_cache.normalize_terms([query])
     if norm.skill_id:
         skill = db.session.scalar(sa.select(Skill).where(Skill.slug == norm.skill_id))
         if skill is not None:

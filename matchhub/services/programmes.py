@@ -29,7 +29,7 @@ from matchhub.models import (
     User,
 )
 from matchhub.security import owned_or_404
-from matchhub.services import ServiceError, audit, engine
+from matchhub.services import ServiceError, audit, taxonomy_cache
 
 #: Level a suggested skill starts at in the form.
 SUGGESTED_LEVEL = DEFAULT_LEVEL
@@ -159,7 +159,7 @@ def suggest_skills(*texts: str, kind: str = "syllabus") -> list[SkillSuggestion]
     texts). ``kind`` is the extractor's kind of text: a learner's CV is "text"."""
     best: dict[str, Suggestion] = {}
     for text in texts:
-        for found in engine.extractor().suggest(text or "", kind=kind):
+        for found in taxonomy_cache.extractor().suggest(text or "", kind=kind):
             if found.skill_id not in best or found.confidence > best[found.skill_id].confidence:
                 best[found.skill_id] = found
     skills = skills_by_slug(list(best))
@@ -186,7 +186,7 @@ def _course_skills(data: CourseInput) -> dict[int, int]:
             levels[by_slug[slug]] = max(level, levels.get(by_slug[slug], 0))
     if data.extra:
         terms = [t for t, _ in data.extra]
-        normalized = engine.normalize_terms(terms)
+        normalized = taxonomy_cache.normalize_terms(terms)
         unknown = [t for t, n in zip(terms, normalized, strict=True) if n.skill_id is None]
         if unknown:
             raise ServiceError(

@@ -29,7 +29,7 @@ from matchhub.models import (
     RoundResult,
     User,
 )
-from matchhub.services import audit, exports, localities, matching
+from matchhub.services import audit, exports, localities, pair_scores
 
 # A group is flagged when at least FLAG_MIN_LEARNERS of its learners took part and its
 # match rate is FLAG_GAP (15 points) or more below the round's. Smaller groups swing too
@@ -153,7 +153,7 @@ def fairness(rnd: AllocationRound) -> Fairness | None:
     rows = _placements(rnd)
     unknown = _("Not given")
     pairs = [(oid, lid) for lid, oid, *_ in rows if oid is not None]
-    fit = matching.pair_results(pairs)
+    fit = pair_scores.pair_results(pairs)
     colleges = _names(Organization, (r[3] for r in rows))
     programmes = _names(Programme, (r[4] for r in rows))
 

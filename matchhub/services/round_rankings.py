@@ -29,7 +29,7 @@ from matchhub.models import (
     User,
 )
 from matchhub.security import allowed
-from matchhub.services import ServiceError, audit, matching
+from matchhub.services import ServiceError, audit, pair_scores
 from matchhub.services.rounds import (
     _best_first,
     _require_unpublished,
@@ -47,7 +47,7 @@ def _learners_by_fit(order: Order, learner_ids: list[int]) -> list[tuple[int, Ma
     """
     if not learner_ids:
         return []
-    results = matching.scores_for_order(order, learner_ids)
+    results = pair_scores.scores_for_order(order, learner_ids)
     ranked = [(r.learner_id, r) for r in sorted(results.values(), key=_best_first)]
     return ranked + [(lid, None) for lid in sorted(set(learner_ids) - set(results))]
 

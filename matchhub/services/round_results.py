@@ -39,7 +39,7 @@ from matchhub.models import (
     User,
     utcnow,
 )
-from matchhub.services import ServiceError, audit, matching, notifications, round_rules
+from matchhub.services import ServiceError, audit, notifications, pair_scores, round_rules
 from matchhub.services.round_rankings import (
     candidates_of,
     order_preferences,
@@ -71,7 +71,7 @@ def preferences(rnd: AllocationRound) -> Preferences:
     rules = round_rules.Rules.of(rnd)
     admitted = rules.admitted_ids({lid for lid, _oid in choices})
     fit = (
-        matching.pair_results((oid, lid) for lid, oid in choices if lid in admitted)
+        pair_scores.pair_results((oid, lid) for lid, oid in choices if lid in admitted)
         if rules.min_tier > Tier.MISSING
         else None
     )

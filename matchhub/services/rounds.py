@@ -43,7 +43,7 @@ from matchhub.models import (
     utcnow,
 )
 from matchhub.security import allowed, owned_or_404
-from matchhub.services import ServiceError, audit, matching, round_rules
+from matchhub.services import ServiceError, audit, pair_scores, round_rules
 
 MAX_CHOICES = 10
 
@@ -160,10 +160,10 @@ def _best_first(result: MatchResult) -> tuple:
 
 def _orders_by_fit(learner: Learner, order_ids: list[int]) -> list[MatchResult]:
     """The round's orders for a learner, best first, with the very score and tier the
-    learner's matches page shows (the serving index, :mod:`services.matching`)."""
+    learner's matches page shows (the serving index, :mod:`services.pair_scores`)."""
     if not order_ids:
         return []
-    return sorted(matching.scores_for_learner(learner, order_ids).values(), key=_best_first)
+    return sorted(pair_scores.scores_for_learner(learner, order_ids).values(), key=_best_first)
 
 
 # --- Setting a round up -----------------------------------------------------------

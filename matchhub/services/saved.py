@@ -20,7 +20,7 @@ from matchhub.matching.types import MatchResult
 from matchhub.models import Learner, Order, SavedOrder, User
 from matchhub.models.orders import OPENING_KINDS
 from matchhub.security import owned_or_404, public_or_404
-from matchhub.services import matching
+from matchhub.services import pair_scores
 
 #: The kinds a learner saves: openings (a training order is addressed to colleges).
 SAVEABLE = OPENING_KINDS
@@ -96,7 +96,7 @@ def saved_list(learner: Learner) -> list[SavedItem]:
     """The learner's saved openings, newest saved first, live and closed alike.
 
     Three queries (saved rows with their orders, organisations) plus the scoring of
-    the openings through the match index (``matching.scores_for_learner``).
+    the openings through the match index (``pair_scores.scores_for_learner``).
     """
     rows = db.session.execute(
         sa.select(SavedOrder, Order.is_live)
@@ -105,7 +105,7 @@ def saved_list(learner: Learner) -> list[SavedItem]:
         .options(selectinload(SavedOrder.order).selectinload(Order.organization))
         .order_by(SavedOrder.created_at.desc(), SavedOrder.id.desc())
     ).all()
-    scores = matching.scores_for_learner(learner, [row.order_id for row, _live in rows])
+    scores = pair_scores.scores_for_learner(learner, [row.order_id for row, _live in rows])
     return [
         SavedItem(row.order, row.created_at, bool(live), scores.get(row.order_id))
         for row, live in rows

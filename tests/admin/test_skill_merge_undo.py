@@ -22,7 +22,7 @@ from matchhub.models import (
     SkillAlias,
     SkillMerge,
 )
-from matchhub.services import ServiceError, curation, engine, merge_undo, skill_merges
+from matchhub.services import ServiceError, curation, merge_undo, skill_merges, taxonomy_cache
 
 #: Columns pointing at skills that a merge's own history holds (never rewritten).
 HISTORY = {("skill_merges", "source_id"), ("skill_merges", "target_id")}
@@ -116,7 +116,7 @@ def test_undo_restores_every_reference_of_every_kind(ctx, monkeypatch, chunk):
         "merged_skills": 1,
     }
     db.session.expire_all()
-    assert engine.normalize_terms(["Ancient Zorbweb"])[0].skill_id == new.slug
+    assert taxonomy_cache.normalize_terms(["Ancient Zorbweb"])[0].skill_id == new.slug
     assert _rows(*ids) != before
 
     restored = merge_undo.undo_merge(admin, db.session.get(SkillMerge, merge.id))
@@ -125,8 +125,8 @@ def test_undo_restores_every_reference_of_every_kind(ctx, monkeypatch, chunk):
     assert _rows(*ids) == before
     assert db.session.get(Skill, old.id).merged_into_id is None
     # The engine reads the old names as the old skill again, without a restart.
-    assert engine.normalize_terms(["Ancient Zorbweb"])[0].skill_id == old.slug
-    assert engine.normalize_terms(["zorb web cu"])[0].skill_id == old.slug
+    assert taxonomy_cache.normalize_terms(["Ancient Zorbweb"])[0].skill_id == old.slug
+    assert taxonomy_cache.normalize_terms(["zorb web cu"])[0].skill_id == old.slug
     undone = db.session.get(SkillMerge, merge.id)
     assert undone.undone_at is not None and undone.undone_by_id == admin.id
     event = db.session.scalar(

@@ -13,7 +13,7 @@ from matchhub.models import (
     Skill,
     SkillAlias,
 )
-from matchhub.services import ServiceError, curation, engine, skill_merges
+from matchhub.services import ServiceError, curation, skill_merges, taxonomy_cache
 
 
 def _unknown_learner(term: str, **kw):
@@ -42,7 +42,7 @@ def test_unknown_terms_are_grouped_by_folded_spelling(ctx):
 
 
 def test_mapping_a_term_adds_an_alias_links_rows_and_normalises(client, ctx, login):
-    assert engine.normalize_terms(["zorblang"])[0].skill_id is None
+    assert taxonomy_cache.normalize_terms(["zorblang"])[0].skill_id is None
     learner = _unknown_learner("Zorblang")
     both = make_learner(skills=(("python", 4),))
     both.skills.append(LearnerSkill(skill_id=None, term="zorblang", level=2))
@@ -66,7 +66,7 @@ def test_mapping_a_term_adds_an_alias_links_rows_and_normalises(client, ctx, log
     assert [s.skill_id for s in db.session.get(type(both), both.id).skills] == [python]
     assert {s.skill_id for s in db.session.get(type(order), order.id).skills} == {python}
     # The engine picked the new alias up without a restart.
-    assert engine.normalize_terms(["zorblang"])[0].skill_id == "python"
+    assert taxonomy_cache.normalize_terms(["zorblang"])[0].skill_id == "python"
     event = db.session.scalar(
         sa.select(AuditEvent).where(AuditEvent.action == "taxonomy.alias_added")
     )
@@ -102,7 +102,9 @@ def test_creating_a_skill(client, ctx, login):
         )
         == 1
     )
-    assert engine.normalize_terms(["dan gio luong tu"])[0].skill_id == "quantum-basket-weaving"
+    assert (
+        taxonomy_cache.normalize_terms(["dan gio luong tu"])[0].skill_id == "quantum-basket-weaving"
+    )
     # A second skill with the same English name gets its own id, and no shared alias.
     again = submit(
         client, "/admin/taxonomy/skills", {**data, "new-term": ""}, form_url="/admin/taxonomy"
@@ -144,7 +146,7 @@ def test_merging_moves_every_reference_and_keeps_the_higher_level(ctx):
     assert db.session.get(Skill, old.id).merged_into_id == new.id
     assert not db.session.scalars(sa.select(SkillAlias).where(SkillAlias.skill_id == old.id)).all()
     # The old names now normalise to the survivor.
-    assert engine.normalize_terms(["Old Skill"])[0].skill_id == new.slug
+    assert taxonomy_cache.normalize_terms(["Old Skill"])[0].skill_id == new.slug
     assert curation.find_skill(old.slug).id == new.id
     assert (
         db.session.scalar(

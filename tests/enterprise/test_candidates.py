@@ -23,7 +23,7 @@ from matchhub.models import (
     VerificationState,
     Visibility,
 )
-from matchhub.services import matching
+from matchhub.services import ranked_pages
 from matchhub.services.orders import today_in_vietnam
 
 
@@ -309,7 +309,7 @@ def test_related_credit_reads_related_skill_and_leaves_the_skill_missing(client,
     related = make_learner(skills=(("finance", 4),))
     unrelated = make_learner(skills=(("photoshop", 4),))
     db.session.commit()
-    results = {c.learner.id: c.result for c in matching.candidates_for(order).items}
+    results = {c.learner.id: c.result for c in ranked_pages.candidates_for(order).items}
     credited = results[related.id]
     assert [(m.skill_id, m.via) for m in credited.related] == [("accounting", "finance")]
     assert credited.score > results[unrelated.id].score

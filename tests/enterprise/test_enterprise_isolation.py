@@ -20,7 +20,7 @@ from matchhub.models import (
     Role,
     Visibility,
 )
-from matchhub.services import applications, matching
+from matchhub.services import applications, pair_scores
 
 
 def _endpoints(app) -> list:
@@ -159,7 +159,7 @@ def test_hidden_learner_is_in_no_ranking_and_no_export(client, ctx, login):
     for body in pages:
         assert "Người Ẩn Danh" not in body and "Người Ẩn Sau" not in body
     assert "Người Hiện" in pages[0]
-    assert set(matching.scores_for_order(order, [hidden.id, later.id, shown.id])) == {shown.id}
+    assert set(pair_scores.scores_for_order(order, [hidden.id, later.id, shown.id])) == {shown.id}
     assert client.get(f"/enterprise/orders/{order.id}/candidates/{hidden.id}").status_code == 404
     assert (
         db.session.scalar(

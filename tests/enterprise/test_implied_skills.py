@@ -11,7 +11,7 @@ from factories import make_learner, make_order, make_org, make_user
 
 from matchhub.extensions import db
 from matchhub.models import Learner, LearnerSkill, Role, Skill, Visibility, utcnow
-from matchhub.services import matching
+from matchhub.services import ranked_pages
 
 
 def _badge(html: str, skill: str) -> str:
@@ -25,7 +25,7 @@ def test_candidates_get_credit_for_implied_skills_marked_as_inferred(client, ctx
     react_dev = make_learner(skills=(("react", 4),))
     js_dev = make_learner(skills=(("javascript", 3),))
     nobody = make_learner(skills=(("photoshop", 4),))
-    page = matching.candidates_for(order)
+    page = ranked_pages.candidates_for(order)
     by_id = {c.learner.id: c.result for c in page.items}
     implied = by_id[react_dev.id]
     assert [(m.skill_id, m.learner_level) for m in implied.matched] == [("javascript", 3)]

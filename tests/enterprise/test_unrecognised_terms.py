@@ -13,7 +13,7 @@ from factories import make_learner, make_order, make_org, make_user
 from matchhub.extensions import db
 from matchhub.matching.types import Tier
 from matchhub.models import Order, OrderSkill, OrderStatus, Role
-from matchhub.services import ServiceError, curation, matching, orders
+from matchhub.services import ServiceError, curation, orders, pair_scores, ranked_pages
 from matchhub.services.orders import today_in_vietnam
 
 
@@ -110,9 +110,12 @@ def test_an_unrecognised_required_term_counts_as_missing_for_everyone_until_mapp
     db.session.commit()
     expert = make_learner(skills=(("python", 5), ("sql", 4)))
 
-    result = matching.explain(order, expert)
+    result = pair_scores.explain(order, expert)
     assert result.tier is Tier.MISSING and result.unknown == ("Lập trình Xyzzy",)
-    assert matching.candidates_for(order, matching.CandidateFilters(min_tier=Tier.NEAR)).total == 0
+    assert (
+        ranked_pages.candidates_for(order, ranked_pages.CandidateFilters(min_tier=Tier.NEAR)).total
+        == 0
+    )
 
     url = f"/enterprise/orders/{order.id}/candidates"
     html = client.get(url).get_data(as_text=True)
@@ -129,5 +132,5 @@ def test_an_unrecognised_required_term_counts_as_missing_for_everyone_until_mapp
     assert curation.map_term(admin, "Lập trình Xyzzy", "python") == 1
     db.session.expire_all()
     order = db.session.get(Order, order.id)
-    assert matching.explain(order, expert).tier is Tier.MEETS
-    assert [c.learner.id for c in matching.candidates_for(order).items] == [expert.id]
+    assert pair_scores.explain(order, expert).tier is Tier.MEETS
+    assert [c.learner.id for c in ranked_pages.candidates_for(order).items] == [expert.id]

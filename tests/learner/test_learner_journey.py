@@ -25,7 +25,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import applications, matching, profiles
+from matchhub.services import applications, pair_scores, profiles, ranked_pages
 from matchhub.services.learners import learner_of_user
 
 
@@ -71,7 +71,7 @@ def test_profile_edit_normalises_skills_and_flags_unknown_terms(client, ctx, log
     # The index follows at once: the learner now ranks for a Python order.
     order = make_order(make_org(), skills=("python",))
     db.session.commit()
-    assert [c.learner.id for c in matching.candidates_for(order).items] == [learner.id]
+    assert [c.learner.id for c in ranked_pages.candidates_for(order).items] == [learner.id]
 
 
 def test_profile_edit_refuses_unknown_locality(client, ctx, login):
@@ -210,21 +210,21 @@ def test_withdrawing_consent_hides_from_every_ranking(client, ctx, login):
     _user, learner = _learner(login)
     order = make_order(make_org())
     db.session.commit()
-    assert matching.candidates_for(order).total == 1
+    assert ranked_pages.candidates_for(order).total == 1
     response = submit(client, "/learner/privacy/consent/withdraw", {}, form_url="/learner/privacy")
     assert response.status_code == 302
     db.session.refresh(learner)
     assert learner.consent_at is None
-    assert matching.candidates_for(order).total == 0
-    assert matching.scores_for_order(order, [learner.id]) == {}
+    assert ranked_pages.candidates_for(order).total == 0
+    assert pair_scores.scores_for_order(order, [learner.id]) == {}
     submit(client, "/learner/privacy/consent", {"agree": "y"}, form_url="/learner/privacy")
     db.session.refresh(learner)
     assert learner.consent_at is not None and learner.consent_purpose == "matching"
-    assert matching.candidates_for(order).total == 1
+    assert ranked_pages.candidates_for(order).total == 1
     submit(
         client, "/learner/privacy/visibility", {"visibility": "hidden"}, form_url="/learner/privacy"
     )
-    assert matching.candidates_for(order).total == 0
+    assert ranked_pages.candidates_for(order).total == 0
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {
         "privacy.consent_withdrawn",

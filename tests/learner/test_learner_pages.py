@@ -15,7 +15,7 @@ from matchhub.models import (
     VerificationState,
     utcnow,
 )
-from matchhub.services import matching
+from matchhub.services import pair_scores
 from matchhub.services.learners import learner_of_user
 
 
@@ -225,5 +225,5 @@ def test_dashboard_best_near_you_has_the_matches_page_score_and_tier(client, ctx
     assert set(near) == {o.id for o in orders[:3] + orders[5:]}
     for order_id, shown in near.items():
         assert everywhere[order_id] == shown
-        result = matching.explain(db.session.get(type(orders[0]), order_id), learner)
+        result = pair_scores.explain(db.session.get(type(orders[0]), order_id), learner)
         assert shown == (f"{result.score:.4f}", result.tier.label)

@@ -86,20 +86,20 @@ def test_normalize_accepts_a_file_with_a_byte_order_mark(runner, tmp_path):
 
 
 def test_the_web_engine_relates_only_skills_the_database_still_has(app):
-    """``engine.related()`` is the shipped relation, symmetric, limited to unmerged skills,
+    """``taxonomy_cache.related()`` is the shipped relation, symmetric, limited to unmerged skills,
     and rebuilt when the taxonomy in the database changes."""
     import sqlalchemy as sa
 
     from matchhub.extensions import db
     from matchhub.models import Skill
-    from matchhub.services import engine
+    from matchhub.services import taxonomy_cache
 
     with app.test_request_context():
-        related = engine.related()
+        related = taxonomy_cache.related()
         assert "windows-server" in related["windows"]
         assert "windows" in related["windows-server"]
         assert "sql" in related["mysql"] and "mysql" in related["sql"]
-        assert engine.related() is related  # cached while the taxonomy is unchanged
+        assert taxonomy_cache.related() is related  # cached while the taxonomy is unchanged
         macos = db.session.scalar(sa.select(Skill).where(Skill.slug == "macos"))
         windows = db.session.scalar(sa.select(Skill).where(Skill.slug == "windows"))
         try:
@@ -107,7 +107,7 @@ def test_the_web_engine_relates_only_skills_the_database_still_has(app):
             macos.merged_into_id = windows.id
             db.session.add(Skill(slug="zz-new", name_en="ZZ", name_vi="ZZ", category="tool"))
             db.session.commit()
-            rebuilt = engine.related()
+            rebuilt = taxonomy_cache.related()
             assert "macos" not in rebuilt
             assert all("macos" not in targets for targets in rebuilt.values())
             assert "windows-server" in rebuilt["windows"]

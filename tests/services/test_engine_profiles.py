@@ -24,7 +24,7 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import engine_profiles, matching, round_rankings, rounds
+from matchhub.services import engine_profiles, pair_scores, round_rankings, rounds
 
 
 def _skill(slug: str) -> Skill:
@@ -118,7 +118,7 @@ def test_one_pair_has_one_score_and_tier_on_every_page_the_api_and_a_round(clien
         make_learner(skills=(("javascript", level), ("html", 3)))
     rnd = make_round(admin, [order])
 
-    expected = matching.explain(order, me)
+    expected = pair_scores.explain(order, me)
     assert expected.tier is Tier.MEETS
     want = (f"{expected.score:.4f}", expected.tier.label)
 

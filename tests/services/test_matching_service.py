@@ -19,7 +19,7 @@ from matchhub.models import (
     VerificationState,
     Visibility,
 )
-from matchhub.services import cache_version, match_index, matching, next_skill
+from matchhub.services import cache_version, match_index, next_skill, pair_scores, ranked_pages
 
 
 def _ids(page) -> list[int]:
@@ -35,14 +35,14 @@ def test_candidates_rank_by_skills_and_never_show_hidden_or_unconsented(ctx):
     unconsented = make_learner(skills=(("python", 5), ("sql", 5)), consent_at=None)
     db.session.commit()
 
-    page = matching.candidates_for(order)
+    page = ranked_pages.candidates_for(order)
     assert _ids(page) == [strong.id, weak.id]
     assert page.total == 2
     top = page.items[0]
     assert top.result.qualifies and top.rank == 1
     assert {m.skill_id for m in top.result.matched} == {"python", "sql"}
     assert hidden.id not in _ids(page) and unconsented.id not in _ids(page)
-    assert matching.scores_for_order(order, [hidden.id, strong.id]).keys() == {strong.id}
+    assert pair_scores.scores_for_order(order, [hidden.id, strong.id]).keys() == {strong.id}
 
 
 def test_filters_pagination_and_min_score(ctx):
@@ -54,19 +54,21 @@ def test_filters_pagination_and_min_score(ctx):
     ]
     db.session.commit()
 
-    first = matching.candidates_for(order, page=1, per_page=3)
-    second = matching.candidates_for(order, page=2, per_page=3)
+    first = ranked_pages.candidates_for(order, page=1, per_page=3)
+    second = ranked_pages.candidates_for(order, page=2, per_page=3)
     assert first.total == 7 and first.pages == 3 and second.items[0].rank == 4
     assert not set(_ids(first)) & set(_ids(second))
     scores = [c.result.score for c in first.items + second.items]
     assert scores == sorted(scores, reverse=True)
 
-    year = matching.candidates_for(order, matching.CandidateFilters(graduation_year=2025))
+    year = ranked_pages.candidates_for(order, ranked_pages.CandidateFilters(graduation_year=2025))
     assert set(_ids(year)) == {lr.id for lr in learners if lr.graduation_year == 2025}
 
-    every = [c.result.score for c in matching.candidates_for(order, per_page=50).items]
+    every = [c.result.score for c in ranked_pages.candidates_for(order, per_page=50).items]
     cut = every[2]
-    high = matching.candidates_for(order, matching.CandidateFilters(min_score=cut), per_page=50)
+    high = ranked_pages.candidates_for(
+        order, ranked_pages.CandidateFilters(min_score=cut), per_page=50
+    )
     assert high.total == len(high.items) == sum(1 for s in every if s >= cut)
     assert all(c.result.score >= cut for c in high.items)
 
@@ -76,28 +78,28 @@ def test_writes_through_services_patch_the_index_without_rebuilding(ctx):
     order = make_order(org, skills=("python",))
     learner = make_learner(skills=(("python", 3),))
     db.session.commit()
-    assert _ids(matching.candidates_for(order)) == [learner.id]
-    built = matching._holder()["state"].index
+    assert _ids(ranked_pages.candidates_for(order)) == [learner.id]
+    built = match_index._holder()["state"].index
 
     # The learner hides: the very next ranking leaves them out, by a patch.
     learner.visibility = Visibility.HIDDEN
     db.session.commit()
-    assert _ids(matching.candidates_for(order)) == []
-    assert matching._holder()["state"].index is built
+    assert _ids(ranked_pages.candidates_for(order)) == []
+    assert match_index._holder()["state"].index is built
 
     learner.visibility = Visibility.ENTERPRISES
     learner.skills.append(LearnerSkill(skill=skill("sql"), term="SQL", level=4))
     db.session.commit()
-    [candidate] = matching.candidates_for(order).items
+    [candidate] = ranked_pages.candidates_for(order).items
     assert candidate.learner.id == learner.id
-    assert matching._holder()["state"].index.learner(learner.id).skills[-1] == ("sql", 4)
+    assert match_index._holder()["state"].index.learner(learner.id).skills[-1] == ("sql", 4)
 
     # Closing the order drops it from the learner's matches.
-    assert [m.order.id for m in matching.matches_for(learner).items] == [order.id]
+    assert [m.order.id for m in ranked_pages.matches_for(learner).items] == [order.id]
     order.status = OrderStatus.CLOSED
     db.session.commit()
-    assert matching.matches_for(learner).items == []
-    assert matching._holder()["state"].index is built
+    assert ranked_pages.matches_for(learner).items == []
+    assert match_index._holder()["state"].index is built
     versions = db.session.scalars(sa.select(EngineChange.version)).all()
     assert max(versions) == db.session.scalar(sa.select(EngineState.version))
 
@@ -107,22 +109,22 @@ def test_a_new_database_history_forces_a_rebuild(ctx):
     order = make_order(org)
     make_learner()
     db.session.commit()
-    assert matching.candidates_for(order).total == 1
+    assert ranked_pages.candidates_for(order).total == 1
     # Same version number, another history (an emptied and re-seeded database).
     state = db.session.get(EngineState, cache_version.KEY)
     state.epoch = "another-history"
     make_learner()
     db.session.commit()
-    assert matching.candidates_for(order).total == 2
+    assert ranked_pages.candidates_for(order).total == 2
 
 
 def test_without_a_version_row_every_call_sees_the_database(ctx):
     org = make_org()
     order = make_order(org)
     make_learner()
-    assert matching.candidates_for(order).total == 1
+    assert ranked_pages.candidates_for(order).total == 1
     make_learner()
-    assert matching.candidates_for(order).total == 2
+    assert ranked_pages.candidates_for(order).total == 2
 
 
 def test_unverified_organisations_orders_are_not_matched(ctx):
@@ -131,7 +133,7 @@ def test_unverified_organisations_orders_are_not_matched(ctx):
     live = make_order(make_org())
     learner = make_learner()
     db.session.commit()
-    assert [m.order.id for m in matching.matches_for(learner).items] == [live.id]
+    assert [m.order.id for m in ranked_pages.matches_for(learner).items] == [live.id]
 
 
 def test_matches_filter_by_kind_and_locality(ctx):
@@ -143,9 +145,9 @@ def test_matches_filter_by_kind_and_locality(ctx):
     remote = make_order(org, kind=OrderKind.INTERNSHIP, locality="other-place", remote=True)
     learner = make_learner()
     db.session.commit()
-    kinds = {m.order.id for m in matching.matches_for(learner, kind="internship").items}
+    kinds = {m.order.id for m in ranked_pages.matches_for(learner, kind="internship").items}
     assert kinds == {intern.id, remote.id}
-    here = {m.order.id for m in matching.matches_for(learner, locality="nd-nam-dinh").items}
+    here = {m.order.id for m in ranked_pages.matches_for(learner, locality="nd-nam-dinh").items}
     assert here == {job.id, remote.id}
 
 
@@ -171,7 +173,7 @@ def test_match_pages_are_slices_of_the_full_ranking(ctx):
     applied = Application(order=orders[3], learner=learner, status=ApplicationStatus.APPLIED)
     db.session.add(applied)
     db.session.commit()
-    scores = matching.scores_for_learner(learner, [o.id for o in orders])
+    scores = pair_scores.scores_for_learner(learner, [o.id for o in orders])
     by_id = {o.id: o for o in orders}
 
     for kind, locality in ((None, None), ("internship", None), (None, "ha-noi"), ("job", "ha-noi")):
@@ -183,7 +185,7 @@ def test_match_pages_are_slices_of_the_full_ranking(ctx):
         ]
         expected = sorted(kept, key=lambda i: (-scores[i].tier, -scores[i].score, i))
         pages = [
-            matching.matches_for(learner, kind, locality, page=p, per_page=3)
+            ranked_pages.matches_for(learner, kind, locality, page=p, per_page=3)
             for p in (1, 2, 3, 4, 5)
         ]
         assert [m.order.id for page in pages for m in page.items] == expected
@@ -191,7 +193,7 @@ def test_match_pages_are_slices_of_the_full_ranking(ctx):
         assert {page.total for page in pages} == {len(kept)}
         assert all(m.result == scores[m.order.id] for page in pages for m in page.items)
 
-    first = matching.matches_for(learner, per_page=20)
+    first = ranked_pages.matches_for(learner, per_page=20)
     for m in first.items:
         order = by_id[m.order.id]
         assert (m.order.title, m.order.kind, m.order.organization_name) == (
@@ -205,8 +207,8 @@ def test_match_pages_are_slices_of_the_full_ranking(ctx):
             order.deadline,
         )
         assert m.application_status is (ApplicationStatus.APPLIED if order is orders[3] else None)
-    assert matching.matches_for(learner, page=9, per_page=3).items == []
-    assert matching.matches_for(learner, page=9, per_page=3).total == len(orders)
+    assert ranked_pages.matches_for(learner, page=9, per_page=3).items == []
+    assert ranked_pages.matches_for(learner, page=9, per_page=3).total == len(orders)
 
 
 def test_a_hidden_learner_still_sees_fresh_matches(ctx):
@@ -214,12 +216,12 @@ def test_a_hidden_learner_still_sees_fresh_matches(ctx):
     python, sql = make_order(org, skills=("python",)), make_order(org, skills=("sql",))
     learner = make_learner(skills=(("python", 4),), visibility=Visibility.HIDDEN)
     db.session.commit()
-    assert [m.order.id for m in matching.matches_for(learner).items] == [python.id, sql.id]
+    assert [m.order.id for m in ranked_pages.matches_for(learner).items] == [python.id, sql.id]
     learner.skills.clear()
     learner.skills.append(LearnerSkill(skill=skill("sql"), term="SQL", level=4))
     db.session.commit()
     # Not in the index (hidden): scored from the row as it is now.
-    assert [m.order.id for m in matching.matches_for(learner).items] == [sql.id, python.id]
+    assert [m.order.id for m in ranked_pages.matches_for(learner).items] == [sql.id, python.id]
 
 
 def test_scores_match_the_engine_and_explain_agrees(ctx):
@@ -228,14 +230,14 @@ def test_scores_match_the_engine_and_explain_agrees(ctx):
     draft = make_order(org, status=OrderStatus.DRAFT, skills=("python", "sql"))
     learner = make_learner(skills=(("python", 4),))
     db.session.commit()
-    scores = matching.scores_for_learner(learner, [o.id for o in orders] + [draft.id])
+    scores = pair_scores.scores_for_learner(learner, [o.id for o in orders] + [draft.id])
     assert set(scores) == {orders[0].id, orders[1].id, draft.id}
     for order in [*orders, draft]:
-        assert scores[order.id].score == matching.explain(order, learner).score
-    by_order = matching.scores_for_order(orders[0], [learner.id])
+        assert scores[order.id].score == pair_scores.explain(order, learner).score
+    by_order = pair_scores.scores_for_order(orders[0], [learner.id])
     assert by_order[learner.id].score == scores[orders[0].id].score
     index = MatchIndex(
-        [matching.learner_profile(learner)], [matching.order_profile(o) for o in orders]
+        [pair_scores.learner_profile(learner)], [pair_scores.order_profile(o) for o in orders]
     )
     assert index.explain(orders[0].id, learner.id).qualifies == scores[orders[0].id].qualifies
 
@@ -268,13 +270,13 @@ def test_two_workers_both_follow_a_write(ctx, app, monkeypatch):
     learner = make_learner()
     db.session.commit()
     worker_a = app.extensions.pop("matchhub.matching", None)
-    assert matching.candidates_for(order).total == 1  # worker B builds its own index
+    assert ranked_pages.candidates_for(order).total == 1  # worker B builds its own index
     worker_b = app.extensions["matchhub.matching"]
     learner.consent_at = None  # written "by worker B"
     db.session.commit()
-    assert matching.candidates_for(order).total == 0
+    assert ranked_pages.candidates_for(order).total == 0
     app.extensions["matchhub.matching"] = worker_a or {"lock": worker_b["lock"], "state": None}
-    assert matching.candidates_for(order).total == 0  # worker A patches before serving
+    assert ranked_pages.candidates_for(order).total == 0  # worker A patches before serving
 
 
 def test_too_many_changes_rebuild_instead_of_patching(ctx, monkeypatch):
@@ -282,14 +284,14 @@ def test_too_many_changes_rebuild_instead_of_patching(ctx, monkeypatch):
     order = make_order(org)
     learners = [make_learner() for _ in range(3)]
     db.session.commit()
-    assert matching.candidates_for(order).total == 3
-    built = matching._holder()["state"].index
+    assert ranked_pages.candidates_for(order).total == 3
+    built = match_index._holder()["state"].index
     monkeypatch.setattr(match_index, "PATCH_LIMIT", 1)
     for lr in learners[:2]:
         lr.visibility = Visibility.HIDDEN
     db.session.commit()
-    assert matching.candidates_for(order).total == 1
-    assert matching._holder()["state"].index is not built
+    assert ranked_pages.candidates_for(order).total == 1
+    assert match_index._holder()["state"].index is not built
 
 
 def test_order_services_keep_the_index_current(ctx):
@@ -301,8 +303,8 @@ def test_order_services_keep_the_index_current(ctx):
     learner = make_learner()
     db.session.commit()
     draft = make_order(org, status=OrderStatus.DRAFT)
-    assert matching.matches_for(learner).items == []
+    assert ranked_pages.matches_for(learner).items == []
     orders.publish_order(draft, boss)
-    assert [m.order.id for m in matching.matches_for(learner).items] == [draft.id]
+    assert [m.order.id for m in ranked_pages.matches_for(learner).items] == [draft.id]
     orders.change_order_status(draft, boss, OrderStatus.CLOSED)
-    assert matching.matches_for(learner).items == []
+    assert ranked_pages.matches_for(learner).items == []

@@ -19,7 +19,7 @@ from matchhub.models import (
     RoundStatus,
     utcnow,
 )
-from matchhub.services import ServiceError, matching, round_rankings, round_results, rounds
+from matchhub.services import ServiceError, ranked_pages, round_rankings, round_results, rounds
 
 
 @pytest.fixture
@@ -74,16 +74,17 @@ def test_nobody_is_placed_in_an_internship_they_lack_a_skill_for_unless_they_cho
     rounds.save_choices(rnd2, software[0], [plc.id])
     rounds.close_round(rnd2, admin)
     round_results.run_round(rnd2, admin)
-    assert db.session.scalar(
-        sa.select(RoundResult.order_id).where(RoundResult.round_id == rnd2.id)
-    ) == plc.id
+    assert (
+        db.session.scalar(sa.select(RoundResult.order_id).where(RoundResult.round_id == rnd2.id))
+        == plc.id
+    )
 
 
 def test_an_enterprise_default_ranking_is_its_candidates_page(setting):
     _admin, rnd, a, _b, learners, *_ = setting
     for learner in learners:
         rounds.save_choices(rnd, learner, [a.id])
-    page = matching.candidates_for(a, per_page=50)
+    page = ranked_pages.candidates_for(a, per_page=50)
     expected = [c.learner.id for c in page.items if c.learner.id in {lr.id for lr in learners}]
     rows = round_rankings.ranking_of(rnd, a.id)
     assert [row.learner.id for row in rows] == expected

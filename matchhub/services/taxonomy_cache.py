@@ -1,4 +1,4 @@
-"""The matching engine as the web app uses it: built from the database, cached per process.
+"""The taxonomy as the web app uses it: a normaliser built from the database, cached per process.
 
 Each worker keeps one normaliser. It is rebuilt when the taxonomy in the
 database changes (a new skill, alias or merge): the one version of
