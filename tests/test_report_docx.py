@@ -16,14 +16,16 @@ from matchhub.models import (
     Application,
     ApplicationStatus,
     AuditEvent,
+    Learner,
     OrderStatus,
     OrgKind,
     Role,
+    Situation,
     utcnow,
 )
-from matchhub.services import demand, province
-from matchhub.services.report_charts import Chart
-from matchhub.services.report_docx import DOCX_MIME
+from matchhub.reports.charts import Chart
+from matchhub.reports.docx import DOCX_MIME
+from matchhub.services import demand, province, surveys
 
 PNG = b"\x89PNG\r\n\x1a\n"
 DOCX_ROUTES = {
@@ -214,6 +216,33 @@ def test_outcome_docx_is_the_colleges_own(app, client, market, login):
     theirs = _text(_docx(theirs_client.get("/college/outcomes.docx")))
     assert "TRƯỜNG KHÁC" in theirs and "Công nghệ thông tin" not in theirs
     assert "CAO ĐẲNG THÀNH NAM" not in theirs
+
+
+def test_outcome_docx_reports_the_graduates_answers_as_the_page(client, market, login):
+    """The 6- and 12-month answers go upward too: by wave, by programme, and the skills
+    of those employed against those still seeking, with the page's figures."""
+    college, _programme = market
+    hr = make_user(Role.COLLEGE, org=college)
+    learners = db.session.scalars(
+        sa.select(Learner).where(Learner.college_id == college.id).order_by(Learner.id)
+    ).all()
+    surveys.record_by_college(hr, learners[0], {6: Situation.EMPLOYED_IN_FIELD})
+    surveys.record_by_college(hr, learners[1], {6: Situation.EMPLOYED_ELSEWHERE})
+    surveys.record_by_college(hr, learners[2], {6: Situation.SEEKING, 12: Situation.STUDYING})
+
+    login(hr.email)
+    doc = _docx(client.get("/college/outcomes.docx"))
+    text = _text(doc)
+    assert "Người tốt nghiệp sau 6 và 12 tháng" in text
+    waves = _table(doc, "Số tháng sau tốt nghiệp", "Khảo sát đã gửi", "Câu trả lời")
+    six = next(r for r in waves[1:] if r[0] == "6")
+    assert six[2] == "3" and six[-1] == "67%"  # two of three employed
+    twelve = next(r for r in waves[1:] if r[0] == "12")
+    assert twelve[2] == "1" and twelve[-1] == "0%"
+    skills = _table(doc, "Kỹ năng", "Tỷ lệ trong nhóm có việc làm")
+    assert ["Python", "100%", "0%"] in [r[:3] for r in skills]
+    page = client.get("/college/outcomes").get_data(as_text=True)
+    assert "67%" in page
 
 
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.ENTERPRISE, Role.COLLEGE, Role.ADMIN])

@@ -7,8 +7,9 @@ from flask_login import current_user
 
 from matchhub.admin import bp
 from matchhub.i18n import current_lang
-from matchhub.services import province, province_tables, report_content
-from matchhub.services.report_docx import DOCX_MIME
+from matchhub.reports import province as reports_province
+from matchhub.reports.docx import DOCX_MIME
+from matchhub.services import province, province_tables
 
 
 def _filters() -> province.Filters:
@@ -60,7 +61,9 @@ def _filter_args() -> dict:
 
 @bp.route("/province/report.docx")
 def province_docx():
-    filename, data = report_content.province_docx(current_user, _filters(), current_lang())
+    filters = _filters()
+    filename, data = reports_province.province_docx(filters, current_lang())
+    province_tables.record_export(current_user, filters, "report", "docx")
     return send_file(
         io.BytesIO(data), mimetype=DOCX_MIME, as_attachment=True, download_name=filename
     )
@@ -70,7 +73,7 @@ def province_docx():
 def province_print():
     return render_template(
         "reports/print.html",
-        report=report_content.province_document(_filters(), current_lang()),
+        report=reports_province.province_document(_filters(), current_lang()),
         back=url_for("admin.province_report", **_filter_args()),
         docx=url_for("admin.province_docx", **_filter_args()),
     )

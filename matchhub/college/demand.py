@@ -12,6 +12,8 @@ from matchhub.college import bp
 from matchhub.i18n import current_lang, skill_name
 from matchhub.labels import label
 from matchhub.models import OrderKind
+from matchhub.reports import college as reports_college
+from matchhub.reports import docx as docx_report
 from matchhub.services import (
     demand,
     exports,
@@ -19,8 +21,6 @@ from matchhub.services import (
     localities,
     orgs,
     programmes,
-    report_college,
-    report_docx,
 )
 from matchhub.services.localities import name_of as locality_name
 from matchhub.services.orgs import sector_name
@@ -136,12 +136,12 @@ def demand_export(fmt: str):
     )
 
 
-def _document() -> report_docx.Report:
+def _document() -> docx_report.Report:
     """The report as it stands under the page's filters, as a document to send upward."""
     filters = _filters()
     report = demand.demand_report(current_user.organization, filters=filters)
     months = month_labels(report.months, report.today)
-    return report_college.demand_document(
+    return reports_college.demand_document(
         current_user.organization, filters, report, months, current_lang()
     )
 
@@ -159,8 +159,8 @@ def _filter_args() -> dict:
 def demand_docx():
     document = _document()
     return send_file(
-        io.BytesIO(report_docx.to_docx(document)),
-        mimetype=report_docx.DOCX_MIME,
+        io.BytesIO(docx_report.to_docx(document)),
+        mimetype=docx_report.DOCX_MIME,
         as_attachment=True,
         download_name=document.filename,
     )

@@ -13,7 +13,9 @@ from matchhub.college.forms import SurveySendForm
 from matchhub.i18n import current_lang, skill_name
 from matchhub.labels import label
 from matchhub.models import ApplicationStatus, Organization, Situation
-from matchhub.services import exports, learners, outcomes, report_college, report_docx, surveys
+from matchhub.reports import college as reports_college
+from matchhub.reports import docx as docx_report
+from matchhub.services import exports, learners, outcomes, surveys
 
 
 def survey_form(college: Organization) -> SurveySendForm:
@@ -174,10 +176,10 @@ def outcome_export(fmt: str):
 
 @bp.route("/outcomes.docx")
 def outcome_docx():
-    document = report_college.outcome_document(current_user.organization, current_lang())
+    document = reports_college.outcome_document(current_user.organization, current_lang())
     return send_file(
-        io.BytesIO(report_docx.to_docx(document)),
-        mimetype=report_docx.DOCX_MIME,
+        io.BytesIO(docx_report.to_docx(document)),
+        mimetype=docx_report.DOCX_MIME,
         as_attachment=True,
         download_name=document.filename,
     )
@@ -187,7 +189,7 @@ def outcome_docx():
 def outcome_print():
     return render_template(
         "reports/print.html",
-        report=report_college.outcome_document(current_user.organization, current_lang()),
+        report=reports_college.outcome_document(current_user.organization, current_lang()),
         back=url_for("college.outcome_report"),
         docx=url_for("college.outcome_docx"),
     )

@@ -168,14 +168,22 @@ def export_table(
         return None
     name = f"matchhub-{key}-{filters.period}"
     data, mime = exports.table_file(fmt, table.headers, table.rows, table.title)
+    record_export(admin, filters, key, fmt, rows=len(table.rows))
+    return f"{name}.{fmt}", data, mime
+
+
+def record_export(
+    admin: User, filters: Filters, table: str, fmt: str, rows: int | None = None
+) -> None:
+    """Audit one export of the dashboard (a table, or the whole report as a document)."""
+    details = {"rows": rows} if rows is not None else {}
     audit.record(
         "export.province",
         actor=admin,
-        table=key,
+        table=table,
         format=fmt,
         period=filters.period,
         graduation_year=filters.graduation_year,
-        rows=len(table.rows),
+        **details,
     )
     db.session.commit()
-    return f"{name}.{fmt}", data, mime

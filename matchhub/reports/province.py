@@ -1,6 +1,6 @@
 """What the reports sent upward say: the province dashboard here, a college's demand and
-outcome reports in :mod:`report_college`, as :class:`report_docx.Report` documents in the
-request's language.
+outcome reports in :mod:`matchhub.reports.college`, as :class:`~matchhub.reports.docx.Report`
+documents in the request's language.
 
 Every figure comes from the service the page itself reads (``province.report`` and its
 tables, ``demand.demand_report``, ``outcomes.outcomes_of``) and is written the way the
@@ -14,14 +14,12 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from matchhub.extensions import db
 from matchhub.i18n import _fmt_date, _fmt_number, _fmt_percent, skill_name
-from matchhub.models import User
-from matchhub.services import audit, province, province_tables
+from matchhub.reports.charts import Chart
+from matchhub.reports.docx import Report, Section, Table, to_docx
+from matchhub.services import province, province_tables
 from matchhub.services.localities import province_info
 from matchhub.services.orders import today_in_vietnam
-from matchhub.services.report_charts import Chart
-from matchhub.services.report_docx import Report, Section, Table, to_docx
 
 # The dashboard's tables in the document, by section; with the columns shown as shares.
 PROVINCE_SECTIONS = (
@@ -213,18 +211,7 @@ def province_document(filters: province.Filters, lang: str) -> Report:
     )
 
 
-def province_docx(admin: User, filters: province.Filters, lang: str) -> tuple[str, bytes]:
-    """The province report as a DOCX file: (file name, bytes); audited like the dashboard's
-    other exports."""
+def province_docx(filters: province.Filters, lang: str) -> tuple[str, bytes]:
+    """The province report as a DOCX file: (file name, bytes). The caller audits it."""
     document = province_document(filters, lang)
-    data = to_docx(document)
-    audit.record(
-        "export.province",
-        actor=admin,
-        table="report",
-        format="docx",
-        period=filters.period,
-        graduation_year=filters.graduation_year,
-    )
-    db.session.commit()
-    return document.filename, data
+    return document.filename, to_docx(document)

@@ -1,5 +1,6 @@
 """A college's reports sent upward: its demand report and its outcome report, as
-:class:`report_docx.Report` documents (see :mod:`report_content` for the province's)."""
+:class:`~matchhub.reports.docx.Report` documents (the province's is in
+:mod:`matchhub.reports.province`)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from flask_babel import gettext as _
 
 from matchhub.i18n import _fmt_date, _fmt_number, _fmt_percent, _ngettext, skill_name
 from matchhub.labels import label
-from matchhub.models import ApplicationStatus, OrderKind, Organization
+from matchhub.models import ApplicationStatus, OrderKind, Organization, Situation
+from matchhub.reports.charts import Chart
+from matchhub.reports.docx import Report, Section, Table
+from matchhub.reports.province import header
 from matchhub.services import demand, outcomes
 from matchhub.services.localities import name_of as locality_name
 from matchhub.services.orders import today_in_vietnam
 from matchhub.services.orgs import sector_name
-from matchhub.services.report_charts import Chart
-from matchhub.services.report_content import header
-from matchhub.services.report_docx import Report, Section, Table
 
 # --- a college's demand report ---
 
@@ -258,6 +259,7 @@ def outcome_document(college: Organization, lang: str, today: date | None = None
         )
     else:
         overview.append(_("No learner yet."))
+    sections.extend(_graduate_sections(outcomes.graduate_report(college)))
     return Report(
         **header(lang, college.name),
         day=today,
@@ -269,3 +271,109 @@ def outcome_document(college: Organization, lang: str, today: date | None = None
         signer=_("HEAD OF THE UNIT"),
         lang=lang,
     )
+
+
+def _rate_text(rate: float | None) -> str:
+    return _fmt_percent(rate) if rate is not None else "—"
+
+
+def _graduate_sections(report: outcomes.GraduateReport) -> list[Section]:
+    """The graduates' own answers 6 and 12 months after graduating (or the college's
+    record of them), as the outcomes page shows them: by wave, by programme, and the
+    skills of those employed against those still seeking."""
+    situations = list(Situation)
+    title = _("Graduates 6 and 12 months after graduation")
+    if not report.any:
+        return [Section(title, [_("No graduate has answered the survey yet.")])]
+    counts = list(range(1, len(situations) + 4))
+    sections = [
+        Section(
+            title,
+            [
+                _(
+                    "Each graduate is asked, by a survey link or through the college, what "
+                    "they do 6 and 12 months after graduating."
+                ),
+                Table(
+                    title,
+                    [
+                        _("Months after graduation"),
+                        _("Surveys sent"),
+                        _("Answers"),
+                        *(label(s) for s in situations),
+                        _("Employment rate"),
+                    ],
+                    [
+                        [
+                            str(w.wave),
+                            _fmt_number(w.surveyed),
+                            _fmt_number(w.answered),
+                            *(_fmt_number(w.situations.get(s, 0)) for s in situations),
+                            _rate_text(w.employment_rate),
+                        ]
+                        for w in report.waves
+                    ],
+                    frozenset(counts),
+                ),
+            ],
+        )
+    ]
+    if report.programmes:
+        title = _("Placement by programme")
+        sections.append(
+            Section(
+                title,
+                [
+                    Table(
+                        title,
+                        [
+                            _("Programme"),
+                            _("Months after graduation"),
+                            _("Answers"),
+                            _("Employment rate"),
+                            _("In-field rate"),
+                        ],
+                        [
+                            [
+                                r.programme.name if r.programme else _("No programme"),
+                                str(r.wave),
+                                _fmt_number(r.answered),
+                                _rate_text(r.employment_rate),
+                                _rate_text(r.in_field_rate),
+                            ]
+                            for r in report.programmes
+                        ],
+                        frozenset({1, 2, 3, 4}),
+                    )
+                ],
+            )
+        )
+    if report.skills:
+        title = _("Skills of graduates")
+        sections.append(
+            Section(
+                title,
+                [
+                    _(
+                        "Each graduate counts once, at their latest answer: %(employed)s "
+                        "employed, %(seeking)s still seeking.",
+                        employed=_fmt_number(report.employed),
+                        seeking=_fmt_number(report.seeking),
+                    ),
+                    Table(
+                        title,
+                        [_("Skill"), _("Share of the employed"), _("Share of those seeking")],
+                        [
+                            [
+                                skill_name(r.skill),
+                                _fmt_percent(r.employed_share),
+                                _fmt_percent(r.seeking_share),
+                            ]
+                            for r in report.skills
+                        ],
+                        frozenset({1, 2}),
+                    ),
+                ],
+            )
+        )
+    return sections

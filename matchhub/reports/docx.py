@@ -27,7 +27,7 @@ from docx.shared import Cm, Pt, RGBColor
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from matchhub.services.report_charts import Chart
+from matchhub.reports.charts import Chart
 
 FONT = "Times New Roman"
 BODY_PT = 13
