@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from matchhub.learner import bp as learner_bp
     from matchhub.notifications import bp as notifications_bp
     from matchhub.public import bp as public_bp
+    from matchhub.reports.routes import bp as reports_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learner_bp, url_prefix="/learner")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
 
     from matchhub import api
 

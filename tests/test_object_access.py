@@ -96,6 +96,9 @@ NOT_OBJECT_IDS = {
     # A background import's RQ job id (a uuid); tests/jobs checks another college gets 404.
     ("college.import_progress", "job_id"): "a job id, looked up per college",
     ("college.import_progress_json", "job_id"): "a job id, looked up per college",
+    # tests/jobs/test_rq_worker.py: another user, even a colleague, gets 404.
+    ("reports.job", "job_id"): "a job id, looked up per user",
+    ("reports.job_file", "job_id"): "a job id, looked up per user",
     ("admin.job_retry", "key"): "a failed job of the province office's own queue",
 }
 

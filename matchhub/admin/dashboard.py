@@ -1,14 +1,12 @@
 """The province dashboard: supply against demand, fill and placement, with exports."""
 
-import io
-
-from flask import Response, abort, render_template, request, send_file, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from matchhub.admin import bp
 from matchhub.i18n import current_lang
-from matchhub.reports import province as reports_province
-from matchhub.reports.docx import DOCX_MIME
+from matchhub.reports import build
+from matchhub.reports.routes import download
 from matchhub.services import province, province_tables
 
 
@@ -62,18 +60,16 @@ def _filter_args() -> dict:
 @bp.route("/province/report.docx")
 def province_docx():
     filters = _filters()
-    filename, data = reports_province.province_docx(filters, current_lang())
     province_tables.record_export(current_user, filters, "report", "docx")
-    return send_file(
-        io.BytesIO(data), mimetype=DOCX_MIME, as_attachment=True, download_name=filename
-    )
+    return download("province", build.province_params(filters))
 
 
 @bp.route("/province/print")
 def province_print():
+    params = build.province_params(_filters())
     return render_template(
         "reports/print.html",
-        report=reports_province.province_document(_filters(), current_lang()),
+        report=build.document("province", current_user, params, current_lang()),
         back=url_for("admin.province_report", **_filter_args()),
         docx=url_for("admin.province_docx", **_filter_args()),
     )

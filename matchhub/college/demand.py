@@ -1,9 +1,6 @@
 """The province's skill demand, curriculum gaps per programme, and their exports."""
 
-import io
-from datetime import date
-
-from flask import Response, render_template, request, send_file, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,8 +9,10 @@ from matchhub.college import bp
 from matchhub.i18n import current_lang, skill_name
 from matchhub.labels import label
 from matchhub.models import OrderKind
-from matchhub.reports import college as reports_college
+from matchhub.reports import build
 from matchhub.reports import docx as docx_report
+from matchhub.reports.college import month_labels
+from matchhub.reports.routes import download
 from matchhub.services import (
     demand,
     exports,
@@ -24,17 +23,6 @@ from matchhub.services import (
 )
 from matchhub.services.localities import name_of as locality_name
 from matchhub.services.orgs import sector_name
-
-
-def month_labels(months: list[str], today: date) -> list[str]:
-    """ "MM/YYYY" for each "YYYY-MM", the current month marked as counted only so far:
-    its bar is not a drop in demand, the month is not over."""
-    labels = [f"{m[5:]}/{m[:4]}" for m in months]
-    if months and months[-1] == today.strftime("%Y-%m"):
-        labels[-1] = _(
-            "%(month)s (to %(day)s, month not over)", month=labels[-1], day=today.strftime("%d/%m")
-        )
-    return labels
 
 
 def _chart_data(report: demand.DemandReport, months: list[str]) -> dict:
@@ -138,12 +126,7 @@ def demand_export(fmt: str):
 
 def _document() -> docx_report.Report:
     """The report as it stands under the page's filters, as a document to send upward."""
-    filters = _filters()
-    report = demand.demand_report(current_user.organization, filters=filters)
-    months = month_labels(report.months, report.today)
-    return reports_college.demand_document(
-        current_user.organization, filters, report, months, current_lang()
-    )
+    return build.document("demand", current_user, build.demand_params(_filters()), current_lang())
 
 
 def _filter_args() -> dict:
@@ -157,13 +140,7 @@ def _filter_args() -> dict:
 
 @bp.route("/demand.docx")
 def demand_docx():
-    document = _document()
-    return send_file(
-        io.BytesIO(docx_report.to_docx(document)),
-        mimetype=docx_report.DOCX_MIME,
-        as_attachment=True,
-        download_name=document.filename,
-    )
+    return download("demand", build.demand_params(_filters()))
 
 
 @bp.route("/demand/print")

@@ -1,9 +1,7 @@
 """Placement outcomes of the college's learners, on screen and exported: applications and
 hires per cohort, and what graduates were doing 6 and 12 months on (the survey)."""
 
-import io
-
-from flask import Response, abort, current_app, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -13,8 +11,8 @@ from matchhub.college.forms import SurveySendForm
 from matchhub.i18n import current_lang, skill_name
 from matchhub.labels import label
 from matchhub.models import ApplicationStatus, Organization, Situation
-from matchhub.reports import college as reports_college
-from matchhub.reports import docx as docx_report
+from matchhub.reports import build
+from matchhub.reports.routes import download
 from matchhub.services import exports, learners, outcomes, surveys
 
 
@@ -176,20 +174,14 @@ def outcome_export(fmt: str):
 
 @bp.route("/outcomes.docx")
 def outcome_docx():
-    document = reports_college.outcome_document(current_user.organization, current_lang())
-    return send_file(
-        io.BytesIO(docx_report.to_docx(document)),
-        mimetype=docx_report.DOCX_MIME,
-        as_attachment=True,
-        download_name=document.filename,
-    )
+    return download("outcomes", {})
 
 
 @bp.route("/outcomes/print")
 def outcome_print():
     return render_template(
         "reports/print.html",
-        report=reports_college.outcome_document(current_user.organization, current_lang()),
+        report=build.document("outcomes", current_user, {}, current_lang()),
         back=url_for("college.outcome_report"),
         docx=url_for("college.outcome_docx"),
     )

@@ -22,6 +22,17 @@ from matchhub.services.orgs import sector_name
 # --- a college's demand report ---
 
 
+def month_labels(months: list[str], today: date) -> list[str]:
+    """ "MM/YYYY" for each "YYYY-MM", the current month marked as counted only so far:
+    its bar is not a drop in demand, the month is not over."""
+    labels = [f"{m[5:]}/{m[:4]}" for m in months]
+    if months and months[-1] == today.strftime("%Y-%m"):
+        labels[-1] = _(
+            "%(month)s (to %(day)s, month not over)", month=labels[-1], day=today.strftime("%d/%m")
+        )
+    return labels
+
+
 def _demand_filters(filters: demand.DemandFilters) -> str:
     kind = label(OrderKind(filters.kind)) if filters.kind else _("All kinds")
     sector = sector_name(filters.sector) if filters.sector else _("All sectors")

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from matchhub.i18n import _fmt_date, _fmt_number, _fmt_percent, skill_name
 from matchhub.reports.charts import Chart
-from matchhub.reports.docx import Report, Section, Table, to_docx
+from matchhub.reports.docx import Report, Section, Table
 from matchhub.services import province, province_tables
 from matchhub.services.localities import province_info
 from matchhub.services.orders import today_in_vietnam
@@ -209,9 +209,3 @@ def province_document(filters: province.Filters, lang: str) -> Report:
         signer=_("HEAD OF THE ISSUING BODY"),
         lang=lang,
     )
-
-
-def province_docx(filters: province.Filters, lang: str) -> tuple[str, bytes]:
-    """The province report as a DOCX file: (file name, bytes). The caller audits it."""
-    document = province_document(filters, lang)
-    return document.filename, to_docx(document)

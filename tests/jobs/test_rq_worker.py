@@ -187,3 +187,64 @@ def test_a_round_run_is_a_job_whose_progress_the_round_page_shows(rq_app, client
     assert 'id="round-run-job"' not in text and 'id="round-summary"' in text
     with rq_app.app_context():
         assert db.session.get(AllocationRound, rnd.id).summary["stable"] is True
+
+
+def test_a_report_docx_is_built_by_a_job_for_the_person_who_asked(rq_app, client, login):
+    import io
+
+    from docx import Document
+    from factories import make_learner, make_org, make_programme
+
+    from matchhub.models import AuditEvent, OrgKind
+
+    with rq_app.app_context():
+        college = make_org(OrgKind.COLLEGE, name="Cao đẳng Thành Nam", code="CDTN")
+        make_learner(college, programme=make_programme(college, code="CNTT"))
+        make_user(Role.COLLEGE, org=college, email="staff@cdtn.edu.vn")
+        make_user(Role.COLLEGE, org=college, email="colleague@cdtn.edu.vn")
+        make_user(Role.ADMIN, email="office@example.vn")
+        db.session.commit()
+    login("staff@cdtn.edu.vn")
+    started = client.get("/college/outcomes.docx")
+    assert started.status_code == 302
+    job_url = started.headers["Location"]
+    assert "/reports/jobs/" in job_url
+    page = client.get(job_url)  # the request built nothing: the job waits for a worker
+    assert page.headers["Refresh"] == "2"
+    assert 'id="report-job" data-state="queued"' in page.get_data(as_text=True)
+    assert client.get(f"{job_url}.docx").status_code == 404
+
+    colleague = rq_app.test_client()  # even a colleague: the file is the asker's
+    submit(colleague, "/auth/login", {"email": "colleague@cdtn.edu.vn", "password": PASSWORD})
+    assert colleague.get(job_url).status_code == 404
+    assert colleague.get(f"{job_url}.docx").status_code == 404
+
+    _work(rq_app)
+    page = client.get(job_url)  # a reload after the end offers the file
+    assert "Refresh" not in page.headers
+    assert 'id="report-download"' in page.get_data(as_text=True)
+    got = client.get(f"{job_url}.docx")
+    assert got.status_code == 200 and got.headers["Content-Disposition"].startswith("attachment")
+    doc = Document(io.BytesIO(got.get_data()))
+    header = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "CAO ĐẲNG THÀNH NAM" in header
+    assert "Kết quả việc làm của người học" in "\n".join(p.text for p in doc.paragraphs)
+
+    # The province's report: audited when asked for, built by the worker, in English too.
+    office = rq_app.test_client()
+    submit(office, "/auth/login", {"email": "office@example.vn", "password": PASSWORD})
+    # The report is worded in the asker's language.
+    office.post("/language/en", data={"csrf_token": csrf_token(office, "/"), "next": "/"})
+    started = office.get("/admin/province/report.docx?period=365")
+    assert started.status_code == 302
+    _work(rq_app)
+    got = office.get(f"{started.headers['Location']}.docx")
+    assert got.status_code == 200
+    doc = Document(io.BytesIO(got.get_data()))
+    header = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "SOCIALIST REPUBLIC OF VIETNAM" in header
+    with rq_app.app_context():
+        audited = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "export.province")
+        ).all()
+        assert [e.detail.get("format") for e in audited] == ["docx"]
