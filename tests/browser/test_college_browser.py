@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from browser_steps import log_in
 from factories import cohort_rows, cohort_xlsx, make_order, make_org, make_programme, make_user
 from playwright.sync_api import expect
 
@@ -11,11 +12,8 @@ from matchhub.models import OrgKind, Role
 pytestmark = pytest.mark.browser
 
 
-def _log_in(page, email):
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Mật khẩu").fill("correct-horse-battery")
-    page.get_by_role("button", name="Đăng nhập").click()
+def _college_in(page, email):
+    log_in(page, email)
     expect(page).to_have_url(re.compile(r"/college/$"))
 
 
@@ -44,7 +42,7 @@ def test_college_imports_a_cohort_then_reads_the_demand(page, ctx, tmp_path):
     cohort_xlsx(bad, path=bad_path)
     cohort_xlsx(rows, path=good_path)
 
-    _log_in(page, user.email)
+    _college_in(page, user.email)
     _upload(page, bad_path)
     errors = page.locator("#import-errors tbody tr")
     expect(errors).to_have_count(3)

@@ -29,7 +29,8 @@ def test_cv_upload_to_suggested_skills_to_matches(page, ctx, tmp_path):
     page.get_by_role("button", name="Đăng nhập").click()
 
     page.goto("/learner/profile")
-    page.get_by_role("link", name="CV của tôi").click()
+    # The profile's own link (the section bar has one too, since "My CV" joined it).
+    page.locator("#my-cv").click()
     page.get_by_label("Tệp CV (PDF hoặc DOCX)").set_input_files(str(cv))
     page.get_by_role("button", name="Tải lên").click()
     expect(page.locator("#cv-current")).to_contain_text("CV Nguyễn Văn An.docx")

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from factories import PASSWORD, make_order, make_org, make_user
+from browser_steps import log_in, log_out
+from factories import make_order, make_org, make_user
 from playwright.sync_api import expect
 
 from matchhub.extensions import db
@@ -20,17 +21,6 @@ from matchhub.services.orders import today_in_vietnam
 
 pytestmark = pytest.mark.browser
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def _log_out(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
 
 
 def test_interview_booked_then_offer_accepted(page, ctx):
@@ -45,17 +35,17 @@ def test_interview_booked_then_offer_accepted(page, ctx):
     day = datetime.now(VN).date() + timedelta(days=5)
 
     # HR proposes two times, in Vietnam's time, with a place.
-    _log_in(page, boss.email)
+    log_in(page, boss.email)
     page.goto(f"/enterprise/applications/{app.id}")
     page.get_by_label("Thời gian 1").fill(f"{day.isoformat()}T09:00")
     page.get_by_label("Thời gian 2 (không bắt buộc)").fill(f"{day.isoformat()}T14:30")
     page.get_by_label("Địa điểm").fill("Tầng 3, 12 Trần Hưng Đạo, Nam Định")
     page.locator("#interview-propose").click()
     expect(page.locator("#interview")).to_have_attribute("data-interview-status", "proposed")
-    _log_out(page)
+    log_out(page)
 
     # The learner picks the afternoon.
-    _log_in(page, user.email)
+    log_in(page, user.email)
     page.goto("/learner/applications")
     page.get_by_role("link", name="Lập trình viên Python").click()
     afternoon = f"{day.strftime('%d/%m/%Y')} 14:30"
@@ -66,10 +56,10 @@ def test_interview_booked_then_offer_accepted(page, ctx):
     expect(page.locator("#application")).to_have_attribute("data-status", "interview")
     page.goto("/learner/applications")
     expect(page.locator(f'tr[data-application-id="{app.id}"]')).to_contain_text(afternoon)
-    _log_out(page)
+    log_out(page)
 
     # HR sees the booked time, then sends an offer; "hired" is not theirs to choose.
-    _log_in(page, boss.email)
+    log_in(page, boss.email)
     page.goto(f"/enterprise/applications/{app.id}")
     expect(page.locator("#interview-time")).to_contain_text(afternoon)
     expect(page.locator('#move-form option[value="hired"]')).to_have_count(0)
@@ -80,10 +70,10 @@ def test_interview_booked_then_offer_accepted(page, ctx):
     page.locator("#offer-send").click()
     expect(page.locator("#job-offer")).to_have_attribute("data-offer-status", "sent")
     expect(page.locator("#application")).to_have_attribute("data-status", "offer")
-    _log_out(page)
+    log_out(page)
 
     # The learner accepts, through the confirmation page.
-    _log_in(page, user.email)
+    log_in(page, user.email)
     page.goto(f"/learner/applications/{app.id}")
     expect(page.locator("#job-offer")).to_contain_text("12.000.000")
     page.locator("#offer-accept").click()
@@ -91,9 +81,9 @@ def test_interview_booked_then_offer_accepted(page, ctx):
     page.locator("#offer-confirm").click()
     expect(page.locator("#application")).to_have_attribute("data-status", "hired")
     expect(page.locator("#job-offer")).to_have_attribute("data-offer-status", "accepted")
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, boss.email)
+    log_in(page, boss.email)
     page.goto(f"/enterprise/applications/{app.id}")
     expect(page.locator("#application")).to_have_attribute("data-status", "hired")
     expect(page.get_by_text("Đã tuyển").first).to_be_visible()

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browser_steps import log_in
 from factories import cohort_rows, cohort_xlsx, make_org, make_programme, make_user
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -16,11 +17,8 @@ from matchhub.models import OrgKind, Role
 pytestmark = pytest.mark.browser
 
 
-def _log_in(page, email):
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Mật khẩu").fill("correct-horse-battery")
-    page.get_by_role("button", name="Đăng nhập").click()
+def _college_in(page, email):
+    log_in(page, email)
     expect(page).to_have_url(re.compile(r"/college/$"))
 
 
@@ -47,7 +45,7 @@ def test_college_imports_the_valid_rows_and_fixes_the_rejected_ones(page, ctx, t
     bad_path = tmp_path / "khoa-2026.xlsx"
     cohort_xlsx(rows, path=bad_path)
 
-    _log_in(page, user.email)
+    _college_in(page, user.email)
     _upload(page, bad_path, scale_label="Thang điểm 10 (ví dụ 8,0): quy đổi sang thang điểm 4")
     expect(page.locator("#import-gpa-scale")).to_have_attribute("data-scale", "10")
     errors = page.locator("#import-errors tbody tr")

@@ -10,7 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from factories import PASSWORD, make_learner, make_org, make_user
+from browser_steps import log_in, log_out
+from factories import make_learner, make_org, make_user
 from playwright.sync_api import expect
 
 from matchhub.extensions import db
@@ -19,17 +20,6 @@ from matchhub.services.learners import learner_of_user
 from matchhub.services.orders import today_in_vietnam
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def _log_out(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
 
 
 def test_order_to_hire_across_both_sides(page, ctx):
@@ -50,7 +40,7 @@ def test_order_to_hire_across_both_sides(page, ctx):
     db.session.commit()
 
     # The enterprise writes the order; "pyhton" is read as Python.
-    _log_in(page, boss.email)
+    log_in(page, boss.email)
     page.goto("/enterprise/orders/new")
     page.get_by_label("Loại").select_option("internship")
     page.get_by_label("Tiêu đề").fill("Thực tập sinh lập trình Python")
@@ -94,10 +84,10 @@ def test_order_to_hire_across_both_sides(page, ctx):
     page.locator("#move-form button").click()
     expect(page.locator("#application")).to_have_attribute("data-status", "invited")
     application_url = page.url
-    _log_out(page)
+    log_out(page)
 
     # The learner sees the invitation and applies.
-    _log_in(page, user.email)
+    log_in(page, user.email)
     invitation = page.locator("#invitations li").first
     expect(invitation).to_contain_text("Thực tập sinh lập trình Python")
     invitation.locator("a").click()
@@ -105,11 +95,11 @@ def test_order_to_hire_across_both_sides(page, ctx):
     page.locator("#accept-invitation").click()
     expect(page.locator("#application")).to_have_attribute("data-status", "applied")
     expect(page.locator("#history li")).to_have_count(2)  # invited, applied
-    _log_out(page)
+    log_out(page)
 
     # The enterprise now sees her contact details and moves her on; "hired" is not
     # among the stages it may choose (it follows an accepted offer).
-    _log_in(page, boss.email)
+    log_in(page, boss.email)
     page.goto(application_url)
     expect(page.locator("#contact")).to_contain_text("lan@sv.vn")
     expect(page.locator("#contact")).to_contain_text("0912000111")
@@ -123,7 +113,7 @@ def test_order_to_hire_across_both_sides(page, ctx):
 def test_skill_picker_suggests_from_the_taxonomy(page, ctx):
     org = make_org()
     boss = make_user(Role.ENTERPRISE, org=org)
-    _log_in(page, boss.email)
+    log_in(page, boss.email)
     page.goto("/enterprise/orders/new")
     area = page.get_by_label("Kỹ năng bắt buộc")
     area.press_sequentially("SQL:2\npyhton")

@@ -9,7 +9,8 @@ the template, after checking the list.
 import re
 
 import pytest
-from factories import PASSWORD, hire, make_order, make_org, make_user
+from browser_steps import log_in, log_out
+from factories import hire, make_order, make_org, make_user
 from playwright.sync_api import expect
 from test_accessibility_browser import axe_result, describe, start_axe
 
@@ -19,17 +20,6 @@ from matchhub.services import applications
 from matchhub.services.learners import learner_of_user
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def _log_out(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
 
 
 def _applicant(order, name: str, email: str):
@@ -46,7 +36,7 @@ def test_hr_writes_the_learner_replies_hr_reads(page, ctx):
     order = make_order(org, title="Thực tập sinh Python")
     lan, app = _applicant(order, "Nguyễn Thị Lan", "lan@sv.vn")
 
-    _log_in(page, hr.email)
+    log_in(page, hr.email)
     page.goto(f"/enterprise/applications/{app.id}")
     expect(page.locator("#thread-empty")).to_be_visible()
     page.get_by_label("Tin nhắn của bạn").fill(
@@ -56,9 +46,9 @@ def test_hr_writes_the_learner_replies_hr_reads(page, ctx):
     expect(page).to_have_url(re.compile(rf"/enterprise/applications/{app.id}#messages$"))
     expect(page.locator("#thread li")).to_have_count(1)
     expect(page.locator("#thread li").first).to_contain_text("<thứ Hai>")  # text, not markup
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, lan.email)
+    log_in(page, lan.email)
     page.goto("/learner/applications")
     badge = page.locator(f'tr[data-application-id="{app.id}"] .unread-messages')
     expect(badge).to_have_text("1 tin nhắn mới")
@@ -73,9 +63,9 @@ def test_hr_writes_the_learner_replies_hr_reads(page, ctx):
     expect(page.locator('#thread li[data-side="learner"]')).to_contain_text("Dạ em đi được ạ.")
     page.goto("/learner/applications")
     expect(page.locator(".unread-messages")).to_have_count(0)
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, hr.email)
+    log_in(page, hr.email)
     notice = page.locator("#notifications").get_by_text(
         "Nguyễn Thị Lan đã gửi cho bạn một tin nhắn"
     )
@@ -96,7 +86,7 @@ def test_bulk_reject_with_the_template(page, ctx):
     nam, nam_app = _applicant(order, "Trần Văn Nam", "nam@sv.vn")
     hire(nam_app, hr, nam)
 
-    _log_in(page, hr.email)
+    log_in(page, hr.email)
     page.goto(f"/enterprise/orders/{order.id}/pipeline")
     page.get_by_label("Chọn tất cả trên trang này").check()  # shown once JavaScript runs
     page.get_by_label("Với các ứng viên đã chọn").select_option("reject")

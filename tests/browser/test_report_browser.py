@@ -4,19 +4,13 @@
 import re
 
 import pytest
+from browser_steps import log_in
 from docx import Document
 from playwright.sync_api import expect
 
 from matchhub.services import demo
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, email: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Mật khẩu").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def _download(page):
@@ -40,7 +34,7 @@ def _rows(doc, *headers: str) -> list[list[str]]:
 
 def test_province_office_downloads_and_prints_its_report(page, ctx):
     demo.seed_demo()
-    _login(page, demo.ADMIN_EMAIL)
+    log_in(page, demo.ADMIN_EMAIL, demo.DEMO_PASSWORD)
     page.goto("/admin/province?period=all")
     first_gap = page.locator('[data-table="gap"] tbody tr').first
     expect(first_gap).to_be_visible()
@@ -71,7 +65,7 @@ def test_province_office_downloads_and_prints_its_report(page, ctx):
 
 def test_college_downloads_its_outcome_report(page, ctx):
     demo.seed_demo()
-    _login(page, demo.COLLEGE_EMAIL)
+    log_in(page, demo.COLLEGE_EMAIL, demo.DEMO_PASSWORD)
     page.goto("/college/outcomes")
     row = page.locator("#outcomes tbody tr").first
     expect(row).to_be_visible()

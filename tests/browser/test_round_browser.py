@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from browser_steps import log_in, log_out
 from playwright.sync_api import expect
 
 from matchhub.extensions import db
@@ -28,17 +29,6 @@ N_LEARNERS = 200
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def _login(page, email: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Mật khẩu").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-
-
 def _user(email: str) -> User:
     return db.session.scalar(sa.select(User).where(User.email == email))
 
@@ -53,7 +43,7 @@ def test_full_round_on_the_demo_province(page, ctx):
     assert len(chosen) == N_ORDERS
 
     # The office creates the round with 20 internships through the page, then opens it.
-    _login(page, demo.ADMIN_EMAIL)
+    log_in(page, demo.ADMIN_EMAIL, demo.DEMO_PASSWORD)
     page.goto("/admin/rounds/new")
     page.locator("#name").fill("Đợt thực tập hè 2026")
     deadline = (utcnow() + timedelta(days=5)).astimezone(VIETNAM).strftime("%Y-%m-%dT%H:%M")
@@ -67,7 +57,7 @@ def test_full_round_on_the_demo_province(page, ctx):
     rnd = db.session.scalar(sa.select(AllocationRound))
     assert len(rnd.orders) == N_ORDERS
     round_url = f"/admin/rounds/{rnd.id}"
-    _logout(page)
+    log_out(page)
 
     # 199 learners rank through the service, the demo learner through the page.
     demo_learner = db.session.scalar(
@@ -86,7 +76,7 @@ def test_full_round_on_the_demo_province(page, ctx):
             picks = [own[0].id, *[p for p in picks if p != own[0].id]][:10]
         rounds.save_choices(rnd, learner, picks)
 
-    _login(page, demo.LEARNER_EMAIL)
+    log_in(page, demo.LEARNER_EMAIL, demo.DEMO_PASSWORD)
     page.goto(f"/learner/rounds/{rnd.id}")
     items = page.locator("#choices-form li[data-order-id]")
     expect(page.locator("#choices-form")).to_be_visible()
@@ -103,7 +93,7 @@ def test_full_round_on_the_demo_province(page, ctx):
     expect(page.locator(".alert-success")).to_be_visible()
     db.session.expire_all()
     assert rounds.saved_choices(rnd, demo_learner)[0] == int(second)
-    _logout(page)
+    log_out(page)
 
     # Enterprises rank: all but the demo one through the service (score order, the
     # lowest-scored candidate refused), the demo enterprise through the page.
@@ -120,7 +110,7 @@ def test_full_round_on_the_demo_province(page, ctx):
         refused = {rows[-1].learner.id} if len(rows) > 3 else set()
         round_rankings.save_ranking(rnd, member, ro.order_id, [r.learner.id for r in rows], refused)
 
-    _login(page, demo.ENTERPRISE_EMAIL)
+    log_in(page, demo.ENTERPRISE_EMAIL, demo.DEMO_PASSWORD)
     page.goto(f"/enterprise/rounds/{rnd.id}/orders/{own[0].id}")
     rows = page.locator("#ranking tbody tr[data-learner-id]")
     expect(rows.nth(1)).to_be_visible()
@@ -131,10 +121,10 @@ def test_full_round_on_the_demo_province(page, ctx):
     )
     page.locator("#save-ranking").click()
     expect(page.locator(".alert-success")).to_be_visible()
-    _logout(page)
+    log_out(page)
 
     # The office closes the ranking, runs, reviews and publishes through the page.
-    _login(page, demo.ADMIN_EMAIL)
+    log_in(page, demo.ADMIN_EMAIL, demo.DEMO_PASSWORD)
     page.goto(round_url)
     expect(page.locator("#learners-ranked")).to_have_text(str(N_LEARNERS))
     # Closing asks first: dismissing the question changes nothing, agreeing closes.
@@ -157,7 +147,7 @@ def test_full_round_on_the_demo_province(page, ctx):
     expect(summary).to_have_attribute("data-stable", "yes")
     page.locator("#round-publish").click()
     expect(page.locator("#round-status")).to_have_attribute("data-status", "published")
-    _logout(page)
+    log_out(page)
 
     db.session.expire_all()
     rnd = db.session.get(AllocationRound, rnd.id)
@@ -171,16 +161,16 @@ def test_full_round_on_the_demo_province(page, ctx):
     )
 
     # The learner and the enterprise read their results and why.
-    _login(page, demo.LEARNER_EMAIL)
+    log_in(page, demo.LEARNER_EMAIL, demo.DEMO_PASSWORD)
     expect(page.locator('[data-notification="round.published"]')).to_be_visible()
     page.goto(f"/learner/rounds/{rnd.id}")
     result = page.locator("#round-result")
     expect(result).to_have_attribute("data-placed", str(placed or ""))
     if placed is None or placed != int(second):
         expect(page.locator("#round-reasons li").first).to_be_visible()
-    _logout(page)
+    log_out(page)
 
-    _login(page, demo.ENTERPRISE_EMAIL)
+    log_in(page, demo.ENTERPRISE_EMAIL, demo.DEMO_PASSWORD)
     page.goto(f"/enterprise/rounds/{rnd.id}")
     outcome = page.locator(f'#round-outcome [data-order-id="{own[0].id}"]')
     expect(outcome).to_be_visible()
@@ -199,7 +189,7 @@ def test_province_dashboard_draws_its_charts(page, ctx):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    _login(page, demo.ADMIN_EMAIL)
+    log_in(page, demo.ADMIN_EMAIL, demo.DEMO_PASSWORD)
     page.goto("/admin/province?period=all")
     expect(page.locator('[data-table="gap"] tbody tr').first).to_be_visible()
     drawn = page.evaluate(

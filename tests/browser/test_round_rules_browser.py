@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from browser_steps import log_in, log_out
 from playwright.sync_api import expect
 
 from matchhub.extensions import db
@@ -18,17 +19,6 @@ pytestmark = pytest.mark.browser
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 N_ORDERS = 12
-
-
-def _login(page, email: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Mật khẩu").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
 
 
 def _user(email: str) -> User:
@@ -45,7 +35,7 @@ def test_round_with_rules_then_fairness_then_the_colleges_placements(page, ctx):
     ).most_common(1)[0]
     chosen = rounds.eligible_orders()[:N_ORDERS]
 
-    _login(page, demo.ADMIN_EMAIL)
+    log_in(page, demo.ADMIN_EMAIL, demo.DEMO_PASSWORD)
     page.goto("/admin/rounds/new")
     page.locator("#name").fill("Đợt thực tập khoá " + str(year))
     deadline = (utcnow() + timedelta(days=5)).astimezone(VIETNAM).strftime("%Y-%m-%dT%H:%M")
@@ -59,7 +49,7 @@ def test_round_with_rules_then_fairness_then_the_colleges_placements(page, ctx):
     page.locator("#round-open").click()
     expect(page.locator("#round-status")).to_have_attribute("data-status", "open")
     rnd = db.session.scalar(sa.select(AllocationRound))
-    _logout(page)
+    log_out(page)
 
     # Learners of the cohort list what they meet or nearly meet (the prefilled list);
     # a learner of another cohort is refused.
@@ -88,7 +78,7 @@ def test_round_with_rules_then_fairness_then_the_colleges_placements(page, ctx):
                 rnd, member, ro.order_id, [r.learner.id for r in rows], set()
             )
 
-    _login(page, demo.ADMIN_EMAIL)
+    log_in(page, demo.ADMIN_EMAIL, demo.DEMO_PASSWORD)
     page.goto(f"/admin/rounds/{rnd.id}")
     expect(page.locator("#round-rules")).to_contain_text(str(year))
     page.on("dialog", lambda d: d.accept())
@@ -106,7 +96,7 @@ def test_round_with_rules_then_fairness_then_the_colleges_placements(page, ctx):
     page.goto(f"/admin/rounds/{rnd.id}")
     page.locator("#round-publish").click()
     expect(page.locator("#round-status")).to_have_attribute("data-status", "published")
-    _logout(page)
+    log_out(page)
 
     # The college sees its own learners of the round, placed or not, and nobody else's.
     db.session.expire_all()
@@ -119,7 +109,7 @@ def test_round_with_rules_then_fairness_then_the_colleges_placements(page, ctx):
     )
     own = [lr for lr in taking_part if lr.college_id == college.id]
     assert own
-    _login(page, demo.COLLEGE_EMAIL)
+    log_in(page, demo.COLLEGE_EMAIL, demo.DEMO_PASSWORD)
     page.goto("/college/rounds")
     page.locator(f'#college-rounds tr[data-round-id="{rnd.id}"] a').first.click()
     rows = page.locator("#college-placements tbody tr[data-learner-id]")

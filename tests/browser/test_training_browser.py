@@ -10,7 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from factories import PASSWORD, make_org, make_programme, make_user
+from browser_steps import log_in, log_out
+from factories import make_org, make_programme, make_user
 from playwright.sync_api import expect
 
 from matchhub.models import OrgKind, Role
@@ -19,17 +20,6 @@ from matchhub.services.orders import today_in_vietnam
 pytestmark = pytest.mark.browser
 
 ENROL = "Gọi phòng đào tạo 0228 3 123 456, mang CCCD"
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def _log_out(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
 
 
 def test_training_order_to_enrolment(page, ctx):
@@ -42,7 +32,7 @@ def test_training_order_to_enrolment(page, ctx):
     start = today_in_vietnam() + timedelta(days=40)
     page.on("dialog", lambda dialog: dialog.accept())
 
-    _log_in(page, boss.email)
+    log_in(page, boss.email)
     page.goto("/enterprise/orders")
     page.locator("#new-training-order").click()
     expect(page.locator("#order-form")).to_have_attribute("data-kind", "training")
@@ -60,9 +50,9 @@ def test_training_order_to_enrolment(page, ctx):
     expect(page.locator("#candidates-link")).to_have_count(0)
     page.locator("#publish").click()
     expect(page.get_by_role("alert")).to_contain_text("gửi đến các cơ sở đào tạo")
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, teacher.email)
+    log_in(page, teacher.email)
     page.goto("/college/training-orders")
     page.get_by_role("link", name="Đào tạo 15 lập trình viên Python").click()
     expect(page.locator("#order-duration")).to_have_text("12 tuần")
@@ -71,23 +61,23 @@ def test_training_order_to_enrolment(page, ctx):
     page.get_by_label("Cách người học đăng ký (liên hệ, điện thoại, đường dẫn)").fill(ENROL)
     page.get_by_role("button", name="Gửi đề xuất").click()
     expect(page.get_by_role("alert")).to_contain_text("đã được gửi")
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, student.email)
+    log_in(page, student.email)
     page.goto("/learner/training")
     expect(page.locator("#no-training")).to_be_visible()  # nothing agreed yet
     order_id = order_url.rsplit("/", 1)[1]
     page.goto(f"/learner/orders/{order_id}")
     expect(page.locator("#apply-form")).to_have_count(0)
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, boss.email)
+    log_in(page, boss.email)
     page.goto(order_url)
     page.locator("#training-offers").get_by_role("button", name="Chấp nhận").click()
     expect(page.locator("#training-offers [data-status='accepted']")).to_have_count(1)
-    _log_out(page)
+    log_out(page)
 
-    _log_in(page, student.email)
+    log_in(page, student.email)
     page.get_by_role("link", name="Đào tạo", exact=True).click()
     card = page.locator("article[data-offer]")
     expect(card).to_have_count(1)
