@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from matchhub.services import ServiceError
 from matchhub.services.messages import MAX_BODY as MESSAGE_MAX
-from matchhub.services.orders import bad_levels, level_message
+from matchhub.services.skill_specs import bad_levels, level_message
 
 
 class _BabelTranslations:

@@ -15,7 +15,7 @@ from marshmallow.validate import Length, OneOf, Range
 
 from matchhub.models import OrderKind, OrderStatus
 from matchhub.security import MAX_INT
-from matchhub.services import localities, orders, province, ranked_pages
+from matchhub.services import localities, orders, province, ranked_pages, skill_specs
 
 MAX_PER_PAGE = 100
 MAX_TERMS = 1000
@@ -212,7 +212,7 @@ class SkillSpec(Input):
         level = data.get("level", 3)
         if not 1 <= level <= 5:
             item = f"{data.get('term', '')}:{level}"
-            raise ValidationError(orders.level_message([item]), field_name="level")
+            raise ValidationError(skill_specs.level_message([item]), field_name="level")
 
 
 class OrderBody(Input):

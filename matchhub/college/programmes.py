@@ -11,7 +11,7 @@ from matchhub.labels import label
 from matchhub.models import ProgrammeLevel
 from matchhub.services import ServiceError
 from matchhub.services import programmes as service
-from matchhub.services.orders import parse_skill_terms
+from matchhub.services.skill_specs import parse_skill_terms
 
 
 def _programme_form(programme=None) -> ProgrammeForm:

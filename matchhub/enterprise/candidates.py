@@ -31,6 +31,7 @@ from matchhub.services import (
     messages,
     orders,
     pair_scores,
+    pipeline_exports,
     profiles,
     ranked_pages,
 )
@@ -171,7 +172,7 @@ def pipeline(order_id: int):
 @bp.route("/orders/<int:order_id>/pipeline/export.<any(csv, xlsx):fmt>")
 def pipeline_export(order_id: int, fmt: str):
     order = orders.editable(current_user, order_id)
-    rows = applications.export_pipeline(order, current_user, fmt)
+    rows = pipeline_exports.export_pipeline(order, current_user, fmt)
     headers = [
         _("Name"),
         _("Stage"),

@@ -15,7 +15,7 @@ from matchhub.i18n import current_lang
 from matchhub.labels import label
 from matchhub.models import OrderKind, OrderStatus
 from matchhub.models.orders import OPENING_KINDS
-from matchhub.services import ServiceError, applications, localities, orders, profiles
+from matchhub.services import ServiceError, applications, localities, orders, profiles, skill_specs
 
 
 def _order_form(order=None) -> OrderForm | TrainingOrderForm:
@@ -50,7 +50,7 @@ def _input(form: OrderForm | TrainingOrderForm, order=None) -> orders.OrderInput
         "headcount": form.headcount.data,
         "locality": form.locality.data,
         "start_date": form.start_date.data,
-        "required": orders.parse_skill_specs(form.required_skills.data),
+        "required": skill_specs.parse_skill_specs(form.required_skills.data),
     }
     if isinstance(form, TrainingOrderForm):
         return orders.OrderInput(
@@ -71,7 +71,7 @@ def _input(form: OrderForm | TrainingOrderForm, order=None) -> orders.OrderInput
         salary_min=form.salary_min.data,
         salary_max=form.salary_max.data,
         deadline=form.deadline.data,
-        nice=orders.parse_skill_specs(form.nice_skills.data or ""),
+        nice=skill_specs.parse_skill_specs(form.nice_skills.data or ""),
         **common,
     )
 

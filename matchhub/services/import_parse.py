@@ -27,7 +27,7 @@ from matchhub.services.import_rows import (
     RowSkill,
     cell_text,
 )
-from matchhub.services.orders import bad_levels, parse_skill_terms
+from matchhub.services.skill_specs import bad_levels, parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
 
 #: Rows a file uploaded through the web may hold (the CLI takes any number).

@@ -31,7 +31,7 @@ from matchhub.services import (
     pair_scores,
     taxonomy_cache,
 )
-from matchhub.services.orders import bad_levels, level_message, parse_skill_terms
+from matchhub.services.skill_specs import bad_levels, level_message, parse_skill_terms
 from matchhub.services.skills import skill_ids_by_slug
 
 MAX_CV = 20_000

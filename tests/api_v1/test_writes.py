@@ -20,7 +20,7 @@ from matchhub.models import (
     Role,
     VerificationState,
 )
-from matchhub.services import orders
+from matchhub.services import skill_specs
 
 WRITE = ("read", "write")
 
@@ -115,7 +115,7 @@ def test_bad_bodies_and_queries_are_400_with_the_error_shape(client, ctx):
     docker = _body(required_skills=[{"term": "Docker", "level": 9}])
     response = call(client, "POST", "/api/v1/orders", token, json=docker)
     with force_locale("en"):
-        assert response.get_json()["error"]["message"] == orders.level_message(["Docker:9"])
+        assert response.get_json()["error"]["message"] == skill_specs.level_message(["Docker:9"])
     # the service's own rules answer in the same shape, with the field
     past = call(client, "POST", "/api/v1/orders", token, json=_body(deadline="2020-01-01"))
     assert past.status_code == 400 and past.get_json()["error"]["field"] == "deadline"

@@ -9,8 +9,9 @@ from factories import make_order, make_org, make_user
 
 from matchhub.extensions import db
 from matchhub.models import AuditEvent, Order, OrderStatus, Role, VerificationState
-from matchhub.services import orders
-from matchhub.services.orders import parse_skill_terms, today_in_vietnam
+from matchhub.services import skill_specs
+from matchhub.services.orders import today_in_vietnam
+from matchhub.services.skill_specs import parse_skill_terms
 
 
 def _form(**over):
@@ -153,11 +154,12 @@ def test_another_enterprise_cannot_touch_the_order(client, ctx, login):
 
 
 def test_bad_skill_levels_are_refused_by_name_and_repeats_keep_the_highest(client, ctx, login):
-    assert orders.bad_levels("Docker:9, Kotlin:0\nFigma:-1; Excel:abc, Vue.js:2.5, SQL (7)") == [
+    typed = "Docker:9, Kotlin:0\nFigma:-1; Excel:abc, Vue.js:2.5, SQL (7)"
+    assert skill_specs.bad_levels(typed) == [
         "Docker:9", "Kotlin:0", "Figma:-1", "Excel:abc", "Vue.js:2.5", "SQL (7)"
     ]  # fmt: skip
-    assert orders.bad_levels("Python:4, SQL (2), Git*2, Java: 5/5, Node.js (Express)") == []
-    assert orders.parse_skill_terms("Python:2, python:4, PYTHON") == [("Python", 4)]
+    assert skill_specs.bad_levels("Python:4, SQL (2), Git*2, Java: 5/5, Node.js (Express)") == []
+    assert skill_specs.parse_skill_terms("Python:2, python:4, PYTHON") == [("Python", 4)]
     _enterprise(login)
     response = submit(
         client, "/enterprise/orders/new", _form(required_skills="Python:4\nDocker:9\nExcel:abc")
