@@ -123,3 +123,21 @@ def test_skill_picker_suggests_from_the_taxonomy(page, ctx):
     expect(area).to_have_value(re.compile(r"^SQL:2\nPython$"))
     area.press_sequentially(":4")
     expect(area).to_have_value(re.compile(r"^SQL:2\nPython:4$"))
+
+
+def test_skill_suggestions_stay_shut_once_the_person_moves_on(page, ctx):
+    """Suggestions that arrive after the person left the box (a slow answer, a fast
+    typist) would cover the fields and the save button below it: they stay hidden."""
+    org = make_org()
+    boss = make_user(Role.ENTERPRISE, org=org)
+    log_in(page, boss.email)
+    page.goto("/enterprise/orders/new")
+    page.route(  # the server answers late, as a busy one does
+        "**/enterprise/skills/suggest*",
+        lambda route: (page.wait_for_timeout(400), route.continue_()),
+    )
+    page.get_by_label("Kỹ năng bắt buộc").press_sequentially("pyhton")
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(1200)
+    expect(page.locator("#required_skills-suggestions")).to_be_hidden()
+    expect(page.locator('#required_skills-suggestions [data-slug="python"]')).to_have_count(0)

@@ -93,7 +93,11 @@
       fetch(url + "?q=" + encodeURIComponent(t.term), { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : { skills: [] }; })
         .then(function (data) {
-          if (data.query === currentTerm(area).term) { show(data.skills || []); }
+          // Suggestions that arrive once the person has moved on to another field stay
+          // hidden: an open list would cover the fields and buttons below.
+          if (document.activeElement === area && data.query === currentTerm(area).term) {
+            show(data.skills || []);
+          }
         })
         .catch(close);
     }
