@@ -10,7 +10,8 @@ from factories import make_learner, make_order, make_org, make_user
 from matchhub.extensions import db
 from matchhub.models import ApplicationStatus, OrderStatus, Role, Visibility
 from matchhub.services import ServiceError, applications
-from matchhub.services.orders import parse_skill_specs, today_in_vietnam
+from matchhub.services.orders import today_in_vietnam
+from matchhub.services.skill_specs import parse_skill_specs
 
 
 def _setup():
