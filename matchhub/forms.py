@@ -7,7 +7,7 @@ its translations from Flask-Babel (see :class:`Form`).
 
 from collections.abc import Iterable
 
-from flask import flash
+from flask import flash, redirect, url_for
 from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from matchhub.services import ServiceError
+from matchhub.services import ServiceError, messages
 from matchhub.services.messages import MAX_BODY as MESSAGE_MAX
 from matchhub.services.skill_specs import bad_levels, level_message
 
@@ -184,3 +184,19 @@ class MessageForm(Form):
         ],
         render_kw={"rows": 4},
     )
+
+
+def post_message(app, detail_endpoint: str, render_detail):
+    """Both sides' "send" on an application's thread: the message goes and the page
+    shows the thread again, or the page comes back with the text kept and the error
+    under the box (``render_detail(app_id, message_form=form)``)."""
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            messages.send(app, current_user, form.body.data)
+        except ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            flash(gettext("Your message is sent."), "success")
+            return redirect(url_for(detail_endpoint, application_id=app.id, _anchor="messages"))
+    return render_detail(app.id, message_form=form)

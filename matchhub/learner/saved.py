@@ -11,6 +11,7 @@ from matchhub.learner import bp
 from matchhub.learner.forms import AlertForm, SaveForm
 from matchhub.learner.routes import own_profile
 from matchhub.models import OrderKind
+from matchhub.models.orders import OPENING_KINDS
 from matchhub.security import local_url
 from matchhub.services import ServiceError, alerts, pair_scores, saved
 
@@ -54,7 +55,7 @@ def _alert_form(formdata=None, settings: alerts.AlertSettings | None = None) -> 
     form.min_score.choices = choices(
         (str(t), _("%(num)d%% or more", num=t)) for t in alerts.THRESHOLDS
     )
-    kinds = ((k.value, label(k)) for k in alerts.KINDS)
+    kinds = ((k.value, label(k)) for k in OPENING_KINDS)
     form.kind.choices = choices([("", _("Jobs and internships")), *kinds])
     return form
 

@@ -4,6 +4,7 @@ from flask_login import current_user
 from matchhub.extensions import csrf
 from matchhub.i18n import LANG_COOKIE
 from matchhub.models import Role
+from matchhub.models.orders import OPENING_KINDS
 from matchhub.public import bp
 from matchhub.public.forms import UnsubscribeForm, opening_search_form
 from matchhub.services import (
@@ -53,7 +54,7 @@ def _saved_by_learner(order) -> bool | None:
     (a visitor, another role, a training order)."""
     if not current_user.is_authenticated or current_user.role is not Role.LEARNER:
         return None
-    if order.kind not in saved.SAVEABLE:
+    if order.kind not in OPENING_KINDS:
         return None
     learner = learners.learner_of_user(current_user)
     return saved.is_saved(learner, order.id) if learner is not None else None

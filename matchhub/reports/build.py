@@ -17,8 +17,6 @@ from matchhub.reports import province as reports_province
 from matchhub.reports.docx import Report
 from matchhub.services import demand, province
 
-KINDS = ("province", "demand", "outcomes")
-
 
 def province_params(filters: province.Filters) -> dict[str, Any]:
     return {"period": filters.period, "graduation_year": filters.graduation_year}

@@ -43,14 +43,12 @@ from matchhub.models import (
     User,
     utcnow,
 )
+from matchhub.models.orders import OPENING_KINDS
 from matchhub.services import ServiceError, accounts, audit, mail, ranked_pages
-from matchhub.services.saved import SAVEABLE
 
 #: The thresholds a learner picks from, in percent of the match score.
 THRESHOLDS = (50, 60, 70, 80, 90)
 DEFAULT_THRESHOLD = 70
-#: The kinds an alert may keep to (None: all of them).
-KINDS = SAVEABLE
 #: Openings listed in one mail; the rest are counted, with a link to the matches page.
 MAX_PER_MAIL = 10
 #: Subscribers loaded at a time by a run.
@@ -90,7 +88,7 @@ def set_alerts(learner: Learner, user: User, settings: AlertSettings) -> None:
     """Save the learner's alert settings; turning alerts on starts from a week back."""
     if settings.min_score not in THRESHOLDS:
         raise ServiceError(_("Choose one of the thresholds offered."), field="min_score")
-    if settings.kind is not None and settings.kind not in KINDS:
+    if settings.kind is not None and settings.kind not in OPENING_KINDS:
         raise ServiceError(_("Choose one of the kinds offered."), field="kind")
     sub = _subscription(learner.id)
     if sub is None:

@@ -18,12 +18,8 @@ from sqlalchemy.orm import selectinload
 from matchhub.extensions import db
 from matchhub.matching.types import MatchResult
 from matchhub.models import Learner, Order, SavedOrder, User
-from matchhub.models.orders import OPENING_KINDS
 from matchhub.security import owned_or_404, public_or_404
 from matchhub.services import pair_scores
-
-#: The kinds a learner saves: openings (a training order is addressed to colleges).
-SAVEABLE = OPENING_KINDS
 
 
 def _saveable_or_404(order_id: int) -> Order:
