@@ -2,14 +2,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
     SelectChoice,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from matchhub.forms import Form
+from matchhub.forms import Form, SelectField
 
 
 class VerifyForm(Form):

@@ -6,12 +6,11 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from matchhub.forms import Form, strip
+from matchhub.forms import Form, SelectField, strip
 from matchhub.services.orgs import valid_tax_code
 
 

@@ -6,13 +6,12 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from matchhub.forms import Form, SkillLevels, strip
+from matchhub.forms import Form, SelectField, SkillLevels, strip
 from matchhub.labels import label
 from matchhub.models import Situation
 

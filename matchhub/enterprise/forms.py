@@ -6,13 +6,12 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectChoice,
-    SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from matchhub.forms import Form, SkillLevels, strip
+from matchhub.forms import Form, SelectField, SkillLevels, strip
 from matchhub.services.messages import MAX_BODY as MESSAGE_MAX
 
 SKILLS_HELP = _l(

@@ -8,14 +8,13 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from matchhub.forms import Form, strip
+from matchhub.forms import Form, SelectField, strip
 
 SKILLS_HELP = _l(
     "One skill per line or separated by commas, with your level from 1 (aware of it) to 5 "

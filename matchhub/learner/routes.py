@@ -176,7 +176,6 @@ def match_list():
         inferred=pair_scores.inferred_skills_of(learner),
         kind_names=kinds,
         locality_names=dict(places),
-        saved_ids=saved.saved_ids(learner, (m.order.id for m in page.items)),
     )
 
 

@@ -139,7 +139,11 @@ class MatchIndex(IndexStore, BlockScoring):
         blocks: list[Parts] = [part(query, b) for b in (side.base, side.delta)]
         if not side.delta.n:  # the usual case after a compaction: no copies
             skill, loc, overlap, tier, short = (
-                blocks[0].skill, blocks[0].loc, blocks[0].overlap, blocks[0].tier, blocks[0].short
+                blocks[0].skill,
+                blocks[0].loc,
+                blocks[0].overlap,
+                blocks[0].tier,
+                blocks[0].short,
             )
         else:
             skill, loc, overlap, tier = (

@@ -54,6 +54,7 @@ from matchhub.matching.wordlists import GENERIC_INSIDE, SPECIFICITY, VENDORS, WH
 
 __all__ = ["Normalized", "Normalizer", "derived_names", "term_tokens"]
 
+
 @dataclass(frozen=True, slots=True)
 class Normalized:
     """The outcome for one term: the skill id (``None`` when unknown) and a
@@ -62,7 +63,6 @@ class Normalized:
     term: str
     skill_id: str | None
     score: float
-
 
 
 class Normalizer:

@@ -202,7 +202,6 @@ class BlockScoring:
         keep = ~np.isin(rel_rows, rows, assume_unique=True)
         return np.concatenate((rows, rel_rows[keep])), np.concatenate((credit, rel[keep]))
 
-
     def _learner_locality(self, order: OrderProfile, block: Block) -> np.ndarray:
         w = self.weights
         if order.remote:

@@ -2,10 +2,10 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import IntegerField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from matchhub.forms import Form, choices, strip
+from matchhub.forms import Form, SelectField, choices, strip
 from matchhub.labels import label
 from matchhub.models import OrderKind, Situation
 from matchhub.models.orders import OPENING_KINDS

@@ -24,6 +24,7 @@ from matchhub.models import (
     Order,
     OrderKind,
     Organization,
+    SavedOrder,
     User,
 )
 from matchhub.services.match_index import _holder, _State, _state
@@ -92,12 +93,14 @@ class OrderCard:
 @dataclass(frozen=True)
 class Match:
     """A ranked order for a learner, with the status of the learner's application to it
-    if any (the template decides what the learner may see of it)."""
+    if any (the template decides what the learner may see of it) and whether the
+    learner saved it."""
 
     order: OrderCard
     result: MatchResult
     application_status: ApplicationStatus | None
     rank: int
+    saved: bool = False
 
 
 def _page_bounds(page: int, per_page: int) -> tuple[int, int]:
@@ -215,8 +218,8 @@ def matches_for(
     items = []
     for n, r in enumerate(results):
         if r.order_id in cards:  # not an order deleted since the ranking
-            card, status = cards[r.order_id]
-            items.append(Match(card, r, status, offset + n + 1))
+            card, status, saved = cards[r.order_id]
+            items.append(Match(card, r, status, offset + n + 1, saved))
     return ResultPage(items, page, per_page, total)
 
 
@@ -296,9 +299,10 @@ def _learners_by_id(ids: list[int]) -> dict[int, Learner]:
 
 def _order_cards(
     ids: list[int], learner_id: int
-) -> dict[int, tuple[OrderCard, ApplicationStatus | None]]:
+) -> dict[int, tuple[OrderCard, ApplicationStatus | None, bool]]:
     """The cards of orders ``ids`` with the status of ``learner_id``'s application to
-    each (None without one): one query, plain columns (no ORM objects)."""
+    each (None without one) and whether the learner saved it: one query, plain
+    columns (no ORM objects)."""
     if not ids:
         return {}
     rows = db.session.execute(
@@ -313,6 +317,7 @@ def _order_cards(
             Order.salary_min,
             Order.salary_max,
             Application.status,
+            SavedOrder.order_id.is_not(None),
         )
         .join(Organization, Organization.id == Order.organization_id)
         .outerjoin(
@@ -320,9 +325,13 @@ def _order_cards(
             # (order_id, learner_id) is unique: at most one row per order.
             sa.and_(Application.order_id == Order.id, Application.learner_id == learner_id),
         )
+        .outerjoin(
+            SavedOrder,  # (learner_id, order_id) is unique too
+            sa.and_(SavedOrder.order_id == Order.id, SavedOrder.learner_id == learner_id),
+        )
         .where(Order.id.in_(ids))
     )
-    return {row[0]: (OrderCard(*row[:9]), row[9]) for row in rows}
+    return {row[0]: (OrderCard(*row[:9]), row[9], bool(row[10])) for row in rows}
 
 
 def _applications(order_ids: list[int], learner_ids: list[int]) -> dict[tuple[int, int], Any]:

@@ -66,7 +66,7 @@ def decode(content: bytes) -> tuple[str, str] | None:
         ("utf_16_be", codecs.BOM_UTF16_BE),
     ):
         if content.startswith(bom):
-            return _strict(content[len(bom):], encoding.removesuffix("_sig"), encoding)
+            return _strict(content[len(bom) :], encoding.removesuffix("_sig"), encoding)
     text = _strict(content, "utf_8", "utf_8")
     if text is not None:
         return text
