@@ -271,6 +271,15 @@ class Sentences:
         lo, _ = self.bounds(start)
         return _OUTCOME_RE.search(self.text, lo, start) is not None
 
+    def clause_start(self, start: int) -> int:
+        """Where the statement holding ``start`` begins: its sentence's start, or the end
+        of the last outcome code before ``start`` in that sentence (a CLO table flattened
+        into one sentence runs several outcomes together, and the words of one, such as
+        "Áp dụng … vào", say nothing about the next)."""
+        lo, _ = self.bounds(start)
+        codes = list(_OUTCOME_RE.finditer(self.text, lo, start))
+        return codes[-1].end() if codes else lo
+
     def is_item(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is, numbering aside, a whole list item: its sentence
         holds at most two other words ("Mẫu thiết kế 7.", "Mô hình hoá quy trình nghiệp
