@@ -353,6 +353,10 @@ class Extractor:
             base = 0.8 if outcome else 0.55
         elif size == 1 and (key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)):
             base = 0.75
+        if kind == "syllabus" and key in ctx.syllabus_activity_aliases:
+            # "Phát triển ứng dụng web", "xây dựng ứng dụng đồ họa": what students build,
+            # which every course does; low enough that repetition never pre-ticks it
+            base = min(base, 0.55)
         if kind == "syllabus" and category == "language":
             if _neighbour(text, end, 1) == ":":
                 return 0.0  # a field label: "Tiếng Anh: Software Engineering"
