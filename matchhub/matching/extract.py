@@ -39,6 +39,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 
 from matchhub.matching.extract_context import Sentences, rules
 from matchhub.matching.normalize import Normalizer, term_tokens
@@ -72,6 +73,10 @@ _LIST_PUNCT = set(",/();&|:+")
 _JOINERS = frozenset({"", ".", "-", "/", "_", "'"})
 _TRAILING_DIGITS_RE = re.compile(r"^([a-z][a-z+#]*?[a-z+#])\d+(?:\.\d+)*$")
 
+
+#: What may stand between two products of one list, and what makes them a choice.
+_RUN_GAP_RE = re.compile(r"^[\s,;/()]*(?:(?:hoac|or|va|and)[\s,;/()]*)?$")
+_ALTERNATIVE_RE = re.compile(r"^[\s,;/()]*(?:hoac|or)[\s,;/()]*$")
 
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
@@ -241,6 +246,7 @@ class Extractor:
             i = j
         if kind == "syllabus":
             out = self._surveys(out, zones, sentences)
+            out = self._alternatives(out, text)
         return rules().soft_facets(text, out, self._soft)
 
     def _ruled_out(self, sid, text, folded, offsets, toks, words, i, j) -> bool:
@@ -275,6 +281,35 @@ class Extractor:
             else m
             for m in mentions
         ]
+
+    def _alternatives(self, mentions, text) -> list[Mention]:
+        """Products a syllabus offers as alternatives ("thực hành trên MySQL, MS SQL hoặc
+        PostgreSQL", "C++ or Java") are options, of which a class uses one: each counts
+        for less (shown, not pre-ticked), unless named again elsewhere. A run is products
+        one after another, apart only by spaces and list punctuation, and it is a choice
+        when "hoặc" / "or" joins two of them."""
+        ctx = rules()
+        out = list(mentions)
+        run: list[int] = []
+
+        def close() -> None:
+            if len(run) > 1 and any(
+                _ALTERNATIVE_RE.match(fold(text[out[a].end : out[b].start]))
+                for a, b in pairwise(run)
+            ):
+                for k in run:
+                    out[k] = replace(out[k], confidence=round(out[k].confidence * 0.6, 3))
+            run.clear()
+
+        for k, m in enumerate(mentions):
+            if self._category.get(m.skill_id) not in ctx.survey_categories:
+                close()
+                continue
+            if run and not _RUN_GAP_RE.match(fold(text[mentions[run[-1]].end : m.start])):
+                close()
+            run.append(k)
+        close()
+        return out
 
     def suggest(self, text: str, kind: str = "text") -> list[Suggestion]:
         """One :class:`Suggestion` per skill of ``text`` worth suggesting (confidence at
@@ -318,8 +353,18 @@ class Extractor:
             base = 0.8 if outcome else 0.55
         elif size == 1 and (key in _CASE_WORDS or (len(key) <= 3 and key not in _SAFE_SHORT)):
             base = 0.75
-        if kind == "syllabus" and category == "language" and _neighbour(text, end, 1) == ":":
-            return 0.0  # a field label: "Tiếng Anh: Software Engineering"
+        if kind == "syllabus" and key in ctx.syllabus_activity_aliases:
+            # "Phát triển ứng dụng web", "xây dựng ứng dụng đồ họa": what students build,
+            # which every course does; low enough that repetition never pre-ticks it
+            base = min(base, 0.55)
+        if kind == "syllabus" and category == "language":
+            if _neighbour(text, end, 1) == ":":
+                return 0.0  # a field label: "Tiếng Anh: Software Engineering"
+            if zone != "outcomes":
+                # a chapter line names a language as what is studied ("Hình thái tiếng
+                # Anh", "Entropy của tiếng Anh"); a course teaches using it where its
+                # objectives or outcomes say so ("Sử dụng tiếng Anh để đọc tài liệu")
+                base = min(base, 0.6)
         if sid in ctx.generic_skills:
             if kind == "syllabus" and zone != "outcomes":
                 return 0.0
@@ -340,8 +385,9 @@ class Extractor:
             # topic: below the pre-tick line once, above it when repeated or stated as an
             # outcome. A chapter item that is the skill itself ("Mẫu thiết kế") counts.
             base = min(base, 0.78)
-        lo, _ = sentences.bounds(start)
-        before = fold(text[lo:start])
+        # the clause so far, from the sentence's start or from the outcome code that
+        # opens this outcome in a flattened table ("… CLO4 Áp dụng … vào … CLO5 …")
+        before = fold(text[sentences.clause_start(start) : start])
         if sid in ctx.field_skills and ctx.clause_has(before, ctx.field_cues):
             return 0.0  # "tốt nghiệp chuyên ngành CNTT": a degree, not a skill
         if kind == "syllabus" and ctx.clause_has(before, ctx.prerequisite_cues):

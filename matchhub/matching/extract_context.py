@@ -20,6 +20,9 @@ linguistic and structural, not per-text patches, and their word lists live in
 * **survey lists**: a syllabus sentence naming many products surveys them;
 * **weak aliases** (everyday words such as "báo cáo", "độc lập") are suggested but
   pre-ticked only where a learning outcome ("CLO5 …") states them;
+* **activities**: a syllabus says what students build ("phát triển ứng dụng web",
+  "xây dựng ứng dụng"); that names no method of its own (the development life cycle
+  is taught where its process is named), so such aliases are shown, never pre-ticked;
 * **testing variants**: "mobile" / "security" in a sentence about testing are
   mobile / security testing;
 * **settings**: in a syllabus, a domain after "trong" / "cho" / "như" ("Phân tích dự
@@ -30,6 +33,12 @@ linguistic and structural, not per-text patches, and their word lists live in
   needs capitals;
 * **outcomes**: an outcome code ("CLO5") anywhere earlier in a sentence makes it an
   outcome, and the word right after the code is its verb ("CLO3 Minh họa …");
+  the words around a mention are read from its own outcome code on, so one outcome
+  of a flattened table ("CLO1 Áp dụng … vào …") does not colour the next;
+* **alternatives**: products a syllabus offers as a choice ("MySQL, MS SQL hoặc
+  PostgreSQL") count for less, as a class uses one of them;
+* **languages**: a language named in a chapter line is what is studied ("Hình thái
+  tiếng Anh"); a syllabus teaches it where an objective or an outcome says so;
 * **broad skills** (methods, domains, design) named in everyday Vietnamese words
   inside a longer chapter line are shown, pre-ticked only when repeated or stated as
   an outcome; a parenthesis after a soft skill lists its facets, not other skills.
@@ -101,6 +110,7 @@ class ContextRules:
         self.product_suffixes = frozenset(data["product_suffixes"])
         self.weak_aliases = frozenset(data["weak_aliases"])
         self.syllabus_weak_aliases = frozenset(data["syllabus_weak_aliases"])
+        self.syllabus_activity_aliases = frozenset(data["syllabus_activity_aliases"])
         self.setting_prepositions = tuple(data["setting_prepositions"])
         self.application_cues = tuple(data["application_cues"])
         self.syllable_acronyms = frozenset(data["syllable_acronyms"])
@@ -270,6 +280,15 @@ class Sentences:
         opens its sentence or comes earlier in it ("… Mức độ tự chủ CLO5 Thể hiện …")."""
         lo, _ = self.bounds(start)
         return _OUTCOME_RE.search(self.text, lo, start) is not None
+
+    def clause_start(self, start: int) -> int:
+        """Where the statement holding ``start`` begins: its sentence's start, or the end
+        of the last outcome code before ``start`` in that sentence (a CLO table flattened
+        into one sentence runs several outcomes together, and the words of one, such as
+        "Áp dụng … vào", say nothing about the next)."""
+        lo, _ = self.bounds(start)
+        codes = list(_OUTCOME_RE.finditer(self.text, lo, start))
+        return codes[-1].end() if codes else lo
 
     def is_item(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is, numbering aside, a whole list item: its sentence
