@@ -39,6 +39,12 @@ with no recognised required skill. ``_text`` is the same over the text-built ord
 ``ranking_skillless_qualified_share``: of the learners with no recognised skill (the
 untagged postings), the share that "qualify" for an imported order in their top 10.
 
+``ranking_real_hr_*`` (:mod:`bench.ranking_hr`): the ``order`` direction for the 40
+hand-labelled postings of ``bench/data/extract_labels.json``, each order's required
+list set to its hand labels (what HR would enter) instead of the extracted skills;
+beside the text-built control and TF-IDF on the same queries, with bootstrap 95 %
+intervals of the ratios.
+
 ``--fit``: queries are split by company (``crc32(company) % 3 == 0`` held out, so no
 held-out company is a train query), a coordinate search over round values of the
 :class:`~matchhub.matching.rank.Weights` fields the data can inform picks the best
@@ -292,10 +298,18 @@ KEYS = (
 )
 
 
+def _all_keys() -> tuple[str, ...]:
+    from bench.ranking_hr import KEYS as HR_KEYS
+
+    return KEYS + HR_KEYS
+
+
 def run() -> dict:
     if not ITVIEC.exists():
         print(f"note: {ITVIEC} not found; ranking keys are null", file=sys.stderr)
-        return dict.fromkeys(KEYS)
+        return dict.fromkeys(_all_keys())
+    from bench.ranking_hr import run_hr  # imports this module
+
     bench = Bench(load_postings())
     related = related_map()
     weights = Weights()
@@ -319,7 +333,7 @@ def run() -> dict:
         "ranking_skillless_qualified_share": skillless_qualified_share(
             bench, bench.imported, weights, related
         ),
-    }
+    } | run_hr(bench, weights, related)
 
 
 def main(argv: list[str] | None = None) -> int:
