@@ -13,11 +13,25 @@ Reads ``../shared/data/eval`` when present (never shipped, never read by tests):
   split into two cluster-disjoint folds (:func:`train_folds`); rules are developed
   on the first and the second is only measured (``viski_heldout_*``), also with the
   fold's own terms removed from the aliases (``_cold_``).
+
+    .venv/bin/python -m bench.viski                       # every viski_* key (reads val)
+    .venv/bin/python -m bench.viski --heldout             # train folds only, val unread
+    .venv/bin/python -m bench.viski --different train --cold --unrelated
+
+``--different {dev,heldout,train}`` lists, for that part of the train split, the
+pairs of distinct known skills that ViSki calls synonyms (``fn_different``), with
+counts, whether ``Taxonomy.related`` already relates them (``~``) and example
+terms; ``--cold`` reads it with that part's terms removed from the aliases, the
+way val's terms are unseen. It is the list related skills are chosen from, by
+judgement: ViSki clusters noise too ("java directx" with Java), which never
+becomes a relation. It never reads val.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import json
 import sys
 import zlib
 from collections.abc import Mapping
@@ -218,3 +232,77 @@ def viski_figures(normalizer: Normalizer) -> dict[str, float | int | None]:
     else:
         print(f"note: {VISKI_TRAIN} not found; held-out keys are null", file=sys.stderr)
     return result
+
+
+def different_pairs(
+    pairs: list[tuple[str, str, int]], normalizer: Normalizer
+) -> list[tuple[tuple[str, str], int, bool, list[tuple[str, str]]]]:
+    """The ``fn_different`` misses grouped by skill pair: for each unordered pair
+    of distinct known skills that ViSki calls synonyms, (the pair, how many
+    synonym pairs, whether ``Taxonomy.related`` already relates them, up to five
+    example term pairs), most frequent first. Read on train to choose related
+    skills by judgement; never on val."""
+    related = normalizer.taxonomy.related()
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for a, b, lab in pairs:
+        if not lab:
+            continue
+        sa, sb = normalizer.normalize(a).skill_id, normalizer.normalize(b).skill_id
+        if sa is None or sb is None or sa == sb:
+            continue
+        key = (sa, sb) if sa < sb else (sb, sa)
+        found.setdefault(key, []).append((a, b) if key[0] == sa else (b, a))
+    rows = [(key, len(ex), key[1] in related.get(key[0], ()), ex[:5]) for key, ex in found.items()]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the ``viski_*`` figures as JSON, or (``--different``) the train
+    split's fn_different skill pairs as text, or (``--heldout``) the train
+    figures only, without reading val."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.viski", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--different",
+        choices=("dev", "heldout", "train"),
+        help="list the fn_different skill pairs of this part of the train split",
+    )
+    parser.add_argument(
+        "--unrelated", action="store_true", help="with --different: only pairs not yet related"
+    )
+    parser.add_argument("--min", type=int, default=1, help="with --different: least count shown")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="with --different: without the aliases that are terms of that part (as val sees it)",
+    )
+    parser.add_argument("--heldout", action="store_true", help="train figures only (val not read)")
+    args = parser.parse_args(argv)
+    if not VISKI_TRAIN.exists():
+        print(f"note: {VISKI_TRAIN} not found", file=sys.stderr)
+        return 1
+    taxonomy = load_taxonomy()
+    if args.different:
+        pairs = read_pairs(VISKI_TRAIN)
+        dev, held = train_folds(pairs)
+        part = {"dev": dev, "heldout": held, "train": pairs}[args.different]
+        names = {s.id: s.name_en for s in taxonomy.skills}
+        used = without_terms(taxonomy, part) if args.cold else taxonomy
+        for (sa, sb), n, rel, ex in different_pairs(part, Normalizer(used)):
+            if n < args.min or (args.unrelated and rel):
+                continue
+            shown = "; ".join(f"{a} = {b}" for a, b in ex)
+            mark = "~" if rel else " "
+            print(f"{n:5d} {mark} {sa} ({names[sa]}) | {sb} ({names[sb]}) :: {shown}")
+        return 0
+    if args.heldout:
+        h = heldout_scores(VISKI_TRAIN, taxonomy)
+        print(json.dumps({k: round(v, 4) for k, v in h.items()}, indent=2, sort_keys=True))
+        return 0
+    print(json.dumps(viski_figures(Normalizer(taxonomy)), indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -42,6 +42,7 @@ from matchhub.matching.variants import (
     js_variant,
     plural,
     rephrase,
+    rephrased_accents,
     role_variant,
     singular,
     skeleton,
@@ -264,7 +265,9 @@ class Normalizer:
         written = accented(term)
         sid, score = self._inside(versionless, written if len(written) == len(toks) else ())
         if sid is None and rephrased != versionless:
-            sid, score = self._inside(rephrased)
+            # with the accents as written: "xây dựng hình ảnh" is no English
+            flags = rephrased_accents(plain, written) if len(toks) == len(plain) else ()
+            sid, score = self._inside(rephrased, flags if len(flags) == len(rephrased) else ())
         return sid, score
 
     @staticmethod

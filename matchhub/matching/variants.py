@@ -279,6 +279,28 @@ def rephrase(toks: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out) if out != list(toks) else toks
 
 
+def rephrased_accents(toks: tuple[str, ...], written: tuple[bool, ...]) -> tuple[bool, ...]:
+    """For each token of ``rephrase(toks)``, whether it was written with diacritics
+    (``written`` is that flag for ``toks``): a kept token keeps its flag, the
+    taxonomy's words put in by a phrasing have none. ``()`` when ``written`` does
+    not match ``toks``. So "xây dựng hình ảnh" rephrased is still "ảnh" (image),
+    never "Anh" (English). O(len(toks))."""
+    if len(written) != len(toks):
+        return ()
+    out: list[bool] = []
+    i = 0
+    while i < len(toks):
+        for phrase, replacement in _PHRASING_INDEX.get(toks[i], ()):
+            if toks[i : i + len(phrase)] == phrase:
+                out.extend(False for _ in replacement)
+                i += len(phrase)
+                break
+        else:
+            out.append(written[i])
+            i += 1
+    return tuple(out)
+
+
 def unglued(toks: tuple[str, ...], vocab: frozenset[str]) -> tuple[str, tuple[str, str]] | None:
     """A single unknown word that is two known words run together ("corejava",
     "javaweb"), split at the one place that makes two words of ``vocab`` of 3+

@@ -321,6 +321,24 @@ def test_related_credit_reads_related_skill_and_leaves_the_skill_missing(client,
     assert ">Thiếu: " in card
 
 
+def test_a_newly_related_tool_is_shown_as_related_skill(client, ctx, login):
+    """Visual Studio ~ .NET (session 6): a Visual Studio user earns part of a .NET
+    requirement's credit and the card says "kỹ năng liên quan"."""
+    org, _ = _enterprise(login)
+    order = make_order(org, skills=("dotnet",))
+    related = make_learner(skills=(("visual-studio", 4),))
+    unrelated = make_learner(skills=(("photoshop", 4),))
+    db.session.commit()
+    results = {c.learner.id: c.result for c in ranked_pages.candidates_for(order).items}
+    credited = results[related.id]
+    assert [(m.skill_id, m.via) for m in credited.related] == [("dotnet", "visual-studio")]
+    assert credited.score > results[unrelated.id].score
+    html = client.get(f"/enterprise/orders/{order.id}/candidates?tier=all").get_data(as_text=True)
+    card = html[html.index(f'data-learner-id="{related.id}"') :]
+    card = card[: card.index("</li>")]
+    assert 'data-related="visual-studio"' in card and "kỹ năng liên quan" in card
+
+
 def test_tier_words_say_how_far_each_candidate_is(client, ctx, login):
     org, _ = _enterprise(login)
     order = make_order(org, skills=("python", "sql"))  # level 3 each

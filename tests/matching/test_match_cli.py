@@ -274,3 +274,20 @@ def test_a_related_skill_earns_credit_but_stays_missing(run):
     ]
     assert by_id["x"]["related"] == []
     assert pg["score"] > by_id["x"]["score"]
+
+
+def test_a_structural_tool_earns_related_credit_for_its_alternative(run):
+    """SAP2000 ~ STAAD.Pro (two structural analysis packages): partial credit,
+    named as the related skill, the required one still missing."""
+    orders = [{"id": "kc", "title": "Kỹ sư kết cấu", "required": ["staad-pro"]}]
+    learners = [
+        {"id": "s", "text": "", "skills": ["sap2000"]},
+        {"id": "x", "text": "", "skills": ["photoshop"]},
+    ]
+    result, lines = run(orders, learners, "--for", "orders")
+    assert result.exit_code == 0, result.output
+    by_id = {r["learner_id"]: r for r in lines[0]["results"]}
+    assert by_id["s"]["tier"] == "missing"
+    assert [m["skill_id"] for m in by_id["s"]["missing"]] == ["staad-pro"]
+    assert [(m["skill_id"], m["via"]) for m in by_id["s"]["related"]] == [("staad-pro", "sap2000")]
+    assert by_id["s"]["score"] > by_id["x"]["score"]

@@ -182,6 +182,18 @@ def test_vietnamese_syllables_do_not_hit_ascii_product_names(norm):
     # "sắp" folds to "sap", "việc" is one edit from "viên" (giáo viên = teacher)
     assert sid(norm, "tổ chức sắp xếp") != "sap"
     assert sid(norm, "giao việc") != "teaching"
+    # nor once a phrasing rewrote the words around them: "xây dựng" -> "phát triển"
+    # leaves "ảnh" (image), which folds to "anh", no English
+    assert sid(norm, "xây dựng hình ảnh") != "english"
+    assert sid(norm, "xây dựng hình ảnh thương hiệu") != "english"
+    assert sid(norm, "xây dựng web tiếng anh") == "english"
+
+
+def test_designing_images_or_publications_is_graphic_design(norm):
+    assert sid(norm, "thiết kế hình ảnh") == "graphic-design"
+    assert sid(norm, "Thiết kế ấn phẩm") == "graphic-design"
+    assert sid(norm, "thiết kế ấn phẩm truyền thông") == "graphic-design"
+    assert sid(norm, "xử lý hình ảnh") == "computer-vision"  # an alias, not the phrasing
 
 
 # ---------------------------------------------------------------- generalising rules

@@ -420,6 +420,37 @@ def test_the_shipped_taxonomy_relates_without_merging():
     assert "photoshop" not in related["sql"]
 
 
+def test_the_shipped_taxonomy_relates_products_of_one_kind():
+    """Session 6: alternative products of one kind, a library beside its language, a
+    tool beside the practice it serves are related; each stays its own skill."""
+    from matchhub.matching.normalize import Normalizer
+
+    related = load_taxonomy().related()
+    for a, b in (
+        ("dotnet", "visual-studio"),
+        ("sap2000", "staad-pro"),
+        ("tekla", "midas"),
+        ("xero", "quickbooks"),
+        ("intellij", "eclipse"),
+        ("istio", "linkerd"),
+        ("semrush", "seo"),
+        ("phoenix", "elixir"),
+        ("solr", "elasticsearch"),
+        ("firebase", "nosql"),
+        ("haravan", "sapo"),
+        ("junit", "java"),
+    ):
+        assert b in related[a] and a in related[b], (a, b)
+    # an IDE is no evidence of a language, nor a role of every language it may use
+    assert "java" not in related["eclipse"]
+    assert "python" not in related.get("backend", ())
+    norm = Normalizer.default()
+    assert norm.normalize("SAP2000").skill_id == "sap2000"
+    assert norm.normalize("STAAD.Pro").skill_id == "staad-pro"
+    assert norm.normalize("Visual Studio 2019").skill_id == "visual-studio"
+    assert norm.normalize(".NET Core").skill_id == "dotnet"
+
+
 def test_common_cv_products_and_languages_are_known_and_kept_apart():
     from matchhub.matching.normalize import Normalizer
 
@@ -456,6 +487,18 @@ def test_ordinary_words_are_not_read_as_product_names():
     from matchhub.matching.normalize import Normalizer
 
     norm = Normalizer.default()
-    for word in ("addition", "create", "fails", "guide", "knives", "meter", "select",
-                 "strive", "leaflets", "notch", "activity", "moment"):
+    for word in (
+        "addition",
+        "create",
+        "fails",
+        "guide",
+        "knives",
+        "meter",
+        "select",
+        "strive",
+        "leaflets",
+        "notch",
+        "activity",
+        "moment",
+    ):
         assert norm.normalize(word).skill_id is None, word
