@@ -46,7 +46,16 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, alerts, audit, interviews, job_offers, messages, saved
+from matchhub.services import (
+    ServiceError,
+    alerts,
+    audit,
+    interviews,
+    job_offers,
+    messages,
+    saved,
+    skill_merges,
+)
 
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
@@ -306,7 +315,8 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
 
     Name, contacts, date of birth, CV, skills, student code, GPA, answers about their
     situation after graduating, messages (the application's message and both sides'
-    threads) and notes about them, saved openings and alert settings go; the learner
+    threads) and notes about them, saved openings and alert settings go (and their skill
+    rows from the taxonomy merges' journals); the learner
     row stays anonymised (hidden, no consent) so that
     application stages and placement statistics still count. Audit events about the
     learner keep no personal data: their IP addresses and details are cleared.
@@ -332,6 +342,8 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     learner.visibility = Visibility.HIDDEN
     learner.consent_at = None
     learner.consent_purpose = None
+    # A merge's journal names their skill rows: an undo must not bring them back.
+    skill_merges.erase(learner_id)
     learner.skills = []
     learner.user_id = None
     app_ids = sa.select(Application.id).where(Application.learner_id == learner_id)
