@@ -316,10 +316,11 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     Name, contacts, date of birth, CV, skills, student code, GPA, answers about their
     situation after graduating, messages (the application's message and both sides'
     threads) and notes about them, saved openings and alert settings go (and their skill
-    rows from the taxonomy merges' journals); the learner
-    row stays anonymised (hidden, no consent) so that
-    application stages and placement statistics still count. Audit events about the
-    learner keep no personal data: their IP addresses and details are cleared.
+    rows from the taxonomy merges' journals); the learner row stays anonymised (hidden,
+    no consent) so that application stages and placement statistics still count. Audit
+    events about the learner keep no personal data: their IP addresses and details are
+    cleared. A booked interview still to come is withdrawn from the HR organiser's
+    calendar (a CANCEL by mail after the commit, saying only that the candidate withdrew).
     """
     if not check_password_hash(user.password_hash, password or ""):
         raise ServiceError(_("The password is wrong."), field="password")
@@ -360,6 +361,9 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
         .where(ApplicationMessage.application_id.in_(app_ids))
         .execution_options(synchronize_session=False)
     )
+    # A booked interview still to come leaves the organiser's calendar (mailed after the
+    # commit, naming nobody).
+    interviews.withdraw_erased(learner_id)
     # Interviews and offers hold times, places, pay and the learner's replies: all go;
     # an application's stage (hired) stays for the statistics.
     # (Slots first: SQLite enforces no ON DELETE CASCADE here.)
