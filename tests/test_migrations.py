@@ -163,3 +163,48 @@ def test_gpa_written_on_the_10_point_scale_is_brought_to_the_4_point_scale(empty
         assert scale == 4
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def _insert_learner(conn, learner_id: int, gpa: str | None) -> None:
+    conn.execute(
+        sa.text(
+            "INSERT INTO learners (id, full_name, gpa, preferred_localities, cv_text,"
+            " visibility, created_at, updated_at) VALUES (:id, 'An', :gpa, '[]', '',"
+            " 'hidden', '2026-12-01', '2026-12-01')"
+        ),
+        {"id": learner_id, "gpa": gpa},
+    )
+
+
+def test_gpa_out_of_4_is_the_databases_rule_and_downgrade_gives_back_0_to_10(empty_database_uri):
+    """0018_gpa_out_of_4: the CHECK constraint allows 0-4 (the 4-point scale GPA is kept
+    on since 0017), the rows there stay; downgrade allows 0-10 again."""
+
+    class Fresh(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_uri
+
+    app = create_app(Fresh)
+    with app.app_context():
+        upgrade(revision="0017_import_rejects")
+        with db.engine.begin() as conn:
+            _insert_learner(conn, 1, "4.00")
+            _insert_learner(conn, 2, None)
+            _insert_learner(conn, 3, "2.75")
+        upgrade(revision="0018_gpa_out_of_4")
+        with db.engine.connect() as conn:
+            gpas = conn.execute(sa.text("SELECT gpa FROM learners ORDER BY id")).scalars().all()
+        assert [None if g is None else float(g) for g in gpas] == [4.0, None, 2.75]
+        for bad in ("4.50", "4.01", "-0.01", "10.00"):
+            with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+                _insert_learner(conn, 9, bad)
+        with db.engine.begin() as conn:
+            _insert_learner(conn, 4, "0.00")
+        downgrade(revision="0017_import_rejects")
+        with db.engine.begin() as conn:
+            _insert_learner(conn, 5, "8.50")  # 0-10 again, as before
+            assert conn.scalar(sa.text("SELECT COUNT(*) FROM learners")) == 5
+            conn.execute(sa.text("DELETE FROM learners WHERE id = 5"))
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            _insert_learner(conn, 9, "10.01")
+        downgrade(revision="base")
+        db.engine.dispose()

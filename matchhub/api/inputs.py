@@ -15,7 +15,7 @@ from marshmallow.validate import Length, OneOf, Range
 
 from matchhub.models import OrderKind, OrderStatus
 from matchhub.security import MAX_INT
-from matchhub.services import localities, orders, province, ranked_pages, skill_specs
+from matchhub.services import demand, localities, orders, province, ranked_pages, skill_specs
 
 MAX_PER_PAGE = 100
 MAX_TERMS = 1000
@@ -167,6 +167,17 @@ class MatchArgs(PageArgs):
     kind = _kind()
     locality = fields.String()
     min_tier = _min_tier()
+
+
+class DemandArgs(Input):
+    period = fields.String(
+        load_default=demand.DEFAULT_PERIOD,
+        validate=one_of("period", demand.PERIODS),
+        metadata={
+            "description": "orders published in the last 3, 6 or 12 calendar months (the "
+            "current one included), or `all` open orders, as on the college's demand page"
+        },
+    )
 
 
 class GapArgs(Input):

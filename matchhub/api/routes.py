@@ -275,12 +275,16 @@ def my_matches(page: int, per_page: int, min_tier: str, kind=None, locality=None
 
 @bp.get("/demand")
 @bp.doc(tags=["colleges"])
+@bp.arguments(inputs.DemandArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.Demand, description="Most demanded first")
-def skill_demand():
+def skill_demand(period: str):
     """Skills in demand across the province and your programmes teaching them (colleges)"""
     require(Role.COLLEGE)
-    report = demand.demand_report(current_user.organization)
+    filters = demand.DemandFilters(months=demand.months_of(period))
+    report = demand.demand_report(current_user.organization, filters=filters)
     return {
+        "period": period,
+        "since": report.since,
         "orders": report.orders,
         "skills": [
             {

@@ -13,7 +13,7 @@ from marshmallow.validate import OneOf, Range
 from matchhub.i18n import current_lang
 from matchhub.matching.types import Tier
 from matchhub.models import ApplicationStatus, OrderKind, OrderStatus, OrgKind, Role
-from matchhub.services import orders
+from matchhub.services import demand, orders
 
 _TIERS = [t.label for t in Tier]
 
@@ -333,6 +333,12 @@ class DemandSkill(Skill):
 
 
 class Demand(Schema):
+    period = fields.String(required=True, validate=OneOf(list(demand.PERIODS)))
+    since = _nullable(
+        fields.Date,
+        required=True,
+        metadata={"description": "the first day of the period counted; null for `all`"},
+    )
     orders = fields.Integer(required=True, metadata={"description": "open orders counted"})
     skills = fields.List(fields.Nested(DemandSkill), required=True)
 

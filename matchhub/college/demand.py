@@ -65,7 +65,7 @@ def _filters() -> demand.DemandFilters:
         kind=known("kind", {k.value for k in OrderKind}),
         sector=known("sector", orgs.SECTORS),
         locality=known("locality", set(localities.locality_codes())),
-        months=int(period) if period != "all" else None,
+        months=demand.months_of(period),
     )
 
 

@@ -85,7 +85,8 @@ class Learner(db.Model):
     __tablename__ = "learners"
     __table_args__ = (
         sa.UniqueConstraint("college_id", "student_code"),
-        sa.CheckConstraint("gpa IS NULL OR (gpa >= 0 AND gpa <= 10)", name="gpa_range"),
+        # GPA is kept out of 4 (services.import_rows.GPA_STORED_SCALE); see 0018_gpa_out_of_4.
+        sa.CheckConstraint("gpa IS NULL OR (gpa >= 0 AND gpa <= 4)", name="gpa_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -203,6 +203,13 @@ def _hiring(kind: str, p: dict) -> str:
             learner=learner,
             order=order,
         )
+    if kind == "interview.withdrawn":  # the candidate deleted their account: no name
+        return _(
+            "The interview for “%(order)s” on %(when)s is cancelled: the candidate withdrew "
+            "and deleted their account.",
+            order=order,
+            when=when,
+        )
     if kind == "job_offer.sent":
         return _(
             "%(org)s offers you the position “%(position)s”: reply by %(date)s.",

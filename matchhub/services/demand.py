@@ -60,6 +60,12 @@ PERIODS = ("3", "6", "12", "all")
 DEFAULT_PERIOD = "all"
 
 
+def months_of(period: str) -> int | None:
+    """The calendar months a period of :data:`PERIODS` covers (None: all time). The page
+    and the API check ``period`` against :data:`PERIODS` before asking."""
+    return None if period == "all" else int(period)
+
+
 @dataclass(frozen=True)
 class SkillRow:
     skill: Skill

@@ -34,7 +34,9 @@ from matchhub.models import (
     Interview,
     InterviewSlot,
     InterviewStatus,
+    Order,
     User,
+    utcnow,
 )
 from matchhub.services import ServiceError, audit, calendar, notifications
 
@@ -280,6 +282,67 @@ def end_with_application(app: Application, acted_by_learner: bool) -> None:
     interview = current(app)
     if interview is not None:
         _end(interview, None, by_learner=acted_by_learner)
+
+
+def withdraw_erased(learner_id: int) -> int:
+    """The learner deletes their account: each booked interview still to come leaves the
+    organiser's calendar (CANCEL of the same UID, SEQUENCE raised), mailed after the commit;
+    the other HR staff read it in the app. Neither says more than that the candidate
+    withdrew and deleted their account: no name, no address (the mail waits in the job
+    queue, the notice stays). Call it before the interviews go; no commit (the caller's).
+    Returns how many were withdrawn."""
+    booked = db.session.scalars(
+        sa.select(Interview)
+        .join(Application, Application.id == Interview.application_id)
+        .where(
+            Application.learner_id == learner_id,
+            Interview.status == I.SCHEDULED,
+            Interview.starts_at > utcnow(),
+        )
+        .options(
+            selectinload(Interview.organizer),
+            selectinload(Interview.application)
+            .selectinload(Application.order)
+            .selectinload(Order.organization),
+        )
+        .order_by(Interview.id)
+    ).all()
+    for interview in booked:
+        order = interview.application.order
+        if interview.invited:
+            interview.sequence += 1
+        interview.invited = True
+        interview.status = I.CANCELLED
+        notifications.notify_organization(
+            order.organization_id,
+            "interview.withdrawn",
+            email=False,
+            mail_user_ids={interview.organizer_id} - {None},
+            attachments=(_withdrawn_ics(interview),),
+            side="enterprise",
+            order=order.title,
+            org=order.organization.name,
+            starts_at=interview.starts_at.isoformat(),
+        )
+    return len(booked)
+
+
+def _withdrawn_ics(interview: Interview):
+    """The CANCEL for the organiser's calendar, in their language, naming nobody."""
+    reader = interview.organizer
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale((reader.locale if reader else None) or default):
+        summary = _("Interview: %(order)s", order=interview.application.order.title)
+        why = _("The candidate withdrew and deleted their account: this interview is cancelled.")
+    text = calendar.interview_ics(
+        interview,
+        calendar.CANCEL,
+        summary=f"{summary} · {why}",
+        description=why,
+        organizer=_organizer_contact(interview),
+        attendee=None,
+    )
+    return calendar.attachment(text, calendar.CANCEL)
 
 
 # --- the learner side -------------------------------------------------------

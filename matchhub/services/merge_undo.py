@@ -2,8 +2,10 @@
 
 Only rows still as the merge left them are touched: a row deleted since stays deleted, a
 level someone set since is kept. Undo is refused while a later merge involving either
-skill stands (undos go newest first), or when the skills changed otherwise. Like the
-merge, it writes skill, alias and profile rows, so the cache version bumps by itself.
+skill stands (undos go newest first), or when the skills changed otherwise. A learner who
+deleted their account is no longer in any journal (:func:`.skill_merges.erase`): their
+rows are neither touched nor brought back. Like the merge, it writes skill, alias and
+profile rows, so the cache version bumps by itself.
 """
 
 from __future__ import annotations

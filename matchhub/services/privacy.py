@@ -46,7 +46,16 @@ from matchhub.models import (
     Visibility,
     utcnow,
 )
-from matchhub.services import ServiceError, alerts, audit, interviews, job_offers, messages, saved
+from matchhub.services import (
+    ServiceError,
+    alerts,
+    audit,
+    interviews,
+    job_offers,
+    messages,
+    saved,
+    skill_merges,
+)
 
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The one purpose a learner consents to; stored by key, shown translated.
@@ -306,10 +315,12 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
 
     Name, contacts, date of birth, CV, skills, student code, GPA, answers about their
     situation after graduating, messages (the application's message and both sides'
-    threads) and notes about them, saved openings and alert settings go; the learner
-    row stays anonymised (hidden, no consent) so that
-    application stages and placement statistics still count. Audit events about the
-    learner keep no personal data: their IP addresses and details are cleared.
+    threads) and notes about them, saved openings and alert settings go (and their skill
+    rows from the taxonomy merges' journals); the learner row stays anonymised (hidden,
+    no consent) so that application stages and placement statistics still count. Audit
+    events about the learner keep no personal data: their IP addresses and details are
+    cleared. A booked interview still to come is withdrawn from the HR organiser's
+    calendar (a CANCEL by mail after the commit, saying only that the candidate withdrew).
     """
     if not check_password_hash(user.password_hash, password or ""):
         raise ServiceError(_("The password is wrong."), field="password")
@@ -332,6 +343,8 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
     learner.visibility = Visibility.HIDDEN
     learner.consent_at = None
     learner.consent_purpose = None
+    # A merge's journal names their skill rows: an undo must not bring them back.
+    skill_merges.erase(learner_id)
     learner.skills = []
     learner.user_id = None
     app_ids = sa.select(Application.id).where(Application.learner_id == learner_id)
@@ -348,6 +361,9 @@ def delete_account(learner: Learner, user: User, password: str) -> None:
         .where(ApplicationMessage.application_id.in_(app_ids))
         .execution_options(synchronize_session=False)
     )
+    # A booked interview still to come leaves the organiser's calendar (mailed after the
+    # commit, naming nobody).
+    interviews.withdraw_erased(learner_id)
     # Interviews and offers hold times, places, pay and the learner's replies: all go;
     # an application's stage (hired) stays for the statistics.
     # (Slots first: SQLite enforces no ON DELETE CASCADE here.)

@@ -235,6 +235,36 @@ def merge_skills(admin: User, source_text: str, target_text: str) -> SkillMerge:
     return merge
 
 
+# --------------------------------------------------------------------------- erasure
+
+
+def erase(learner_id: int) -> int:
+    """Forget the learner's skill rows in every merge's journal, undone ones too (account
+    deletion: call it before their rows go; the caller commits). The learner row stays,
+    anonymised, so an undo would otherwise put the rows the merge dropped back onto it
+    (with the terms they wrote), and would move ids that were theirs, which SQLite may
+    give to someone else's row. The other rows of each journal stay: undo still restores
+    them. Returns how many merges were rewritten. One query plus one per merge."""
+    name, owner = LearnerSkill.__tablename__, "learner_id"
+    mine = set(
+        db.session.scalars(sa.select(LearnerSkill.id).where(LearnerSkill.learner_id == learner_id))
+    )
+    rewritten = 0
+    for merge in db.session.scalars(sa.select(SkillMerge).order_by(SkillMerge.id)):
+        entry = (merge.journal or {}).get(name)
+        if not entry:
+            continue
+        kept = {
+            "moved": [i for i in entry.get("moved", ()) if i not in mine],
+            "dropped": [r for r in entry.get("dropped", ()) if r.get(owner) != learner_id],
+            "changed": [c for c in entry.get("changed", ()) if c.get("id") not in mine],
+        }
+        if any(len(rows) != len(entry.get(key, ())) for key, rows in kept.items()):
+            merge.journal = {**merge.journal, name: {**entry, **kept}}  # a new value: saved
+            rewritten += 1
+    return rewritten
+
+
 # --------------------------------------------------------------------------- history
 
 
