@@ -267,7 +267,7 @@ class Normalizer:
         if sid is None and rephrased != versionless:
             # with the accents as written: "xây dựng hình ảnh" is no English
             flags = rephrased_accents(plain, written) if len(toks) == len(plain) else ()
-            sid, score = self._inside(rephrased, flags if len(flags) == len(rephrased) else ())
+            sid, score = self._inside(rephrased, flags)
         return sid, score
 
     @staticmethod

@@ -259,23 +259,29 @@ _PHRASING_INDEX = _phrasing_index()
 _PHRASING_FIRST = frozenset(_PHRASING_INDEX)
 
 
+def _rephrased(toks: tuple[str, ...]):
+    """The walk behind :func:`rephrase`: each output token with the index of the token
+    of ``toks`` it keeps, or ``None`` for a word a phrasing put in."""
+    i = 0
+    while i < len(toks):
+        for phrase, replacement in _PHRASING_INDEX.get(toks[i], ()):
+            if toks[i : i + len(phrase)] == phrase:
+                for word in replacement:
+                    yield word, None
+                i += len(phrase)
+                break
+        else:
+            yield toks[i], i
+            i += 1
+
+
 def rephrase(toks: tuple[str, ...]) -> tuple[str, ...]:
     """The term in the taxonomy's words: each phrase of ``PHRASINGS`` replaced, longest
     first, left to right ("xay dung trang web" -> "phat trien web"). ``toks`` itself
     when nothing applies, which callers test by identity. O(len(toks))."""
     if _PHRASING_FIRST.isdisjoint(toks):
         return toks
-    out: list[str] = []
-    i = 0
-    while i < len(toks):
-        for phrase, replacement in _PHRASING_INDEX.get(toks[i], ()):
-            if toks[i : i + len(phrase)] == phrase:
-                out.extend(replacement)
-                i += len(phrase)
-                break
-        else:
-            out.append(toks[i])
-            i += 1
+    out = [word for word, _ in _rephrased(toks)]
     return tuple(out) if out != list(toks) else toks
 
 
@@ -287,18 +293,7 @@ def rephrased_accents(toks: tuple[str, ...], written: tuple[bool, ...]) -> tuple
     never "Anh" (English). O(len(toks))."""
     if len(written) != len(toks):
         return ()
-    out: list[bool] = []
-    i = 0
-    while i < len(toks):
-        for phrase, replacement in _PHRASING_INDEX.get(toks[i], ()):
-            if toks[i : i + len(phrase)] == phrase:
-                out.extend(False for _ in replacement)
-                i += len(phrase)
-                break
-        else:
-            out.append(written[i])
-            i += 1
-    return tuple(out)
+    return tuple(False if i is None else written[i] for _, i in _rephrased(toks))
 
 
 def unglued(toks: tuple[str, ...], vocab: frozenset[str]) -> tuple[str, tuple[str, str]] | None:

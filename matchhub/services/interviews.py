@@ -116,24 +116,42 @@ def _organizer_contact(interview: Interview) -> tuple[str, str] | None:
     return (user.full_name, user.email) if user is not None else None
 
 
-def _ics(interview: Interview, method: str, for_learner: bool):
-    """The .ics attachment of the booked time for one side (worded in its language)."""
+def _ics(interview: Interview, method: str, for_learner: bool, *, anonymous: bool = False):
+    """The .ics attachment of the booked time for one side (worded in its language).
+    ``anonymous``: the candidate deleted their account, so the organiser's event names
+    nobody and says only that (no attendee)."""
     app = interview.application
     reader = app.learner.user if for_learner else interview.organizer
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale((reader.locale if reader else None) or default):
         summary = _("Interview: %(order)s", order=app.order.title)
-    who = app.order.organization.name if for_learner else app.learner.full_name
-    description = "\n".join(p for p in (who, interview.note or "", interview.online_url or "") if p)
+        if anonymous:
+            who = _(
+                "The candidate withdrew and deleted their account: this interview is cancelled."
+            )
+    if anonymous:
+        description = who
+    else:
+        who = app.order.organization.name if for_learner else app.learner.full_name
+        description = "\n".join(
+            p for p in (who, interview.note or "", interview.online_url or "") if p
+        )
     text = calendar.interview_ics(
         interview,
         method,
         summary=f"{summary} · {who}",
         description=description,
         organizer=_organizer_contact(interview),
-        attendee=_learner_contact(app),
+        attendee=None if anonymous else _learner_contact(app),
     )
     return calendar.attachment(text, method)
+
+
+def _next_sequence(interview: Interview) -> None:
+    """The calendars already hold this event: a new version of it (SEQUENCE past the first)."""
+    if interview.invited:
+        interview.sequence += 1
+    interview.invited = True
 
 
 def _send(
@@ -153,9 +171,7 @@ def _send(
     """
     app = interview.application
     if method is not None:
-        if interview.invited:
-            interview.sequence += 1
-        interview.invited = True
+        _next_sequence(interview)
         learner = enterprise = True
     payload = {
         "order": app.order.title,
@@ -309,40 +325,20 @@ def withdraw_erased(learner_id: int) -> int:
     ).all()
     for interview in booked:
         order = interview.application.order
-        if interview.invited:
-            interview.sequence += 1
-        interview.invited = True
+        _next_sequence(interview)
         interview.status = I.CANCELLED
         notifications.notify_organization(
             order.organization_id,
             "interview.withdrawn",
             email=False,
             mail_user_ids={interview.organizer_id} - {None},
-            attachments=(_withdrawn_ics(interview),),
+            attachments=(_ics(interview, calendar.CANCEL, False, anonymous=True),),
             side="enterprise",
             order=order.title,
             org=order.organization.name,
             starts_at=interview.starts_at.isoformat(),
         )
     return len(booked)
-
-
-def _withdrawn_ics(interview: Interview):
-    """The CANCEL for the organiser's calendar, in their language, naming nobody."""
-    reader = interview.organizer
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale((reader.locale if reader else None) or default):
-        summary = _("Interview: %(order)s", order=interview.application.order.title)
-        why = _("The candidate withdrew and deleted their account: this interview is cancelled.")
-    text = calendar.interview_ics(
-        interview,
-        calendar.CANCEL,
-        summary=f"{summary} · {why}",
-        description=why,
-        organizer=_organizer_contact(interview),
-        attendee=None,
-    )
-    return calendar.attachment(text, calendar.CANCEL)
 
 
 # --- the learner side -------------------------------------------------------
